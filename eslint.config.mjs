@@ -1,0 +1,55 @@
+// Lint: typescript-eslint on every project, and Nx module boundaries ENFORCED by tag.
+// scope:* says whose code it is, type:* what kind; the constraints below are the architecture.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.fermx/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'apps/orchestrator/src/web/public/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Apps are leaves; libs never import apps (Nx forbids that outright).
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            // The model library is pure ML: no queue, no storage, no contracts of the queue.
+            { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:models'] },
+            // Data may use contracts and models' tensors, never the queue.
+            { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing', 'scope:shared'] },
+            { sourceTag: 'scope:dataset', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:data', 'scope:shared', 'scope:testing'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Package-level bans the tag rules cannot express: models touch no queue or S3 SDK; data no queue.
+    files: ['libs/models/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['bullmq', 'ioredis', '@aws-sdk/*', 's3rver'], message: 'libs/models imports no queue or S3 code.' },
+      ] }],
+    },
+  },
+  {
+    files: ['libs/data/**/*.ts', 'libs/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['bullmq', 'ioredis'], message: 'libs/data and libs/contracts import no queue code.' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,29 @@
+/**
+ * One adapter for every place fermx keeps datasets, checkpoints and results. Keys are
+ * slash-separated paths relative to the storage root (`datasets/ferm/v1/manifest.json`).
+ * `file://` and `s3://` URIs give the same layout (DESIGN.md "Storage layout").
+ */
+export interface Storage {
+  /** The root URI this storage was opened with, e.g. `s3://bucket/prefix` or `file:///abs/dir`. */
+  readonly uri: string;
+  /** Full URI of a key, for logs and links. */
+  uriOf(key: string): string;
+  get(key: string): Promise<Uint8Array>;
+  /** Undefined when the key does not exist (other errors throw). */
+  getOptional(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  /** Keys under a prefix (recursive), sorted. */
+  list(prefix: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+}
+
+/** Storage could not be reached or answered with an error; safe to retry. */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+}
+
+/** The key does not exist. */
+export class StorageNotFoundError extends Error {
+  override readonly name = 'StorageNotFoundError';
+}
