@@ -28,8 +28,10 @@ export default tseslint.config(
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing', 'scope:shared'] },
             { sourceTag: 'scope:dataset', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared', 'scope:testing'] },
-            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared', 'scope:testing'] },
-            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:data', 'scope:shared', 'scope:testing'] },
+            // The queue lib holds the BullMQ/Redis adapters that orchestrator and worker share.
+            { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
           ],
         },
       ],
