@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { expandSweep, sweepIdOf } from './expand.js';
+import { assertSweepSpec } from './sweep-spec.js';
+import { TrialSpecSchema } from './trial.js';
+import { trialIdOf } from './trial-id.js';
+
+const ctx = { dataset: { uri: 'file:///tmp/ferm', version: 'abc123' }, numClasses: 4, createdAt: '2026-01-01T00:00:00.000Z' };
+
+describe('expandSweep', () => {
+  it('grid: crosses every axis and every model variant', () => {
+    const spec = assertSweepSpec({
+      name: 'table3', dataset: ctx.dataset.uri,
+      models: [{ name: 'CNN', architecture: 'cnn' }, { name: 'M-Xception+Dropout', architecture: 'mxception', dropout: 0.5 }],
+      parameters: { batchSize: { grid: [32, 64] }, learningRate: { choice: [0.001, 0.01] }, seed: { int: [1, 2] }, epochs: 3 },
+    });
+    const { trials, duplicates } = expandSweep(spec, ctx);
+    expect(trials).toHaveLength(2 * 2 * 2 * 2);
+    expect(duplicates).toBe(0);
+    for (const t of trials) expect(TrialSpecSchema.parse(t)).toEqual(t);
+    expect(new Set(trials.map((t) => t.trialId)).size).toBe(16);
+    const dropoutOne = trials.find((t) => t.variant === 'M-Xception+Dropout')!;
+    expect(dropoutOne.model).toEqual({ architecture: 'mxception', numClasses: 4, dropout: 0.5 });
+    expect(dropoutOne.training.epochs).toBe(3);
+  });
+
+  it('is deterministic: same spec, same sweep id and trial ids; other dataset version, other ids', () => {
+    const spec = assertSweepSpec({ name: 'r', dataset: 'file:///d', model: { architecture: 'mxception' }, strategy: { type: 'random', n: 5, seed: 7 },
+      parameters: { dropout: { uniform: [0, 0.6] }, learningRate: { loguniform: [1e-4, 1e-2] }, middleFlowRepeats: { grid: [2, 3] } } });
+    const a = expandSweep(spec, ctx);
+    const b = expandSweep(spec, ctx);
+    expect(a).toEqual(b);
+    expect(a.trials).toHaveLength(10);
+    for (const t of a.trials) {
+      expect(t.model.dropout).toBeGreaterThanOrEqual(0);
+      expect(t.model.dropout).toBeLessThan(0.6);
+      expect(t.training.learningRate).toBeGreaterThanOrEqual(1e-4);
+      expect(t.training.learningRate).toBeLessThanOrEqual(1e-2);
+    }
+    expect(a.trials.filter((t) => t.model.middleFlowRepeats === 2)).toHaveLength(5);
+    const other = expandSweep(spec, { ...ctx, dataset: { ...ctx.dataset, version: 'other' } });
+    expect(other.trials.map((t) => t.trialId)).not.toEqual(a.trials.map((t) => t.trialId));
+    expect(other.sweepId).not.toBe(a.sweepId);
+    expect(sweepIdOf(spec, 'abc123')).toMatch(/^r-[0-9a-f]{8}$/);
+  });
+
+  it('random samples change with the strategy seed', () => {
+    const make = (seed: number) => expandSweep(assertSweepSpec({ name: 'r', dataset: 'file:///d', model: { architecture: 'cnn' }, strategy: { type: 'random', n: 3, seed }, parameters: { learningRate: { loguniform: [1e-4, 1e-1] } } }), ctx);
+    expect(make(1).trials.map((t) => t.training.learningRate)).not.toEqual(make(2).trials.map((t) => t.training.learningRate));
+  });
+
+  it('counts duplicate configurations once', () => {
+    const spec = assertSweepSpec({ name: 'd', dataset: 'file:///d', model: { architecture: 'cnn' }, parameters: { batchSize: { grid: [64, 64] } } });
+    const { trials, duplicates } = expandSweep(spec, ctx);
+    expect(trials).toHaveLength(1);
+    expect(duplicates).toBe(1);
+  });
+});
+
+describe('trialIdOf', () => {
+  it('ignores key order and undefined fields', () => {
+    const training = { epochs: 1, batchSize: 8, learningRate: 0.01, seed: 1, augmentation: false as const };
+    const a = trialIdOf({ model: { architecture: 'cnn', numClasses: 4 }, training, datasetVersion: 'v' });
+    const b = trialIdOf({ model: { numClasses: 4, architecture: 'cnn', dropout: undefined }, training: { ...training }, datasetVersion: 'v' });
+    expect(a).toBe(b);
+    expect(a).toMatch(/^t-[0-9a-f]{16}$/);
+    expect(trialIdOf({ model: { architecture: 'cnn', numClasses: 4 }, training: { ...training, seed: 2 }, datasetVersion: 'v' })).not.toBe(a);
+  });
+});

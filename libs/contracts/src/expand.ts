@@ -1,0 +1,166 @@
+import type { ModelConfig, TrainOptions } from './model-config.js';
+import { DEFAULT_TRAINING, MODEL_PARAMETERS, TRAINING_PARAMETERS, type Domain, type ParameterName, type SweepSpec } from './sweep-spec.js';
+import type { DatasetRef, TrialSpec } from './trial.js';
+import { canonicalJson, sha256Hex, trialIdOf } from './trial-id.js';
+
+export interface ExpandContext {
+  dataset: DatasetRef;
+  /** Classes in the dataset's manifest; a variant's numClasses overrides it. */
+  numClasses: number;
+  createdAt: string;
+}
+
+export interface ExpandedSweep {
+  sweepId: string;
+  trials: TrialSpec[];
+  /** Trials the spec produced more than once (same config → same id); enqueued once. */
+  duplicates: number;
+}
+
+/** The searched values of one trial, by parameter name. */
+export type TrialParams = Partial<Record<ParameterName, unknown>>;
+
+const PARAMETER_ORDER: readonly ParameterName[] = [...MODEL_PARAMETERS, ...TRAINING_PARAMETERS];
+
+/** Sweep id = `<name>-<8 hex>` of the normalised spec and dataset version: same sweep, same id. */
+export function sweepIdOf(spec: SweepSpec, datasetVersion: string): string {
+  const slug = spec.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'sweep';
+  return `${slug}-${sha256Hex(canonicalJson({ spec, datasetVersion })).slice(0, 8)}`;
+}
+
+/**
+ * Expands a validated sweep into trials. Grid: the cartesian product of every grid/choice/int
+ * axis for each model variant. Random: for each variant and each point of the `grid` axes,
+ * `n` samples of the other axes from a PRNG seeded by strategy.seed (so the same spec always
+ * yields the same trials).
+ */
+export function expandSweep(spec: SweepSpec, ctx: ExpandContext): ExpandedSweep {
+  const sweepId = sweepIdOf(spec, ctx.dataset.version);
+  const variants = spec.models ?? (spec.model ? [spec.model] : []);
+  const entries = PARAMETER_ORDER.flatMap((name) => {
+    const d = spec.parameters[name] as Domain<unknown> | undefined;
+    return d ? [[name, d] as const] : [];
+  });
+  const points: TrialParams[] = [];
+  if (spec.strategy.type === 'grid') {
+    points.push(...cartesian(entries.map(([name, d]) => [name, enumerate(d)] as const)));
+  } else {
+    const random = mulberry32(spec.strategy.seed);
+    const gridAxes = entries.filter(([, d]) => d.kind === 'grid' || d.kind === 'fixed').map(([name, d]) => [name, enumerate(d)] as const);
+    const sampled = entries.filter(([, d]) => d.kind !== 'grid' && d.kind !== 'fixed');
+    for (const base of cartesian(gridAxes)) {
+      for (let i = 0; i < spec.strategy.n; i++) {
+        const point: TrialParams = { ...base };
+        for (const [name, d] of sampled) point[name] = sample(d, random);
+        points.push(point);
+      }
+    }
+  }
+
+  const trials: TrialSpec[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const variant of variants) {
+    for (const point of points) {
+      const value = <T>(name: ParameterName, fallback: T): T => (point[name] ?? fallback) as T;
+      const model: ModelConfig = dropUndefined({
+        architecture: variant.architecture,
+        numClasses: variant.numClasses ?? ctx.numClasses,
+        dropout: variant.dropout ?? value<number | undefined>('dropout', undefined),
+        middleFlowRepeats: variant.middleFlowRepeats ?? value<number | undefined>('middleFlowRepeats', undefined),
+        width: variant.width ?? value<number | undefined>('width', undefined),
+      });
+      const training: TrainOptions = {
+        epochs: value('epochs', DEFAULT_TRAINING.epochs),
+        batchSize: value('batchSize', DEFAULT_TRAINING.batchSize),
+        learningRate: value('learningRate', DEFAULT_TRAINING.learningRate),
+        seed: value('seed', DEFAULT_TRAINING.seed),
+        augmentation: value('augmentation', DEFAULT_TRAINING.augmentation),
+      };
+      const trialId = trialIdOf({ model, training, datasetVersion: ctx.dataset.version });
+      if (seen.has(trialId)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(trialId);
+      trials.push(dropUndefined({
+        trialId,
+        sweepId,
+        sweepName: spec.name,
+        variant: variant.name,
+        dataset: ctx.dataset,
+        model,
+        training,
+        metric: spec.metric,
+        halving: spec.halving,
+        createdAt: ctx.createdAt,
+      }));
+    }
+  }
+  return { sweepId, trials, duplicates };
+}
+
+/** The hyperparameters a leaderboard shows for a trial (model + training knobs, flat). */
+export function trialParams(trial: Pick<TrialSpec, 'model' | 'training'>): Record<string, unknown> {
+  const { architecture: _a, numClasses: _n, ...model } = trial.model;
+  const { augmentation, earlyStopping: _e, ...training } = trial.training;
+  return { ...model, ...training, augmentation: augmentation === false ? 'none' : augmentation };
+}
+
+function enumerate(d: Domain<unknown>): unknown[] {
+  switch (d.kind) {
+    case 'fixed':
+      return [d.value];
+    case 'grid':
+    case 'choice':
+      return d.values;
+    case 'int':
+      return Array.from({ length: d.high - d.low + 1 }, (_, i) => d.low + i);
+    default:
+      // Schema validation rejects continuous ranges under strategy grid.
+      throw new Error(`cannot enumerate a ${d.kind} range`);
+  }
+}
+
+function sample(d: Domain<unknown>, random: () => number): unknown {
+  switch (d.kind) {
+    case 'fixed':
+      return d.value;
+    case 'grid':
+    case 'choice':
+      return d.values[Math.floor(random() * d.values.length)];
+    case 'int':
+      return d.low + Math.floor(random() * (d.high - d.low + 1));
+    case 'uniform':
+      return round(d.low + random() * (d.high - d.low));
+    case 'loguniform':
+      return round(Math.exp(Math.log(d.low) + random() * (Math.log(d.high) - Math.log(d.low))));
+  }
+}
+
+/** Four significant digits: readable on a leaderboard, still distinct trials. */
+function round(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
+function cartesian(axes: readonly (readonly [ParameterName, unknown[]])[]): TrialParams[] {
+  let out: TrialParams[] = [{}];
+  for (const [name, values] of axes) out = out.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
+  return out;
+}
+
+/** Small seeded PRNG (mulberry32): the same seed gives the same sampled trials everywhere. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

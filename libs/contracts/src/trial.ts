@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { EpochMetricsSchema, ModelConfigSchema, TrainOptionsSchema } from './model-config.js';
+
+export const METRICS = ['val_accuracy'] as const;
+export const MetricSchema = z.enum(METRICS);
+export type Metric = z.infer<typeof MetricSchema>;
+
+/** Asynchronous successive halving: decide at these epochs, keep the top 1/reductionFactor. */
+export const HalvingSchema = z
+  .strictObject({
+    rungs: z.array(z.number().int().positive('rung epochs must be > 0')).min(1, 'give at least one rung'),
+    reductionFactor: z.number().min(2, 'reductionFactor must be >= 2'),
+  })
+  .refine((h) => h.rungs.every((r, i) => i === 0 || r > h.rungs[i - 1]!), { message: 'rungs must be strictly increasing', path: ['rungs'] });
+export type Halving = z.infer<typeof HalvingSchema>;
+
+export const DatasetRefSchema = z.strictObject({
+  /** Folder holding manifest.json, e.g. `s3://bucket/datasets/ferm/v1`. */
+  uri: z.string().min(1),
+  /** Content version of the manifest (its sha256 prefix); part of the trial id. */
+  version: z.string().min(1),
+});
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+
+/** Job data of one trial on the `fermx-trials` queue (jobId = trialId). */
+export const TrialSpecSchema = z.strictObject({
+  trialId: z.string().regex(/^t-[0-9a-f]{16}$/, 'trialId must look like t-<16 hex>'),
+  sweepId: z.string().min(1),
+  sweepName: z.string().min(1),
+  /** Label of the model variant in the sweep (e.g. `M-Xception+Dropout`), when the sweep lists several. */
+  variant: z.string().optional(),
+  dataset: DatasetRefSchema,
+  model: ModelConfigSchema,
+  training: TrainOptionsSchema,
+  metric: MetricSchema,
+  halving: HalvingSchema.optional(),
+  createdAt: z.string(),
+});
+export type TrialSpec = z.infer<typeof TrialSpecSchema>;
+
+/** What a worker reports through job.updateProgress after each epoch. */
+export const TrialProgressSchema = z.object({
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number(),
+  valAccuracy: z.number(),
+  seconds: z.number(),
+  imagesPerSecond: z.number(),
+});
+export type TrialProgress = z.infer<typeof TrialProgressSchema>;
+
+export const TRIAL_RESULT_STATUSES = ['completed', 'stopped-early'] as const;
+
+/** `runs/<sweepId>/<trialId>/result.json` and the job's return value. */
+export const TrialResultSchema = z.object({
+  trialId: z.string(),
+  sweepId: z.string(),
+  sweepName: z.string(),
+  variant: z.string().optional(),
+  dataset: DatasetRefSchema,
+  model: ModelConfigSchema,
+  training: TrainOptionsSchema,
+  status: z.enum(TRIAL_RESULT_STATUSES),
+  metrics: z.object({
+    valAccuracy: z.number(),
+    valLoss: z.number(),
+    testAccuracy: z.number().optional(),
+    macroF1: z.number(),
+    perClassAccuracy: z.array(z.number()),
+    confusionMatrix: z.array(z.array(z.number())),
+    classes: z.array(z.string()),
+  }),
+  curves: z.array(EpochMetricsSchema),
+  epochsRun: z.number().int().nonnegative(),
+  timing: z.object({ trainingSeconds: z.number(), secondsPerEpoch: z.number(), imagesPerSecond: z.number() }),
+  /** Trainable parameter count of the model. */
+  parameters: z.number().int().nonnegative(),
+  backend: z.string(),
+  host: z.string(),
+  worker: z.string(),
+  finishedAt: z.string(),
+  /** Storage URI of the folder with model.json, weights.bin, metadata.json. */
+  modelUri: z.string(),
+});
+export type TrialResult = z.infer<typeof TrialResultSchema>;
+
+/** Where a trial's files live in storage (contracts.md storage layout). */
+export const runKeys = {
+  dir: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}`,
+  config: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/config.json`,
+  result: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/result.json`,
+  metrics: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/metrics.jsonl`,
+  checkpoint: (sweepId: string, trialId: string, epoch: number) => `runs/${sweepId}/${trialId}/checkpoints/epoch-${epoch}.ckpt`,
+  latestCheckpoint: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/checkpoints/latest.json`,
+  model: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/model`,
+  sweep: (sweepId: string) => `sweeps/${sweepId}/sweep.json`,
+} as const;
