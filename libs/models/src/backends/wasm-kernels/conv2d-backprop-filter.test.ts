@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { conv2dBackpropFilter, conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+import type { WasmKernelArgs } from './wasm-heap.js';
+
+type Pad = 'same' | 'valid';
+const cases: { x: [number, number, number, number]; k: number; cout: number; stride: 1 | 2; pad: Pad }[] = [
+  { x: [2, 9, 9, 3], k: 3, cout: 4, stride: 1, pad: 'same' },
+  { x: [2, 9, 9, 3], k: 3, cout: 4, stride: 1, pad: 'valid' },
+  { x: [3, 7, 8, 2], k: 3, cout: 5, stride: 2, pad: 'same' },
+  { x: [3, 7, 8, 2], k: 3, cout: 5, stride: 2, pad: 'valid' },
+  { x: [1, 6, 5, 4], k: 1, cout: 6, stride: 1, pad: 'same' },
+  { x: [2, 7, 7, 4], k: 1, cout: 3, stride: 2, pad: 'same' },
+  { x: [1, 11, 10, 1], k: 3, cout: 8, stride: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], k: 2, cout: 2, stride: 2, pad: 'same' },
+];
+
+/** Both gradients of conv2d: dW (fermx Conv2DBackpropFilter) and dx (stock Conv2DBackpropInput). */
+function conv2dGradients(stride: 1 | 2, pad: Pad) {
+  return ([x, w, weight]: tf.Tensor[]) => {
+    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad).mul(weight as tf.Tensor).sum();
+    return tf.grads(loss)([x as tf.Tensor, w as tf.Tensor]);
+  };
+}
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  it.each(cases)('matches cpu for x=$x k=$k cout=$cout stride=$stride pad=$pad', async ({ x, k, cout, stride, pad }) => {
+    const w = [k, k, x[3], cout];
+    const y = tf.backend_util.computeConv2DInfo(x, w as [number, number, number, number], stride, 1, pad).outShape;
+    const seed = x.reduce((a, b) => a * 31 + b, k * 7 + stride);
+    const error = await worstErrorAgainstCpu([randomValues(x, seed), randomValues(w, seed + 1), randomValues(y, seed + 2)], conv2dGradients(stride, pad));
+    expect(error).toBeLessThan(1e-4);
+  });
+
+  it('gives the same filter gradient when the batch is split into image chunks', async () => {
+    await wasmWithFermxKernels();
+    const backend = tf.backend() as unknown as WasmKernelArgs['backend'];
+    const x = tf.tensor(randomValues([5, 6, 7, 3], 11).data, [5, 6, 7, 3]);
+    const dy = tf.tensor(randomValues([5, 3, 4, 4], 12).data, [5, 3, 4, 4]);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 3, 4] } as unknown as WasmKernelArgs['attrs'];
+    const whole = tf.engine().runKernel(conv2dBackpropFilterConfig.kernelName, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    // A budget of two images' columns forces three chunks (2 + 2 + 1).
+    const info = conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, 2 * 27 * 12);
+    const chunked = tf.engine().makeTensorFromTensorInfo(info);
+    expect(tf.max(tf.abs(tf.sub(chunked, whole))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([x, dy, whole, chunked]);
+  });
+});

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { onBackend, randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+
+type Pad = 'same' | 'valid';
+const cases: { x: [number, number, number, number]; pool: number; stride: 1 | 2; pad: Pad; shift: number }[] = [
+  { x: [2, 8, 8, 3], pool: 2, stride: 2, pad: 'valid', shift: 0 },
+  { x: [2, 9, 7, 3], pool: 3, stride: 2, pad: 'same', shift: 0 },
+  { x: [1, 7, 7, 2], pool: 3, stride: 1, pad: 'same', shift: 0 },
+  { x: [3, 9, 9, 4], pool: 3, stride: 2, pad: 'valid', shift: 0 },
+  // Every value negative, as after batch norm: the case stock wasm MaxPoolGrad gets wrong.
+  { x: [2, 9, 9, 3], pool: 3, stride: 2, pad: 'same', shift: -2 },
+];
+
+function maxPoolGradient(pool: number, stride: 1 | 2, pad: Pad) {
+  return ([x, weight]: tf.Tensor[]) =>
+    tf.grads((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, pool, stride, pad).mul(weight as tf.Tensor).sum())([x as tf.Tensor]);
+}
+
+describe('MaxPoolGrad on wasm', () => {
+  it.each(cases)('matches cpu for x=$x pool=$pool stride=$stride pad=$pad shift=$shift', async ({ x, pool, stride, pad, shift }) => {
+    const input = randomValues(x, x[1] * 13 + pool);
+    input.data.forEach((v, i) => (input.data[i] = v + shift));
+    const y = tf.backend_util.computePool2DInfo(x, pool, stride, 1, pad).outShape;
+    const error = await worstErrorAgainstCpu([input, randomValues(y, 99)], maxPoolGradient(pool, stride, pad));
+    expect(error).toBeLessThan(1e-4);
+  });
+
+  it('routes the gradient of an all-negative window to its maximum', async () => {
+    await wasmWithFermxKernels();
+    const x = { data: Float32Array.from([-3, -1, -4, -2]), shape: [1, 2, 2, 1] };
+    const dy = { data: Float32Array.from([5]), shape: [1, 1, 1, 1] };
+    const [dx] = await onBackend('wasm', [x, dy], maxPoolGradient(2, 2, 'valid'));
+    expect(Array.from(dx ?? [])).toEqual([0, 5, 0, 0]);
+  });
+});
