@@ -5,3 +5,4 @@ export * from './expand.js';
 export * from './trial-id.js';
 export * from './leaderboard-row.js';
 export * from './validation-issue.js';
+export * from './examples.js';
