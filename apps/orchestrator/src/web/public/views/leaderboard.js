@@ -1,0 +1,313 @@
+// Home view: sweeps, running trials (live), and the sortable, filterable leaderboard.
+import { api } from '../lib/api.js';
+import { h, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
+import { constantKeys, datasetKey, datasetLabel, filterRows, modelName, paramKeys, paramLabel, paramValue, sortRows, sweepHref, trialHref } from '../lib/model.js';
+
+const FILTERS = ['dataset', 'sweep', 'model', 'status'];
+
+/** Columns of the leaderboard; `get` feeds sorting, `cell` renders. Param columns are added per data. */
+function baseColumns(keys, showDataset) {
+  return [
+    { id: 'rank', label: '#', title: 'Rank by validation accuracy', get: (r) => r.rank, cell: (r) => num(r.rank), numeric: true },
+    { id: 'trial', label: 'Trial', get: (r) => r.trialId, rowHeader: true, cell: (r) => h('a', { href: trialHref(r.trialId), title: r.trialId }, shortId(r.trialId)) },
+    { id: 'sweep', label: 'Sweep', get: (r) => r.sweepName ?? r.sweepId, cell: (r) => h('a', { href: sweepHref(r.sweepId) }, r.sweepName ?? r.sweepId) },
+    showDataset && { id: 'dataset', label: 'Dataset', get: (r) => datasetLabel(r.dataset), cell: (r) => h('span', { title: datasetKey(r.dataset) }, datasetLabel(r.dataset)) },
+    { id: 'model', label: 'Model', get: (r) => r.variant ?? modelName(r.model), cell: (r) => [r.variant ?? modelName(r.model), r.variant ? h('small', {}, modelName(r.model)) : null] },
+    ...keys.map((k) => ({ id: `p.${k}`, label: paramLabel(k), get: (r) => paramValue(r.params?.[k]), cell: (r) => compact(paramValue(r.params?.[k])), numeric: true })),
+    { id: 'parameters', label: 'Weights', title: 'Trainable parameters', get: (r) => r.parameters, cell: (r) => num(r.parameters), numeric: true },
+    { id: 'valAccuracy', label: 'Val acc', get: (r) => r.valAccuracy, cell: (r) => h('strong', {}, pct(r.valAccuracy)), numeric: true, firstDirection: 'descending' },
+    { id: 'testAccuracy', label: 'Test acc', get: (r) => r.testAccuracy, cell: (r) => pct(r.testAccuracy), numeric: true, firstDirection: 'descending' },
+    { id: 'macroF1', label: 'Macro F1', get: (r) => r.macroF1, cell: (r) => compact(r.macroF1 === undefined ? undefined : Number(r.macroF1.toFixed(3))), numeric: true, firstDirection: 'descending' },
+    { id: 'epochs', label: 'Epochs', get: (r) => r.epochs, cell: (r) => num(r.epochs), numeric: true },
+    { id: 'trainingSeconds', label: 'Train time', get: (r) => r.trainingSeconds, cell: (r) => seconds(r.trainingSeconds), numeric: true },
+    { id: 'imagesPerSecond', label: 'img/s', title: 'Training throughput, images per second', get: (r) => r.imagesPerSecond, cell: (r) => num(r.imagesPerSecond), numeric: true, firstDirection: 'descending' },
+    { id: 'backend', label: 'Backend', get: (r) => r.backend, cell: (r) => h('span', { title: r.host ? `on ${r.host}` : undefined }, r.backend ?? '–') },
+    { id: 'status', label: 'Status', get: (r) => r.status, cell: (r) => statusBadge(r.status) },
+  ].filter(Boolean);
+}
+
+export function statusBadge(status) {
+  return h('span', { class: `badge status-${status ?? 'unknown'}` }, status ?? 'unknown');
+}
+
+export function leaderboardView(root, route, ctx) {
+  const state = {
+    rows: [],
+    sweeps: [],
+    running: new Map(), // trialId -> { trialId, sweepId, progress }
+    sort: { column: route.query.get('sort') ?? 'valAccuracy', direction: route.query.get('dir') === 'ascending' ? 'ascending' : 'descending' },
+    filters: Object.fromEntries([...FILTERS, 'q'].map((f) => [f, route.query.get(f) ?? ''])),
+  };
+
+  const sweepsBody = h('tbody');
+  const runningList = h('ul', { class: 'running-list', 'aria-live': 'off' });
+  const runningSection = h('section', { class: 'panel', 'aria-labelledby': 'running-h' }, h('h2', { id: 'running-h' }, 'Running trials'), runningList);
+  const selects = Object.fromEntries(
+    FILTERS.map((f) => [f, h('select', { id: `filter-${f}`, name: f, onchange: (e) => setFilter(f, e.target.value) })]),
+  );
+  const search = h('input', { id: 'filter-q', type: 'search', name: 'q', placeholder: 'trial id, host, backend…', value: state.filters.q, oninput: (e) => setFilter('q', e.target.value) });
+  const countLine = h('p', { class: 'count', id: 'leaderboard-count' });
+  const fixedNote = h('p', { class: 'fixed-note', id: 'leaderboard-fixed', hidden: true });
+  const table = h('table', { class: 'data leaderboard', id: 'leaderboard', 'aria-describedby': 'leaderboard-count' });
+  const emptyNote = h('p', { class: 'empty', hidden: true });
+
+  replace(
+    root,
+    h('h1', { tabindex: '-1' }, 'Leaderboard'),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'sweeps-h' },
+      h('h2', { id: 'sweeps-h' }, 'Sweeps'),
+      h(
+        'div',
+        { class: 'scroll' },
+        h(
+          'table',
+          { class: 'data sweeps', id: 'sweeps' },
+          h('caption', { class: 'visually-hidden' }, 'Sweeps and their trial counts'),
+          h(
+            'thead',
+            {},
+            h('tr', {}, ['Sweep', 'Dataset', 'Created', 'Progress', 'Trials', 'Best val acc'].map((t) => h('th', { scope: 'col' }, t))),
+          ),
+          sweepsBody,
+        ),
+      ),
+    ),
+    runningSection,
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'results-h' },
+      h('h2', { id: 'results-h' }, 'Results'),
+      h(
+        'form',
+        { class: 'filters', role: 'search', 'aria-label': 'Filter results', onsubmit: (e) => e.preventDefault() },
+        ...FILTERS.map((f) => h('div', { class: 'field' }, h('label', { for: `filter-${f}` }, f[0].toUpperCase() + f.slice(1)), selects[f])),
+        h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, 'Search'), search),
+        h('button', { type: 'reset', class: 'secondary', onclick: resetFilters }, 'Clear filters'),
+      ),
+      fixedNote,
+      countLine,
+      h('div', { class: 'scroll' }, table),
+      emptyNote,
+    ),
+  );
+
+  function setFilter(name, value) {
+    state.filters[name] = value;
+    syncUrl();
+    renderTable();
+  }
+
+  function resetFilters(e) {
+    e.preventDefault();
+    for (const f of [...FILTERS, 'q']) state.filters[f] = '';
+    search.value = '';
+    syncUrl();
+    renderFilters();
+    renderTable();
+  }
+
+  function syncUrl() {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
+    if (state.sort.column !== 'valAccuracy' || state.sort.direction !== 'descending') {
+      q.set('sort', state.sort.column);
+      q.set('dir', state.sort.direction);
+    }
+    const qs = q.toString();
+    history.replaceState(null, '', `#/${qs ? `?${qs}` : ''}`);
+  }
+
+  function renderFilters() {
+    const options = {
+      dataset: unique(state.rows.map((r) => [datasetKey(r.dataset), datasetLabel(r.dataset)]).concat(state.sweeps.map((sw) => [datasetKey(sw.dataset), datasetLabel(sw.dataset)]))),
+      sweep: unique(state.rows.map((r) => [r.sweepId, r.sweepName ?? r.sweepId]).concat(state.sweeps.map((sw) => [sw.sweepId, sw.name ?? sw.sweepId]))),
+      model: unique(state.rows.map((r) => [modelName(r.model), modelName(r.model)])),
+      status: unique(state.rows.map((r) => [r.status, r.status])),
+    };
+    for (const f of FILTERS) {
+      const current = state.filters[f];
+      const opts = options[f];
+      if (current && !opts.some(([v]) => v === current)) opts.push([current, current]);
+      replace(selects[f], h('option', { value: '' }, 'All'), opts.map(([v, label]) => h('option', { value: v }, label)));
+      selects[f].value = current;
+    }
+  }
+
+  function renderTable() {
+    // Columns that hold one value for every trial move into a note above the table (laptop width).
+    const allKeys = paramKeys(state.rows);
+    const fixed = constantKeys(state.rows, allKeys, (r, k) => paramValue(r.params?.[k]));
+    const datasets = new Set(state.rows.map((r) => datasetKey(r.dataset)));
+    const keys = allKeys.filter((k) => !fixed.includes(k) && k !== 'epochs');
+    const columns = baseColumns(keys, datasets.size !== 1);
+    const notes = [
+      ...(datasets.size === 1 ? [`Dataset ${datasetLabel(state.rows[0].dataset)}`] : []),
+      ...fixed.map((k) => `${paramLabel(k)} ${compact(paramValue(state.rows[0].params?.[k]))}`),
+    ];
+    fixedNote.textContent = notes.length ? `Same for every trial: ${notes.join(' · ')}` : '';
+    fixedNote.hidden = notes.length === 0;
+    const column = columns.find((c) => c.id === state.sort.column) ?? columns.find((c) => c.id === 'valAccuracy');
+    const shown = sortRows(filterRows(state.rows, state.filters), column.get, state.sort.direction);
+    const headRow = h(
+      'tr',
+      {},
+      columns.map((c) => {
+        const sorted = c.id === column.id;
+        return h(
+          'th',
+          { scope: 'col', 'aria-sort': sorted ? state.sort.direction : 'none', class: c.numeric ? 'num' : undefined, 'data-column': c.id },
+          h(
+            'button',
+            { type: 'button', class: 'sort', title: c.title, onclick: () => sortBy(c) },
+            c.label,
+            h('span', { class: 'sort-icon', 'aria-hidden': 'true' }, sorted ? (state.sort.direction === 'ascending' ? '▲' : '▼') : '↕'),
+          ),
+        );
+      }),
+    );
+    const body = h(
+      'tbody',
+      {},
+      shown.map((r) =>
+        h(
+          'tr',
+          { 'data-trial': r.trialId },
+          columns.map((c) => h(c.rowHeader ? 'th' : 'td', { scope: c.rowHeader ? 'row' : undefined, class: c.numeric ? 'num' : undefined }, c.cell(r))),
+        ),
+      ),
+    );
+    replace(
+      table,
+      h('caption', { class: 'visually-hidden' }, `Trial results, sorted by ${column.label} ${state.sort.direction}. Column headers are buttons that sort.`),
+      h('thead', {}, headRow),
+      body,
+    );
+    countLine.textContent = `${shown.length} of ${state.rows.length} trials shown · sorted by ${column.label}, ${state.sort.direction}`;
+    emptyNote.hidden = shown.length > 0;
+    emptyNote.textContent = state.rows.length === 0 ? 'No results yet: trials appear here when they finish.' : 'No trials match these filters.';
+  }
+
+  function sortBy(c) {
+    const same = state.sort.column === c.id;
+    const first = c.firstDirection ?? (c.numeric ? 'ascending' : 'ascending');
+    state.sort = { column: c.id, direction: same ? (state.sort.direction === 'ascending' ? 'descending' : 'ascending') : first };
+    syncUrl();
+    renderTable();
+    ctx.announce(`Sorted by ${c.label}, ${state.sort.direction}`);
+    table.querySelector(`th[data-column="${CSS.escape(c.id)}"] button`)?.focus();
+  }
+
+  function renderSweeps() {
+    replace(
+      sweepsBody,
+      state.sweeps.length === 0 ? h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No sweeps submitted yet.')) : null,
+      state.sweeps.map((sw) => {
+        const t = sw.trials ?? {};
+        const done = (t.completed ?? 0) + (t.failed ?? 0) + (t.stoppedEarly ?? 0) + (t.cancelled ?? 0);
+        return h(
+          'tr',
+          { 'data-sweep': sw.sweepId },
+          h('th', { scope: 'row' }, h('a', { href: sweepHref(sw.sweepId) }, sw.name ?? sw.sweepId)),
+          h('td', {}, datasetLabel(sw.dataset)),
+          h('td', {}, when(sw.createdAt)),
+          h('td', {}, h('progress', { max: t.total || 1, value: done, 'aria-label': `${sw.name ?? sw.sweepId}: ${done} of ${t.total ?? 0} trials finished` }), ` ${done}/${t.total ?? 0}`),
+          h('td', { class: 'counts' }, trialCounts(t)),
+          h('td', { class: 'num' }, sw.best ? h('a', { href: trialHref(sw.best.trialId) }, pct(sw.best.valAccuracy)) : '–'),
+        );
+      }),
+    );
+  }
+
+  function renderRunning() {
+    const items = [...state.running.values()].sort((a, b) => a.trialId.localeCompare(b.trialId));
+    runningSection.hidden = items.length === 0;
+    replace(
+      runningList,
+      items.map(({ trialId, sweepId, progress: p }) =>
+        h(
+          'li',
+          { 'data-trial': trialId },
+          h('a', { href: trialHref(trialId) }, shortId(trialId)),
+          h('span', { class: 'muted' }, sweepName(sweepId)),
+          p
+            ? [
+                h('progress', { max: p.epochs || 1, value: p.epoch ?? 0, 'aria-label': `${trialId}: epoch ${p.epoch} of ${p.epochs}` }),
+                h('span', {}, `epoch ${p.epoch}/${p.epochs}`),
+                h('span', {}, `val acc ${pct(p.valAccuracy, 1)}`),
+                h('span', { class: 'muted' }, `${num(p.imagesPerSecond)} img/s`),
+              ]
+            : h('span', { class: 'muted' }, 'starting…'),
+        ),
+      ),
+    );
+  }
+
+  function sweepName(id) {
+    return state.sweeps.find((sw) => sw.sweepId === id)?.name ?? id ?? '';
+  }
+
+  async function loadRunning() {
+    const active = state.sweeps.filter((sw) => (sw.trials?.active ?? 0) > 0);
+    const details = await Promise.all(active.map((sw) => api.sweep(sw.sweepId).catch(() => undefined)));
+    const next = new Map();
+    for (const d of details) {
+      for (const t of d?.trials ?? []) {
+        if (t.status === 'active') next.set(t.trialId, { trialId: t.trialId, sweepId: d.sweep?.sweepId ?? t.sweepId, progress: state.running.get(t.trialId)?.progress ?? t.progress });
+      }
+    }
+    state.running = next;
+  }
+
+  async function refresh() {
+    try {
+      const [lb, sw] = await Promise.all([api.leaderboard(), api.sweeps()]);
+      state.rows = lb.rows ?? [];
+      state.sweeps = sw.sweeps ?? [];
+      await loadRunning();
+      ctx.clearError();
+    } catch (error) {
+      ctx.showError(`Could not load the leaderboard: ${error.message}`);
+    }
+    renderSweeps();
+    renderRunning();
+    renderFilters();
+    renderTable();
+  }
+
+  refresh();
+  return {
+    refresh,
+    onProgress({ trialId, sweepId, progress }) {
+      const prev = state.running.get(trialId);
+      state.running.set(trialId, { trialId, sweepId: sweepId ?? prev?.sweepId, progress });
+      renderRunning();
+    },
+    onTrial({ trialId, status }) {
+      if (status !== 'active') state.running.delete(trialId);
+      renderRunning();
+      ctx.debounce('leaderboard', refresh, 500);
+    },
+  };
+}
+
+export function trialCounts(t) {
+  const parts = [
+    ['active', 'running'],
+    ['waiting', 'waiting'],
+    ['completed', 'completed'],
+    ['stoppedEarly', 'stopped early'],
+    ['failed', 'failed'],
+    ['cancelled', 'cancelled'],
+  ]
+    .filter(([k]) => (t?.[k] ?? 0) > 0)
+    .map(([k, label]) => h('span', { class: `count-${k}` }, `${t[k]} ${label}`));
+  return parts.length ? parts.flatMap((p, i) => (i ? [' · ', p] : [p])) : '–';
+}
+
+function unique(pairs) {
+  const seen = new Map();
+  for (const [v, label] of pairs) if (v && !seen.has(v)) seen.set(v, label);
+  return [...seen.entries()].sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+}
