@@ -1,4 +1,6 @@
 import type { Command } from '@fermx/cli';
+import { evaluateCommand } from './commands/evaluate-command.js';
+import { workerCommand } from './commands/worker-command.js';
 
 /** This app's `fermx` commands (the CLI in bin/fermx.mjs dispatches here). */
-export const commands: Command[] = [];
+export const commands: Command[] = [workerCommand, evaluateCommand];

@@ -1,0 +1,39 @@
+import { defineCommand, UsageError } from '@fermx/cli';
+import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
+
+const SPLITS = ['val', 'test', 'train'] as const;
+type Split = (typeof SPLITS)[number];
+
+export const evaluateCommand = defineCommand({
+  path: ['evaluate'],
+  summary: 'Accuracy, macro-F1, per-class accuracy and confusion matrix of a saved model on a dataset split',
+  usage: `MODEL_URI DATASET_URI [--split ${SPLITS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}] [--json]`,
+  args: ['MODEL_URI', 'DATASET_URI'],
+  options: {
+    split: { type: 'string', default: 'val' },
+    backend: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run(ctx) {
+    const [modelUri, datasetUri] = ctx.positionals as [string, string];
+    const split = ctx.values.split as string;
+    if (!SPLITS.includes(split as Split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${split}'`);
+    let config;
+    try {
+      config = parseWorkerConfig(ctx.env, { backend: ctx.values.backend as string | undefined });
+    } catch (error) {
+      if (error instanceof WorkerConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+    // Heavy (tfjs): loaded only when this command runs.
+    const { evaluateModel } = await import('../evaluation/evaluate-model.js');
+    const { formatEvaluation } = await import('../evaluation/format-evaluation.js');
+    const outcome = await evaluateModel({ modelUri, datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env });
+    if (ctx.values.json) {
+      ctx.stdout.write(`${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, ...outcome.report }, null, 2)}\n`);
+    } else {
+      ctx.stdout.write(formatEvaluation(outcome.report, { model: modelUri, dataset: datasetUri, split, count: outcome.report.count }));
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,44 @@
+import { createLogger, defineCommand, UsageError } from '@fermx/cli';
+import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
+import { startWorker } from '../worker/start-worker.js';
+
+/** The whole shutdown must end within 30 s (Kubernetes' default grace period). */
+const SHUTDOWN_DEADLINE_MS = 28_000;
+
+export const workerCommand = defineCommand({
+  path: ['worker'],
+  summary: 'Train trials from the queue, one at a time (run one worker per GPU)',
+  usage: `[--gpu N] [--backend ${BACKEND_CHOICES.join('|')}]`,
+  options: {
+    gpu: { type: 'string' },
+    backend: { type: 'string' },
+  },
+  async run(ctx) {
+    let config;
+    try {
+      config = parseWorkerConfig(ctx.env, { gpu: ctx.values.gpu as string | undefined, backend: ctx.values.backend as string | undefined });
+    } catch (error) {
+      if (error instanceof WorkerConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+    const log = createLogger('gpu-worker', ctx.env).child({ worker: config.workerId });
+    const worker = await startWorker(config, log, ctx.env);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    log.info({ signal }, 'shutting down: no new trials, handing the running trial back');
+    // A second signal while stopping is ignored: shutdown is already bounded.
+    const ignore = () => log.info({}, 'already shutting down');
+    process.on('SIGTERM', ignore);
+    process.on('SIGINT', ignore);
+    const deadline = setTimeout(() => {
+      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    await worker.stop();
+    log.info({}, 'worker stopped');
+    return 0;
+  },
+});

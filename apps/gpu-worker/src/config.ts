@@ -1,0 +1,88 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * The worker's whole configuration, from env vars and flags, parsed once at start (STYLE.md 4).
+ * Flags win over env; an invalid value fails fast naming every bad key.
+ */
+export const WorkerConfigSchema = z.object({
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  FERMX_STORAGE: z.string().default('file://./.fermx'),
+  /** Local dataset cache (shards by sha256). */
+  FERMX_CACHE_DIR: z.string().default(resolve('.fermx-cache')),
+  FERMX_GPU: z.coerce.number().int().min(0).optional(),
+  FERMX_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
+  /** `tfjs` trains for real; `synthetic` simulates epochs (reliability tests, queue benchmark). */
+  FERMX_TRAINER: z.enum(['tfjs', 'synthetic']).default('tfjs'),
+  FERMX_SYNTHETIC_EPOCH_MS: positiveMs(200),
+  FERMX_SYNTHETIC_LOG: z.string().optional(),
+  /** BullMQ job lock; a killed worker's trial is picked up again after about this long. */
+  FERMX_LOCK_DURATION_MS: positiveMs(30_000),
+  FERMX_STALLED_INTERVAL_MS: positiveMs(30_000),
+  /** How often a trial may stall (its worker died) before it fails for good. */
+  FERMX_MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(3),
+  FERMX_HEARTBEAT_MS: positiveMs(5_000),
+  /** Shutdown: how long the trainer child may take to stop before it is killed; the whole shutdown stays under 30 s. */
+  FERMX_SHUTDOWN_GRACE_MS: positiveMs(10_000),
+  FERMX_WORKER_ID: z.string().optional(),
+});
+
+export interface WorkerConfig {
+  redisUrl: string;
+  storageUri: string;
+  cacheDir: string;
+  gpu: number | undefined;
+  backend: BackendChoice;
+  trainer: { name: 'tfjs' } | { name: 'synthetic'; epochMs: number; logFile?: string };
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  heartbeatMs: number;
+  shutdownGraceMs: number;
+  host: string;
+  workerId: string;
+}
+
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+}
+
+export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string; backend?: string } = {}): WorkerConfig {
+  const input = { ...env, ...(flags.gpu !== undefined ? { FERMX_GPU: flags.gpu } : {}), ...(flags.backend !== undefined ? { FERMX_BACKEND: flags.backend } : {}) };
+  const parsed = WorkerConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const bad = parsed.error.issues.map((i) => `${flagName(String(i.path[0]))}: ${i.message}`).join('; ');
+    throw new WorkerConfigError(`invalid worker configuration: ${bad}`);
+  }
+  const c = parsed.data;
+  const host = hostname();
+  const trainer: WorkerConfig['trainer'] =
+    c.FERMX_TRAINER === 'synthetic' ? { name: 'synthetic', epochMs: c.FERMX_SYNTHETIC_EPOCH_MS, ...(c.FERMX_SYNTHETIC_LOG ? { logFile: c.FERMX_SYNTHETIC_LOG } : {}) } : { name: 'tfjs' };
+  return {
+    redisUrl: c.REDIS_URL,
+    storageUri: c.FERMX_STORAGE,
+    cacheDir: c.FERMX_CACHE_DIR,
+    gpu: c.FERMX_GPU,
+    backend: c.FERMX_BACKEND,
+    trainer,
+    lockDurationMs: c.FERMX_LOCK_DURATION_MS,
+    stalledIntervalMs: c.FERMX_STALLED_INTERVAL_MS,
+    maxStalledCount: c.FERMX_MAX_STALLED_COUNT,
+    heartbeatMs: c.FERMX_HEARTBEAT_MS,
+    shutdownGraceMs: c.FERMX_SHUTDOWN_GRACE_MS,
+    host,
+    workerId: c.FERMX_WORKER_ID ?? `${host}:${process.pid}${c.FERMX_GPU !== undefined ? `:gpu${c.FERMX_GPU}` : ''}`,
+  };
+}
+
+function flagName(key: string): string {
+  if (key === 'FERMX_GPU') return '--gpu (FERMX_GPU)';
+  if (key === 'FERMX_BACKEND') return '--backend (FERMX_BACKEND)';
+  return key;
+}

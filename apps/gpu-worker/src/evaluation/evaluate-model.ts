@@ -1,0 +1,34 @@
+import { openDataset, openStorage } from '@fermx/data';
+import { evaluate, initBackend, loadModelArtifacts } from '@fermx/models';
+import { TrialInputError } from '../training/errors.js';
+import type { BackendChoice } from '../config.js';
+
+export interface EvaluateModelArgs {
+  /** Storage URI of a folder with model.json, weights.bin, metadata.json. */
+  modelUri: string;
+  /** Folder holding the dataset's manifest.json. */
+  datasetUri: string;
+  split: 'train' | 'val' | 'test';
+  backend: BackendChoice;
+  cacheDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Loads a saved model and a dataset split and scores one on the other. */
+export async function evaluateModel(args: EvaluateModelArgs) {
+  const backend = await initBackend(args.backend);
+  const modelFolder = openStorage(args.modelUri, args.env);
+  const { model, metadata } = await loadModelArtifacts((name) => modelFolder.get(name));
+  const dataset = await openDataset(args.datasetUri, { cacheDir: args.cacheDir });
+  const set = await dataset.loadSplit(args.split);
+  if (set.count === 0) throw new TrialInputError(`dataset ${args.datasetUri} has no images in split '${args.split}'`);
+  const trained = (metadata as { classes?: string[] }).classes;
+  if (trained && trained.join(',') !== set.classes.join(',')) {
+    throw new TrialInputError(`model ${args.modelUri} was trained on classes [${trained.join(', ')}] but dataset ${args.datasetUri} has [${set.classes.join(', ')}]`);
+  }
+  try {
+    return { report: await evaluate(model, set), backend: backend.name };
+  } finally {
+    model.dispose();
+  }
+}

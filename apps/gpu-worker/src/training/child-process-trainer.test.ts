@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { TrialSpec } from '@fermx/contracts';
+import { ChildProcessTrainer } from './child-process-trainer.js';
+import type { TrainingRequest } from './trainer.js';
+
+const spec: TrialSpec = {
+  trialId: 't-00000000000000aa',
+  sweepId: 's-child',
+  sweepName: 'child',
+  dataset: { uri: 'file:///nowhere', version: 'v1' },
+  model: { architecture: 'cnn', numClasses: 3 },
+  training: { epochs: 4, batchSize: 8, learningRate: 0.001, seed: 3, augmentation: false },
+  metric: 'val_accuracy',
+  createdAt: new Date(0).toISOString(),
+};
+const request: TrainingRequest = { spec, resumeEpoch: 0, backend: 'cpu', cacheDir: '/tmp/none' };
+const trainer = (epochMs = 20) => new ChildProcessTrainer({ trainer: { name: 'synthetic', epochMs }, env: {}, abortGraceMs: 2000 });
+
+describe('ChildProcessTrainer', () => {
+  it('trains in a child process, relaying epochs, checkpoints and decisions over IPC', async () => {
+    const epochs: number[] = [];
+    const outcome = await trainer().train(
+      request,
+      {
+        onEpoch: async (m, checkpoint) => {
+          epochs.push(m.epoch);
+          expect(checkpoint).toBeInstanceOf(Uint8Array);
+          return m.epoch === 3 ? 'stop' : 'continue';
+        },
+      },
+      new AbortController().signal,
+    );
+    expect(epochs).toEqual([1, 2, 3]);
+    expect(outcome.stoppedBy).toBe('callback');
+    expect(outcome.modelFiles['weights.bin']).toBeInstanceOf(Uint8Array);
+    expect(outcome.evaluation.val.classes).toHaveLength(3);
+  });
+
+  it('resumes from a checkpoint it produced', async () => {
+    let saved: Uint8Array | undefined;
+    await trainer().train(request, { onEpoch: async (m, c) => ((saved = c), m.epoch === 2 ? 'stop' : 'continue') }, new AbortController().signal);
+    const epochs: number[] = [];
+    await trainer().train({ ...request, resumeFrom: saved, resumeEpoch: 2 }, { onEpoch: async (m) => (epochs.push(m.epoch), 'continue') }, new AbortController().signal);
+    expect(epochs).toEqual([3, 4]);
+  });
+
+  it('stops promptly when aborted', async () => {
+    const abort = new AbortController();
+    const began = Date.now();
+    const run = trainer(60_000).train(request, { onEpoch: async () => 'continue' }, abort.signal);
+    setTimeout(() => abort.abort(), 1500);
+    const outcome = await run;
+    expect(outcome.stoppedBy).toBe('aborted');
+    expect(Date.now() - began).toBeLessThan(10_000);
+  });
+
+  it('turns a failing epoch hook into a rejected run and kills the child', async () => {
+    const run = trainer().train(request, { onEpoch: async () => Promise.reject(new Error('storage down')) }, new AbortController().signal);
+    await expect(run).rejects.toThrow('storage down');
+  });
+});

@@ -1,0 +1,10 @@
+import type { TrainerSettings } from './protocol.js';
+import { SyntheticTrainer } from './synthetic-trainer.js';
+import type { Trainer } from './trainer.js';
+
+/** Builds the trainer named in the settings; tfjs loads lazily (it is heavy). */
+export async function createTrainer(settings: TrainerSettings): Promise<Trainer> {
+  if (settings.name === 'synthetic') return new SyntheticTrainer(settings);
+  const { TfjsTrainer } = await import('./tfjs-trainer.js');
+  return new TfjsTrainer();
+}

@@ -1,0 +1,17 @@
+import type { EpochMetrics } from '@fermx/contracts';
+import type { EpochDecision, TrainingOutcome, TrainingRequest } from './trainer.js';
+
+/** Which trainer the child builds, and its settings (plain data: it crosses the IPC channel). */
+export type TrainerSettings = { name: 'tfjs' } | { name: 'synthetic'; epochMs: number; logFile?: string };
+
+/** Worker → trainer child. */
+export type ParentMessage =
+  | { type: 'start'; request: TrainingRequest; trainer: TrainerSettings }
+  | { type: 'decision'; epoch: number; decision: EpochDecision }
+  | { type: 'abort' };
+
+/** Trainer child → worker. */
+export type ChildMessage =
+  | { type: 'epoch'; metrics: EpochMetrics; checkpoint: Uint8Array }
+  | { type: 'done'; outcome: TrainingOutcome }
+  | { type: 'failed'; error: { name: string; message: string; stack?: string; permanent: boolean } };

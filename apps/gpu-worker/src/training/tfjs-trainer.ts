@@ -1,0 +1,68 @@
+import { openDataset } from '@fermx/data';
+import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
+import { createLogger } from '@fermx/cli';
+import { TrialInputError } from './errors.js';
+import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
+
+/**
+ * The real training step: picks the tfjs backend, loads (and caches) the dataset splits, trains
+ * with @fermx/models, evaluates on val (and test when the dataset has one) and serialises the
+ * model. Runs inside the trainer child process.
+ */
+export class TfjsTrainer implements Trainer {
+  async train(request: TrainingRequest, hooks: TrainingHooks, signal: AbortSignal): Promise<TrainingOutcome> {
+    const { spec } = request;
+    const log = createLogger('trainer').child({ sweepId: spec.sweepId, trialId: spec.trialId });
+    const backend = await initBackend(request.backend, (msg, fields) => log.info(fields ?? {}, msg));
+    const dataset = await openDataset(spec.dataset.uri, { cacheDir: request.cacheDir });
+    const classes = dataset.manifest.classes;
+    if (classes.length !== spec.model.numClasses) {
+      throw new TrialInputError(`model.numClasses is ${spec.model.numClasses} but dataset ${spec.dataset.uri} has ${classes.length} classes (${classes.join(', ')})`);
+    }
+    const [trainSet, valSet] = await Promise.all([dataset.loadSplit('train'), dataset.loadSplit('val')]);
+    const testSet = hasSplit(dataset.manifest, 'test') ? await dataset.loadSplit('test') : undefined;
+    log.info({ backend: backend.name, train: trainSet.count, val: valSet.count, test: testSet?.count ?? 0, resumeEpoch: request.resumeEpoch }, 'training');
+
+    const outcome = await train({
+      model: spec.model,
+      train: trainSet,
+      val: valSet,
+      options: spec.training,
+      resumeFrom: request.resumeFrom,
+      signal,
+      onEpochEnd: async (metrics, checkpoint) => {
+        const decision = await hooks.onEpoch(metrics, await checkpoint());
+        return decision === 'stop' ? 'stop' : undefined;
+      },
+    });
+    const history = outcome.history.filter((m) => m.epoch > request.resumeEpoch);
+    if (outcome.stoppedBy === 'aborted') {
+      outcome.model.dispose();
+      return { stoppedBy: 'aborted', history, trainingSeconds: outcome.trainingSeconds, parameters: 0, backend: backend.name, evaluation: { val: emptyReport(classes) }, modelFiles: {} };
+    }
+    const val = await evaluate(outcome.model, valSet, { batchSize: spec.training.batchSize });
+    const test = testSet ? await evaluate(outcome.model, testSet, { batchSize: spec.training.batchSize }) : undefined;
+    const parameters = outcome.model.countParams();
+    const modelFiles = await saveModelArtifacts(outcome.model, {
+      model: spec.model,
+      classes,
+      training: spec.training,
+      dataset: spec.dataset,
+      trialId: spec.trialId,
+      sweepId: spec.sweepId,
+      backend: backend.name,
+      epochs: outcome.history.length,
+      valAccuracy: val.accuracy,
+    });
+    outcome.model.dispose();
+    return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backend.name, evaluation: { val, ...(test ? { test } : {}) }, modelFiles };
+  }
+}
+
+function hasSplit(manifest: { splits?: Record<string, { count?: number } | undefined> }, split: string): boolean {
+  return (manifest.splits?.[split]?.count ?? 0) > 0;
+}
+
+function emptyReport(classes: string[]) {
+  return { accuracy: 0, macroF1: 0, perClassAccuracy: classes.map(() => 0), confusionMatrix: classes.map(() => classes.map(() => 0)), classes };
+}

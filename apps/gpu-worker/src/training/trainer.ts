@@ -1,0 +1,53 @@
+import type { EpochMetrics, TrialSpec } from '@fermx/contracts';
+import type { BackendChoice } from '../config.js';
+
+/** What the trial runner asks of a training step, after each epoch. */
+export type EpochDecision = 'continue' | 'stop';
+
+export interface TrainingRequest {
+  spec: TrialSpec;
+  /** Encoded checkpoint of the last finished epoch when a retried trial resumes. */
+  resumeFrom?: Uint8Array;
+  /** Epochs already done by the checkpoint (0 when starting fresh). */
+  resumeEpoch: number;
+  backend: BackendChoice;
+  /** Where datasets are cached by sha256. */
+  cacheDir: string;
+}
+
+export interface TrainingHooks {
+  /** Called once per finished epoch with that epoch's checkpoint; the answer stops or continues. */
+  onEpoch(metrics: EpochMetrics, checkpoint: Uint8Array): Promise<EpochDecision>;
+}
+
+/** Classification metrics of a model on one split (the shape of @fermx/models' EvaluationReport). */
+export interface EvaluationReport {
+  accuracy: number;
+  macroF1: number;
+  perClassAccuracy: number[];
+  confusionMatrix: number[][];
+  classes: string[];
+}
+
+export interface TrainingOutcome {
+  stoppedBy: 'completed' | 'early-stopping' | 'callback' | 'aborted';
+  /** Epochs run in this session only (earlier epochs came from the checkpoint). */
+  history: EpochMetrics[];
+  trainingSeconds: number;
+  parameters: number;
+  backend: string;
+  evaluation: { val: EvaluationReport; test?: EvaluationReport };
+  /** Model files, e.g. model.json, weights.bin, metadata.json. */
+  modelFiles: Record<string, Uint8Array>;
+}
+
+/**
+ * The training step behind one interface: the real tfjs trainer, or a synthetic one that the
+ * reliability tests and the queue benchmark use to exercise the same checkpoint/result path fast.
+ */
+export interface Trainer {
+  train(request: TrainingRequest, hooks: TrainingHooks, signal: AbortSignal): Promise<TrainingOutcome>;
+}
+
+/** Trainers by name (FERMX_TRAINER): `tfjs` trains for real; `synthetic` sleeps per epoch. */
+export type TrainerName = 'tfjs' | 'synthetic';

@@ -1,0 +1,14 @@
+import type { Halving, TrialResult } from '@fermx/contracts';
+
+/** The parts of libs/queue a trial needs, as the runner sees them (unit tests pass fakes). */
+export interface RungJudge {
+  reportRung(sweepId: string, trialId: string, epoch: number, metric: number, halving?: Halving): Promise<'continue' | 'stop'>;
+}
+
+export interface CancelCheck {
+  isCancelled(sweepId: string): Promise<boolean>;
+}
+
+export interface LeaderboardWriter {
+  upsert(result: TrialResult): Promise<unknown>;
+}

@@ -1,0 +1,86 @@
+import type { Storage } from '@fermx/data';
+import { runKeys, type EpochMetrics, type TrialResult, type TrialSpec } from '@fermx/contracts';
+
+/** One line of metrics.jsonl: an epoch's metrics plus who trained it (resumes are visible). */
+export interface MetricsLine extends EpochMetrics {
+  worker: string;
+  attempt: number;
+}
+
+/** checkpoints/latest.json: the last finished epoch, its checkpoint and the curve so far. */
+export interface LatestCheckpoint {
+  epoch: number;
+  key: string;
+  history: MetricsLine[];
+  savedAt: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+
+/** A trial's files in storage: runs/<sweepId>/<trialId>/… (DESIGN.md "Storage layout"). */
+export class TrialFiles {
+  readonly dir: string;
+
+  constructor(private readonly storage: Storage, spec: Pick<TrialSpec, 'sweepId' | 'trialId'>) {
+    this.dir = runKeys.dir(spec.sweepId, spec.trialId);
+  }
+
+  /** A key under the trial's folder; the names follow runKeys in @fermx/contracts. */
+  key(name: string): string {
+    return `${this.dir}/${name}`;
+  }
+
+  async writeConfig(spec: TrialSpec): Promise<void> {
+    await this.storage.put(this.key('config.json'), json(spec), { contentType: 'application/json' });
+  }
+
+  async readLatest(): Promise<LatestCheckpoint | undefined> {
+    const bytes = await this.storage.getOptional(this.key('checkpoints/latest.json'));
+    return bytes ? (JSON.parse(decoder.decode(bytes)) as LatestCheckpoint) : undefined;
+  }
+
+  readCheckpoint(latest: LatestCheckpoint): Promise<Uint8Array> {
+    return this.storage.get(latest.key);
+  }
+
+  /**
+   * Persists one finished epoch. Order matters for crash safety: the checkpoint first, then the
+   * curve, then the pointer; a crash in between leaves the previous pointer valid, and the
+   * epoch is simply trained again.
+   */
+  async saveEpoch(epoch: number, checkpoint: Uint8Array, history: MetricsLine[], previous?: LatestCheckpoint): Promise<LatestCheckpoint> {
+    const key = this.key(`checkpoints/epoch-${epoch}.ckpt`);
+    await this.storage.put(key, checkpoint, { contentType: 'application/octet-stream' });
+    await this.storage.put(this.key('metrics.jsonl'), history.map((line) => JSON.stringify(line)).join('\n') + '\n', { contentType: 'application/x-ndjson' });
+    const latest: LatestCheckpoint = { epoch, key, history, savedAt: new Date().toISOString() };
+    await this.storage.put(this.key('checkpoints/latest.json'), json(latest), { contentType: 'application/json' });
+    // Only the latest checkpoint is needed to resume; older ones would cost a model's size per epoch.
+    if (previous && previous.key !== key) await this.storage.delete(previous.key).catch(() => undefined);
+    return latest;
+  }
+
+  async readMetrics(): Promise<MetricsLine[]> {
+    const bytes = await this.storage.getOptional(this.key('metrics.jsonl'));
+    if (!bytes) return [];
+    return decoder.decode(bytes).split('\n').filter(Boolean).map((line) => JSON.parse(line) as MetricsLine);
+  }
+
+  async readResult(): Promise<TrialResult | undefined> {
+    const bytes = await this.storage.getOptional(this.key('result.json'));
+    return bytes ? (JSON.parse(decoder.decode(bytes)) as TrialResult) : undefined;
+  }
+
+  /** Writes the model folder and returns its URI. */
+  async writeModel(files: Record<string, Uint8Array>): Promise<string> {
+    for (const [name, bytes] of Object.entries(files)) {
+      await this.storage.put(this.key(`model/${name}`), bytes, { contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+    }
+    return this.storage.uriOf(this.key('model'));
+  }
+
+  async writeResult(result: TrialResult): Promise<void> {
+    await this.storage.put(this.key('result.json'), json(result), { contentType: 'application/json' });
+  }
+}

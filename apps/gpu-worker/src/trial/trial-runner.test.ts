@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { StorageUnavailableError, type Storage } from '@fermx/data';
+import type { TrialResult, TrialSpec } from '@fermx/contracts';
+import { SyntheticTrainer } from '../training/synthetic-trainer.js';
+import type { Trainer } from '../training/trainer.js';
+import { TrialRunner, type TrialRunnerDeps } from './trial-runner.js';
+import { TrialFiles } from './trial-files.js';
+
+/** In-memory Storage for unit tests; `failPuts` makes writes fail like an unreachable S3. */
+class MemoryStorage implements Storage {
+  readonly uri = 'mem://test';
+  readonly objects = new Map<string, Uint8Array>();
+  failPuts = false;
+  uriOf(key: string) {
+    return `${this.uri}/${key}`;
+  }
+  async get(key: string) {
+    const v = this.objects.get(key);
+    if (!v) throw new Error(`missing ${key}`);
+    return v;
+  }
+  async getOptional(key: string) {
+    return this.objects.get(key);
+  }
+  async put(key: string, body: Uint8Array | string) {
+    if (this.failPuts) throw new StorageUnavailableError(`unreachable: ${key}`);
+    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+  }
+  async exists(key: string) {
+    return this.objects.has(key);
+  }
+  async list(prefix: string) {
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+  async delete(key: string) {
+    this.objects.delete(key);
+  }
+}
+
+const spec = (over: Partial<TrialSpec> = {}): TrialSpec => ({
+  trialId: 't-0123456789abcdef',
+  sweepId: 's-1',
+  sweepName: 'unit',
+  dataset: { uri: 'file:///nowhere', version: 'v1' },
+  model: { architecture: 'cnn', numClasses: 4 },
+  training: { epochs: 5, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false },
+  metric: 'val_accuracy',
+  createdAt: new Date(0).toISOString(),
+  ...over,
+});
+
+function setup(over: Partial<TrialRunnerDeps> = {}) {
+  const storage = new MemoryStorage();
+  const upserts: TrialResult[] = [];
+  const rungs: number[] = [];
+  const deps: TrialRunnerDeps = {
+    storage,
+    trainer: new SyntheticTrainer({ epochMs: 1 }),
+    halving: { reportRung: async (_s, _t, epoch) => (rungs.push(epoch), 'continue') },
+    cancelFlags: { isCancelled: async () => false },
+    leaderboard: { upsert: async (r) => upserts.push(r) },
+    host: 'h',
+    worker: 'w1',
+    backend: 'cpu',
+    cacheDir: '/tmp/none',
+    log: pino({ level: 'silent' }),
+    ...over,
+  };
+  return { storage, upserts, rungs, runner: new TrialRunner(deps), deps };
+}
+
+const attempt = (n = 1, signal = new AbortController().signal) => {
+  const progress: number[] = [];
+  return { progress, attempt: { attempt: n, signal, reportProgress: async (p: { epoch: number }) => void progress.push(p.epoch) } };
+};
+
+describe('TrialRunner', () => {
+  it('trains, checkpoints every epoch, writes result and model, and indexes once', async () => {
+    const { storage, upserts, runner } = setup();
+    const a = attempt();
+    const outcome = await runner.run(spec(), a.attempt);
+    expect(outcome.kind).toBe('finished');
+    const files = new TrialFiles(storage, spec());
+    expect(a.progress).toEqual([1, 2, 3, 4, 5]);
+    expect((await files.readMetrics()).map((m) => m.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect((await files.readLatest())?.epoch).toBe(5);
+    // only the latest checkpoint is kept
+    expect(await storage.list(`${files.dir}/checkpoints/`)).toEqual([`${files.dir}/checkpoints/epoch-5.ckpt`, `${files.dir}/checkpoints/latest.json`]);
+    const result = await files.readResult();
+    expect(result?.status).toBe('completed');
+    expect(result?.epochsRun).toBe(5);
+    expect(result?.curves).toHaveLength(5);
+    expect(result?.metrics.confusionMatrix).toHaveLength(4);
+    expect(result?.modelUri).toBe(`mem://test/${files.dir}/model`);
+    expect(storage.objects.has(`${files.dir}/model/weights.bin`)).toBe(true);
+    expect(upserts).toHaveLength(1);
+  });
+
+  it('resumes from the last checkpoint without retraining earlier epochs', async () => {
+    const { storage } = setup();
+    const first = new AbortController();
+    const trained: number[] = [];
+    // stop the first attempt (shutdown) after epoch 2
+    // records trained epochs; during the first attempt a shutdown arrives after epoch 2
+    const recording = (shutdownAfter?: number): Trainer => ({
+      train: (req, hooks, signal) =>
+        new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: async (m, c) => {
+          trained.push(m.epoch);
+          if (m.epoch === shutdownAfter) first.abort();
+          return hooks.onEpoch(m, c);
+        } }, signal),
+    });
+    const r1 = await new TrialRunner({ ...setup().deps, storage, trainer: recording(2) }).run(spec(), attempt(1, first.signal).attempt);
+    expect(r1).toEqual({ kind: 'interrupted', epochsDone: 2 });
+    const r2 = await new TrialRunner({ ...setup().deps, storage, trainer: recording(), worker: 'w2' }).run(spec(), attempt(2).attempt);
+    expect(r2.kind).toBe('finished');
+    expect(trained).toEqual([1, 2, 3, 4, 5]);
+    const lines = await new TrialFiles(storage, spec()).readMetrics();
+    expect(lines.map((l) => `${l.epoch}@${l.worker}#${l.attempt}`)).toEqual(['1@w1#1', '2@w1#1', '3@w2#2', '4@w2#2', '5@w2#2']);
+    if (r2.kind === 'finished') expect(r2.result.curves.map((c) => c.epoch)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('stops early at a rung when successive halving says stop, and still writes the result', async () => {
+    const { runner, rungs, upserts } = setup({ halving: { reportRung: async (_s, _t, epoch) => (epoch === 2 ? 'stop' : 'continue') } });
+    const outcome = await runner.run(spec({ halving: { rungs: [1, 2, 4], reductionFactor: 3 } }), attempt().attempt);
+    expect(outcome.kind === 'finished' && outcome.result.status).toBe('stopped-early');
+    expect(outcome.kind === 'finished' && outcome.result.epochsRun).toBe(2);
+    expect(upserts).toHaveLength(1);
+    void rungs;
+  });
+
+  it('asks halving only at rung epochs', async () => {
+    const { runner, rungs } = setup();
+    await runner.run(spec({ halving: { rungs: [1, 3], reductionFactor: 2 } }), attempt().attempt);
+    expect(rungs).toEqual([1, 3]);
+  });
+
+  it('stops a trial whose sweep is cancelled, without a result', async () => {
+    let cancelled = false;
+    const { runner, storage, upserts } = setup({ cancelFlags: { isCancelled: async () => cancelled } });
+    const a = { attempt: 1, signal: new AbortController().signal, reportProgress: async (p: { epoch: number }) => void (p.epoch === 2 && (cancelled = true)) };
+    expect(await runner.run(spec(), a)).toEqual({ kind: 'cancelled', epochsDone: 2 });
+    expect(await new TrialFiles(storage, spec()).readResult()).toBeUndefined();
+    expect(upserts).toHaveLength(0);
+  });
+
+  it('does not retrain a trial whose result exists; it only re-indexes it', async () => {
+    const { runner, upserts } = setup();
+    await runner.run(spec(), attempt().attempt);
+    const trained: number[] = [];
+    const counting: Trainer = { train: async () => (trained.push(1), Promise.reject(new Error('must not train'))) };
+    const again = await new TrialRunner({ ...setup().deps, storage: (runner as unknown as { deps: TrialRunnerDeps }).deps.storage, leaderboard: { upsert: async (r) => upserts.push(r) }, trainer: counting }).run(spec(), attempt(2).attempt);
+    expect(again.kind).toBe('finished');
+    expect(trained).toHaveLength(0);
+    expect(new Set(upserts.map((u) => u.trialId)).size).toBe(1);
+  });
+
+  it('lets a storage outage surface as a retryable error', async () => {
+    const { runner, storage } = setup();
+    storage.failPuts = true;
+    await expect(runner.run(spec(), attempt().attempt)).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+});

@@ -1,0 +1,160 @@
+import type { Storage } from '@fermx/data';
+import type { EpochMetrics, TrialProgress, TrialResult, TrialSpec } from '@fermx/contracts';
+import type { BackendChoice } from '../config.js';
+import type { Logger } from '@fermx/cli';
+import type { EpochDecision, Trainer, TrainingOutcome } from '../training/trainer.js';
+import type { CancelCheck, LeaderboardWriter, RungJudge } from './ports.js';
+import { TrialFiles, type LatestCheckpoint, type MetricsLine } from './trial-files.js';
+
+export interface TrialRunnerDeps {
+  storage: Storage;
+  trainer: Trainer;
+  halving: RungJudge;
+  cancelFlags: CancelCheck;
+  leaderboard: LeaderboardWriter;
+  host: string;
+  worker: string;
+  backend: BackendChoice;
+  cacheDir: string;
+  log: Logger;
+}
+
+export interface TrialAttempt {
+  /** 1-based attempt number (BullMQ attemptsMade + 1), recorded per epoch. */
+  attempt: number;
+  /** Aborted when the worker shuts down: the trial is handed back, not finished. */
+  signal: AbortSignal;
+  reportProgress(progress: TrialProgress): Promise<void>;
+}
+
+export type TrialRunOutcome =
+  | { kind: 'finished'; result: TrialResult }
+  /** Shutdown: the last epoch checkpoint is in storage; another worker resumes from it. */
+  | { kind: 'interrupted'; epochsDone: number }
+  | { kind: 'cancelled'; epochsDone: number };
+
+/**
+ * Runs one trial end to end: resume from the last checkpoint, train, persist every epoch
+ * (checkpoint, metrics.jsonl, progress), apply successive halving and cancellation, then write
+ * the model and result.json and upsert the leaderboard. Idempotent: a trial whose result is
+ * already in storage is only re-indexed, never retrained.
+ */
+export class TrialRunner {
+  constructor(private readonly deps: TrialRunnerDeps) {}
+
+  async run(spec: TrialSpec, attempt: TrialAttempt): Promise<TrialRunOutcome> {
+    const { storage, trainer, halving, cancelFlags, leaderboard, log } = this.deps;
+    const fields = { sweepId: spec.sweepId, trialId: spec.trialId, attempt: attempt.attempt };
+    const files = new TrialFiles(storage, spec);
+
+    const existing = await files.readResult();
+    if (existing?.trialId === spec.trialId) {
+      log.info({ ...fields }, 'trial already finished; re-indexing its result');
+      await leaderboard.upsert(existing);
+      return { kind: 'finished', result: existing };
+    }
+    if (await cancelFlags.isCancelled(spec.sweepId)) return { kind: 'cancelled', epochsDone: 0 };
+
+    await files.writeConfig(spec);
+    let latest = await files.readLatest();
+    const resumeFrom = latest ? await files.readCheckpoint(latest) : undefined;
+    const history: MetricsLine[] = latest ? [...latest.history] : [];
+    if (latest) log.info({ ...fields, epoch: latest.epoch }, 'resuming trial from checkpoint');
+    else log.info({ ...fields }, 'starting trial');
+
+    let halted: 'halving' | 'cancelled' | undefined;
+    const onEpoch = async (metrics: EpochMetrics, checkpoint: Uint8Array): Promise<EpochDecision> => {
+      history.push({ ...metrics, worker: this.deps.worker, attempt: attempt.attempt });
+      latest = await files.saveEpoch(metrics.epoch, checkpoint, history, latest);
+      await attempt.reportProgress(progressOf(metrics, spec.training.epochs));
+      log.info({ ...fields, epoch: metrics.epoch, valAccuracy: metrics.valAccuracy, seconds: metrics.seconds }, 'epoch finished');
+      if (attempt.signal.aborted) return 'stop';
+      if (await cancelFlags.isCancelled(spec.sweepId)) {
+        halted = 'cancelled';
+        return 'stop';
+      }
+      if (spec.halving?.rungs.includes(metrics.epoch) && metrics.epoch < spec.training.epochs) {
+        const decision = await halving.reportRung(spec.sweepId, spec.trialId, metrics.epoch, metrics.valAccuracy, spec.halving);
+        log.info({ ...fields, epoch: metrics.epoch, decision }, 'successive halving rung');
+        if (decision === 'stop') {
+          halted = 'halving';
+          return 'stop';
+        }
+      }
+      return 'continue';
+    };
+
+    let outcome: TrainingOutcome;
+    try {
+      outcome = await trainer.train({ spec, resumeFrom, resumeEpoch: latest?.epoch ?? 0, backend: this.deps.backend, cacheDir: this.deps.cacheDir }, { onEpoch }, attempt.signal);
+    } catch (error) {
+      if (attempt.signal.aborted) return { kind: 'interrupted', epochsDone: history.length };
+      throw error;
+    }
+    if (outcome.stoppedBy === 'aborted' || (attempt.signal.aborted && halted === undefined && outcome.stoppedBy === 'callback')) {
+      return { kind: 'interrupted', epochsDone: history.length };
+    }
+    if (halted === 'cancelled') return { kind: 'cancelled', epochsDone: history.length };
+
+    const modelUri = await files.writeModel(outcome.modelFiles);
+    const result = buildResult(spec, outcome, history, {
+      status: halted === 'halving' ? 'stopped-early' : 'completed',
+      host: this.deps.host,
+      worker: this.deps.worker,
+      modelUri,
+    });
+    await files.writeResult(result);
+    await leaderboard.upsert(result);
+    log.info({ ...fields, status: result.status, valAccuracy: result.metrics.valAccuracy, epochsRun: result.epochsRun }, 'trial finished');
+    return { kind: 'finished', result };
+  }
+}
+
+export function progressOf(m: EpochMetrics, epochs: number): TrialProgress {
+  return { epoch: m.epoch, epochs, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy, seconds: m.seconds, imagesPerSecond: m.imagesPerSecond };
+}
+
+function buildResult(
+  spec: TrialSpec,
+  outcome: TrainingOutcome,
+  history: MetricsLine[],
+  meta: { status: TrialResult['status']; host: string; worker: string; modelUri: string },
+): TrialResult {
+  const curves: EpochMetrics[] = history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond }));
+  const trainingSeconds = curves.reduce((sum, m) => sum + m.seconds, 0);
+  const epochsRun = curves.length;
+  const { val, test } = outcome.evaluation;
+  return {
+    trialId: spec.trialId,
+    sweepId: spec.sweepId,
+    sweepName: spec.sweepName,
+    dataset: spec.dataset,
+    model: spec.model,
+    training: spec.training,
+    status: meta.status,
+    metrics: {
+      valAccuracy: val.accuracy,
+      valLoss: curves.at(-1)?.valLoss ?? Number.NaN,
+      ...(test ? { testAccuracy: test.accuracy } : {}),
+      macroF1: val.macroF1,
+      perClassAccuracy: val.perClassAccuracy,
+      confusionMatrix: val.confusionMatrix,
+      classes: val.classes,
+    },
+    curves,
+    epochsRun,
+    timing: {
+      trainingSeconds,
+      secondsPerEpoch: epochsRun ? trainingSeconds / epochsRun : 0,
+      imagesPerSecond: epochsRun ? curves.reduce((sum, m) => sum + m.imagesPerSecond, 0) / epochsRun : 0,
+    },
+    parameters: outcome.parameters,
+    backend: outcome.backend,
+    host: meta.host,
+    worker: meta.worker,
+    finishedAt: new Date().toISOString(),
+    modelUri: meta.modelUri,
+  };
+}
+
+export type { LatestCheckpoint };

@@ -1,0 +1,82 @@
+import { CancelFlags, LeaderboardIndex, SuccessiveHalving, WorkerRegistry, resolveKeySpace, workerConnection } from '@fermx/queue';
+import { openStorage } from '@fermx/data';
+import type { Logger } from '@fermx/cli';
+import type { WorkerConfig } from '../config.js';
+import { ChildProcessTrainer } from '../training/child-process-trainer.js';
+import type { Trainer } from '../training/trainer.js';
+import { TrialRunner } from '../trial/trial-runner.js';
+import { TrialWorker } from './trial-worker.js';
+import { Heartbeat } from './worker-presence.js';
+
+export interface RunningWorker {
+  readonly id: string;
+  /** Stops taking trials, hands the running one back, leaves the registry, closes connections. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires config → adapters (storage, Redis, trainer child) → the BullMQ worker and its heartbeat.
+ * `trainer` may be injected (tests); by default training runs in a child process.
+ */
+export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS.ProcessEnv, trainer?: Trainer): Promise<RunningWorker> {
+  const storage = openStorage(config.storageUri, env);
+  const redis = workerConnection(config.redisUrl);
+  const registry = new WorkerRegistry(redis);
+  const gpuEnv: NodeJS.ProcessEnv = config.gpu === undefined ? {} : { CUDA_VISIBLE_DEVICES: String(config.gpu), FERMX_GPU_INDEX: String(config.gpu) };
+  let backend: string = config.backend;
+  const runner = new TrialRunner({
+    storage,
+    trainer: trainer ?? new ChildProcessTrainer({ trainer: config.trainer, env: gpuEnv, abortGraceMs: config.shutdownGraceMs }),
+    halving: new SuccessiveHalving(redis),
+    cancelFlags: new CancelFlags(redis),
+    leaderboard: {
+      upsert: async (result) => {
+        backend = result.backend;
+        return new LeaderboardIndex(redis).upsert(result);
+      },
+    },
+    host: config.host,
+    worker: config.workerId,
+    backend: config.backend,
+    cacheDir: config.cacheDir,
+    log,
+  });
+  const { prefix, queueName } = resolveKeySpace();
+  const worker = new TrialWorker({
+    queueName,
+    prefix,
+    connection: redis,
+    runner,
+    log,
+    lockDurationMs: config.lockDurationMs,
+    stalledIntervalMs: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
+    onCurrentTrial: () => heartbeat.beat(),
+  });
+  const heartbeat = new Heartbeat(
+    registry,
+    () => ({ id: config.workerId, host: config.host, gpu: config.gpu === undefined ? null : String(config.gpu), backend, currentTrial: worker.currentTrial ?? null }),
+    config.heartbeatMs,
+    (error) => log.warn({ err: error }, 'worker heartbeat failed'),
+  );
+  await worker.start();
+  heartbeat.start();
+  log.info({ queue: queueName, storage: storage.uri, trainer: config.trainer.name, backend: config.backend, gpu: config.gpu }, 'worker ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    id: config.workerId,
+    stop: () =>
+      (stopping ??= (async () => {
+        const steps: [string, () => Promise<unknown>][] = [
+          ['close queue worker', () => worker.close()],
+          ['leave registry', () => heartbeat.stop()],
+          ['close redis', () => redis.quit()],
+        ];
+        // Every step runs even when one fails (STYLE.md: Worker.close runs all cleanup).
+        for (const [step, run] of steps) {
+          await run().catch((error: unknown) => log.warn({ err: error, step }, 'shutdown step failed'));
+        }
+      })()),
+  };
+}

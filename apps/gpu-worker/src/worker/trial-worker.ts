@@ -1,0 +1,114 @@
+import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { TrialSpecSchema, type TrialResult } from '@fermx/contracts';
+import type { Logger } from '@fermx/cli';
+import { isPermanent } from '../training/errors.js';
+import type { TrialRunner } from '../trial/trial-runner.js';
+
+export interface TrialWorkerOptions {
+  queueName: string;
+  /** BullMQ key prefix; must match the producers' (libs/queue). */
+  prefix: string;
+  connection: ConnectionOptions;
+  runner: TrialRunner;
+  log: Logger;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  /** Called when the worker takes or leaves a trial (for the registry heartbeat). */
+  onCurrentTrial?: (trialId: string | undefined) => void;
+}
+
+/** Error text of a trial stopped because its sweep was cancelled (the job fails without retries). */
+export const CANCELLED_REASON_PREFIX = 'cancelled:';
+
+/**
+ * The BullMQ side of a worker: concurrency 1, one trial at a time. Invalid job data fails once
+ * (UnrecoverableError); storage or trainer failures throw so BullMQ retries with backoff; on
+ * shutdown the running trial is handed back to the wait list (no attempt is used up) and
+ * resumes elsewhere from its last epoch checkpoint.
+ */
+export class TrialWorker {
+  private readonly worker: Worker<unknown, TrialResult>;
+  private current: { trialId: string; abort: AbortController } | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: TrialWorkerOptions) {
+    this.worker = new Worker<unknown, TrialResult>(options.queueName, (job, token) => this.process(job, token), {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: 1,
+      autorun: false,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: options.maxStalledCount,
+    });
+    const { log } = options;
+    this.worker.on('error', (error) => log.warn({ err: error }, 'queue connection error'));
+    this.worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'trial attempt failed'));
+    this.worker.on('stalled', (jobId) => log.warn({ jobId }, 'stalled trial moved back to wait'));
+  }
+
+  get currentTrial(): string | undefined {
+    return this.current?.trialId;
+  }
+
+  /** Starts taking trials; resolves once the worker is connected. */
+  async start(): Promise<void> {
+    void this.worker.run().catch((error: unknown) => this.options.log.error({ err: error }, 'worker stopped with an error'));
+    await this.worker.waitUntilReady();
+  }
+
+  private async process(job: Job<unknown, TrialResult>, token: string | undefined): Promise<TrialResult> {
+    const parsed = TrialSpecSchema.safeParse(job.data);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new UnrecoverableError(`invalid trial job ${job.id}: ${issues}`);
+    }
+    const spec = parsed.data;
+    const fields = { jobId: job.id, sweepId: spec.sweepId, trialId: spec.trialId, attempt: job.attemptsMade + 1 };
+    const abort = new AbortController();
+    this.current = { trialId: spec.trialId, abort };
+    this.options.onCurrentTrial?.(spec.trialId);
+    if (this.closing) abort.abort();
+    try {
+      const outcome = await this.options.runner.run(spec, {
+        attempt: job.attemptsMade + 1,
+        signal: abort.signal,
+        reportProgress: (progress) => job.updateProgress(progress),
+      });
+      if (outcome.kind === 'finished') return outcome.result;
+      if (outcome.kind === 'cancelled') {
+        this.options.log.info({ ...fields, epochsDone: outcome.epochsDone }, 'trial cancelled with its sweep');
+        throw new UnrecoverableError(`${CANCELLED_REASON_PREFIX} sweep ${spec.sweepId} was cancelled`);
+      }
+      return await this.handBack(job, token, fields, outcome.epochsDone);
+    } catch (error) {
+      if (error instanceof UnrecoverableError || error instanceof WaitingError) throw error;
+      if (isPermanent(error)) throw new UnrecoverableError(`trial ${spec.trialId} cannot run: ${(error as Error).message}`);
+      if (abort.signal.aborted) return await this.handBack(job, token, fields, undefined);
+      throw error;
+    } finally {
+      this.current = undefined;
+      this.options.onCurrentTrial?.(undefined);
+    }
+  }
+
+  /** Moves the job back to wait without using up an attempt, so another worker resumes it. */
+  private async handBack(job: Job, token: string | undefined, fields: object, epochsDone: number | undefined): Promise<never> {
+    await job.moveToWait(token);
+    this.options.log.info({ ...fields, epochsDone }, 'trial handed back to the queue');
+    throw new WaitingError();
+  }
+
+  /**
+   * Stops taking trials, asks the running trial to stop at its next safe point (it keeps its last
+   * epoch checkpoint) and hands it back. Idempotent: every call returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.current?.abort.abort();
+      await this.worker.close();
+    })();
+    return this.closing;
+  }
+}
