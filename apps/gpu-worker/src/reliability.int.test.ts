@@ -1,0 +1,191 @@
+/**
+ * Reliability of real `fermx worker` processes against a real redis-server and real storage:
+ * a worker killed with SIGKILL, a Redis restart, storage going away, SIGTERM hand-back.
+ * Trials use the synthetic trainer, which goes through the real checkpoint/result path.
+ */
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { exampleTrialSpec, type TrialSpec } from '@fermx/contracts';
+import { openStorage, type Storage } from '@fermx/data';
+import { LeaderboardIndex, trialJobOptions, trialQueue, workerConnection, type TrialQueue } from '@fermx/queue';
+import { RedisServer, S3Server } from '@fermx/testing';
+import { TrialFiles } from './trial/trial-files.js';
+import { waitFor, WorkerProcess } from './testing/worker-process.js';
+
+interface EpochLogLine {
+  trialId: string;
+  epoch: number;
+  pid: number;
+}
+
+function trialSpec(i: number, epochs: number, sweepId = 'sweep-reliability'): TrialSpec {
+  return exampleTrialSpec({
+    sweepId,
+    sweepName: 'reliability',
+    model: { architecture: 'cnn', numClasses: 4 },
+    training: { epochs, batchSize: 8, learningRate: 0.001 * (i + 1), seed: i, augmentation: false },
+  });
+}
+
+describe('fermx worker reliability', () => {
+  let redis: RedisServer;
+  let connection: Redis;
+  let queue: TrialQueue;
+  let dir: string;
+  let storageUri: string;
+  let storage: Storage;
+  let epochLog: string;
+  const workers: WorkerProcess[] = [];
+
+  beforeEach(async () => {
+    redis = await RedisServer.start({ appendOnly: true });
+    connection = workerConnection(redis.url);
+    queue = trialQueue(connection);
+    dir = mkdtempSync(join(tmpdir(), 'fermx-worker-'));
+    storageUri = `file://${dir}/store`;
+    storage = openStorage(storageUri);
+    epochLog = join(dir, 'epochs.jsonl');
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.dispose()));
+    await queue.close();
+    connection.disconnect();
+    await redis.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const startWorker = async (id: string, env: Record<string, string> = {}) => {
+    const worker = await WorkerProcess.start(id, { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_LOG: epochLog, ...env });
+    workers.push(worker);
+    return worker;
+  };
+  const enqueue = async (spec: TrialSpec, attempts = 5) => {
+    await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts, backoffSeconds: 1, jitter: 0 } }));
+  };
+  const trainedEpochs = (): EpochLogLine[] =>
+    existsSync(epochLog) ? readFileSync(epochLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EpochLogLine) : [];
+  const waitFinished = async (ids: string[], timeoutMs: number) => {
+    await waitFor(
+      async () => (await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.finishedOn))).every(Boolean),
+      timeoutMs,
+      () => `trials not finished in ${timeoutMs} ms: ${ids.join(', ')}`,
+    );
+    return Promise.all(ids.map(async (id) => (await queue.getJob(id))!));
+  };
+
+  it('a trial whose worker is killed with SIGKILL finishes on the other worker, resumed from its checkpoint', async () => {
+    const spec = trialSpec(0, 8);
+    const files = new TrialFiles(storage, spec);
+    await enqueue(spec);
+    const a = await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' });
+    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 3, 30_000, () => 'worker-a never checkpointed epoch 3');
+    const b = await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '100' });
+    a.child.kill('SIGKILL');
+    await a.exited;
+    const checkpointedByA = (await files.readLatest())!.epoch;
+
+    const [job] = await waitFinished([spec.trialId], 60_000);
+    expect(await job!.getState()).toBe('completed');
+    const result = (await files.readResult())!;
+    expect(result.worker).toBe('worker-b');
+    expect(result.curves.map((c) => c.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+
+    // metrics.jsonl: every epoch once; A's epochs kept, B picked up right after A's last checkpoint
+    const lines = await files.readMetrics();
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(lines.filter((l) => l.worker === 'worker-a').map((l) => l.epoch)).toEqual(Array.from({ length: checkpointedByA }, (_, i) => i + 1));
+    expect(lines.filter((l) => l.worker === 'worker-b').every((l) => l.epoch > checkpointedByA)).toBe(true);
+
+    // the trainer's own log: B's trainer never ran an epoch that A had checkpointed
+    const trained = trainedEpochs();
+    const pids = [...new Set(trained.map((t) => t.pid))];
+    expect(pids).toHaveLength(2);
+    const byB = trained.filter((t) => t.pid === pids[1]).map((t) => t.epoch);
+    expect(byB[0]).toBe(checkpointedByA + 1);
+    expect(byB.at(-1)).toBe(8);
+    expect(b.hasLog('resuming trial from checkpoint')).toBe(true);
+
+    const rows = await new LeaderboardIndex(connection).query();
+    expect(rows.map((r) => r.trialId)).toEqual([spec.trialId]);
+  });
+
+  it('a sweep survives a Redis restart: every trial completes, none is lost', async () => {
+    const specs = [0, 1, 2, 3, 4, 5].map((i) => trialSpec(i, 4, 'sweep-restart'));
+    for (const spec of specs) await enqueue(spec);
+    await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
+    await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
+    await waitFor(async () => (await queue.getJobCounts('completed')).completed >= 1, 30_000, () => 'no trial completed before the restart');
+    await redis.restart(1000);
+
+    const jobs = await waitFinished(specs.map((s) => s.trialId), 90_000);
+    expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual(specs.map(() => 'completed'));
+    for (const spec of specs) expect((await new TrialFiles(storage, spec).readResult())?.epochsRun).toBe(4);
+    const rows = await new LeaderboardIndex(connection).query({ sweepId: 'sweep-restart' });
+    expect(rows.map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
+  });
+
+  it('on SIGTERM a worker hands its trial back within 30 s and another worker resumes it', async () => {
+    const spec = trialSpec(7, 6);
+    const files = new TrialFiles(storage, spec);
+    await enqueue(spec);
+    const a = await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' });
+    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 2, 30_000, () => 'worker-a never checkpointed epoch 2');
+    const signalled = Date.now();
+    a.child.kill('SIGTERM');
+    const exit = await a.exited;
+    expect(exit.code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(30_000);
+    expect(a.hasLog('trial handed back to the queue')).toBe(true);
+    const handedBack = (await queue.getJob(spec.trialId))!;
+    expect(['waiting', 'prioritized']).toContain(await handedBack.getState());
+    expect(handedBack.attemptsMade).toBe(0);
+    const checkpointedByA = (await files.readLatest())!.epoch;
+
+    await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '100' });
+    await waitFinished([spec.trialId], 30_000);
+    const lines = await files.readMetrics();
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(lines.filter((l) => l.worker === 'worker-b')[0]?.epoch).toBe(checkpointedByA + 1);
+  });
+});
+
+describe('fermx worker with S3 storage that goes away', () => {
+  it('retries the trial while storage is unreachable and finishes it without losing epochs', async () => {
+    const redis = await RedisServer.start();
+    const s3 = await S3Server.start({ buckets: ['fermx-int'] });
+    const connection = workerConnection(redis.url);
+    const queue = trialQueue(connection);
+    const storageUri = 's3://fermx-int/lab';
+    const storage = openStorage(storageUri, { ...process.env, ...s3.env });
+    let worker: WorkerProcess | undefined;
+    try {
+      const spec = trialSpec(3, 6, 'sweep-s3');
+      const files = new TrialFiles(storage, spec);
+      await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 6, backoffSeconds: 1, jitter: 0 } }));
+      worker = await WorkerProcess.start('worker-s3', { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_EPOCH_MS: '300', ...s3.env });
+      await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 2, 30_000, () => 'no checkpoint of epoch 2');
+      await s3.pause();
+      await waitFor(() => worker!.hasLog('trial attempt failed'), 30_000, () => 'the worker never noticed storage was gone');
+      await new Promise((r) => setTimeout(r, 1500));
+      await s3.resume();
+
+      await waitFor(async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn), 60_000, () => 'trial did not finish after storage came back');
+      const job = (await queue.getJob(spec.trialId))!;
+      expect(await job.getState()).toBe('completed');
+      expect(job.attemptsMade).toBeGreaterThanOrEqual(2);
+      expect((await files.readMetrics()).map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await files.readResult())?.epochsRun).toBe(6);
+      expect((await new LeaderboardIndex(connection).query()).map((r) => r.trialId)).toEqual([spec.trialId]);
+    } finally {
+      await worker?.dispose();
+      await queue.close();
+      connection.disconnect();
+      await redis.dispose();
+      await s3.dispose();
+    }
+  });
+});
