@@ -1,0 +1,113 @@
+/** The worker wired as `fermx worker` wires it, in-process with the synthetic trainer, on a real redis-server. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { Redis } from 'ioredis';
+import { exampleTrialSpec, type TrialSpec } from '@fermx/contracts';
+import { openStorage, type Storage } from '@fermx/data';
+import { CancelFlags, LeaderboardIndex, trialJobOptions, trialQueue, WorkerRegistry, workerConnection, type TrialQueue } from '@fermx/queue';
+import { RedisServer } from '@fermx/testing';
+import { parseWorkerConfig } from '../config.js';
+import { SyntheticTrainer } from '../training/synthetic-trainer.js';
+import { TrialFiles } from '../trial/trial-files.js';
+import { waitFor } from '../testing/worker-process.js';
+import { startWorker, type RunningWorker } from './start-worker.js';
+
+const spec = (i: number, over: Partial<TrialSpec> = {}): TrialSpec =>
+  exampleTrialSpec({
+    sweepId: 'sweep-int',
+    model: { architecture: 'cnn', numClasses: 4 },
+    training: { epochs: 4, batchSize: 8, learningRate: 0.0001 * 10 ** (i % 3), seed: i, augmentation: false },
+    ...over,
+  });
+
+describe('TrialWorker (in-process, real Redis)', () => {
+  let redis: RedisServer;
+  let connection: Redis;
+  let queue: TrialQueue;
+  let dir: string;
+  let storage: Storage;
+  let worker: RunningWorker | undefined;
+
+  beforeEach(async () => {
+    redis = await RedisServer.start();
+    connection = workerConnection(redis.url);
+    queue = trialQueue(connection);
+    dir = mkdtempSync(join(tmpdir(), 'fermx-tw-'));
+    storage = openStorage(`file://${dir}`);
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+    await queue.close();
+    connection.disconnect();
+    await redis.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = async (epochMs: number) => {
+    const env = { REDIS_URL: redis.url, FERMX_STORAGE: `file://${dir}`, FERMX_HEARTBEAT_MS: '200', FERMX_WORKER_ID: 'w-int' };
+    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, new SyntheticTrainer({ epochMs }));
+  };
+  const finished = async (id: string) => {
+    await waitFor(async () => Boolean((await queue.getJob(id))?.finishedOn), 20_000, () => `job ${id} never finished`);
+    return (await queue.getJob(id))!;
+  };
+
+  it('fails invalid job data once, naming the bad field, without retries', async () => {
+    await start(10);
+    const bad = { ...spec(0), model: { architecture: 'resnet', numClasses: 4 } };
+    await queue.add('bad', bad as unknown as TrialSpec, trialJobOptions('bad-job', { retry: { attempts: 5, backoffSeconds: 1, jitter: 0 } }));
+    const job = await finished('bad-job');
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(/^invalid trial job bad-job: model\.architecture: /);
+  });
+
+  it('stops a running trial when its sweep is cancelled: no result, no retries', async () => {
+    await start(150);
+    const s = spec(1, { training: { epochs: 20, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false } });
+    await queue.add(s.trialId, s, trialJobOptions(s.trialId));
+    const files = new TrialFiles(storage, s);
+    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 1, 10_000, () => 'no epoch');
+    await new CancelFlags(connection).cancel(s.sweepId);
+    const job = await finished(s.trialId);
+    expect(await job.getState()).toBe('failed');
+    expect(job.failedReason).toMatch(/^cancelled: sweep sweep-int was cancelled/);
+    expect(job.attemptsMade).toBe(1);
+    expect(await files.readResult()).toBeUndefined();
+    expect((await files.readLatest())!.epoch).toBeLessThan(20);
+  });
+
+  it('applies successive halving across trials: losers stop early with a result, all reach the leaderboard', async () => {
+    await start(5);
+    const halving = { rungs: [1, 2], reductionFactor: 2 };
+    // learning rates 1e-3 (best), 1e-4, 1e-5: ranked by the synthetic curve
+    const specs = [0, 1, 2].map((i) => spec(i, { training: { epochs: 4, batchSize: 8, learningRate: 10 ** -(3 + i), seed: 0, augmentation: false }, halving }));
+    for (const s of specs) await queue.add(s.trialId, s, trialJobOptions(s.trialId));
+    const jobs = await Promise.all(specs.map((s) => finished(s.trialId)));
+    expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual(['completed', 'completed', 'completed']);
+    const results = await Promise.all(specs.map((s) => new TrialFiles(storage, s).readResult()));
+    expect(results[0]?.status).toBe('completed');
+    expect(results[0]?.epochsRun).toBe(4);
+    // the first trial at a rung always continues; later, worse ones are cut at a rung
+    expect(results.slice(1).map((r) => r?.status)).toEqual(['stopped-early', 'stopped-early']);
+    expect(results.slice(1).every((r) => (r?.epochsRun ?? 0) < 4)).toBe(true);
+    expect((await new LeaderboardIndex(connection).query()).map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
+  });
+
+  it('heartbeats in the worker registry with its current trial and leaves it on stop', async () => {
+    await start(200);
+    const s = spec(2);
+    await queue.add(s.trialId, s, trialJobOptions(s.trialId));
+    const registry = new WorkerRegistry(connection);
+    await waitFor(async () => (await registry.list()).some((w) => w.id === 'w-int' && w.currentTrial === s.trialId), 10_000, () => 'no heartbeat with the current trial');
+    const [info] = await registry.list();
+    expect(info).toMatchObject({ id: 'w-int', backend: 'auto', gpu: null });
+    await worker!.stop();
+    worker = undefined;
+    expect(await registry.list()).toEqual([]);
+  });
+});
