@@ -1,1 +1,20 @@
-export {};
+// @fermx/models — the public surface: model zoo, training loop, evaluation, artifacts, backends.
+export { architectures, modelConfigSchema, parseModelConfig, INPUT_SIZE, type Architecture, type ModelConfig } from './architectures/model-config.js';
+export { buildModel, type BuildOptions } from './architectures/build-model.js';
+export { describeModels, summarizeModel, countFlops, type ModelSummary } from './architectures/model-summary.js';
+
+export { train, type TrainingCheckpointHeader } from './training/train.js';
+export type { TrainArgs, TrainOptions, EpochMetrics, StopReason, TrainingOutcome } from './training/train-options.js';
+export { PAPER_AUGMENTATION, augmentationTransforms, augmentBatch, type AugmentationConfig } from './training/augmentation.js';
+export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-stopping.js';
+export { validateImageSet, PIXELS_PER_IMAGE, type ImageSet } from './training/image-set.js';
+export { syntheticImageSet } from './training/synthetic-set.js';
+export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
+
+export { evaluate } from './metrics/evaluate.js';
+export { classificationReport, type EvaluationReport } from './metrics/classification-report.js';
+
+export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata } from './artifacts/model-artifacts.js';
+
+export { initBackend, AUTO_ORDER } from './backends/init-backend.js';
+export { backendNames, type BackendName, type BackendChoice, type BackendInfo, type BackendProbes, type ProbeResult, type BackendLog } from './backends/backend-info.js';

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchRanges, imageBatch, labelBatch, range, validateImageSet, type ImageSet } from '../training/image-set.js';
+import { classificationReport, type EvaluationReport } from './classification-report.js';
+
+const PROBABILITY_EPSILON = 1e-7;
+
+/** Mean categorical cross-entropy of softmax outputs (Keras clips probabilities the same way). */
+export function crossEntropy(labels: tf.Tensor2D, probabilities: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const clipped = tf.clipByValue(probabilities, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
+    return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.log(clipped)), -1))) as tf.Scalar;
+  });
+}
+
+/** Inference over a set in batches: mean loss and the predicted class of every image. */
+export async function scoreSet(model: tf.LayersModel, set: ImageSet, batchSize = 64): Promise<{ loss: number; predictions: Uint8Array }> {
+  const predictions = new Uint8Array(set.count);
+  let lossSum = 0;
+  for (const [start, end] of batchRanges(set.count, batchSize)) {
+    const indices = range(start, end);
+    const [loss, predicted] = tf.tidy(() => {
+      const probabilities = model.predict(imageBatch(set, indices)) as tf.Tensor2D;
+      return [crossEntropy(labelBatch(set, indices), probabilities), tf.argMax(probabilities, -1)] as const;
+    });
+    lossSum += (await loss.data())[0]! * indices.length;
+    predictions.set(await predicted.data(), start);
+    tf.dispose([loss, predicted]);
+  }
+  return { loss: set.count === 0 ? 0 : lossSum / set.count, predictions };
+}
+
+/** Accuracy, macro-F1, per-class accuracy and confusion matrix of a model on a labelled set. */
+export async function evaluate(model: tf.LayersModel, set: ImageSet, options: { batchSize?: number } = {}): Promise<EvaluationReport> {
+  validateImageSet(set, 'evaluation set');
+  const outputClasses = (model.outputs[0]?.shape.at(-1) ?? 0) as number;
+  if (outputClasses !== set.classes.length) {
+    throw new Error(`model predicts ${outputClasses} classes but the set has ${set.classes.length} (${set.classes.join(', ')})`);
+  }
+  const { loss, predictions } = await scoreSet(model, set, options.batchSize);
+  return classificationReport(set.labels, predictions, set.classes, loss);
+}

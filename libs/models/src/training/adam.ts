@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export const KERAS_ADAM: Omit<AdamSettings, 'learningRate'> = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+/**
+ * Adam (Kingma & Ba; Keras' form with the bias correction folded into the step size). Written
+ * here rather than using tf.train.adam because the whole state (m, v, iteration) must be
+ * exported and restored bit-exactly: tfjs rebuilds beta^t with pow() on restore, which
+ * differs in the last bits from the running product it keeps while training.
+ */
+export class AdamOptimizer {
+  readonly m: tf.Variable[];
+  readonly v: tf.Variable[];
+  iteration = 0;
+
+  constructor(
+    readonly settings: AdamSettings,
+    readonly variables: tf.Variable[],
+  ) {
+    this.m = variables.map((variable) => tf.variable(tf.zerosLike(variable), false));
+    this.v = variables.map((variable) => tf.variable(tf.zerosLike(variable), false));
+  }
+
+  /** One update; `grads[i]` belongs to `variables[i]`. */
+  apply(grads: tf.Tensor[]): void {
+    const { learningRate, beta1, beta2, epsilon } = this.settings;
+    const t = this.iteration + 1;
+    const stepSize = (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    tf.tidy(() => {
+      this.variables.forEach((variable, i) => {
+        const g = grads[i];
+        if (!g) throw new Error(`no gradient for variable ${variable.name}`);
+        const m = this.m[i]!;
+        const v = this.v[i]!;
+        const newM = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+        const newV = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        m.assign(newM);
+        v.assign(newV);
+        variable.assign(tf.sub(variable, tf.mul(tf.div(newM, tf.add(tf.sqrt(newV), epsilon)), stepSize)));
+      });
+    });
+    this.iteration = t;
+  }
+
+  /** Restores m and v (same order and shapes as `variables`) and the iteration count. */
+  restore(iteration: number, m: Float32Array[], v: Float32Array[]): void {
+    if (m.length !== this.m.length || v.length !== this.v.length) {
+      throw new Error(`checkpoint has ${m.length}/${v.length} Adam moments, model has ${this.m.length} trainable variables`);
+    }
+    tf.tidy(() => {
+      this.m.forEach((variable, i) => variable.assign(tf.tensor(m[i]!, variable.shape)));
+      this.v.forEach((variable, i) => variable.assign(tf.tensor(v[i]!, variable.shape)));
+    });
+    this.iteration = iteration;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.m, ...this.v]);
+  }
+}
