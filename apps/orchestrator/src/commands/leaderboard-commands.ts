@@ -1,0 +1,46 @@
+import { defineCommand, UsageError } from '@fermx/cli';
+import type { LeaderboardQuery } from '@fermx/queue';
+import { leaderboardCsv, leaderboardTable } from '../leaderboard/leaderboard-format.js';
+import { withRuntime, writeJson } from './session.js';
+
+export const leaderboardCommand = defineCommand({
+  path: ['leaderboard'],
+  summary: 'Finished trials sorted by val accuracy, per sweep or dataset: table, JSON or CSV',
+  usage: '[--sweep ID] [--dataset URI] [--model ARCH] [--limit N] [--json | --csv]',
+  options: { sweep: { type: 'string' }, dataset: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } },
+  async run(ctx) {
+    if (ctx.values.json && ctx.values.csv) throw new UsageError('give --json or --csv, not both');
+    const query: LeaderboardQuery = {};
+    if (typeof ctx.values.sweep === 'string') query.sweepId = ctx.values.sweep;
+    if (typeof ctx.values.dataset === 'string') query.dataset = ctx.values.dataset;
+    if (typeof ctx.values.model === 'string') query.model = ctx.values.model;
+    if (typeof ctx.values.limit === 'string') {
+      const limit = Number(ctx.values.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${ctx.values.limit}'`);
+      query.limit = limit;
+    }
+    const rows = await withRuntime(ctx, (runtime) => runtime.index.query(query));
+    if (ctx.values.json) writeJson(ctx, { rows });
+    else if (ctx.values.csv) ctx.stdout.write(leaderboardCsv(rows));
+    else ctx.stdout.write(leaderboardTable(rows));
+  },
+});
+
+export const leaderboardRebuildCommand = defineCommand({
+  path: ['leaderboard', 'rebuild'],
+  summary: 'Rebuild the Redis leaderboard and sweep index from storage (runs/*/*/result.json, sweeps/*/sweep.json)',
+  usage: '[--json]',
+  options: { json: { type: 'boolean' } },
+  async run(ctx) {
+    const report = await withRuntime(ctx, async (runtime) => {
+      const results = await runtime.index.rebuild(runtime.storage);
+      const sweeps = await runtime.catalog.rebuild();
+      return { ...results, sweeps };
+    });
+    if (ctx.values.json) writeJson(ctx, report);
+    else {
+      ctx.stdout.write(`indexed ${report.indexed} results and ${report.sweeps} sweeps from storage\n`);
+      for (const s of report.skipped) ctx.stdout.write(`  skipped ${s.key}: ${s.reason}\n`);
+    }
+  },
+});

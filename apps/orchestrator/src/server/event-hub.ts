@@ -1,0 +1,109 @@
+import type { ServerResponse } from 'node:http';
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { TrialResultSchema, type TrialProgress } from '@fermx/contracts';
+import { resolveKeySpace, workerConnection, type LeaderboardIndex } from '@fermx/queue';
+import type { Logger } from '@fermx/cli';
+
+export type TrialEvent =
+  | { event: 'progress'; data: { trialId: string; sweepId: string | undefined; progress: TrialProgress } }
+  | { event: 'trial'; data: { trialId: string; sweepId: string | undefined; status: string; failedReason?: string } };
+
+/**
+ * Fans BullMQ queue events out to server-sent-event clients, and indexes each completed trial's
+ * result (the worker upserts too; upserts are idempotent).
+ */
+export class EventHub {
+  private readonly clients = new Set<ServerResponse>();
+  private readonly sweepOf = new Map<string, string>();
+  private events: QueueEvents | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly deps: { redisUrl: string; redis: Redis; index: LeaderboardIndex; keys: { prefix: string; queueName?: string }; log: Logger }) {}
+
+  async start(): Promise<void> {
+    const { prefix, queueName } = resolveKeySpace(this.deps.keys);
+    const events = new QueueEvents(queueName, { connection: workerConnection(this.deps.redisUrl), prefix });
+    this.events = events;
+    events.on('error', (error) => this.deps.log.warn({ err: error.message }, 'queue events error'));
+    events.on('progress', ({ jobId, data }) => void this.progress(jobId, data));
+    events.on('active', ({ jobId }) => void this.status(jobId, 'active'));
+    events.on('waiting', ({ jobId }) => void this.status(jobId, 'waiting'));
+    events.on('failed', ({ jobId, failedReason }) => void this.status(jobId, 'failed', failedReason));
+    events.on('completed', ({ jobId, returnvalue }) => void this.completed(jobId, returnvalue));
+    await events.waitUntilReady();
+    // Comments keep idle SSE connections open through proxies.
+    this.heartbeat = setInterval(() => this.broadcast(': keep-alive\n\n'), 15_000);
+  }
+
+  attach(res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.write(': connected\n\n');
+    this.clients.add(res);
+    res.on('close', () => this.clients.delete(res));
+  }
+
+  emit(message: TrialEvent): void {
+    this.broadcast(`event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`);
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      clearInterval(this.heartbeat);
+      for (const client of this.clients) client.end();
+      this.clients.clear();
+      await this.events?.close().catch(() => undefined);
+    })());
+  }
+
+  private broadcast(text: string): void {
+    for (const client of this.clients) client.write(text);
+  }
+
+  private async sweepIdOf(trialId: string): Promise<string | undefined> {
+    const known = this.sweepOf.get(trialId);
+    if (known) return known;
+    const { prefix, queueName } = resolveKeySpace(this.deps.keys);
+    const raw = await this.deps.redis.hget(`${prefix}:${queueName}:${trialId}`, 'data').catch(() => null);
+    const sweepId = raw ? (JSON.parse(raw) as { sweepId?: string }).sweepId : undefined;
+    if (sweepId) {
+      if (this.sweepOf.size > 50_000) this.sweepOf.clear();
+      this.sweepOf.set(trialId, sweepId);
+    }
+    return sweepId;
+  }
+
+  private async progress(trialId: string, data: unknown): Promise<void> {
+    if (typeof data !== 'object' || data === null) return;
+    this.emit({ event: 'progress', data: { trialId, sweepId: await this.sweepIdOf(trialId), progress: data as TrialProgress } });
+  }
+
+  private async status(trialId: string, status: string, failedReason?: string): Promise<void> {
+    const data = { trialId, sweepId: await this.sweepIdOf(trialId), status, ...(failedReason ? { failedReason } : {}) };
+    this.emit({ event: 'trial', data });
+  }
+
+  private async completed(trialId: string, returnvalue: unknown): Promise<void> {
+    const value = typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue;
+    const parsed = TrialResultSchema.safeParse(value);
+    let status = 'completed';
+    if (parsed.success) {
+      status = parsed.data.status;
+      try {
+        await this.deps.index.upsert(parsed.data);
+      } catch (error) {
+        this.deps.log.warn({ trialId, err: (error as Error).message }, 'leaderboard upsert failed');
+      }
+    }
+    await this.status(trialId, status);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { datasetVersionOf, type DatasetRef } from '@fermx/contracts';
+import { openStorage } from '@fermx/data';
+
+export interface ProbedDataset {
+  ref: DatasetRef;
+  numClasses: number;
+}
+
+/** Reads a dataset's manifest.json (throws a message fit for the `dataset` field when it cannot). */
+export type DatasetProbe = (uri: string) => Promise<ProbedDataset>;
+
+/** Probes through @fermx/data's openStorage (file:// or s3://, S3 settings from env). */
+export function storageDatasetProbe(env: NodeJS.ProcessEnv = process.env): DatasetProbe {
+  return async (uri) => {
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await openStorage(uri, env).getOptional('manifest.json');
+    } catch (error) {
+      throw new Error(`dataset ${uri} is unreachable: ${(error as Error).message}`);
+    }
+    if (!bytes) throw new Error(`dataset ${uri} has no manifest.json (build it with 'fermx dataset build --out ${uri}')`);
+    let manifest: { classes?: unknown; numClasses?: unknown };
+    try {
+      manifest = JSON.parse(new TextDecoder().decode(bytes)) as typeof manifest;
+    } catch {
+      throw new Error(`dataset ${uri}: manifest.json is not valid JSON`);
+    }
+    const numClasses = Array.isArray(manifest.classes) ? manifest.classes.length : typeof manifest.numClasses === 'number' ? manifest.numClasses : 0;
+    if (numClasses < 2) throw new Error(`dataset ${uri}: manifest.json lists no classes`);
+    return { ref: { uri: absoluteDatasetUri(uri), version: datasetVersionOf(bytes) }, numClasses };
+  };
+}
+
+/** `file://./rel` → `file:///abs/rel`, so workers started elsewhere find the same folder. */
+export function absoluteDatasetUri(uri: string): string {
+  if (!uri.startsWith('file://') || uri.startsWith('file:///')) return uri.replace(/\/+$/, '');
+  return pathToFileURL(resolve(decodeURIComponent(uri.slice('file://'.length)))).href.replace(/\/+$/, '');
+}

@@ -1,0 +1,70 @@
+import type { SubmitOutcome, SweepListEntry, SweepStatus } from './sweep-service.js';
+
+/** What the CLI does with sweeps, directly (Redis + storage) or through `fermx serve`'s API. */
+export interface SweepOperations {
+  submit(input: unknown): Promise<SubmitOutcome>;
+  status(sweepId: string): Promise<SweepStatus | undefined>;
+  cancel(sweepId: string): Promise<{ cancelled: number } | undefined>;
+  list(): Promise<SweepListEntry[]>;
+}
+
+/** A refused API call (401, 404, 5xx): its status and the server's message. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** SweepOperations over the HTTP API (`--api URL`), with the bearer token for writes. */
+export class HttpSweeps implements SweepOperations {
+  private readonly base: string;
+  constructor(baseUrl: string, private readonly token: string | undefined, private readonly fetchImpl: typeof fetch = fetch) {
+    this.base = baseUrl.replace(/\/+$/, '');
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.token && method !== 'GET') headers.Authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.base}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch (error) {
+      throw new ApiError(0, `cannot reach ${this.base}: ${(error as Error).message}`);
+    }
+    const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    return { status: response.status, json };
+  }
+
+  private fail(status: number, json: Record<string, unknown>): never {
+    throw new ApiError(status, `${status}: ${typeof json.error === 'string' ? json.error : 'request failed'}`);
+  }
+
+  async submit(input: unknown): Promise<SubmitOutcome> {
+    const { status, json } = await this.call('POST', '/api/sweeps', input);
+    if (status === 201) return { ok: true, ...(json as Omit<Extract<SubmitOutcome, { ok: true }>, 'ok'>) };
+    if (status === 400 && Array.isArray(json.issues)) return { ok: false, error: String(json.error), issues: json.issues as { path: string; message: string }[] };
+    return this.fail(status, json);
+  }
+
+  async status(sweepId: string): Promise<SweepStatus | undefined> {
+    const { status, json } = await this.call('GET', `/api/sweeps/${encodeURIComponent(sweepId)}`);
+    if (status === 404) return undefined;
+    if (status !== 200) return this.fail(status, json);
+    return json as unknown as SweepStatus;
+  }
+
+  async cancel(sweepId: string): Promise<{ cancelled: number } | undefined> {
+    const { status, json } = await this.call('POST', `/api/sweeps/${encodeURIComponent(sweepId)}/cancel`);
+    if (status === 404) return undefined;
+    if (status !== 200) return this.fail(status, json);
+    return json as { cancelled: number };
+  }
+
+  async list(): Promise<SweepListEntry[]> {
+    const { status, json } = await this.call('GET', '/api/sweeps');
+    if (status !== 200) return this.fail(status, json);
+    return json.sweeps as SweepListEntry[];
+  }
+}

@@ -1,0 +1,51 @@
+import { formatParams } from '../leaderboard/leaderboard-format.js';
+import type { SweepListEntry, SweepStatus, TrialView } from '../sweeps/sweep-service.js';
+import { formatTable, percent } from './table.js';
+
+const STATUS_MARK: Record<TrialView['status'], string> = {
+  waiting: '·', active: '▶', completed: '✓', 'stopped-early': '✂', failed: '✗', cancelled: '⊘', missing: '?',
+};
+
+/** `[██████░░░░]` for a fraction in [0, 1]. */
+export function bar(fraction: number, width = 20): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
+}
+
+/** Per-trial progress bars (epoch / epochs, val accuracy) under a one-line summary of the sweep. */
+export function renderSweepStatus(status: SweepStatus, options: { columns?: number; maxTrials?: number } = {}): string {
+  const { sweep, counts, trials } = status;
+  const c = counts;
+  const lines = [
+    `${sweep.name} (${sweep.sweepId})  dataset ${sweep.dataset.uri}`,
+    `trials ${c.total}: ${c.completed} completed, ${c.stoppedEarly} stopped early, ${c.active} running, ${c.waiting} waiting, ${c.failed} failed, ${c.cancelled} cancelled`,
+    '',
+  ];
+  const shown = trials.slice(0, options.maxTrials ?? 200);
+  const label = (t: TrialView) => `${t.variant ?? t.model} ${formatParams(t.params)}`;
+  const labelWidth = Math.min(60, Math.max(10, (options.columns ?? 120) - 70));
+  for (const t of shown) {
+    const epochs = t.progress?.epochs ?? Number(t.params.epochs ?? 0);
+    const epoch = t.result ? t.result.epochs : (t.progress?.epoch ?? 0);
+    const done = t.status === 'completed' || t.status === 'stopped-early';
+    const fraction = done ? (t.status === 'completed' ? 1 : epoch / Math.max(1, epochs)) : epoch / Math.max(1, epochs);
+    const acc = t.result?.valAccuracy ?? t.progress?.valAccuracy;
+    const text = label(t);
+    const name = text.length > labelWidth ? `${text.slice(0, labelWidth - 1)}…` : text.padEnd(labelWidth);
+    const tail = t.status === 'failed' && t.failedReason ? `  ${t.failedReason.split('\n')[0]!.slice(0, 60)}` : '';
+    lines.push(`${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`);
+  }
+  if (trials.length > shown.length) lines.push(`… and ${trials.length - shown.length} more trials (use --json for all)`);
+  return lines.join('\n') + '\n';
+}
+
+export function sweepListTable(entries: SweepListEntry[]): string {
+  if (entries.length === 0) return 'No sweeps yet. Submit one with `fermx sweep submit sweeps/smoke.yaml`.\n';
+  return formatTable(
+    ['sweep', 'name', 'created', 'trials', 'done', 'running', 'waiting', 'failed', 'best val acc'],
+    entries.map((e) => [
+      e.sweepId, e.name, e.createdAt.replace('T', ' ').slice(0, 19), e.trials.total, e.trials.completed + e.trials.stoppedEarly, e.trials.active, e.trials.waiting,
+      e.trials.failed, e.best ? `${percent(e.best.valAccuracy)} ${e.best.trialId}` : '—',
+    ]),
+  );
+}
