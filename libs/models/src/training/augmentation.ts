@@ -1,19 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_SIZE } from '../architectures/model-config.js';
 
-/** Random affine augmentation, as Keras' ImageDataGenerator draws it. */
+/**
+ * Random affine augmentation, as Keras' ImageDataGenerator draws it (same field names as the
+ * queue contract in @fermx/contracts).
+ */
 export interface AugmentationConfig {
   /** Maximum rotation in degrees (uniform in ±). */
-  rotationDegrees: number;
-  /** Maximum shift as a fraction of the side (uniform in ±, x and y independently). */
-  shift: number;
-  /** Zoom range: each axis scaled by a factor uniform in [1 - zoom, 1 + zoom]. */
+  rotation: number;
+  /** Maximum horizontal shift as a fraction of the width (uniform in ±). */
+  widthShift: number;
+  /** Maximum vertical shift as a fraction of the height (uniform in ±). */
+  heightShift: number;
+  /** Each axis is scaled by a factor uniform in [1 - zoom, 1 + zoom]. */
   zoom: number;
   horizontalFlip: boolean;
 }
 
 /** The paper's protocol (section 2.3): rotation 10°, shifts 0.1, zoom 0.1, horizontal flip. */
-export const PAPER_AUGMENTATION: AugmentationConfig = { rotationDegrees: 10, shift: 0.1, zoom: 0.1, horizontalFlip: true };
+export const PAPER_AUGMENTATION: AugmentationConfig = { rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true };
 
 /**
  * Per-image projective transforms for tf.image.transform ([n, 8], output → input pixel
@@ -26,9 +31,9 @@ export function augmentationTransforms(count: number, config: AugmentationConfig
   const uniform = (limit: number): number => (random() * 2 - 1) * limit;
   for (let i = 0; i < count; i++) {
     // Always draw every value so the stream does not depend on which options are on.
-    const theta = (uniform(config.rotationDegrees) * Math.PI) / 180;
-    const tx = uniform(config.shift) * INPUT_SIZE;
-    const ty = uniform(config.shift) * INPUT_SIZE;
+    const theta = (uniform(config.rotation) * Math.PI) / 180;
+    const tx = uniform(config.widthShift) * INPUT_SIZE;
+    const ty = uniform(config.heightShift) * INPUT_SIZE;
     const zx = 1 + uniform(config.zoom);
     const zy = 1 + uniform(config.zoom);
     const flipDraw = random();
