@@ -118,7 +118,7 @@ describe('fermx worker reliability', () => {
     for (const spec of specs) await enqueue(spec);
     await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
     await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
-    await waitFor(async () => (await queue.getJobCounts('completed')).completed >= 1, 30_000, () => 'no trial completed before the restart');
+    await waitFor(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 1, 30_000, () => 'no trial completed before the restart');
     await redis.restart(1000);
 
     const jobs = await waitFinished(specs.map((s) => s.trialId), 90_000);

@@ -22,8 +22,8 @@ export async function evaluateModel(args: EvaluateModelArgs) {
   const dataset = await openDataset(args.datasetUri, { cacheDir: args.cacheDir });
   const set = await dataset.loadSplit(args.split);
   if (set.count === 0) throw new TrialInputError(`dataset ${args.datasetUri} has no images in split '${args.split}'`);
-  const trained = (metadata as { classes?: string[] }).classes;
-  if (trained && trained.join(',') !== set.classes.join(',')) {
+  const trained = metadata.classes;
+  if (trained.join(',') !== set.classes.join(',')) {
     throw new TrialInputError(`model ${args.modelUri} was trained on classes [${trained.join(', ')}] but dataset ${args.datasetUri} has [${set.classes.join(', ')}]`);
   }
   try {

@@ -44,15 +44,19 @@ export class TfjsTrainer implements Trainer {
     const test = testSet ? await evaluate(outcome.model, testSet, { batchSize: spec.training.batchSize }) : undefined;
     const parameters = outcome.model.countParams();
     const modelFiles = await saveModelArtifacts(outcome.model, {
-      model: spec.model,
+      config: spec.model,
       classes,
+      backend,
       training: spec.training,
-      dataset: spec.dataset,
-      trialId: spec.trialId,
-      sweepId: spec.sweepId,
-      backend: backend.name,
-      epochs: outcome.history.length,
-      valAccuracy: val.accuracy,
+      metrics: {
+        valAccuracy: val.accuracy,
+        macroF1: val.macroF1,
+        ...(test ? { testAccuracy: test.accuracy } : {}),
+        epochs: outcome.history.length,
+        trialId: spec.trialId,
+        sweepId: spec.sweepId,
+        dataset: spec.dataset,
+      },
     });
     outcome.model.dispose();
     return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backend.name, evaluation: { val, ...(test ? { test } : {}) }, modelFiles };

@@ -13,6 +13,8 @@ export interface LatestCheckpoint {
   key: string;
   history: MetricsLine[];
   savedAt: string;
+  /** Set when successive halving stopped the trial at this epoch, so a resume does not train on. */
+  haltedBy?: 'halving';
 }
 
 const encoder = new TextEncoder();
@@ -59,6 +61,12 @@ export class TrialFiles {
     // Only the latest checkpoint is needed to resume; older ones would cost a model's size per epoch.
     if (previous && previous.key !== key) await this.storage.delete(previous.key).catch(() => undefined);
     return latest;
+  }
+
+  async markHalted(latest: LatestCheckpoint): Promise<LatestCheckpoint> {
+    const halted: LatestCheckpoint = { ...latest, haltedBy: 'halving' };
+    await this.storage.put(this.key('checkpoints/latest.json'), json(halted), { contentType: 'application/json' });
+    return halted;
   }
 
   async readMetrics(): Promise<MetricsLine[]> {

@@ -130,6 +130,26 @@ describe('TrialRunner', () => {
     void rungs;
   });
 
+  it('a trial halted by successive halving and then interrupted is finished on resume, not trained on', async () => {
+    const { storage } = setup();
+    const s = spec({ halving: { rungs: [2], reductionFactor: 3 } });
+    const halving = { reportRung: async () => 'stop' as const };
+    // the first attempt is halted at epoch 2 and then its worker dies before writing the result
+    const dying: Trainer = {
+      train: async (req, hooks, signal) => {
+        await new SyntheticTrainer({ epochMs: 1 }).train(req, hooks, signal);
+        throw new Error('worker died');
+      },
+    };
+    await expect(new TrialRunner({ ...setup().deps, storage, halving, trainer: dying }).run(s, attempt().attempt)).rejects.toThrow('worker died');
+    const trained: number[] = [];
+    const recording: Trainer = { train: (req, hooks, signal) => new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: async (m, c) => (trained.push(m.epoch), hooks.onEpoch(m, c)) }, signal) };
+    const again = await new TrialRunner({ ...setup().deps, storage, halving, trainer: recording }).run(s, attempt(2).attempt);
+    expect(trained).toEqual([]);
+    expect(again.kind === 'finished' && again.result.status).toBe('stopped-early');
+    expect(again.kind === 'finished' && again.result.epochsRun).toBe(2);
+  });
+
   it('asks halving only at rung epochs', async () => {
     const { runner, rungs } = setup();
     await runner.run(spec({ halving: { rungs: [1, 3], reductionFactor: 2 } }), attempt().attempt);

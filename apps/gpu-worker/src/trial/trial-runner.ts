@@ -62,7 +62,9 @@ export class TrialRunner {
     if (latest) log.info({ ...fields, epoch: latest.epoch }, 'resuming trial from checkpoint');
     else log.info({ ...fields }, 'starting trial');
 
-    let halted: 'halving' | 'cancelled' | undefined;
+    let halted: 'halving' | 'cancelled' | undefined = latest?.haltedBy;
+    // Halted by successive halving before a crash: finish from the checkpoint without training on.
+    const toTrain = halted === 'halving' && latest ? { ...spec, training: { ...spec.training, epochs: latest.epoch } } : spec;
     const onEpoch = async (metrics: EpochMetrics, checkpoint: Uint8Array): Promise<EpochDecision> => {
       history.push({ ...metrics, worker: this.deps.worker, attempt: attempt.attempt });
       latest = await files.saveEpoch(metrics.epoch, checkpoint, history, latest);
@@ -78,6 +80,7 @@ export class TrialRunner {
         log.info({ ...fields, epoch: metrics.epoch, decision }, 'successive halving rung');
         if (decision === 'stop') {
           halted = 'halving';
+          if (latest) latest = await files.markHalted(latest);
           return 'stop';
         }
       }
@@ -86,7 +89,7 @@ export class TrialRunner {
 
     let outcome: TrainingOutcome;
     try {
-      outcome = await trainer.train({ spec, resumeFrom, resumeEpoch: latest?.epoch ?? 0, backend: this.deps.backend, cacheDir: this.deps.cacheDir }, { onEpoch }, attempt.signal);
+      outcome = await trainer.train({ spec: toTrain, resumeFrom, resumeEpoch: latest?.epoch ?? 0, backend: this.deps.backend, cacheDir: this.deps.cacheDir }, { onEpoch }, attempt.signal);
     } catch (error) {
       if (attempt.signal.aborted) return { kind: 'interrupted', epochsDone: history.length };
       throw error;
