@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { assertSweepSpec, expandSweep } from '@fermx/contracts';
+import { readSpecFile } from './spec-file.js';
+
+const sweepFile = (name: string) => fileURLToPath(new URL(`../../../../sweeps/${name}`, import.meta.url));
+const ctx = { dataset: { uri: 'file:///tmp/ferm', version: 'v1' }, numClasses: 4, createdAt: '2026-01-01T00:00:00.000Z' };
+
+describe('shipped sweeps', () => {
+  it('smoke.yaml: 4 tiny CNN trials of 2 epochs', async () => {
+    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('smoke.yaml'))), ctx);
+    expect(trials).toHaveLength(4);
+    for (const t of trials) {
+      expect(t.model).toMatchObject({ architecture: 'cnn', width: 0.25, numClasses: 4 });
+      expect(t.training.epochs).toBe(2);
+    }
+  });
+
+  it('paper-table3.yaml: the five rows of Table 3 under the paper protocol', async () => {
+    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table3.yaml'))), ctx);
+    expect(trials.map((t) => [t.variant, t.model.architecture, t.model.dropout ?? 0])).toEqual([
+      ['CNN', 'cnn', 0], ['mini_Xception', 'mini-xception', 0], ['Xception', 'xception', 0], ['M-Xception', 'mxception', 0], ['M-Xception+Dropout', 'mxception', 0.5],
+    ]);
+    for (const t of trials) {
+      expect(t.training).toEqual({ epochs: 100, batchSize: 64, learningRate: 0.001, seed: 1, augmentation: { rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true } });
+    }
+  });
+
+  it('mxception-search.yaml: 48 sampled trials with successive halving', async () => {
+    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('mxception-search.yaml'))), ctx);
+    expect(trials).toHaveLength(48);
+    expect(new Set(trials.map((t) => t.model.middleFlowRepeats))).toEqual(new Set([2, 3, 4]));
+    expect(trials[0]!.halving).toEqual({ rungs: [10, 30], reductionFactor: 3 });
+  });
+});

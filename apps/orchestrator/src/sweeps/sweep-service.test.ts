@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { SweepService, trialStatus, type SweepServiceDeps } from './sweep-service.js';
+
+/** Deps whose every use fails the test: validation must reject before touching Redis or storage. */
+function untouchable(probe: SweepServiceDeps['probe']): SweepServiceDeps {
+  const trap = new Proxy({}, { get: (_t, key) => { throw new Error(`touched ${String(key)}`); } });
+  return { redis: trap, queue: trap, catalog: trap, index: trap, cancelFlags: trap, halving: trap, probe, keys: { prefix: 'x' } } as unknown as SweepServiceDeps;
+}
+
+describe('SweepService.submit validation', () => {
+  it('rejects a bad spec with every issue and enqueues nothing', async () => {
+    const service = new SweepService(untouchable(async () => { throw new Error('probe must not run'); }));
+    const outcome = await service.submit({ name: 'x', dataset: 'file:///d', model: { architecture: 'cnn' }, parameters: { dropout: 1, batchSize: 0, middleFlowRepeats: -1 }, extra: true });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.issues.map((i) => i.path).sort()).toEqual(['extra', 'parameters.batchSize', 'parameters.dropout', 'parameters.middleFlowRepeats']);
+  });
+
+  it('reports an unreachable dataset at the dataset field', async () => {
+    const service = new SweepService(untouchable(async (uri) => { throw new Error(`dataset ${uri} has no manifest.json`); }));
+    const outcome = await service.submit({ name: 'x', dataset: 'file:///nowhere', model: { architecture: 'cnn' } });
+    expect(outcome).toEqual({ ok: false, error: 'invalid sweep spec', issues: [{ path: 'dataset', message: 'dataset file:///nowhere has no manifest.json' }] });
+  });
+});
+
+describe('trialStatus', () => {
+  it('prefers the result, then the job state; cancellation shows as cancelled', () => {
+    expect(trialStatus({ state: 'completed', attemptsMade: 1 }, { status: 'stopped-early' }, false)).toBe('stopped-early');
+    expect(trialStatus({ state: 'failed', attemptsMade: 3, failedReason: 'boom' }, undefined, false)).toBe('failed');
+    expect(trialStatus({ state: 'failed', attemptsMade: 1, failedReason: 'cancelled: sweep s was cancelled' }, undefined, true)).toBe('cancelled');
+    expect(trialStatus({ state: 'missing', attemptsMade: 0 }, undefined, true)).toBe('cancelled');
+    expect(trialStatus({ state: 'active', attemptsMade: 0 }, undefined, false)).toBe('active');
+  });
+});

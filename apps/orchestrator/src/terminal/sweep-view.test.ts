@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { bar, renderSweepStatus } from './sweep-view.js';
+import type { SweepStatus } from '../sweeps/sweep-service.js';
+
+describe('sweep status view', () => {
+  it('draws bars proportional to progress', () => {
+    expect(bar(0.5, 10)).toBe('[█████░░░░░]');
+    expect(bar(2, 4)).toBe('[████]');
+  });
+
+  it('shows each trial with epoch, val accuracy and status', () => {
+    const status: SweepStatus = {
+      sweep: { sweepId: 's-1', name: 'smoke', dataset: { uri: 'file:///d', version: 'v' }, spec: {}, strategy: 'grid', priority: 1, createdAt: '2026-01-01T00:00:00Z' },
+      counts: { total: 2, waiting: 0, active: 1, completed: 0, failed: 1, stoppedEarly: 0, cancelled: 0 },
+      trials: [
+        { trialId: 't-1', status: 'active', model: 'cnn', params: { epochs: 4 }, attempts: 1, progress: { epoch: 2, epochs: 4, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.625, seconds: 1, imagesPerSecond: 10 } },
+        { trialId: 't-2', status: 'failed', model: 'cnn', params: { epochs: 4 }, attempts: 3, failedReason: 'out of memory' },
+      ],
+    };
+    const text = renderSweepStatus(status, { columns: 120 });
+    expect(text).toContain('1 running');
+    expect(text).toMatch(/t-1 .*\[██████████░░░░░░░░░░\]\s+2\/4 .*62\.50%\s+active/);
+    expect(text).toMatch(/t-2 .*failed\s+out of memory/);
+  });
+});
