@@ -1,4 +1,4 @@
-import { mulberry32, PAPER_AUGMENTATION, trialIdOf, type Architecture, type DatasetRef, type EpochMetrics, type TrialResult } from '@fermx/contracts';
+import { mulberry32, type Architecture, type EpochMetrics, type TrialResult, type TrialSpec } from '@fermx/contracts';
 
 /** FERM's four classes (paper): neutral, sad, surprise, angry. */
 export const FERM_CLASSES = ['neutral', 'sad', 'surprise', 'angry'];
@@ -12,73 +12,60 @@ const PROFILE: Record<Architecture, { parameters: number; secondsPerEpoch: numbe
   mxception: { parameters: 80_300, secondsPerEpoch: 2.5, ceiling: 0.89 },
 };
 
-export interface DemoSweepOptions {
-  sweepId: string;
-  sweepName: string;
-  dataset: DatasetRef;
-  /** Number of trials (results) to generate. */
-  count: number;
+export interface DemoResultOptions {
   seed?: number;
-  epochs?: number;
-  architectures?: Architecture[];
   finishedAt?: Date;
   /** Images in the validation split, for the confusion matrix. */
   valImages?: number;
+  classes?: string[];
 }
 
 /**
- * Realistic, deterministic TrialResult documents for fixtures and demos of the leaderboard page:
- * saturating curves with noise, a confusion matrix whose rows add up to the per-class accuracy,
- * timings in line with the paper. Not training: nothing here claims to be a measured result.
+ * Plausible, deterministic TrialResult documents for the given trials, for fixtures and
+ * screenshots of the leaderboard page: saturating curves with noise, a confusion matrix whose
+ * rows add up to the per-class accuracy, timings in line with the paper. Nothing here is
+ * trained or measured; tests use it to seed storage as a worker would.
  */
-export function demoTrialResults(options: DemoSweepOptions): TrialResult[] {
+export function demoTrialResults(trials: TrialSpec[], options: DemoResultOptions = {}): TrialResult[] {
   const random = mulberry32(options.seed ?? 1);
-  const epochs = options.epochs ?? 12;
-  const architectures = options.architectures ?? ['mxception', 'mini-xception', 'cnn'];
+  const classes = options.classes ?? FERM_CLASSES;
   const valImages = options.valImages ?? 384;
   const finishedAt = options.finishedAt ?? new Date('2026-11-20T10:00:00Z');
-  const results: TrialResult[] = [];
-  for (let i = 0; i < options.count; i++) {
-    const architecture = architectures[i % architectures.length]!;
-    const profile = PROFILE[architecture];
-    const learningRate = Number((10 ** (-4 + random() * 2)).toPrecision(3));
-    const batchSize = [32, 64, 128][Math.floor(random() * 3)]!;
-    const dropout = architecture === 'mxception' ? Number((random() * 0.5).toFixed(2)) : undefined;
-    const middleFlowRepeats = architecture === 'mxception' ? 2 + Math.floor(random() * 3) : undefined;
-    const model = { architecture, numClasses: FERM_CLASSES.length, ...(dropout === undefined ? {} : { dropout }), ...(middleFlowRepeats === undefined ? {} : { middleFlowRepeats }) };
-    const training = { epochs, batchSize, learningRate, seed: i, augmentation: PAPER_AUGMENTATION };
-    const trialId = trialIdOf({ model, training, datasetVersion: options.dataset.version });
+  return trials.map((trial, i) => {
+    const { model, training } = trial;
+    const epochs = training.epochs;
+    const profile = PROFILE[model.architecture];
     // Learning rates near 1e-3 do best; far from it the ceiling drops.
-    const lrPenalty = Math.abs(Math.log10(learningRate) + 3) * 0.06;
-    const ceiling = profile.ceiling - lrPenalty - random() * 0.03;
+    const lrPenalty = Math.abs(Math.log10(training.learningRate) + 3) * 0.06;
+    const ceiling = profile.ceiling - lrPenalty - (model.dropout ?? 0.2) * 0.02 - random() * 0.03;
     const stoppedEarly = ceiling < 0.72 && i % 2 === 0;
     const epochsRun = stoppedEarly ? Math.max(2, Math.floor(epochs / 3)) : epochs;
-    const secondsPerEpoch = profile.secondsPerEpoch * (64 / batchSize) ** 0.3 * (0.9 + random() * 0.2);
+    const secondsPerEpoch = profile.secondsPerEpoch * (64 / training.batchSize) ** 0.3 * (0.9 + random() * 0.2);
     const imagesPerSecond = Math.round(3456 / secondsPerEpoch);
     const curves: EpochMetrics[] = [];
     for (let e = 1; e <= epochsRun; e++) {
-      const progress = 1 - Math.exp(-e / (epochs / 4));
-      const trainAcc = 0.3 + (ceiling + 0.06 - 0.3) * progress + (random() - 0.5) * 0.015;
-      const valAcc = 0.28 + (ceiling - 0.28) * progress + (random() - 0.5) * 0.03;
+      const progress = 1 - Math.exp(-e / Math.max(1, epochs / 4));
       curves.push({
         epoch: e,
         loss: round(1.35 - 1.0 * progress + (random() - 0.5) * 0.04),
-        accuracy: round(trainAcc),
+        accuracy: round(0.3 + (ceiling + 0.06 - 0.3) * progress + (random() - 0.5) * 0.015),
         valLoss: round(1.38 - 0.9 * progress + (random() - 0.5) * 0.06),
-        valAccuracy: round(valAcc),
+        valAccuracy: round(0.28 + (ceiling - 0.28) * progress + (random() - 0.5) * 0.03),
         seconds: round(secondsPerEpoch * (0.95 + random() * 0.1)),
         imagesPerSecond: Math.round(imagesPerSecond * (0.95 + random() * 0.1)),
       });
     }
     const last = curves[curves.length - 1]!;
-    const { perClassAccuracy, confusionMatrix } = confusion(last.valAccuracy, valImages, random);
+    const { perClassAccuracy, confusionMatrix } = confusion(last.valAccuracy, valImages, classes.length, random);
     const correct = confusionMatrix.reduce((sum, row, r) => sum + row[r]!, 0);
     const valAccuracy = round(correct / valImages);
-    results.push({
-      trialId,
-      sweepId: options.sweepId,
-      sweepName: options.sweepName,
-      dataset: options.dataset,
+    const host = `gpu-node-${(i % 2) + 1}`;
+    return {
+      trialId: trial.trialId,
+      sweepId: trial.sweepId,
+      sweepName: trial.sweepName,
+      ...(trial.variant ? { variant: trial.variant } : {}),
+      dataset: trial.dataset,
       model,
       training,
       status: stoppedEarly ? 'stopped-early' : 'completed',
@@ -89,27 +76,27 @@ export function demoTrialResults(options: DemoSweepOptions): TrialResult[] {
         macroF1: round(valAccuracy - 0.02 - random() * 0.02),
         perClassAccuracy,
         confusionMatrix,
-        classes: FERM_CLASSES,
+        classes,
       },
       curves,
       epochsRun,
       timing: { trainingSeconds: round(secondsPerEpoch * epochsRun), secondsPerEpoch: round(secondsPerEpoch), imagesPerSecond },
-      parameters: profile.parameters + (middleFlowRepeats ?? 3) * 1_000 - 3_000,
+      parameters: profile.parameters + ((model.middleFlowRepeats ?? 3) - 3) * 1_000,
       backend: i % 3 === 2 ? 'wasm' : 'tensorflow',
-      host: `gpu-node-${(i % 2) + 1}`,
-      worker: `gpu-node-${(i % 2) + 1}:gpu${i % 2}`,
+      host,
+      worker: `${host}/gpu${i % 2}`,
       finishedAt: new Date(finishedAt.getTime() + i * 60_000).toISOString(),
-      modelUri: `runs/${options.sweepId}/${trialId}/model`,
-    });
-  }
-  return results;
+      modelUri: `runs/${trial.sweepId}/${trial.trialId}/model`,
+    } satisfies TrialResult;
+  });
 }
 
 /** Confusion matrix with class sizes of the paper's FERM split (1120/980/1050/690). */
-function confusion(accuracy: number, total: number, random: () => number): { perClassAccuracy: number[]; confusionMatrix: number[][] } {
-  const shares = [1120, 980, 1050, 690].map((c) => c / 3840);
+function confusion(accuracy: number, total: number, classCount: number, random: () => number): { perClassAccuracy: number[]; confusionMatrix: number[][] } {
+  const sizes = classCount === 4 ? [1120, 980, 1050, 690] : Array.from({ length: classCount }, () => 1);
+  const shares = sizes.map((c) => c / sizes.reduce((a, b) => a + b, 0));
   // Surprise is the easiest class in the paper, sad the hardest.
-  const bias = [0, -0.08, 0.07, -0.02];
+  const bias = classCount === 4 ? [0, -0.08, 0.07, -0.02] : sizes.map(() => 0);
   const confusionMatrix = shares.map((share, r) => {
     const n = Math.round(share * total);
     const hit = Math.min(n, Math.max(0, Math.round(n * Math.min(0.98, accuracy + bias[r]!))));

@@ -1,0 +1,324 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetVersionOf, expandSweep, assertSweepSpec, runKeys, type TrialResult, type TrialSpec } from '@fermx/contracts';
+import { resolveKeySpace, workerConnection } from '@fermx/queue';
+import { CHROMIUM, ensureBinary, freePort, RedisServer } from '@fermx/testing';
+import { demoTrialResults, FERM_CLASSES } from './demo-results.js';
+
+// The browser test of the leaderboard page: Debian's chromium (never a downloaded browser)
+// against a real `fermx serve` on a real redis-server and file:// storage, seeded the way workers
+// leave it (sweep.json + result.json per trial, then `fermx leaderboard rebuild`).
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const FERMX = join(REPO, 'bin/fermx.mjs');
+const TOKEN = 'browser-test-token';
+const run = promisify(execFile);
+
+let redis: RedisServer;
+let storageDir: string;
+let env: NodeJS.ProcessEnv;
+let server: ChildProcess | undefined;
+let serverLog = '';
+let base: string;
+let context: BrowserContext;
+let page: Page;
+let results: TrialResult[];
+let finishedSweepId: string;
+let queuedSweepId: string;
+const pageErrors: string[] = [];
+
+async function fermx(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run(process.execPath, [FERMX, ...args], { cwd: REPO, env, timeout: 60_000 });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`fermx ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
+  }
+}
+
+/** A finished sweep as workers leave it: the sweep record plus one result.json per trial. */
+function seedFinishedSweep(datasetUri: string, manifest: string): TrialResult[] {
+  const dataset = { uri: datasetUri, version: datasetVersionOf(manifest) };
+  const spec = assertSweepSpec({
+    name: 'table3-repro',
+    dataset: datasetUri,
+    models: [
+      { name: 'M-Xception', architecture: 'mxception' },
+      { name: 'mini_Xception', architecture: 'mini-xception' },
+      { name: 'CNN', architecture: 'cnn' },
+    ],
+    strategy: { type: 'random', n: 3, seed: 11 },
+    parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, batchSize: { choice: [32, 64, 128] }, epochs: 8 },
+  });
+  const createdAt = '2026-11-20T09:00:00.000Z';
+  const { sweepId, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
+  finishedSweepId = sweepId;
+  write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
+  const seeded = demoTrialResults(trials, { seed: 5 });
+  for (const r of seeded) {
+    write(runKeys.config(sweepId, r.trialId), trials.find((t: TrialSpec) => t.trialId === r.trialId));
+    write(runKeys.result(sweepId, r.trialId), r);
+  }
+  return seeded;
+}
+
+function write(key: string, value: unknown): void {
+  const path = join(storageDir, key);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 1));
+}
+
+async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`fermx serve exited with ${server.exitCode}: ${serverLog}`);
+    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`fermx serve did not answer /api/health within ${deadlineMs} ms: ${serverLog}`);
+}
+
+/** Numbers of one leaderboard column, top to bottom, by its header's data-column. */
+async function columnValues(column: string): Promise<string[]> {
+  return page.$$eval(
+    '#leaderboard',
+    ([table], col) => {
+      const headers = Array.from(table!.querySelectorAll("thead th"));
+      const index = headers.findIndex((th) => th.getAttribute('data-column') === col);
+      return Array.from(table!.querySelectorAll("tbody tr")).map((tr) => tr.children[index]?.textContent?.trim() ?? '');
+    },
+    column,
+  );
+}
+
+const percent = (text: string) => Number.parseFloat(text.replace('%', ''));
+
+beforeAll(async () => {
+  const executablePath = ensureBinary(CHROMIUM);
+  redis = await RedisServer.start();
+  storageDir = mkdtempSync(join(tmpdir(), 'fermx-web-storage-'));
+  env = {
+    ...process.env,
+    REDIS_URL: redis.url,
+    FERMX_STORAGE: pathToFileURL(storageDir).href,
+    FERMX_API_TOKEN: TOKEN,
+    FERMX_REDIS_PREFIX: `web-${randomUUID().slice(0, 8)}`,
+    LOG_LEVEL: 'warn',
+  };
+  // A dataset the orchestrator can probe (manifest only: nothing trains in this test).
+  const manifest = JSON.stringify({ name: 'ferm', classes: FERM_CLASSES, counts: { train: 3072, val: 384, test: 384 }, shards: [] });
+  write('datasets/ferm/v1/manifest.json', manifest);
+  const datasetUri = `${pathToFileURL(storageDir).href}/datasets/ferm/v1`;
+  results = seedFinishedSweep(datasetUri, manifest);
+  await fermx('leaderboard', 'rebuild');
+  // A second sweep, submitted for real and left queued: live progress and cancel act on it.
+  const queuedSpec = join(storageDir, 'queued.json');
+  writeFileSync(queuedSpec, JSON.stringify({ name: 'dropout-search', dataset: datasetUri, model: { architecture: 'mxception' }, parameters: { dropout: { grid: [0.1, 0.3, 0.5] }, epochs: 6 } }));
+  const submitted = JSON.parse(await fermx('sweep', 'submit', queuedSpec, '--json')) as { sweepId: string };
+  queuedSweepId = submitted.sweepId;
+
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [FERMX, 'serve', '--port', String(port)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  await waitForHealth(base, 60_000);
+
+  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fermx-chromium-')), {
+    executablePath,
+    headless: true,
+    viewport: { width: 1366, height: 860 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(msg.text());
+  });
+  // The page must work from this origin alone: any other request fails the test.
+  await context.route(/^(?!http:\/\/127\.0\.0\.1:\d+\/).*/, (route) => {
+    pageErrors.push(`external request: ${route.request().url()}`);
+    return route.abort();
+  });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  await redis?.dispose();
+  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
+});
+
+describe('leaderboard page on a real fermx serve', () => {
+  it('loads sweeps and every seeded result, best first, over a live event stream', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector(`#leaderboard tbody tr >> nth=${results.length - 1}`);
+    expect(await page.locator('#leaderboard tbody tr').count()).toBe(results.length);
+    const best = [...results].sort((a, b) => b.metrics.valAccuracy - a.metrics.valAccuracy)[0]!;
+    expect(await page.locator('#leaderboard tbody tr').first().getAttribute('data-trial')).toBe(best.trialId);
+    const shown = (await columnValues('valAccuracy')).map(percent);
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
+    expect(shown[0]).toBeCloseTo(best.metrics.valAccuracy * 100, 2);
+    await expect.poll(() => page.locator('#sweeps tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('#live-mode').textContent()).toBe('Live');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sorts by any column with header buttons that set aria-sort, by mouse and keyboard', async () => {
+    await page.getByRole('button', { name: /Val acc/ }).click();
+    expect(await page.locator('th[data-column="valAccuracy"]').getAttribute('aria-sort')).toBe('ascending');
+    const ascending = (await columnValues('valAccuracy')).map(percent);
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+
+    await page.locator('th[data-column="parameters"] button').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('th[data-column="parameters"]').getAttribute('aria-sort')).toBe('ascending');
+    expect(await page.locator('th[data-column="valAccuracy"]').getAttribute('aria-sort')).toBe('none');
+    const weights = (await columnValues('parameters')).map((t) => Number(t.replace(/,/g, '')));
+    expect(weights).toEqual([...weights].sort((a, b) => a - b));
+    expect(Math.min(...weights)).toBe(Math.min(...results.map((r) => r.parameters)));
+
+    await page.getByRole('button', { name: /^Model/ }).press('Enter');
+    const models = await columnValues('model');
+    expect(models).toEqual([...models].sort());
+    await page.getByRole('button', { name: /^Model/ }).press('Enter');
+    expect(await page.locator('th[data-column="model"]').getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('filters by model, status and sweep, searches, and keeps filters in the URL', async () => {
+    await page.getByLabel('Model', { exact: true }).selectOption('cnn');
+    const cnn = results.filter((r) => r.model.architecture === 'cnn');
+    await expect.poll(() => page.locator('#leaderboard tbody tr').count()).toBe(cnn.length);
+    expect(new Set(await page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-trial'))))).toEqual(new Set(cnn.map((r) => r.trialId)));
+    expect(page.url()).toContain('model=cnn');
+    await expect.poll(() => page.locator('#leaderboard-count').textContent()).toContain(`${cnn.length} of ${results.length} trials shown`);
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Sweep', { exact: true }).selectOption(finishedSweepId);
+    expect(await page.locator('#leaderboard tbody tr').count()).toBe(results.length);
+    const stopped = results.filter((r) => r.status === 'stopped-early').length;
+    if (stopped > 0) {
+      await page.getByLabel('Status', { exact: true }).selectOption('stopped-early');
+      expect(await page.locator('#leaderboard tbody tr').count()).toBe(stopped);
+    }
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+
+    const target = results[3]!;
+    await page.getByLabel('Search', { exact: true }).fill(target.trialId.slice(0, 12));
+    await expect.poll(() => page.locator('#leaderboard tbody tr').count()).toBe(1);
+    expect(await page.locator('#leaderboard tbody tr').getAttribute('data-trial')).toBe(target.trialId);
+    await page.getByLabel('Search', { exact: true }).fill('no-such-trial');
+    await expect.poll(() => page.locator('#leaderboard tbody tr').count()).toBe(0);
+    expect(await page.locator('.empty').first().textContent()).toContain('No trials match');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    expect(await page.locator('#leaderboard tbody tr').count()).toBe(results.length);
+  });
+
+  it('opens a trial: config, curves, confusion matrix heat map, per-class accuracy, timing, files', async () => {
+    const trial = [...results].sort((a, b) => b.metrics.valAccuracy - a.metrics.valAccuracy)[0]!;
+    await page.locator(`#leaderboard tr[data-trial="${trial.trialId}"] a[href^="#/trial/"]`).click();
+    await page.waitForSelector('#chart-loss');
+    expect(page.url()).toContain(`#/trial/${trial.trialId}`);
+    expect(await page.locator('h1').textContent()).toContain(trial.trialId);
+    // Two series per chart, one point per epoch run.
+    for (const chart of ['#chart-loss', '#chart-accuracy']) {
+      expect(await page.locator(`${chart} path.series`).count()).toBe(2);
+      expect(await page.locator(`${chart} circle.dot`).count()).toBe(2 * trial.epochsRun);
+    }
+    const n = trial.metrics.classes.length;
+    expect(await page.locator('#confusion g.cell').count()).toBe(n * n);
+    const diagonal = await page.locator('#confusion g.cell.diagonal text.count').allTextContents();
+    expect(diagonal.map(Number)).toEqual(trial.metrics.confusionMatrix.map((row, i) => row[i]));
+    const bars = await page.locator('#per-class text.value').allTextContents();
+    expect(bars.map(percent)).toEqual(trial.metrics.perClassAccuracy.map((v) => Number((v * 100).toFixed(1))));
+    const body = await page.locator('main').textContent();
+    for (const text of [trial.backend, trial.host, trial.model.architecture, String(trial.training.batchSize)]) expect(body).toContain(text);
+    expect(await page.locator('.cards').textContent()).toContain(`${(trial.metrics.valAccuracy * 100).toFixed(2)} %`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sweep page: parallel coordinates over the searched parameters and a side-by-side comparison', async () => {
+    await page.goto(`${base}/#/sweep/${finishedSweepId}`);
+    await page.waitForSelector('#parallel');
+    expect(await page.locator('#parallel path.trial-line').count()).toBe(results.length);
+    const axes = await page.locator('#parallel .pc-axis text.axis-label').allTextContents();
+    expect(axes).toEqual(expect.arrayContaining(['Model', 'LR', 'Batch', 'val accuracy']));
+    const rows = page.locator('#sweep-trials tbody tr');
+    expect(await rows.count()).toBe(results.length);
+    const picked = [await rows.nth(0).getAttribute('data-trial'), await rows.nth(1).getAttribute('data-trial'), await rows.nth(2).getAttribute('data-trial')];
+    for (const id of picked) await page.getByLabel(`Compare ${id}`).check();
+    await page.waitForSelector('#compare-table');
+    expect(await page.locator('#compare-table thead th').count()).toBe(3);
+    expect(await page.locator('#compare-val-acc path.series').count()).toBe(3);
+    expect(page.url()).toContain(`compare=${picked.join(',')}`);
+    // Everything finished: nothing to cancel, even without a token.
+    expect(await page.locator('#cancel-sweep').isDisabled()).toBe(true);
+  });
+
+  it('shows live progress of a running trial, and cancels a sweep only with a token', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#leaderboard tbody tr');
+    // Play a GPU worker: take one of the queued trials and report an epoch through BullMQ.
+    const { prefix, queueName } = resolveKeySpace({ prefix: env.FERMX_REDIS_PREFIX });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let taken: Job | undefined;
+    const worker = new Worker(
+      queueName,
+      async (job: Job) => {
+        taken = job;
+        await job.updateProgress({ epoch: 2, epochs: 6, loss: 0.91, accuracy: 0.63, valLoss: 0.97, valAccuracy: 0.612, seconds: 2.4, imagesPerSecond: 1450 });
+        await released;
+        throw new UnrecoverableError('cancelled: browser test');
+      },
+      { connection: workerConnection(redis.url), prefix, concurrency: 1, autorun: true },
+    );
+    try {
+      await expect.poll(() => page.locator('.running-list li').count(), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => page.locator('.running-list li').textContent(), { timeout: 15_000 }).toContain('epoch 2/6');
+      expect(await page.locator('.running-list li').getAttribute('data-trial')).toBe(taken?.id);
+
+      await page.goto(`${base}/#/sweep/${queuedSweepId}`);
+      await page.waitForSelector('#cancel-sweep');
+      expect(await page.locator('#cancel-sweep').isDisabled()).toBe(true);
+      expect(await page.locator('#cancel-note').textContent()).toContain('Read-only');
+
+      await page.getByLabel('API token', { exact: true }).fill(TOKEN);
+      await page.getByRole('button', { name: 'Use token' }).click();
+      expect(await page.evaluate(() => sessionStorage.getItem('fermx.apiToken'))).toBe(TOKEN);
+      await expect.poll(() => page.locator('#cancel-sweep').isEnabled()).toBe(true);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.locator('#cancel-sweep').click();
+      await expect.poll(() => page.locator('#cancel-note').textContent()).toMatch(/Cancelled [1-9]\d* trials/);
+    } finally {
+      release();
+      await worker.close();
+    }
+    await expect.poll(async () => (await page.locator('#sweep-trials .badge').allTextContents()).filter((s) => s === 'waiting').length, { timeout: 15_000 }).toBe(0);
+  });
+
+  it('takes the docs screenshot when asked (FERMX_WEB_SCREENSHOT=path)', async () => {
+    const target = process.env.FERMX_WEB_SCREENSHOT;
+    await page.setViewportSize({ width: 1280, height: 760 });
+    await page.goto(`${base}/#/trial/${[...results].sort((a, b) => b.metrics.valAccuracy - a.metrics.valAccuracy)[0]!.trialId}`);
+    await page.waitForSelector('#confusion');
+    const shot = await page.screenshot({ path: target ? resolve(REPO, target) : undefined, fullPage: false });
+    expect(shot.length).toBeGreaterThan(10_000);
+    expect(pageErrors).toEqual([]);
+  });
+});
