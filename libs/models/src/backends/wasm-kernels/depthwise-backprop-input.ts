@@ -1,8 +1,13 @@
 import { backend_util, DepthwiseConv2dNativeBackpropInput } from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, type WasmKernelArgs } from './wasm-heap.js';
+import { disposeIntermediate, heapF32, runWasmKernel, type WasmKernelArgs } from './wasm-heap.js';
+import { dilated, rotatedFilter, transposedPadding } from './transposed-conv.js';
 
-/** dx[n,ih,iw,c] = Σ dy[n,oh,ow,c·M+q] · W[kh,kw,c,q] over the windows that cover (ih, iw): a scatter over dy. */
+/**
+ * dx[n,ih,iw,c] = Σ dy[n,oh,ow,c·M+q] · W[kh,kw,c,q] over the windows that cover (ih, iw).
+ * With channel multiplier 1 (every fermx model) that is an XNNPACK depthwise conv of the
+ * stride-dilated dy with the rotated filter; other cases scatter over dy in JS.
+ */
 export function depthwiseBackpropInput({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo {
   const dy = inputs['dy'];
   const filter = inputs['filter'];
@@ -15,6 +20,15 @@ export function depthwiseBackpropInput({ inputs, backend, attrs }: WasmKernelArg
   const multiplier = outChannels / inChannels;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+  const padding = transposedPadding(info);
+  if (multiplier === 1 && dilationHeight === 1 && dilationWidth === 1 && padding) {
+    const spread = dilated(backend, dy, strideHeight, strideWidth);
+    const rotated = rotatedFilter(backend, filter, false);
+    const dx = runWasmKernel('DepthwiseConv2dNative', backend, { x: spread, filter: rotated }, { strides: 1, pad: padding, dilations: 1 });
+    if (spread !== dy) disposeIntermediate(backend, spread);
+    disposeIntermediate(backend, rotated);
+    return dx;
+  }
 
   const out = backend.makeOutput([...inputShape], 'float32');
   const dx = heapF32(backend, out);

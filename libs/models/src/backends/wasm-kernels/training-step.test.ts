@@ -46,6 +46,18 @@ describe('a training step on wasm with fermx kernels', () => {
     expect(error).toBeLessThan(1e-4);
   });
 
+  it('leaves no tensors behind (the fused batch-norm gradient disposes what a step does not use)', async () => {
+    await wasmWithFermxKernels();
+    await tf.setBackend('wasm');
+    const tensors = [randomValues([batch, 11, 11, 1], 1), oneHot, ...weights].map((v) => tf.tensor(v.data, v.shape));
+    const [x, labels, ...params] = tensors;
+    const variables = params.map((p) => tf.variable(p));
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => lossOf([x!, labels!, ...variables]), variables);
+    expect(tf.memory().numTensors).toBe(before + 1 + variables.length);
+    tf.dispose([value, ...Object.values(grads), ...tensors, ...variables]);
+  });
+
   it('applies an Adam update as the cpu backend does', async () => {
     await wasmWithFermxKernels();
     const step = async (backend: 'cpu' | 'wasm') => onBackend(backend, [randomValues([5, 3], 21), randomValues([5, 3], 22)], ([w, g]) => {
