@@ -1,0 +1,119 @@
+import { availableParallelism } from 'node:os';
+import { createLogger, defineCommand, UsageError } from '@fermx/cli';
+import {
+  BuildConfigSchema,
+  buildDataset,
+  DEFAULT_STORAGE_URI,
+  formatIssue,
+  NotFer2013Error,
+  NotFerPlusError,
+  workerFacePool,
+  type BuildConfig,
+} from '@fermx/data';
+import { formatCounts, formatFilters } from './format-counts.js';
+import { progressBar } from './progress-bar.js';
+
+const usage = '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all] --out URI [--workers N] [--limit N] [--seed N] [--json]';
+
+function intFlag(value: unknown, name: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${String(value)}"`, usage);
+  return n;
+}
+
+function numberFlag(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${String(value)}"`, usage);
+  return n;
+}
+
+export const buildCommand = defineCommand({
+  path: ['dataset', 'build'],
+  summary: 'Build the masked FERM dataset from FER2013 (+FER+): landmarks, masks, filters, TFRecord shards, manifest, preview',
+  usage,
+  options: {
+    source: { type: 'string' },
+    ferplus: { type: 'string' },
+    profile: { type: 'string', default: 'paper' },
+    out: { type: 'string' },
+    workers: { type: 'string' },
+    limit: { type: 'string' },
+    seed: { type: 'string' },
+    'min-agreement': { type: 'string' },
+    'max-yaw': { type: 'string' },
+    'min-sharpness': { type: 'string' },
+    'no-filters': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+  async run(ctx) {
+    const v = ctx.values;
+    if (typeof v.source !== 'string') throw new UsageError('--source is required (a FER2013 CSV, .csv or .csv.gz)', usage);
+    const out = typeof v.out === 'string' ? v.out : (ctx.env.FERMX_STORAGE ? `${ctx.env.FERMX_STORAGE.replace(/\/+$/, '')}/datasets/ferm/v1` : undefined);
+    if (!out) throw new UsageError(`--out is required (e.g. file:///tmp/ferm, ${DEFAULT_STORAGE_URI}/datasets/ferm/v1 or s3://bucket/datasets/ferm/v1)`, usage);
+    const filters: Record<string, unknown> = {
+      minAgreement: numberFlag(v['min-agreement'], 'min-agreement'),
+      maxYaw: numberFlag(v['max-yaw'], 'max-yaw'),
+      minSharpness: numberFlag(v['min-sharpness'], 'min-sharpness'),
+      enabled: !v['no-filters'],
+    };
+    const parsed = BuildConfigSchema.safeParse({
+      profile: v.profile,
+      seed: intFlag(v.seed, 'seed'),
+      limit: intFlag(v.limit, 'limit', 1),
+      filters: Object.fromEntries(Object.entries(filters).filter(([, x]) => x !== undefined)),
+    });
+    if (!parsed.success) {
+      throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '), usage);
+    }
+    const config: BuildConfig = parsed.data;
+    const workers = intFlag(v.workers, 'workers', 1) ?? Math.max(1, availableParallelism());
+    const log = createLogger('dataset-builder', ctx.env);
+    const tty = Boolean((ctx.stderr as { isTTY?: boolean }).isTTY);
+    const bar = tty ? progressBar(ctx.stderr as NodeJS.WritableStream & { columns?: number }) : undefined;
+    let lastLog = 0;
+    try {
+      const outcome = await buildDataset({
+        source: v.source,
+        ...(typeof v.ferplus === 'string' ? { ferplus: v.ferplus } : {}),
+        out,
+        config,
+        env: ctx.env,
+        detectorName: 'face-api/face_landmark_68',
+        startFacePool: () => workerFacePool(workers, { seed: config.seed, styles: config.maskStyles, supersample: config.supersample }),
+        log: tty ? { info: () => undefined, warn: (fields, message) => log.warn(fields, message) } : log,
+        onIssue: tty ? (issue) => ctx.stderr.write(`\rskipped ${formatIssue(issue)}\n`) : undefined,
+        onProgress: (p) => {
+          if (bar) return bar.update(p);
+          if (Date.now() - lastLog > 5000 || p.done === p.total) {
+            lastLog = Date.now();
+            log.info({ done: p.done, total: p.total, imagesPerSecond: Math.round(p.imagesPerSecond), etaSeconds: Math.round(p.etaSeconds) }, 'build progress');
+          }
+        },
+      });
+      bar?.done();
+      const m = outcome.manifest;
+      if (v.json) {
+        ctx.stdout.write(`${JSON.stringify({ out, upToDate: outcome.upToDate, written: outcome.written.length, reusedParts: outcome.reusedParts, seconds: outcome.seconds, classes: m.classes, splits: m.splits, rows: m.rows, buildKey: m.builder.buildKey })}\n`);
+        return 0;
+      }
+      ctx.stdout.write(
+        outcome.upToDate
+          ? `${out}: up to date (build ${m.builder.buildKey}), nothing written\n`
+          : `${out}: built ${m.rows.selected} images in ${outcome.seconds.toFixed(1)} s, ${outcome.written.length} objects written${outcome.reusedParts ? `, ${outcome.reusedParts} cached parts reused` : ''}\n`,
+      );
+      ctx.stdout.write(formatCounts(m));
+      ctx.stdout.write(formatFilters(m));
+      if (m.issues.total > 0) ctx.stdout.write(`${m.issues.total} bad input rows skipped (see issues.txt)\n`);
+      return 0;
+    } catch (error) {
+      bar?.done();
+      if (error instanceof NotFer2013Error || error instanceof NotFerPlusError || (error instanceof Error && /source (file not found|is not a file)|cannot decompress/.test(error.message))) {
+        ctx.stderr.write(`fermx dataset build: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { MASK_STYLES } from '../masking/mask-style.js';
+
+/** Bumped when the builder's output for the same inputs and config changes. */
+export const BUILDER_VERSION = '1.0.0';
+
+export const PAPER_CAPS = { neutral: 1120, sad: 980, surprise: 1050, angry: 690 } as const;
+
+/** Thresholds of the quality filters (each with a count in the manifest). */
+export const FiltersSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Shape-fit residual above which the landmarks count as failed (0..1). */
+  maxShapeResidual: z.number().min(0).max(1).default(0.35),
+  /** Faces smaller than this (RMS landmark radius, px of the 48 px crop) are landmark failures. */
+  minFaceSize: z.number().min(0).default(9),
+  /** |yaw| above this many degrees is non-frontal. */
+  maxYaw: z.number().min(0).max(90).default(30),
+  /** Variance of the Laplacian below this is blurry. */
+  minSharpness: z.number().min(0).default(400),
+  /** FER+ majority share below this is label disagreement (only with FER+). */
+  minAgreement: z.number().min(0).max(1).default(0.5),
+});
+export type Filters = z.infer<typeof FiltersSchema>;
+
+export const BuildConfigSchema = z.object({
+  profile: z.enum(['paper', 'all']).default('paper'),
+  seed: z.number().int().min(0).default(2020),
+  /** Rows read from the source (first N), for small builds. */
+  limit: z.number().int().positive().optional(),
+  valFraction: z.number().min(0).max(0.5).default(0.1),
+  shardSize: z.number().int().positive().default(4096),
+  supersample: z.number().int().min(1).max(8).default(4),
+  maskStyles: z.array(z.enum(MASK_STYLES)).min(1).default([...MASK_STYLES]),
+  filters: FiltersSchema.default(FiltersSchema.parse({})),
+  /** Per-class caps on train+val (paper profile: PAPER_CAPS). */
+  caps: z.record(z.string(), z.number().int().nonnegative()).optional(),
+});
+export type BuildConfig = z.infer<typeof BuildConfigSchema>;

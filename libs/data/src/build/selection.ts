@@ -1,0 +1,75 @@
+import type { Usage } from '../fer2013/emotions.js';
+import { mulberry32, seedFor, shuffle } from '../masking/random.js';
+import type { Filters } from './build-config.js';
+import type { ProcessedFace } from './face-processor.js';
+
+export type SplitName = 'train' | 'val' | 'test' | 'publictest';
+export const SPLITS: readonly SplitName[] = ['train', 'val', 'test', 'publictest'];
+
+/** A labelled row after the face stage: what selection and sharding need. */
+export interface Candidate {
+  index: number;
+  usage: Usage;
+  emotion: string;
+  /** FER+ majority share (1 without FER+). */
+  agreement: number;
+  votes: number[];
+  face: ProcessedFace;
+}
+
+export type FilterName = 'ferplus-agreement' | 'landmark-failure' | 'non-frontal' | 'blur';
+export const FILTER_NAMES: readonly FilterName[] = ['ferplus-agreement', 'landmark-failure', 'non-frontal', 'blur'];
+
+/** The first quality filter a candidate fails, or undefined when it passes them all. */
+export function failedFilter(c: Candidate, filters: Filters, hasFerPlus: boolean): FilterName | undefined {
+  if (!filters.enabled) return undefined;
+  const g = c.face.geometry;
+  if (hasFerPlus && c.agreement < filters.minAgreement) return 'ferplus-agreement';
+  if (!(g.shapeResidual <= filters.maxShapeResidual) || g.size < filters.minFaceSize || g.outside > 0) return 'landmark-failure';
+  if (!(Math.abs(g.yaw) <= filters.maxYaw)) return 'non-frontal';
+  if (!(c.face.blur >= filters.minSharpness)) return 'blur';
+  return undefined;
+}
+
+export interface Selection {
+  splits: Record<SplitName, Candidate[]>;
+  /** Rows of profile classes left out by a cap, per class. */
+  capped: Record<string, number>;
+}
+
+/** A per-row random key: orderings depend on (seed, row), never on arrival order or workers. */
+function seededOrder(items: Candidate[], seed: number): Candidate[] {
+  const keyed = items.map((c) => ({ c, k: seedFor(seed, c.index) }));
+  keyed.sort((a, b) => a.k - b.k || a.c.index - b.c.index);
+  return keyed.map((x) => x.c);
+}
+
+/**
+ * Training rows → train/val (capped per class, then a stratified, seeded `valFraction` split);
+ * PrivateTest rows → test; PublicTest rows → publictest (held out, uncapped: FER2013's public
+ * test is not the paper's test set, and keeping it apart keeps it usable for evaluation).
+ */
+export function selectSplits(
+  candidates: readonly Candidate[],
+  options: { classes: readonly string[]; caps?: Record<string, number>; valFraction: number; seed: number },
+): Selection {
+  const splits: Record<SplitName, Candidate[]> = { train: [], val: [], test: [], publictest: [] };
+  const capped: Record<string, number> = {};
+  for (const name of options.classes) {
+    const ofClass = candidates.filter((c) => c.emotion === name);
+    let pool = seededOrder(ofClass.filter((c) => c.usage === 'Training'), options.seed);
+    const cap = options.caps?.[name];
+    if (cap !== undefined && pool.length > cap) {
+      capped[name] = pool.length - cap;
+      pool = pool.slice(0, cap);
+    }
+    const val = Math.round(pool.length * options.valFraction);
+    splits.val.push(...pool.slice(0, val));
+    splits.train.push(...pool.slice(val));
+    splits.publictest.push(...ofClass.filter((c) => c.usage === 'PublicTest'));
+    splits.test.push(...ofClass.filter((c) => c.usage === 'PrivateTest'));
+  }
+  // Shards hold each split shuffled (seeded), so a reader streaming them sees mixed classes.
+  for (const split of SPLITS) splits[split] = shuffle([...splits[split]].sort((a, b) => a.index - b.index), mulberry32(seedFor(options.seed, split.length * 7919 + split.charCodeAt(0))));
+  return { splits, capped };
+}
