@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleTrialResult, runKeys } from '@fermx/contracts';
+import { runCli } from '@fermx/cli';
+import { openStorage } from '@fermx/data';
+import { RedisServer } from '@fermx/testing';
+import { commands } from '../main.js';
+
+let redis: RedisServer;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+async function fermx(...argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await runCli(argv, commands, { env, stdout, stderr });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+  dir = mkdtempSync(join(tmpdir(), 'fermx-cli-'));
+  const storageUri = pathToFileURL(join(dir, 'store')).href;
+  env = { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_REDIS_PREFIX: `test-${randomUUID()}`, FERMX_LOG_LEVEL: 'silent' };
+  await openStorage(`${storageUri}/datasets/ferm/v1`).put('manifest.json', JSON.stringify({ classes: ['a', 'b', 'c', 'd'] }));
+  writeFileSync(join(dir, 'sweep.yaml'), [
+    'name: cli-test',
+    `dataset: ${storageUri}/datasets/ferm/v1`,
+    'model: { architecture: mxception }',
+    'parameters:',
+    '  dropout: { grid: [0, 0.5] }',
+    '  epochs: 4',
+    'halving: { rungs: [2], reductionFactor: 2 }',
+  ].join('\n'));
+  writeFileSync(join(dir, 'bad.yaml'), `name: bad\ndataset: ${storageUri}/nowhere\nmodel: { architecture: mxception }\nparameters: { middleFlowRepeats: -1, batchSize: 0 }\n`);
+});
+
+afterAll(async () => {
+  await redis?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('fermx sweep / leaderboard / workers', () => {
+  it('submit validates, names bad fields and enqueues nothing', async () => {
+    const bad = await fermx('sweep', 'submit', join(dir, 'bad.yaml'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('parameters.middleFlowRepeats: middleFlowRepeats must be >= 0');
+    expect(bad.err).toContain('parameters.batchSize: batchSize must be > 0');
+    expect(bad.err).toContain('nothing was enqueued');
+    const missing = await fermx('sweep', 'submit', join(dir, 'nope.yaml'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot read sweep file');
+  });
+
+  it('submit is idempotent; status, list, leaderboard and rebuild read the same sweep', async () => {
+    const first = await fermx('sweep', 'submit', join(dir, 'sweep.yaml'), '--json');
+    expect(first.code).toBe(0);
+    const submitted = JSON.parse(first.out);
+    expect(submitted).toMatchObject({ enqueued: 2, existing: 0 });
+    const again = JSON.parse((await fermx('sweep', 'submit', join(dir, 'sweep.yaml'), '--json')).out);
+    expect(again).toMatchObject({ sweepId: submitted.sweepId, enqueued: 0, existing: 2 });
+
+    const status = JSON.parse((await fermx('sweep', 'status', submitted.sweepId, '--json')).out);
+    expect(status.counts).toMatchObject({ total: 2, waiting: 2 });
+    expect(status.trials.map((t: { params: { dropout: number } }) => t.params.dropout)).toEqual([0, 0.5]);
+    expect((await fermx('sweep', 'status', submitted.sweepId)).out).toMatch(/trials 2: .*2 waiting/);
+    expect((await fermx('sweep', 'list')).out).toContain(submitted.sweepId);
+
+    // A result lands in storage only (as after a Redis loss): rebuild brings it onto the leaderboard.
+    const spec = status.trials[1];
+    const result = exampleTrialResult({ trialId: spec.trialId, sweepId: submitted.sweepId, sweepName: 'cli-test', valAccuracy: 0.75 });
+    await openStorage(env.FERMX_STORAGE!).put(runKeys.result(result.sweepId, result.trialId), JSON.stringify(result));
+    expect((await fermx('leaderboard', '--json')).out).toBe('{\n  "rows": []\n}\n');
+    const rebuilt = JSON.parse((await fermx('leaderboard', 'rebuild', '--json')).out);
+    expect(rebuilt).toEqual({ indexed: 1, skipped: [], sweeps: 1 });
+    const csv = (await fermx('leaderboard', '--sweep', submitted.sweepId, '--csv')).out.trimEnd().split('\n');
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toMatch(new RegExp(`^1,${spec.trialId},${submitted.sweepId},cli-test,`));
+    expect((await fermx('leaderboard')).out).toContain('75.00%');
+    expect((await fermx('leaderboard', '--json', '--csv')).code).toBe(2);
+
+    const cancelled = await fermx('sweep', 'cancel', submitted.sweepId);
+    expect(cancelled.out).toContain('2 trials cancelled');
+    const after = JSON.parse((await fermx('sweep', 'status', submitted.sweepId, '--json')).out);
+    expect(after.counts).toMatchObject({ total: 2, completed: 1, cancelled: 1, waiting: 0 });
+  });
+
+  it('workers lists none when none beat', async () => {
+    expect(JSON.parse((await fermx('workers', '--json')).out)).toEqual({ workers: [] });
+  });
+
+  it('a bad env var is a usage error naming the key', async () => {
+    const saved = env;
+    env = { ...env, REDIS_URL: 'localhost:6379' };
+    const out = await fermx('sweep', 'list');
+    env = saved;
+    expect(out.code).toBe(2);
+    expect(out.err).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
+  });
+});
