@@ -51,8 +51,14 @@ export function augmentationTransforms(count: number, config: AugmentationConfig
 
 /** Applies the transforms with bilinear sampling and nearest-edge fill. */
 export function augmentBatch(images: tf.Tensor4D, transforms: Float32Array): tf.Tensor4D {
+  const count = images.shape[0];
   return tf.tidy(() => {
-    const matrices = tf.tensor2d(transforms, [images.shape[0], 8]);
-    return tf.image.transform(images, matrices, 'bilinear', 'nearest');
+    const matrices = tf.tensor2d(transforms, [count, 8]);
+    // tfjs-backend-cpu 4.22's Transform returns after the first image (a `return` inside its
+    // batch loop), leaving the rest zero; one image per call is correct everywhere.
+    if (tf.getBackend() !== 'cpu' || count === 1) return tf.image.transform(images, matrices, 'bilinear', 'nearest');
+    const one = (i: number): tf.Tensor4D =>
+      tf.image.transform(tf.slice(images, [i, 0, 0, 0], [1, -1, -1, -1]), tf.slice(matrices, [i, 0], [1, 8]), 'bilinear', 'nearest');
+    return tf.concat(Array.from({ length: count }, (_, i) => one(i)), 0);
   });
 }
