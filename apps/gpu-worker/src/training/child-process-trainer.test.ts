@@ -14,7 +14,7 @@ const spec: TrialSpec = {
   createdAt: new Date(0).toISOString(),
 };
 const request: TrainingRequest = { spec, resumeEpoch: 0, backend: 'cpu', cacheDir: '/tmp/none' };
-const trainer = (epochMs = 20) => new ChildProcessTrainer({ trainer: { name: 'synthetic', epochMs }, env: {}, abortGraceMs: 2000 });
+const trainer = (epochMs = 20) => new ChildProcessTrainer({ trainer: { name: 'synthetic', epochMs }, env: process.env, abortGraceMs: 2000 });
 
 describe('ChildProcessTrainer', () => {
   it('trains in a child process, relaying epochs, checkpoints and decisions over IPC', async () => {

@@ -8,7 +8,7 @@ const ENTRY = fileURLToPath(new URL('./trainer-process.ts', import.meta.url));
 
 export interface ChildProcessTrainerOptions {
   trainer: TrainerSettings;
-  /** Extra environment for the child, e.g. CUDA_VISIBLE_DEVICES for `--gpu`. */
+  /** The child's environment (the worker's, plus e.g. CUDA_VISIBLE_DEVICES for `--gpu`). */
   env: NodeJS.ProcessEnv;
   /** After an abort, how long the child may take to stop before it is killed. */
   abortGraceMs: number;
@@ -26,7 +26,7 @@ export class ChildProcessTrainer implements Trainer {
     const child = fork(ENTRY, [], {
       execArgv: ['--import', 'tsx'],
       serialization: 'advanced', // Uint8Array checkpoints and model files cross as bytes
-      env: { ...process.env, ...this.options.env },
+      env: this.options.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise<TrainingOutcome>((resolve, reject) => {

@@ -20,7 +20,7 @@ export class TfjsTrainer implements Trainer {
       throw new TrialInputError(`model.numClasses is ${spec.model.numClasses} but dataset ${spec.dataset.uri} has ${classes.length} classes (${classes.join(', ')})`);
     }
     const [trainSet, valSet] = await Promise.all([dataset.loadSplit('train'), dataset.loadSplit('val')]);
-    const testSet = hasSplit(dataset.manifest, 'test') ? await dataset.loadSplit('test') : undefined;
+    const testSet = dataset.splits.includes('test') ? await dataset.loadSplit('test') : undefined;
     log.info({ backend: backend.name, train: trainSet.count, val: valSet.count, test: testSet?.count ?? 0, resumeEpoch: request.resumeEpoch }, 'training');
 
     const outcome = await train({
@@ -61,10 +61,6 @@ export class TfjsTrainer implements Trainer {
     outcome.model.dispose();
     return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backend.name, evaluation: { val, ...(test ? { test } : {}) }, modelFiles };
   }
-}
-
-function hasSplit(manifest: { splits?: Record<string, { count?: number } | undefined> }, split: string): boolean {
-  return (manifest.splits?.[split]?.count ?? 0) > 0;
 }
 
 function emptyReport(classes: string[]) {

@@ -62,9 +62,10 @@ export class TrialRunner {
     if (latest) log.info({ ...fields, epoch: latest.epoch }, 'resuming trial from checkpoint');
     else log.info({ ...fields }, 'starting trial');
 
-    let halted: 'halving' | 'cancelled' | undefined = latest?.haltedBy;
+    // Written by onEpoch while training runs (an object, so TypeScript does not narrow it away).
+    const stop: { by?: 'halving' | 'cancelled' } = { by: latest?.haltedBy };
     // Halted by successive halving before a crash: finish from the checkpoint without training on.
-    const toTrain = halted === 'halving' && latest ? { ...spec, training: { ...spec.training, epochs: latest.epoch } } : spec;
+    const toTrain = stop.by === 'halving' && latest ? { ...spec, training: { ...spec.training, epochs: latest.epoch } } : spec;
     const onEpoch = async (metrics: EpochMetrics, checkpoint: Uint8Array): Promise<EpochDecision> => {
       history.push({ ...metrics, worker: this.deps.worker, attempt: attempt.attempt });
       latest = await files.saveEpoch(metrics.epoch, checkpoint, history, latest);
@@ -72,14 +73,14 @@ export class TrialRunner {
       log.info({ ...fields, epoch: metrics.epoch, valAccuracy: metrics.valAccuracy, seconds: metrics.seconds }, 'epoch finished');
       if (attempt.signal.aborted) return 'stop';
       if (await cancelFlags.isCancelled(spec.sweepId)) {
-        halted = 'cancelled';
+        stop.by = 'cancelled';
         return 'stop';
       }
       if (spec.halving?.rungs.includes(metrics.epoch) && metrics.epoch < spec.training.epochs) {
         const decision = await halving.reportRung(spec.sweepId, spec.trialId, metrics.epoch, metrics.valAccuracy, spec.halving);
         log.info({ ...fields, epoch: metrics.epoch, decision }, 'successive halving rung');
         if (decision === 'stop') {
-          halted = 'halving';
+          stop.by = 'halving';
           if (latest) latest = await files.markHalted(latest);
           return 'stop';
         }
@@ -94,14 +95,14 @@ export class TrialRunner {
       if (attempt.signal.aborted) return { kind: 'interrupted', epochsDone: history.length };
       throw error;
     }
-    if (outcome.stoppedBy === 'aborted' || (attempt.signal.aborted && halted === undefined && outcome.stoppedBy === 'callback')) {
+    if (outcome.stoppedBy === 'aborted' || (attempt.signal.aborted && stop.by === undefined && outcome.stoppedBy === 'callback')) {
       return { kind: 'interrupted', epochsDone: history.length };
     }
-    if (halted === 'cancelled') return { kind: 'cancelled', epochsDone: history.length };
+    if (stop.by === 'cancelled') return { kind: 'cancelled', epochsDone: history.length };
 
     const modelUri = await files.writeModel(outcome.modelFiles);
     const result = buildResult(spec, outcome, history, {
-      status: halted === 'halving' ? 'stopped-early' : 'completed',
+      status: stop.by === 'halving' ? 'stopped-early' : 'completed',
       host: this.deps.host,
       worker: this.deps.worker,
       modelUri,

@@ -26,7 +26,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
   let backend: string = config.backend;
   const runner = new TrialRunner({
     storage,
-    trainer: trainer ?? new ChildProcessTrainer({ trainer: config.trainer, env: gpuEnv, abortGraceMs: config.shutdownGraceMs }),
+    trainer: trainer ?? new ChildProcessTrainer({ trainer: config.trainer, env: { ...env, ...gpuEnv }, abortGraceMs: config.shutdownGraceMs }),
     halving: new SuccessiveHalving(redis),
     cancelFlags: new CancelFlags(redis),
     leaderboard: {

@@ -1,0 +1,87 @@
+/**
+ * The real training path once, end to end: a `fermx worker` wired as in production (trainer in
+ * a child process, @fermx/models on the wasm backend) trains a tiny CNN for 2 epochs on a tiny
+ * dataset in S3 storage (s3rver), then `fermx evaluate` scores the saved model.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { Redis } from 'ioredis';
+import { exampleTrialSpec, TrialResultSchema } from '@fermx/contracts';
+import { openStorage } from '@fermx/data';
+import { LeaderboardIndex, trialJobOptions, trialQueue, workerConnection, type TrialQueue } from '@fermx/queue';
+import { RedisServer, S3Server } from '@fermx/testing';
+import { parseWorkerConfig } from './config.js';
+import { TrialFiles } from './trial/trial-files.js';
+import { waitFor } from './testing/worker-process.js';
+import { writeTinyDataset } from './testing/tiny-dataset.js';
+import { startWorker, type RunningWorker } from './worker/start-worker.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+describe('real tfjs training through the worker', () => {
+  let redis: RedisServer;
+  let s3: S3Server;
+  let connection: Redis;
+  let queue: TrialQueue;
+  let worker: RunningWorker | undefined;
+  let cacheDir: string;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    s3 = await S3Server.start({ buckets: ['fermx-tfjs'] });
+    connection = workerConnection(redis.url);
+    queue = trialQueue(connection);
+    cacheDir = mkdtempSync(join(tmpdir(), 'fermx-cache-'));
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await queue?.close();
+    connection?.disconnect();
+    await redis?.dispose();
+    await s3?.dispose();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('trains a tiny CNN for 2 epochs, writes result and model, and fermx evaluate reproduces the test accuracy', async () => {
+    const env = { ...process.env, ...s3.env, REDIS_URL: redis.url, FERMX_STORAGE: 's3://fermx-tfjs/lab', FERMX_BACKEND: 'wasm', FERMX_CACHE_DIR: cacheDir, FERMX_WORKER_ID: 'w-tfjs' };
+    const storage = openStorage(env.FERMX_STORAGE, env);
+    const dataset = await writeTinyDataset(storage, 'datasets/tiny/v1', { train: 96, val: 32, test: 32 });
+    const spec = exampleTrialSpec({
+      sweepId: 'sweep-tfjs',
+      dataset,
+      model: { architecture: 'cnn', numClasses: 4, width: 0.25 },
+      training: { epochs: 2, batchSize: 16, learningRate: 0.003, seed: 1, augmentation: false },
+    });
+    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env);
+    await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
+    await waitFor(async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn), 240_000, () => 'tfjs trial did not finish');
+    const job = (await queue.getJob(spec.trialId))!;
+    expect(job.failedReason ?? null).toBeNull();
+
+    const result = TrialResultSchema.parse(await new TrialFiles(storage, spec).readResult());
+    expect(result.backend).toBe('wasm');
+    expect(result.curves.map((c) => c.epoch)).toEqual([1, 2]);
+    expect(result.parameters).toBeGreaterThan(0);
+    expect(result.metrics.classes).toEqual(['neutral', 'sad', 'surprise', 'angry']);
+    expect(result.metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(32);
+    expect(result.metrics.testAccuracy).toBeTypeOf('number');
+    expect(result.modelUri).toBe('s3://fermx-tfjs/lab/runs/sweep-tfjs/' + spec.trialId + '/model');
+    expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ trialId: spec.trialId, backend: 'wasm' });
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/fermx.mjs', 'evaluate', result.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'], {
+      cwd: repoRoot,
+      env: { ...env, FERMX_LOG_LEVEL: 'warn' },
+    });
+    const report = JSON.parse(stdout) as { accuracy: number; macroF1: number; confusionMatrix: number[][]; perClassAccuracy: number[]; split: string };
+    expect(report.split).toBe('test');
+    expect(report.accuracy).toBeCloseTo(result.metrics.testAccuracy!, 6);
+    expect(report.perClassAccuracy).toHaveLength(4);
+    expect(report.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(32);
+  });
+});
