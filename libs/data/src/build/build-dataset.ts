@@ -48,6 +48,8 @@ export interface BuildDatasetOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Called for every bad input row, in order. */
   onIssue?: (issue: RowIssue) => void;
+  /** Source rows per cached part (default 1,024; tests use small parts). */
+  partRows?: number;
 }
 
 export interface BuildOutcome {
@@ -188,7 +190,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
         done++;
         continue;
       }
-      const part = Math.floor(row.index / PART_ROWS);
+      const part = Math.floor(row.index / (options.partRows ?? PART_ROWS));
       if (part !== partId) {
         await schedule(partId, partInputs);
         partInputs = [];

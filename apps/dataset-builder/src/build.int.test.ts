@@ -1,0 +1,91 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '@fermx/cli';
+import { openDataset, syntheticFer2013Csv, syntheticFerPlusCsv, syntheticRows } from '@fermx/data';
+import { S3Server, SHARED_FER2013, sharedDataPath } from '@fermx/testing';
+import { commands } from './main.js';
+
+async function fermx(args: string[], env: NodeJS.ProcessEnv) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const code = await runCli(args, commands, { env, stdout, stderr });
+  return { code, out, err };
+}
+
+describe('fermx dataset build → s3:// (s3rver), real landmark net on worker threads', () => {
+  let server: S3Server;
+  let env: NodeJS.ProcessEnv;
+  const dir = mkdtempSync(join(tmpdir(), 'fermx-build-int-'));
+  // Real faces when the shared FER2013 is beside the checkout, generated ones otherwise.
+  let source = sharedDataPath(SHARED_FER2013.csv);
+  let ferplus = sharedDataPath(SHARED_FER2013.ferplus);
+  const uri = 's3://fermx/datasets/ferm/v1';
+
+  beforeAll(async () => {
+    server = await S3Server.start({ buckets: ['fermx'] });
+    env = { ...process.env, ...server.env, FERMX_LOG_LEVEL: 'warn' };
+    if (!source || !ferplus) {
+      const rows = syntheticRows(160, 3, ['Training', 'Training', 'Training', 'PublicTest']);
+      source = join(dir, 'fer2013.csv');
+      ferplus = join(dir, 'fer2013new.csv');
+      writeFileSync(source, syntheticFer2013Csv(rows));
+      writeFileSync(ferplus, syntheticFerPlusCsv(rows));
+    }
+  });
+  afterAll(async () => {
+    await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds, rebuilds nothing, and reads back through the shard cache', async () => {
+    const args = ['dataset', 'build', '--source', source!, '--ferplus', ferplus!, '--profile', 'all', '--out', uri, '--limit', '160', '--workers', '2'];
+    const first = await fermx(args, env);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/built \d+ images/);
+    expect(first.out).toMatch(/^class\s+train\s+val/m);
+
+    const again = await fermx([...args, '--json'], env);
+    expect(again.code).toBe(0);
+    const summary = JSON.parse(again.out);
+    expect(summary).toMatchObject({ upToDate: true, written: 0 });
+
+    const cacheDir = join(dir, 'cache');
+    const dataset = await openDataset(uri, { env, cacheDir });
+    const train = await dataset.loadSplit('train');
+    expect(train.count).toBe(summary.splits.train.count);
+    expect(train.count).toBeGreaterThan(20);
+    const cached = readdirSync(cacheDir);
+    expect(cached.length).toBe(dataset.manifest.shards.filter((s) => s.split === 'train').length);
+    expect(cached[0]).toMatch(/^[0-9a-f]{64}\.tfrecord$/);
+    // A second reader is served from the cache even with storage down.
+    await server.pause();
+    try {
+      expect((await dataset.loadSplit('train')).count).toBe(train.count);
+    } finally {
+      await server.resume();
+    }
+
+    const inspect = await fermx(['dataset', 'inspect', uri, '--json', '--verify'], env);
+    expect(inspect.code).toBe(0);
+    expect(JSON.parse(inspect.out).verified.train).toBe(train.count);
+  });
+
+  it('fails clearly on a file that is not FER2013 and on bad flags', async () => {
+    const bad = join(dir, 'notes.txt');
+    writeFileSync(bad, 'hello world\n');
+    const result = await fermx(['dataset', 'build', '--source', bad, '--out', 's3://fermx/datasets/bad'], env);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/notes\.txt is not a FER2013 CSV/);
+    const flags = await fermx(['dataset', 'build', '--source', bad, '--out', uri, '--profile', 'some'], env);
+    expect(flags.code).toBe(2);
+    expect(flags.err).toMatch(/profile/);
+  });
+});

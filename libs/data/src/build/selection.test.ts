@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Usage } from '../fer2013/emotions.js';
+import { FiltersSchema } from './build-config.js';
+import type { ProcessedFace } from './face-processor.js';
+import { failedFilter, selectSplits, type Candidate } from './selection.js';
+
+function candidate(index: number, emotion: string, usage: Usage = 'Training', overrides: Partial<ProcessedFace['geometry']> & { blur?: number; agreement?: number } = {}): Candidate {
+  const { blur = 1000, agreement = 0.8, ...geometry } = overrides;
+  const face: ProcessedFace = {
+    index,
+    landmarks: new Float32Array(136),
+    geometry: { yaw: 0, roll: 0, shapeResidual: 0.1, size: 14, outside: 0, ...geometry },
+    blur,
+    style: 'cloth',
+    masked: new Uint8Array(2304),
+  };
+  return { index, usage, emotion, agreement, votes: [], face };
+}
+
+describe('failedFilter', () => {
+  const filters = FiltersSchema.parse({});
+  it('names the first filter a face fails', () => {
+    expect(failedFilter(candidate(1, 'sad'), filters, true)).toBeUndefined();
+    expect(failedFilter(candidate(1, 'sad', 'Training', { agreement: 0.4 }), filters, true)).toBe('ferplus-agreement');
+    expect(failedFilter(candidate(1, 'sad', 'Training', { agreement: 0.4 }), filters, false)).toBeUndefined();
+    expect(failedFilter(candidate(1, 'sad', 'Training', { shapeResidual: 0.5 }), filters, true)).toBe('landmark-failure');
+    expect(failedFilter(candidate(1, 'sad', 'Training', { size: 4 }), filters, true)).toBe('landmark-failure');
+    expect(failedFilter(candidate(1, 'sad', 'Training', { yaw: -41 }), filters, true)).toBe('non-frontal');
+    expect(failedFilter(candidate(1, 'sad', 'Training', { blur: 100 }), filters, true)).toBe('blur');
+    expect(failedFilter(candidate(1, 'sad', 'Training', { blur: 100 }), { ...filters, enabled: false }, true)).toBeUndefined();
+  });
+});
+
+describe('selectSplits', () => {
+  const pool = [
+    ...Array.from({ length: 50 }, (_, i) => candidate(i, 'neutral')),
+    ...Array.from({ length: 20 }, (_, i) => candidate(100 + i, 'sad')),
+    ...Array.from({ length: 7 }, (_, i) => candidate(200 + i, 'sad', 'PublicTest')),
+    ...Array.from({ length: 3 }, (_, i) => candidate(300 + i, 'neutral', 'PrivateTest')),
+  ];
+
+  it('caps per class, splits 9:1 stratified, keeps PublicTest and PrivateTest apart', () => {
+    const s = selectSplits(pool, { classes: ['neutral', 'sad'], caps: { neutral: 30 }, valFraction: 0.1, seed: 7 });
+    const count = (split: Candidate[], emotion: string) => split.filter((c) => c.emotion === emotion).length;
+    expect([count(s.splits.train, 'neutral'), count(s.splits.val, 'neutral')]).toEqual([27, 3]);
+    expect([count(s.splits.train, 'sad'), count(s.splits.val, 'sad')]).toEqual([18, 2]);
+    expect(s.splits.publictest).toHaveLength(7);
+    expect(s.splits.test).toHaveLength(3);
+    expect(s.capped).toEqual({ neutral: 20 });
+    expect(s.splits.train.every((c) => c.usage === 'Training')).toBe(true);
+  });
+
+  it('is a function of the seed, not of the input order', () => {
+    const a = selectSplits(pool, { classes: ['neutral', 'sad'], caps: { neutral: 30 }, valFraction: 0.1, seed: 7 });
+    const b = selectSplits([...pool].reverse(), { classes: ['neutral', 'sad'], caps: { neutral: 30 }, valFraction: 0.1, seed: 7 });
+    const c = selectSplits(pool, { classes: ['neutral', 'sad'], caps: { neutral: 30 }, valFraction: 0.1, seed: 8 });
+    expect(b.splits.train.map((x) => x.index)).toEqual(a.splits.train.map((x) => x.index));
+    expect(c.splits.val.map((x) => x.index)).not.toEqual(a.splits.val.map((x) => x.index));
+  });
+});
