@@ -15,7 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function collect(options: Parameters<typeof readSource>[0]) {
   const rows: SourceRow[] = [];
   const issues: RowIssue[] = [];
-  for await (const item of readSource(options)) 'row' in item ? rows.push(item.row) : issues.push(item.issue);
+  for await (const item of readSource(options)) {
+    if ('row' in item) rows.push(item.row);
+    else issues.push(item.issue);
+  }
   return { rows, issues };
 }
 
