@@ -59,7 +59,7 @@ describe('fermx worker reliability', () => {
   });
 
   const startWorker = async (id: string, env: Record<string, string> = {}) => {
-    const worker = await WorkerProcess.start(id, { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_LOG: epochLog, ...env });
+    const worker = await WorkerProcess.start(id, { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_LOG: epochLog, ...env }, dir);
     workers.push(worker);
     return worker;
   };

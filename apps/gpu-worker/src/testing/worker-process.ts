@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -35,9 +36,10 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(id: string, env: Record<string, string>): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, ['bin/fermx.mjs', 'worker'], {
-      cwd: repoRoot,
+  /** Starts a worker; `cwd` defaults to the temp dir, away from the repo, as a user would run it. */
+  static async start(id: string, env: Record<string, string>, cwd = tmpdir()): Promise<WorkerProcess> {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/fermx.mjs'), 'worker'], {
+      cwd,
       env: { ...process.env, ...FAST_WORKER_ENV, FERMX_WORKER_ID: id, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -1,10 +1,13 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TrainerCrashedError, TrialInputError } from './errors.js';
 import type { ChildMessage, ParentMessage, TrainerSettings } from './protocol.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 const ENTRY = fileURLToPath(new URL('./trainer-process.ts', import.meta.url));
+// tsx's loader by absolute URL: a bare `--import tsx` would resolve from the working directory.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ChildProcessTrainerOptions {
   trainer: TrainerSettings;
@@ -24,7 +27,7 @@ export class ChildProcessTrainer implements Trainer {
 
   train(request: TrainingRequest, hooks: TrainingHooks, signal: AbortSignal): Promise<TrainingOutcome> {
     const child = fork(ENTRY, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', TSX_LOADER],
       serialization: 'advanced', // Uint8Array checkpoints and model files cross as bytes
       env: this.options.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
