@@ -38,7 +38,8 @@ export function demoTrialResults(trials: TrialSpec[], options: DemoResultOptions
     // Learning rates near 1e-3 do best; far from it the ceiling drops.
     const lrPenalty = Math.abs(Math.log10(training.learningRate) + 3) * 0.06;
     const ceiling = profile.ceiling - lrPenalty - (model.dropout ?? 0.2) * 0.02 - random() * 0.03;
-    const stoppedEarly = ceiling < 0.72 && i % 2 === 0;
+    // Weak trials are the ones successive halving stops at an early rung.
+    const stoppedEarly = ceiling < 0.74;
     const epochsRun = stoppedEarly ? Math.max(2, Math.floor(epochs / 3)) : epochs;
     const secondsPerEpoch = profile.secondsPerEpoch * (64 / training.batchSize) ** 0.3 * (0.9 + random() * 0.2);
     const imagesPerSecond = Math.round(3456 / secondsPerEpoch);

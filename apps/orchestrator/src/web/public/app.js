@@ -60,7 +60,7 @@ function tokenForm() {
     state.textContent = has ? 'Token set: cancel enabled' : 'Read-only';
     clear.hidden = !has;
     input.value = '';
-    input.placeholder = has ? '•••••• (stored for this tab)' : 'API token';
+    input.placeholder = has ? '•••••• (set)' : 'API token';
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -196,7 +196,9 @@ export function parallelCoordinates({ dimensions, rows, metricLabel, id, onPick,
       hi += 0.5;
     }
     const sc = linear(lo, hi, height - m.bottom, m.top);
-    const tickVals = log ? [...new Set(nums)].sort((a, b) => a - b).slice(0, 6) : ticks(lo, hi, 4);
+    // Few distinct values (a grid or choice): label exactly those.
+    const distinct = [...new Set(nums)].sort((a, b) => a - b);
+    const tickVals = axis.key !== '__metric' && (log || distinct.length <= 6) ? distinct.slice(0, 8) : ticks(lo, hi, 4).map((v) => (log ? 10 ** v : v));
     return {
       pos: (v) => (typeof v === 'number' && Number.isFinite(v) ? sc(tf(v)) : undefined),
       labels: tickVals.map((v) => ({ v, text: axis.key === '__metric' ? pct(v, 1) : compact(v), y: sc(tf(v)) })),

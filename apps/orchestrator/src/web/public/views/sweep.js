@@ -15,6 +15,7 @@ export function sweepView(root, route, ctx) {
   const details = new Map(); // trialId -> /api/trials/:id payload, for the comparison
   const compareBox = h('section', { class: 'panel', id: 'compare', 'aria-labelledby': 'compare-h', 'aria-live': 'polite' });
   const cancelNote = h('p', { class: 'muted', id: 'cancel-note', role: 'status' });
+  let cancelled; // { count } once this page cancelled the sweep
 
   async function refresh() {
     try {
@@ -57,20 +58,24 @@ export function sweepView(root, route, ctx) {
         type: 'button',
         class: 'danger',
         id: 'cancel-sweep',
-        disabled: !token || !running,
+        disabled: !token || !running || Boolean(cancelled),
         'aria-describedby': 'cancel-note',
         onclick: () => cancel(cancelButton),
       },
       'Cancel sweep',
     );
-    cancelNote.textContent = !running ? 'Nothing left to cancel.' : token ? 'Cancelling stops waiting trials and asks running ones to stop after their epoch.' : 'Read-only: enter an API token (top right) to cancel.';
+    cancelNote.textContent = cancelled
+      ? `Cancelled ${cancelled.count} trials${running ? '; running trials stop after their current epoch.' : '.'}`
+      : !running ? 'Nothing left to cancel.' : token ? 'Cancelling stops waiting trials and asks running ones to stop after their epoch.' : 'Read-only: enter an API token (top right) to cancel.';
     replace(
       root,
       h('p', { class: 'back' }, h('a', { href: '#/' }, '← Leaderboard')),
       h('h1', { tabindex: '-1' }, 'Sweep ', sweep.name ?? id),
       h('p', { class: 'subtitle' }, h('code', {}, id), ' · ', datasetLabel(sweep.dataset), ' · created ', when(sweep.createdAt), ' · ', trialCounts(counts)),
       h('div', { class: 'actions' }, cancelButton, cancelNote),
-      trials.length > 1 && axes.length
+      trials.filter((t) => Number.isFinite(metricOf(t))).length < 2
+        ? h('section', { class: 'panel', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h' }, 'Hyperparameters'), h('p', { class: 'muted' }, 'The parallel-coordinates plot appears once two trials have results.'))
+        : axes.length
         ? h(
             'section',
             { class: 'panel', 'aria-labelledby': 'pc-h' },
@@ -93,7 +98,8 @@ export function sweepView(root, route, ctx) {
         { class: 'panel', 'aria-labelledby': 'trials-h' },
         h('h2', { id: 'trials-h' }, `Trials (${trials.length})`),
         h('p', { class: 'muted' }, `Tick 2 to ${MAX_COMPARE} trials to compare them side by side.`),
-        h('div', { class: 'scroll' }, trialTable(trials, keys)),
+        fixed.length ? h('p', { class: 'fixed-note' }, `Same for every trial: ${fixed.map((k) => `${paramLabel(k)} ${compact(paramsOf(trials[0])[k])}`).join(' · ')}`) : null,
+        h('div', { class: 'scroll' }, trialTable(trials, keys.filter((k) => !fixed.includes(k)))),
       ),
       compareBox,
     );
@@ -115,7 +121,7 @@ export function sweepView(root, route, ctx) {
           h('th', { scope: 'col' }, 'Compare'),
           h('th', { scope: 'col' }, 'Trial'),
           h('th', { scope: 'col' }, 'Status'),
-          keys.map((k) => h('th', { scope: 'col', class: 'num' }, paramLabel(k))),
+          keys.map((k) => h('th', { scope: 'col', class: isNumeric(trials, k) ? 'num' : undefined }, paramLabel(k))),
           h('th', { scope: 'col', class: 'num' }, 'Val acc'),
           h('th', { scope: 'col' }, 'Progress'),
         ),
@@ -138,13 +144,17 @@ export function sweepView(root, route, ctx) {
             h('td', {}, box, h('label', { for: `cmp-${t.trialId}`, class: 'visually-hidden' }, `Compare ${t.trialId}`)),
             h('th', { scope: 'row' }, h('a', { href: trialHref(t.trialId), title: t.trialId }, shortId(t.trialId))),
             h('td', {}, statusBadge(t.status)),
-            keys.map((k) => h('td', { class: 'num' }, compact(paramValue(paramsOf(t)[k])))),
+            keys.map((k) => h('td', { class: isNumeric(trials, k) ? 'num' : undefined }, compact(paramsOf(t)[k]))),
             h('td', { class: 'num' }, pct(metricOf(t))),
             h('td', {}, p && !FINISHED.has(t.status) ? [h('progress', { max: p.epochs || 1, value: p.epoch ?? 0, 'aria-label': `epoch ${p.epoch} of ${p.epochs}` }), ` ${p.epoch}/${p.epochs}`] : '–'),
           );
         }),
       ),
     );
+  }
+
+  function isNumeric(trials, k) {
+    return trials.every((t) => paramsOf(t)[k] === undefined || typeof paramsOf(t)[k] === 'number');
   }
 
   function toggle(trialId, on) {
@@ -235,8 +245,9 @@ export function sweepView(root, route, ctx) {
     button.disabled = true;
     try {
       const res = await api.cancelSweep(id);
-      ctx.announce(`Sweep cancelled: ${res.cancelled ?? 0} trials.`);
-      cancelNote.textContent = `Cancelled ${res.cancelled ?? 0} trials.`;
+      cancelled = { count: res.cancelled ?? 0 };
+      ctx.announce(`Sweep cancelled: ${cancelled.count} trials.`);
+      cancelNote.textContent = `Cancelled ${cancelled.count} trials.`;
       ctx.debounce('sweep', refresh, 300);
     } catch (error) {
       button.disabled = false;
