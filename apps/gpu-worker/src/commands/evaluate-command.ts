@@ -1,5 +1,6 @@
 import { defineCommand, UsageError } from '@fermx/cli';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
+import { isPermanent } from '../training/errors.js';
 
 const SPLITS = ['val', 'test', 'train'] as const;
 type Split = (typeof SPLITS)[number];
@@ -28,7 +29,15 @@ export const evaluateCommand = defineCommand({
     // Heavy (tfjs): loaded only when this command runs.
     const { evaluateModel } = await import('../evaluation/evaluate-model.js');
     const { formatEvaluation } = await import('../evaluation/format-evaluation.js');
-    const outcome = await evaluateModel({ modelUri, datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env });
+    let outcome;
+    try {
+      outcome = await evaluateModel({ modelUri, datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env });
+    } catch (error) {
+      // Bad input (no model there, no such split, class mismatch) is a message, not a stack trace.
+      if (!isPermanent(error)) throw error;
+      ctx.stderr.write(`fermx evaluate: ${(error as Error).message}\n`);
+      return 1;
+    }
     if (ctx.values.json) {
       ctx.stdout.write(`${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, ...outcome.report }, null, 2)}\n`);
     } else {

@@ -18,7 +18,11 @@ export interface EvaluateModelArgs {
 export async function evaluateModel(args: EvaluateModelArgs) {
   const backend = await initBackend(args.backend);
   const modelFolder = openStorage(args.modelUri, args.env);
-  const { model, metadata } = await loadModelArtifacts((name) => modelFolder.get(name));
+  const { model, metadata } = await loadModelArtifacts(async (name) => {
+    const bytes = await modelFolder.getOptional(name);
+    if (!bytes) throw new TrialInputError(`no saved model at ${args.modelUri}: ${modelFolder.uriOf(name)} does not exist`);
+    return bytes;
+  });
   const dataset = await openDataset(args.datasetUri, { cacheDir: args.cacheDir });
   const set = await dataset.loadSplit(args.split);
   if (set.count === 0) throw new TrialInputError(`dataset ${args.datasetUri} has no images in split '${args.split}'`);
