@@ -24,8 +24,9 @@ export class AdamOptimizer {
     readonly settings: AdamSettings,
     readonly variables: tf.Variable[],
   ) {
-    this.m = variables.map((variable) => tf.variable(tf.zerosLike(variable), false));
-    this.v = variables.map((variable) => tf.variable(tf.zerosLike(variable), false));
+    // tidy frees the zerosLike temporaries; variables survive it.
+    this.m = tf.tidy(() => variables.map((variable) => tf.variable(tf.zerosLike(variable), false)));
+    this.v = tf.tidy(() => variables.map((variable) => tf.variable(tf.zerosLike(variable), false)));
   }
 
   /** One update; `grads[i]` belongs to `variables[i]`. */

@@ -19,6 +19,7 @@ describe('train on wasm with fermx gradient kernels', () => {
     const valSet = syntheticImageSet(16, classes, 2);
     const model = { architecture: 'mxception' as const, numClasses: 4, width: 0.25, dropout: 0.2 };
     const options = { epochs: 2, batchSize: 8, learningRate: 0.005, seed: 3, augmentation: PAPER_AUGMENTATION };
+    const tensorsBefore = tf.memory().numTensors;
     const out = await train({ model, train: trainSet, val: valSet, options });
     expect(tf.getBackend()).toBe('wasm');
     expect(out.history).toHaveLength(2);
@@ -37,6 +38,8 @@ describe('train on wasm with fermx gradient kernels', () => {
     a.forEach((values, i) => values.forEach((v, j) => (max = Math.max(max, Math.abs(v - b[i]![j]!)))));
     expect(max).toBeLessThan(1e-5);
     for (const m of [out.model, first.model, resumed.model]) m.dispose();
+    // Nothing but the models' own weights may outlive a run (100-epoch trials would leak).
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('learns a separable synthetic task, and evaluate agrees with the last epoch', async () => {
