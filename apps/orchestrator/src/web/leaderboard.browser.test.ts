@@ -9,7 +9,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetVersionOf, expandSweep, assertSweepSpec, runKeys, type TrialResult, type TrialSpec } from '@fermx/contracts';
-import { resolveKeySpace, workerConnection } from '@fermx/queue';
+import { resolveKeySpace, workerConnection, WorkerRegistry } from '@fermx/queue';
 import { CHROMIUM, ensureBinary, freePort, RedisServer } from '@fermx/testing';
 import { demoTrialResults, FERM_CLASSES } from './demo-results.js';
 
@@ -279,10 +279,13 @@ describe('leaderboard page on a real fermx serve', () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
     let taken: Job | undefined;
+    const registryConnection = workerConnection(redis.url);
+    const registry = new WorkerRegistry(registryConnection, { prefix });
     const worker = new Worker(
       queueName,
       async (job: Job) => {
         taken = job;
+        await registry.heartbeat({ id: 'browser-test-worker', host: 'gpu-node-7', gpu: 'GPU 0', backend: 'tensorflow', currentTrial: job.id ?? null });
         await job.updateProgress({ epoch: 2, epochs: 6, loss: 0.91, accuracy: 0.63, valLoss: 0.97, valAccuracy: 0.612, seconds: 2.4, imagesPerSecond: 1450 });
         await released;
         throw new UnrecoverableError('cancelled: browser test');
@@ -293,8 +296,9 @@ describe('leaderboard page on a real fermx serve', () => {
       await expect.poll(() => page.locator('.running-list li').count(), { timeout: 15_000 }).toBe(1);
       await expect.poll(() => page.locator('.running-list li').textContent(), { timeout: 15_000 }).toContain('epoch 2/6');
       expect(await page.locator('.running-list li').getAttribute('data-trial')).toBe(taken?.id);
-      // The 'active' event reaches the sweeps list too (it reloads counts on trial events).
+      // The 'active' event reaches the sweeps list too (it reloads counts and workers on trial events).
       await expect.poll(() => page.locator(`#sweeps tr[data-sweep="${queuedSweepId}"]`).textContent(), { timeout: 15_000 }).toContain('1 running');
+      await expect.poll(() => page.locator('#workers').textContent(), { timeout: 15_000 }).toContain('1 worker online: gpu-node-7 (GPU 0) · tensorflow');
       // Readable on a laptop: the leaderboard fits 1280 px without scrolling sideways.
       const overflow = await page.locator('#leaderboard').evaluate((table) => table.scrollWidth - (table.parentElement?.clientWidth ?? 0));
       expect(overflow).toBeLessThanOrEqual(0);
@@ -317,6 +321,8 @@ describe('leaderboard page on a real fermx serve', () => {
     } finally {
       release();
       await worker.close();
+      await registry.remove('browser-test-worker');
+      registryConnection.disconnect();
     }
     await expect.poll(async () => (await page.locator('#sweep-trials .badge').allTextContents()).filter((s) => s === 'waiting').length, { timeout: 15_000 }).toBe(0);
   });

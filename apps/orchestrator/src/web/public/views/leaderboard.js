@@ -35,13 +35,15 @@ export function leaderboardView(root, route, ctx) {
     rows: [],
     sweeps: [],
     running: new Map(), // trialId -> { trialId, sweepId, progress }
+    workers: [],
     sort: { column: route.query.get('sort') ?? 'valAccuracy', direction: route.query.get('dir') === 'ascending' ? 'ascending' : 'descending' },
     filters: Object.fromEntries([...FILTERS, 'q'].map((f) => [f, route.query.get(f) ?? ''])),
   };
 
   const sweepsBody = h('tbody');
   const runningList = h('ul', { class: 'running-list', 'aria-live': 'off' });
-  const runningSection = h('section', { class: 'panel', 'aria-labelledby': 'running-h' }, h('h2', { id: 'running-h' }, 'Running trials'), runningList);
+  const workersLine = h('p', { class: 'workers muted', id: 'workers' });
+  const runningSection = h('section', { class: 'panel', 'aria-labelledby': 'running-h' }, h('h2', { id: 'running-h' }, 'Running trials'), runningList, workersLine);
   const selects = Object.fromEntries(
     FILTERS.map((f) => [f, h('select', { id: `filter-${f}`, name: f, onchange: (e) => setFilter(f, e.target.value) })]),
   );
@@ -222,7 +224,20 @@ export function leaderboardView(root, route, ctx) {
 
   function renderRunning() {
     const items = [...state.running.values()].sort((a, b) => a.trialId.localeCompare(b.trialId));
-    runningSection.hidden = items.length === 0;
+    runningSection.hidden = items.length === 0 && state.workers.length === 0;
+    replace(
+      workersLine,
+      state.workers.length === 0
+        ? null
+        : [
+            `${state.workers.length} worker${state.workers.length === 1 ? '' : 's'} online: `,
+            state.workers.map((w, i) => [
+              i ? ', ' : '',
+              h('span', { title: `last heartbeat ${when(w.lastSeen)}` }, `${w.host}${w.gpu ? ` (${w.gpu})` : ''} · ${w.backend ?? 'backend ?'} · `),
+              w.currentTrial ? h('a', { href: trialHref(w.currentTrial) }, shortId(w.currentTrial)) : 'idle',
+            ]),
+          ],
+    );
     replace(
       runningList,
       items.map(({ trialId, sweepId, progress: p }) =>
@@ -262,9 +277,10 @@ export function leaderboardView(root, route, ctx) {
 
   async function refresh() {
     try {
-      const [lb, sw] = await Promise.all([api.leaderboard(), api.sweeps()]);
+      const [lb, sw, wk] = await Promise.all([api.leaderboard(), api.sweeps(), api.workers().catch(() => ({ workers: [] }))]);
       state.rows = lb.rows ?? [];
       state.sweeps = sw.sweeps ?? [];
+      state.workers = wk.workers ?? [];
       await loadRunning();
       ctx.clearError();
     } catch (error) {
