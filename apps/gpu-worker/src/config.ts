@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -14,8 +13,8 @@ const positiveMs = (fallback: number) => z.coerce.number().int().positive().defa
 export const WorkerConfigSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   FERMX_STORAGE: z.string().default('file://./.fermx'),
-  /** Local dataset cache (shards by sha256). */
-  FERMX_CACHE_DIR: z.string().default(resolve('.fermx-cache')),
+  /** Local dataset shard cache (by sha256); default ~/.cache/fermx/shards. */
+  FERMX_CACHE_DIR: z.string().optional(),
   FERMX_GPU: z.coerce.number().int().min(0).optional(),
   FERMX_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
   /** `tfjs` trains for real; `synthetic` simulates epochs (reliability tests, queue benchmark). */
@@ -36,7 +35,8 @@ export const WorkerConfigSchema = z.object({
 export interface WorkerConfig {
   redisUrl: string;
   storageUri: string;
-  cacheDir: string;
+  /** Undefined: @fermx/data's default shard cache (~/.cache/fermx/shards). */
+  cacheDir: string | undefined;
   gpu: number | undefined;
   backend: BackendChoice;
   trainer: { name: 'tfjs' } | { name: 'synthetic'; epochMs: number; logFile?: string };

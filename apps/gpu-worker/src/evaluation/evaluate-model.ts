@@ -10,7 +10,8 @@ export interface EvaluateModelArgs {
   datasetUri: string;
   split: 'train' | 'val' | 'test';
   backend: BackendChoice;
-  cacheDir: string;
+  /** Shard cache; undefined = @fermx/data's default ($FERMX_CACHE_DIR or ~/.cache/fermx/shards). */
+  cacheDir: string | undefined;
   env: NodeJS.ProcessEnv;
 }
 
@@ -23,7 +24,7 @@ export async function evaluateModel(args: EvaluateModelArgs) {
     if (!bytes) throw new TrialInputError(`no saved model at ${args.modelUri}: ${modelFolder.uriOf(name)} does not exist`);
     return bytes;
   });
-  const dataset = await openDataset(args.datasetUri, { cacheDir: args.cacheDir });
+  const dataset = await openDataset(args.datasetUri, { cacheDir: args.cacheDir, env: args.env });
   const set = await dataset.loadSplit(args.split);
   if (set.count === 0) throw new TrialInputError(`dataset ${args.datasetUri} has no images in split '${args.split}'`);
   const trained = metadata.classes;

@@ -11,8 +11,8 @@ export interface TrainingRequest {
   /** Epochs already done by the checkpoint (0 when starting fresh). */
   resumeEpoch: number;
   backend: BackendChoice;
-  /** Where datasets are cached by sha256. */
-  cacheDir: string;
+  /** Where dataset shards are cached by sha256; undefined = @fermx/data's default. */
+  cacheDir: string | undefined;
 }
 
 export interface TrainingHooks {

@@ -15,7 +15,7 @@ export interface TrialRunnerDeps {
   host: string;
   worker: string;
   backend: BackendChoice;
-  cacheDir: string;
+  cacheDir: string | undefined;
   log: Logger;
 }
 

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { parseWorkerConfig } from './config.js';
+
+describe('parseWorkerConfig', () => {
+  it('has working defaults and lets flags win over env', () => {
+    const c = parseWorkerConfig({ FERMX_BACKEND: 'cpu', FERMX_GPU: '1' }, { gpu: '0', backend: 'wasm' });
+    expect(c).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', gpu: 0, backend: 'wasm', trainer: { name: 'tfjs' }, lockDurationMs: 30_000 });
+    expect(c.workerId).toMatch(/:gpu0$/);
+  });
+
+  it('names every bad key at once', () => {
+    expect(() => parseWorkerConfig({ FERMX_LOCK_DURATION_MS: 'soon' }, { gpu: '-1', backend: 'cuda' })).toThrow(
+      /--gpu \(FERMX_GPU\): .*; --backend \(FERMX_BACKEND\): .*; FERMX_LOCK_DURATION_MS: /,
+    );
+  });
+
+  it('configures the synthetic trainer from env', () => {
+    expect(parseWorkerConfig({ FERMX_TRAINER: 'synthetic', FERMX_SYNTHETIC_EPOCH_MS: '50', FERMX_SYNTHETIC_LOG: '/tmp/x' }).trainer).toEqual({ name: 'synthetic', epochMs: 50, logFile: '/tmp/x' });
+  });
+});
