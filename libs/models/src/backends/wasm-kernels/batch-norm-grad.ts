@@ -1,6 +1,10 @@
 import { FusedBatchNorm, engine, getBackend, getGradient, registerGradient } from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, type WasmKernelArgs } from './wasm-heap.js';
+import { disposeIntermediate, heapF32, heapOffset, type WasmKernelArgs } from './wasm-heap.js';
+import { simdLoops } from './simd-module.js';
+
+/** Rows summed in float32 by the SIMD pass before they are added to the float64 totals. */
+const ROWS_PER_PARTIAL_SUM = 1024;
 
 export const FUSED_BATCH_NORM_GRAD = 'FermxFusedBatchNormGrad';
 
@@ -15,24 +19,46 @@ export function fusedBatchNormGrad({ inputs, backend, attrs }: WasmKernelArgs): 
   if (!x || !mean || !variance || !dy) throw new Error(`${FUSED_BATCH_NORM_GRAD} needs inputs x, mean, variance and dy`);
   const epsilon = (attrs as { varianceEpsilon: number }).varianceEpsilon;
   const channels = mean.shape[0] as number;
+  const simd = channels % 4 === 0;
+  // Every allocation first: a later one may grow the heap and detach the views taken below.
   const outputs = [x.shape, [channels], [channels], [channels], [channels]].map((shape) => backend.makeOutput([...shape], 'float32'));
+  const scratch = backend.makeOutput([3, channels], 'float32'); // float32 partial Σdy, Σdy·(x−μ), then dx factors
   const [dx, dMean, dVariance, dScale, dOffset] = outputs.map((o) => heapF32(backend, o)) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const xs = heapF32(backend, x);
   const dys = heapF32(backend, dy);
   const mu = heapF32(backend, mean);
   const sigma2 = heapF32(backend, variance);
   const gamma = scale ? heapF32(backend, scale) : undefined;
+  const partial = heapF32(backend, scratch);
+  const loops = simdLoops(backend);
+  const scratchAt = heapOffset(backend, scratch);
+  const rowBytes = channels * 4;
 
   const sumDy = new Float64Array(channels);
   const sumDyCentred = new Float64Array(channels);
-  for (let base = 0; base < xs.length; base += channels) {
-    for (let c = 0; c < channels; c++) {
-      const g = dys[base + c] as number;
-      sumDy[c] = (sumDy[c] as number) + g;
-      sumDyCentred[c] = (sumDyCentred[c] as number) + g * ((xs[base + c] as number) - (mu[c] as number));
+  const rows = xs.length / channels;
+  if (simd) {
+    const xAt = heapOffset(backend, x);
+    const dyAt = heapOffset(backend, dy);
+    for (let row = 0; row < rows; row += ROWS_PER_PARTIAL_SUM) {
+      const count = Math.min(ROWS_PER_PARTIAL_SUM, rows - row);
+      partial.fill(0, 0, 2 * channels);
+      loops.bnSums(xAt + row * rowBytes, dyAt + row * rowBytes, heapOffset(backend, mean), scratchAt, scratchAt + rowBytes, count * rowBytes, rowBytes);
+      for (let c = 0; c < channels; c++) {
+        sumDy[c] = (sumDy[c] as number) + (partial[c] as number);
+        sumDyCentred[c] = (sumDyCentred[c] as number) + (partial[channels + c] as number);
+      }
+    }
+  } else {
+    for (let base = 0; base < xs.length; base += channels) {
+      for (let c = 0; c < channels; c++) {
+        const g = dys[base + c] as number;
+        sumDy[c] = (sumDy[c] as number) + g;
+        sumDyCentred[c] = (sumDyCentred[c] as number) + g * ((xs[base + c] as number) - (mu[c] as number));
+      }
     }
   }
-  const factor = new Float32Array(channels);
+  const factor = partial.subarray(2 * channels);
   for (let c = 0; c < channels; c++) {
     const r = 1 / Math.sqrt((sigma2[c] as number) + epsilon);
     const s = gamma ? (gamma[c] as number) : 1;
@@ -42,9 +68,14 @@ export function fusedBatchNormGrad({ inputs, backend, attrs }: WasmKernelArgs): 
     dScale[c] = r * (sumDyCentred[c] as number);
     dOffset[c] = sumDy[c] as number;
   }
-  for (let base = 0; base < xs.length; base += channels) {
-    for (let c = 0; c < channels; c++) dx[base + c] = (dys[base + c] as number) * (factor[c] as number);
+  if (simd) {
+    loops.scaleRows(heapOffset(backend, outputs[0] as TensorInfo), heapOffset(backend, dy), scratchAt + 2 * rowBytes, xs.length * 4, rowBytes);
+  } else {
+    for (let base = 0; base < xs.length; base += channels) {
+      for (let c = 0; c < channels; c++) dx[base + c] = (dys[base + c] as number) * (factor[c] as number);
+    }
   }
+  disposeIntermediate(backend, scratch);
   return outputs;
 }
 

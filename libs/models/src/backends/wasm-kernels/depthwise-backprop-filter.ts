@@ -1,6 +1,9 @@
 import { backend_util, DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, type WasmKernelArgs } from './wasm-heap.js';
+import type { backend_util as BackendUtil } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { disposeIntermediate, heapF32, heapOffset, type WasmKernelArgs } from './wasm-heap.js';
+import { simdLoops } from './simd-module.js';
 
 /**
  * dW[kh,kw,c,q] = Σ x[n, oh·s+kh−pt, ow·s+kw−pl, c] · dy[n,oh,ow,c·M+q], one pass over dy with
@@ -19,6 +22,12 @@ export function depthwiseBackpropFilter({ inputs, backend, attrs }: WasmKernelAr
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const acc = new Float64Array(filterHeight * filterWidth * outChannels);
+  if (multiplier === 1 && strideWidth === 1) {
+    const out = backend.makeOutput([...filterShape], 'float32');
+    accumulateRows(backend, x, dy, info, acc);
+    heapF32(backend, out).set(acc);
+    return out;
+  }
 
   const out = backend.makeOutput([...filterShape], 'float32');
   const xs = heapF32(backend, x);
@@ -53,6 +62,51 @@ export function depthwiseBackpropFilter({ inputs, backend, attrs }: WasmKernelAr
   }
   heapF32(backend, out).set(acc);
   return out;
+}
+
+/**
+ * Multiplier 1, stride 1 along rows: for one output row and one tap, x and dy overlap in one
+ * contiguous run of (valid columns × channels) floats, so each (image, row, tap) is a single SIMD
+ * multiply-accumulate into a per-tap row accumulator; the columns are summed per image in float64.
+ */
+function accumulateRows(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: BackendUtil.Conv2DInfo, acc: Float64Array): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const taps = filterHeight * filterWidth;
+  const rowFloats = outWidth * channels;
+  const rows = backend.makeOutput([taps, rowFloats], 'float32');
+  const loops = simdLoops(backend);
+  const rowsAt = heapOffset(backend, rows);
+  const xAt = heapOffset(backend, x);
+  const dyAt = heapOffset(backend, dy);
+  const partial = heapF32(backend, rows);
+  for (let n = 0; n < batchSize; n++) {
+    partial.fill(0);
+    for (let oh = 0; oh < outHeight; oh++) {
+      const dyRow = dyAt + ((n * outHeight + oh) * outWidth) * channels * 4;
+      for (let kh = 0; kh < filterHeight; kh++) {
+        const ih = oh * strideHeight + kh * dilationHeight - padTop;
+        if (ih < 0 || ih >= inHeight) continue;
+        for (let kw = 0; kw < filterWidth; kw++) {
+          const shift = kw * dilationWidth - padLeft;
+          const first = Math.max(0, -shift);
+          const last = Math.min(outWidth, inWidth - shift);
+          if (last <= first) continue;
+          const xAddress = xAt + (((n * inHeight + ih) * inWidth + first + shift) * channels) * 4;
+          const rowAddress = rowsAt + ((kh * filterWidth + kw) * rowFloats + first * channels) * 4;
+          loops.fmaRow(rowAddress, xAddress, dyRow + first * channels * 4, (last - first) * channels);
+        }
+      }
+    }
+    for (let t = 0; t < taps; t++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const from = t * rowFloats + ow * channels;
+        for (let c = 0; c < channels; c++) acc[t * channels + c] = (acc[t * channels + c] as number) + (partial[from + c] as number);
+      }
+    }
+  }
+  disposeIntermediate(backend, rows);
 }
 
 export const depthwiseBackpropFilterConfig: KernelConfig = {

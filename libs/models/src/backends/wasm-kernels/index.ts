@@ -1,18 +1,27 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+// Registers the stock wasm kernels, so they exist to be captured (and wrapped) below.
+import '@tensorflow/tfjs-backend-wasm';
 import { fusedBatchNormGradConfig, installFusedBatchNormGradient } from './batch-norm-grad.js';
+import { fusedBatchNormConfig } from './batch-norm.js';
+import { meanConfig } from './mean.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { stockKernel } from './wasm-heap.js';
 
 /** Stock kernels we replace but still hand unusual cases to, captured before the first replacement. */
-let stock: { conv2dBackpropInput?: KernelFunc } | undefined;
+let stock: Partial<Record<'conv2dBackpropInput' | 'fusedBatchNorm' | 'mean', KernelFunc>> | undefined;
 
 /** Kernels that stock tfjs-backend-wasm 4.22 lacks, gets wrong, or runs far slower than needed. */
 export function fermxWasmKernels(): KernelConfig[] {
-  stock ??= { conv2dBackpropInput: getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc };
+  stock ??= {
+    conv2dBackpropInput: stockKernel(getKernel('Conv2DBackpropInput', 'wasm')),
+    fusedBatchNorm: stockKernel(getKernel('FusedBatchNorm', 'wasm')),
+    mean: stockKernel(getKernel('Mean', 'wasm')),
+  };
   return [
     conv2dBackpropFilterConfig,
     conv2dBackpropInputConfig(stock.conv2dBackpropInput),
@@ -20,6 +29,8 @@ export function fermxWasmKernels(): KernelConfig[] {
     depthwiseBackpropFilterConfig,
     maxPoolGradConfig,
     fusedBatchNormGradConfig,
+    fusedBatchNormConfig(stock.fusedBatchNorm),
+    meanConfig(stock.mean),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { getKernel } from '@tensorflow/tfjs';
-import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** What our kernels see of a kernel call on the wasm backend. */
@@ -34,4 +34,28 @@ export function aliasShape(info: TensorInfo, shape: number[]): TensorInfo {
 
 export function disposeIntermediate(backend: BackendWasm, info: TensorInfo): void {
   backend.disposeData(info.dataId);
+}
+
+/** Byte offset of a tensor's data in the wasm heap (stable until the tensor is disposed). */
+export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (!data || data.memoryOffset == null) throw new Error('tensor has no data on the wasm heap');
+  return data.memoryOffset;
+}
+
+/**
+ * A stock kernel kept callable after we replace its registration. The engine runs a kernel's
+ * setupFunc only for configs registered when the backend initialises, so a stock config we
+ * unregistered first would never be set up: do it on first use, once per backend.
+ */
+export function stockKernel(config: KernelConfig | undefined): KernelFunc | undefined {
+  if (!config) return undefined;
+  const setUp = new WeakSet<object>();
+  return ((args: { backend: object }) => {
+    if (!setUp.has(args.backend)) {
+      config.setupFunc?.(args.backend);
+      setUp.add(args.backend);
+    }
+    return config.kernelFunc(args as never);
+  }) as unknown as KernelFunc;
 }

@@ -1,0 +1,18 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { randomValues, worstErrorAgainstCpu } from './backend-reference.js';
+
+describe('Mean on wasm', () => {
+  it.each([
+    { shape: [3, 25, 25, 8], axes: [0, 1, 2], keepDims: false },
+    { shape: [3, 25, 25, 8], axes: [0, 1, 2], keepDims: true },
+    { shape: [2, 5, 5, 6], axes: [0, 1, 2], keepDims: false }, // channels % 4 ≠ 0: stock kernel
+    { shape: [2, 5, 5, 8], axes: [1, 2], keepDims: false }, // global average pooling: stock kernel
+    { shape: [40, 12], axes: [0], keepDims: false },
+  ])('matches cpu for $shape over $axes keepDims=$keepDims', async ({ shape, axes, keepDims }) => {
+    const x = randomValues(shape, shape.length * 7 + axes.length);
+    x.data.forEach((v, i) => (x.data[i] = v + 2));
+    const error = await worstErrorAgainstCpu([x], ([t]) => [tf.mean(t!, axes, keepDims)]);
+    expect(error).toBeLessThan(1e-5);
+  });
+});

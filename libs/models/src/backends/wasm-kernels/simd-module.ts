@@ -1,0 +1,177 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * A few SIMD loops, hand-assembled to WebAssembly and instantiated on the tfjs wasm heap itself
+ * (its exported memory), so they run on tensors in place. V8 does not vectorise JS loops; these
+ * run the hot inner loops of our JS kernels 4 floats at a time. Addresses are byte offsets.
+ */
+export interface SimdLoops {
+  /** acc[i] += a[i] · b[i] for i < n. */
+  fmaRow(acc: number, a: number, b: number, n: number): void;
+  /** Over `bytes` of channels-last rows of `channelBytes`: s1[c] += dy; s2[c] += dy · (x − mu[c]). Channels % 4 = 0. */
+  bnSums(x: number, dy: number, mu: number, s1: number, s2: number, bytes: number, channelBytes: number): void;
+  /** dst = src · factor[c] over channels-last rows of `channelBytes`. Channels % 4 = 0. */
+  scaleRows(dst: number, src: number, factor: number, bytes: number, channelBytes: number): void;
+  /** dst = src · a[c] + b[c] over channels-last rows of `channelBytes`. Channels % 4 = 0. */
+  affineRows(dst: number, src: number, a: number, b: number, bytes: number, channelBytes: number): void;
+  /** sums[c] += src over channels-last rows of `channelBytes`. Channels % 4 = 0. */
+  columnSums(src: number, sums: number, bytes: number, channelBytes: number): void;
+}
+
+const I32 = 0x7f;
+const op = {
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], br: 0x0c, brIf: 0x0d,
+  get: 0x20, set: 0x21, i32Const: 0x41, i32Add: 0x6a, i32Shl: 0x74, i32GeU: 0x4f,
+  f32Load: [0x2a, 0x02, 0x00], f32Store: [0x38, 0x02, 0x00], f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94,
+  v128Load: [0xfd, 0x00, 0x00, 0x00], v128Store: [0xfd, 0x0b, 0x00, 0x00],
+  f32x4Add: [0xfd, 0xe4, 0x01], f32x4Sub: [0xfd, 0xe5, 0x01], f32x4Mul: [0xfd, 0xe6, 0x01],
+};
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+const get = (i: number) => [op.get, i];
+const set = (i: number) => [op.set, i];
+const i32 = (v: number) => [op.i32Const, ...sleb(v)];
+/** local[i] += step */
+const bump = (i: number, step: number) => [...get(i), ...i32(step), op.i32Add, ...set(i)];
+/** address = local[base] + local[offset] */
+const at = (base: number, offset: number) => [...get(base), ...get(offset), op.i32Add];
+/** `while (local[i] < local[limit]) { body }` */
+const whileBelow = (i: number, limit: number, body: number[]) => [
+  ...op.block, ...op.loop, ...get(i), ...get(limit), op.i32GeU, op.brIf, 1, ...body, op.br, 0, ...op.end, ...op.end,
+];
+
+// fmaRow(acc 0, a 1, b 2, n 3) locals: i 4 (bytes), end4 5 (bytes), end 6 (bytes)
+const fmaRow = {
+  params: 4, locals: 3,
+  body: [
+    ...get(3), ...i32(2), op.i32Shl, ...set(6),
+    ...get(3), ...i32(-4), 0x71 /* i32.and */, ...i32(2), op.i32Shl, ...set(5),
+    ...whileBelow(4, 5, [
+      ...at(0, 4), ...at(0, 4), ...op.v128Load, ...at(1, 4), ...op.v128Load, ...at(2, 4), ...op.v128Load,
+      ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store, ...bump(4, 16),
+    ]),
+    ...whileBelow(4, 6, [
+      ...at(0, 4), ...at(0, 4), ...op.f32Load, ...at(1, 4), ...op.f32Load, ...at(2, 4), ...op.f32Load,
+      op.f32Mul, op.f32Add, ...op.f32Store, ...bump(4, 4),
+    ]),
+  ],
+};
+
+// bnSums(x 0, dy 1, mu 2, s1 3, s2 4, bytes 5, channelBytes 6) locals: off 7, c 8, g 9 (v128), d 10 (v128)
+const bnSums = {
+  params: 7, locals: 2, vectorLocals: 2,
+  body: [
+    ...whileBelow(7, 5, [
+      ...i32(0), ...set(8),
+      ...whileBelow(8, 6, [
+        ...at(1, 7), ...op.v128Load, ...set(9),
+        ...at(0, 7), ...op.v128Load, ...at(2, 8), ...op.v128Load, ...op.f32x4Sub, ...set(10),
+        ...at(3, 8), ...at(3, 8), ...op.v128Load, ...get(9), ...op.f32x4Add, ...op.v128Store,
+        ...at(4, 8), ...at(4, 8), ...op.v128Load, ...get(9), ...get(10), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store,
+        ...bump(7, 16), ...bump(8, 16),
+      ]),
+    ]),
+  ],
+};
+
+// scaleRows(dst 0, src 1, factor 2, bytes 3, channelBytes 4) locals: off 5, c 6
+const scaleRows = {
+  params: 5, locals: 2,
+  body: [
+    ...whileBelow(5, 3, [
+      ...i32(0), ...set(6),
+      ...whileBelow(6, 4, [
+        ...at(0, 5), ...at(1, 5), ...op.v128Load, ...at(2, 6), ...op.v128Load, ...op.f32x4Mul, ...op.v128Store,
+        ...bump(5, 16), ...bump(6, 16),
+      ]),
+    ]),
+  ],
+};
+
+// affineRows(dst 0, src 1, a 2, b 3, bytes 4, channelBytes 5) locals: off 6, c 7
+const affineRows = {
+  params: 6, locals: 2,
+  body: [
+    ...whileBelow(6, 4, [
+      ...i32(0), ...set(7),
+      ...whileBelow(7, 5, [
+        ...at(0, 6), ...at(1, 6), ...op.v128Load, ...at(2, 7), ...op.v128Load, ...op.f32x4Mul, ...at(3, 7), ...op.v128Load, ...op.f32x4Add, ...op.v128Store,
+        ...bump(6, 16), ...bump(7, 16),
+      ]),
+    ]),
+  ],
+};
+
+// columnSums(src 0, sums 1, bytes 2, channelBytes 3) locals: off 4, c 5
+const columnSums = {
+  params: 4, locals: 2,
+  body: [
+    ...whileBelow(4, 2, [
+      ...i32(0), ...set(5),
+      ...whileBelow(5, 3, [
+        ...at(1, 5), ...at(1, 5), ...op.v128Load, ...at(0, 4), ...op.v128Load, ...op.f32x4Add, ...op.v128Store,
+        ...bump(4, 16), ...bump(5, 16),
+      ]),
+    ]),
+  ],
+};
+
+const functions: [keyof SimdLoops, { params: number; locals: number; vectorLocals?: number; body: number[] }][] = [
+  ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums],
+];
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+
+function assemble(): Uint8Array {
+  const types = functions.map(([, f]) => [0x60, ...uleb(f.params), ...Array<number>(f.params).fill(I32), 0x00]);
+  const bodies = functions.map(([, f]) => {
+    const locals = [[...uleb(f.locals), I32], ...(f.vectorLocals ? [[...uleb(f.vectorLocals), 0x7b /* v128 */]] : [])];
+    const code = [...vec(locals), ...f.body, ...op.end];
+    return [...uleb(code.length), ...code];
+  });
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map(([n], i) => [...name(n), 0x00, ...uleb(i)]))),
+    ...section(10, vec(bodies)),
+  ]);
+}
+
+let compiled: WebAssembly.Module | undefined;
+const instances = new WeakMap<WebAssembly.Memory, SimdLoops>();
+
+/** The SIMD loops bound to this backend's heap (compiled once, instantiated once per heap). */
+export function simdLoops(backend: BackendWasm): SimdLoops {
+  const memory = (backend.wasm as unknown as { asm: { memory: WebAssembly.Memory } }).asm.memory;
+  let loops = instances.get(memory);
+  if (!loops) {
+    compiled ??= new WebAssembly.Module(assemble() as unknown as ArrayBuffer);
+    loops = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdLoops;
+    instances.set(memory, loops);
+  }
+  return loops;
+}
