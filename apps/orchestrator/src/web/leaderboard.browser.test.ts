@@ -235,6 +235,8 @@ describe('leaderboard page on a real fermx serve', () => {
     await page.waitForSelector('#chart-loss');
     expect(page.url()).toContain(`#/trial/${trial.trialId}`);
     expect(await page.locator('h1').textContent()).toContain(trial.trialId);
+    // Keyboard and screen-reader users land on the new page's heading.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     // Two series per chart, one point per epoch run.
     for (const chart of ['#chart-loss', '#chart-accuracy']) {
       expect(await page.locator(`${chart} path.series`).count()).toBe(2);
@@ -249,7 +251,12 @@ describe('leaderboard page on a real fermx serve', () => {
     const body = await page.locator('main').textContent();
     for (const text of [trial.backend, trial.host, trial.model.architecture, String(trial.training.batchSize)]) expect(body).toContain(text);
     expect(await page.locator('.cards').textContent()).toContain(`${(trial.metrics.valAccuracy * 100).toFixed(2)} %`);
-    expect(pageErrors).toEqual([]);
+    await page.goBack();
+    await page.waitForSelector(`#leaderboard tbody tr >> nth=${results.length - 1}`);
+    await page.goto(`${base}/#/trial/t-0000000000000000`);
+    await expect.poll(() => page.locator('main .error').textContent()).toBe('No such trial.');
+    expect(pageErrors.filter((e) => !e.includes('404'))).toEqual([]);
+    pageErrors.length = 0;
   });
 
   it('sweep page: parallel coordinates over the searched parameters and a side-by-side comparison', async () => {

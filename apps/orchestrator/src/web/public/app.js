@@ -29,6 +29,12 @@ const ctx = {
     errorBox.hidden = true;
     errorBox.textContent = '';
   },
+  /** Views call this after each render; the first one after a route change takes focus. */
+  rendered() {
+    if (!focusPending) return;
+    focusPending = false;
+    main.querySelector('h1')?.focus({ preventScroll: true });
+  },
   debounce(key, fn, ms) {
     clearTimeout(timers.get(key));
     timers.set(key, setTimeout(fn, ms));
@@ -37,6 +43,8 @@ const ctx = {
 
 let current;
 let currentKey = '';
+let focusPending = false;
+let routeGeneration = 0;
 
 function route() {
   const r = parseRoute(location.hash);
@@ -45,9 +53,16 @@ function route() {
   if (key === currentKey && current) return;
   currentKey = key;
   ctx.clearError();
-  current = VIEWS[r.view](main, r, ctx);
+  // Screen-reader and keyboard users land on the new page's heading, not on a stale element.
+  focusPending = true;
+  window.scrollTo(0, 0);
+  replace(main, h('p', { class: 'muted' }, 'Loading…'));
+  for (const timer of timers.values()) clearTimeout(timer);
+  timers.clear();
+  // A view's late responses must not paint over the next view: each view gets its own alive().
+  const generation = ++routeGeneration;
+  current = VIEWS[r.view](main, r, { ...ctx, alive: () => generation === routeGeneration });
   document.title = r.view === 'leaderboard' ? 'fermx leaderboard' : `${r.view} ${r.id} · fermx`;
-  requestAnimationFrame(() => main.querySelector('h1')?.focus({ preventScroll: true }));
 }
 
 function tokenForm() {

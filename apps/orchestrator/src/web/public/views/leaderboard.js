@@ -95,6 +95,8 @@ export function leaderboardView(root, route, ctx) {
     ),
   );
 
+  ctx.rendered();
+
   function setFilter(name, value) {
     state.filters[name] = value;
     syncUrl();
@@ -282,8 +284,10 @@ export function leaderboardView(root, route, ctx) {
       state.sweeps = sw.sweeps ?? [];
       state.workers = wk.workers ?? [];
       await loadRunning();
+      if (!ctx.alive()) return;
       ctx.clearError();
     } catch (error) {
+      if (!ctx.alive()) return;
       ctx.showError(`Could not load the leaderboard: ${error.message}`);
     }
     renderSweeps();

@@ -20,11 +20,14 @@ export function sweepView(root, route, ctx) {
   async function refresh() {
     try {
       data = await api.sweep(id);
+      if (!ctx.alive()) return;
       ctx.clearError();
       render();
     } catch (error) {
+      if (!ctx.alive()) return;
       replace(root, h('p', { class: 'back' }, h('a', { href: '#/' }, '← Leaderboard')), h('h1', { tabindex: '-1' }, `Sweep ${id}`), h('p', { class: 'error' }, error.status === 404 ? 'No such sweep.' : `Could not load the sweep: ${error.message}`));
     }
+    ctx.rendered();
   }
 
   const metricOf = (t) => t.result?.valAccuracy ?? t.result?.metrics?.valAccuracy ?? t.valAccuracy;
@@ -176,7 +179,7 @@ export function sweepView(root, route, ctx) {
       return;
     }
     await Promise.all(ids.filter((t) => !details.has(t)).map(async (t) => details.set(t, await api.trial(t).catch(() => ({ trial: { trialId: t } })))));
-    if (ids.join() !== [...selected].join()) return; // selection changed while loading
+    if (!ctx.alive() || ids.join() !== [...selected].join()) return; // left the page, or selection changed while loading
     const items = ids.map((t) => ({ id: t, d: details.get(t) }));
     const keys = paramKeys(items.map(({ id: t }) => ({ params: paramsOf(data.trials.find((x) => x.trialId === t) ?? {}) })));
     const rows = [

@@ -13,11 +13,14 @@ export function trialView(root, route, ctx) {
   async function refresh() {
     try {
       data = await api.trial(id);
+      if (!ctx.alive()) return;
       ctx.clearError();
       render();
     } catch (error) {
+      if (!ctx.alive()) return;
       replace(root, h('h1', { tabindex: '-1' }, `Trial ${id}`), h('p', { class: 'error' }, error.status === 404 ? 'No such trial.' : `Could not load the trial: ${error.message}`), backLink());
     }
+    ctx.rendered();
   }
 
   function render() {
