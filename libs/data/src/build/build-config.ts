@@ -29,7 +29,7 @@ export const BuildConfigSchema = z.object({
   limit: z.number().int().positive().optional(),
   valFraction: z.number().min(0).max(0.5).default(0.1),
   shardSize: z.number().int().positive().default(4096),
-  supersample: z.number().int().min(1).max(8).default(4),
+  supersample: z.number().int().min(1).max(8).default(3),
   maskStyles: z.array(z.enum(MASK_STYLES)).min(1).default([...MASK_STYLES]),
   filters: FiltersSchema.default(FiltersSchema.parse({})),
   /** Per-class caps on train+val (paper profile: PAPER_CAPS). */

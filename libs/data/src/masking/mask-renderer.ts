@@ -14,7 +14,7 @@ export async function drawMasks(
   faces: readonly Uint8Array[],
   landmarks: readonly Landmarks68[],
   specs: readonly MaskSpec[],
-  supersample = 4,
+  supersample = 3,
 ): Promise<Uint8Array[]> {
   const n = faces.length;
   if (n === 0) return [];
