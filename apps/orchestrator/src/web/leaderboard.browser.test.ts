@@ -277,6 +277,19 @@ describe('leaderboard page on a real fermx serve', () => {
     expect(await page.locator('#cancel-sweep').isDisabled()).toBe(true);
   });
 
+  it('falls back to polling when the event stream is refused', async () => {
+    const second = await context.newPage();
+    try {
+      await second.route('**/api/events', (route) => route.fulfill({ status: 503, body: 'no stream here' }));
+      await second.goto(`${base}/`);
+      await expect.poll(() => second.locator('#live-mode').textContent()).toBe('Polling every 5 s');
+      // The next poll reloads the data.
+      await second.waitForRequest((req) => req.url().endsWith('/api/leaderboard'), { timeout: 8_000 });
+    } finally {
+      await second.close();
+    }
+  });
+
   it('shows live progress of a running trial, fits a laptop screen, and cancels a sweep only with a token', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${base}/`);
