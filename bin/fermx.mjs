@@ -9,6 +9,7 @@ const apps = await Promise.all([
   import('@fermx/dataset-builder/main'),
   import('@fermx/orchestrator/main'),
   import('@fermx/gpu-worker/main'),
+  import('@fermx/demo/main'),
 ]);
 const commands = apps.flatMap((app) => app.commands);
 try {

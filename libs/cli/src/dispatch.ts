@@ -22,8 +22,7 @@ export function findCommand(commands: readonly Command[], argv: readonly string[
 
 export function formatHelp(commands: readonly Command[]): string {
   const rows = [...commands].sort((a, b) => a.path.join(' ').localeCompare(b.path.join(' ')));
-  const width = Math.max(...rows.map((c) => `${c.path.join(' ')} ${c.usage}`.length));
-  const lines = rows.map((c) => `  fermx ${`${c.path.join(' ')} ${c.usage}`.padEnd(width)}  ${c.summary}`);
+  const lines = rows.flatMap((c) => [`  fermx ${c.path.join(' ')} ${c.usage}`.trimEnd(), `      ${c.summary}`]);
   return [
     'fermx — train and compare facial-expression models on masked faces (FERM)',
     '',
