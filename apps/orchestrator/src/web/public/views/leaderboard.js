@@ -134,6 +134,10 @@ export function leaderboardView(root, route, ctx) {
       const current = state.filters[f];
       const opts = options[f];
       if (current && !opts.some(([v]) => v === current)) opts.push([current, current]);
+      // Rebuilding an unchanged <select> would close it under the reviewer's pointer.
+      const signature = JSON.stringify(opts);
+      if (selects[f].dataset.options === signature) continue;
+      selects[f].dataset.options = signature;
       replace(selects[f], h('option', { value: '' }, 'All'), opts.map(([v, label]) => h('option', { value: v }, label)));
       selects[f].value = current;
     }
@@ -154,6 +158,8 @@ export function leaderboardView(root, route, ctx) {
     fixedNote.hidden = notes.length === 0;
     const column = columns.find((c) => c.id === state.sort.column) ?? columns.find((c) => c.id === 'valAccuracy');
     const shown = sortRows(filterRows(state.rows, state.filters), column.get, state.sort.direction);
+    // Live reloads rebuild the table; keep keyboard focus on the header button it was on.
+    const focusedColumn = table.contains(document.activeElement) ? document.activeElement.closest('th')?.dataset.column : undefined;
     const headRow = h(
       'tr',
       {},
@@ -188,6 +194,7 @@ export function leaderboardView(root, route, ctx) {
       h('thead', {}, headRow),
       body,
     );
+    if (focusedColumn) table.querySelector(`th[data-column="${CSS.escape(focusedColumn)}"] button`)?.focus();
     countLine.textContent = `${shown.length} of ${state.rows.length} trials shown · sorted by ${column.label}, ${state.sort.direction}`;
     emptyNote.hidden = shown.length > 0;
     emptyNote.textContent = state.rows.length === 0 ? 'No results yet: trials appear here when they finish.' : 'No trials match these filters.';
