@@ -54,8 +54,13 @@ export class LayerFactory {
       .apply(x) as SymbolicTensor;
   }
 
+  /**
+   * BN momentum 0.9, not Keras' 0.99: it only changes the moving statistics used at inference,
+   * never the training trajectory, and with 0.99 val accuracy sits at chance for the first few
+   * hundred steps — exactly where successive halving judges trials at early rungs.
+   */
   bn(x: SymbolicTensor): SymbolicTensor {
-    return tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.99 }).apply(x) as SymbolicTensor;
+    return tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.9 }).apply(x) as SymbolicTensor;
   }
 
   relu(x: SymbolicTensor): SymbolicTensor {
@@ -101,7 +106,8 @@ export class LayerFactory {
 
   dropout(x: SymbolicTensor, rate: number | undefined): SymbolicTensor {
     if (!rate) return x;
-    return tf.layers.dropout({ rate, seed: Math.max(0, this.nextSeed) }).apply(x) as SymbolicTensor;
+    // train() overwrites the seed before every step; this one only matters to other callers.
+    return tf.layers.dropout({ rate, ...(this.nextSeed >= 0 ? { seed: this.nextSeed } : {}) }).apply(x) as SymbolicTensor;
   }
 
   softmaxDense(x: SymbolicTensor, classes: number): SymbolicTensor {

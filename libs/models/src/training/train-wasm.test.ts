@@ -42,18 +42,18 @@ describe('train on wasm with fermx gradient kernels', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
-  it('learns a separable synthetic task, and evaluate agrees with the last epoch', async () => {
+  it('learns a separable synthetic task (inference-mode val accuracy), and evaluate agrees with the last epoch', async () => {
     const trainSet = syntheticImageSet(96, classes, 4);
     const valSet = syntheticImageSet(32, classes, 5);
-    const out = await train({ model: { architecture: 'cnn', numClasses: 4, width: 0.5 }, train: trainSet, val: valSet, options: { epochs: 3, batchSize: 16, learningRate: 0.01, seed: 1, augmentation: false } });
-    // Training accuracy, not val: with Keras' BN momentum 0.99 the moving statistics need more
-    // than a few dozen steps before inference-mode accuracy follows.
+    // 48 steps: enough for BN's moving statistics (momentum 0.9) to reach the batch statistics.
+    const out = await train({ model: { architecture: 'cnn', numClasses: 4, width: 0.5 }, train: trainSet, val: valSet, options: { epochs: 8, batchSize: 16, learningRate: 0.01, seed: 1, augmentation: false } });
     expect(out.history.at(-1)!.accuracy).toBeGreaterThan(0.9);
-    expect(out.history.at(-1)!.loss).toBeLessThan(out.history[0]!.loss / 2);
+    expect(out.history.at(-1)!.valAccuracy).toBeGreaterThan(0.9);
     const report = await evaluate(out.model, valSet);
     expect(report.accuracy).toBeCloseTo(out.history.at(-1)!.valAccuracy, 12);
     expect(report.loss).toBeCloseTo(out.history.at(-1)!.valLoss, 5);
     expect(report.confusionMatrix.flat().reduce((x, y) => x + y, 0)).toBe(32);
     out.model.dispose();
   });
+
 });
