@@ -14,6 +14,10 @@ const cases: { x: [number, number, number, number]; k: number; cout: number; str
   { x: [2, 7, 7, 4], k: 1, cout: 3, stride: 2, pad: 'same' },
   { x: [1, 11, 10, 1], k: 3, cout: 8, stride: 1, pad: 'same' },
   { x: [2, 8, 8, 3], k: 2, cout: 2, stride: 2, pad: 'same' },
+  // Channels and pixels multiples of 4 with a same-size output: the transposed, shifted-plane columns.
+  { x: [2, 6, 6, 4], k: 3, cout: 5, stride: 1, pad: 'same' },
+  { x: [2, 5, 6, 8], k: 5, cout: 3, stride: 1, pad: 'same' },
+  { x: [1, 4, 5, 8], k: 1, cout: 3, stride: 1, pad: 'same' },
 ];
 
 /** Both gradients of conv2d: dW (fermx Conv2DBackpropFilter) and dx (stock Conv2DBackpropInput). */
@@ -33,15 +37,20 @@ describe('Conv2DBackpropFilter on wasm', () => {
     expect(error).toBeLessThan(1e-4);
   });
 
-  it('gives the same filter gradient when the batch is split into image chunks', async () => {
+  it.each([
+    { x: [5, 6, 7, 3], dy: [5, 3, 4, 4], stride: 2 },
+    { x: [5, 4, 4, 4], dy: [5, 4, 4, 4], stride: 1 },
+  ])('gives the same filter gradient when the batch is split into image chunks (x=$x)', async (shapes) => {
     await wasmWithFermxKernels();
     const backend = tf.backend() as unknown as WasmKernelArgs['backend'];
-    const x = tf.tensor(randomValues([5, 6, 7, 3], 11).data, [5, 6, 7, 3]);
-    const dy = tf.tensor(randomValues([5, 3, 4, 4], 12).data, [5, 3, 4, 4]);
-    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 3, 4] } as unknown as WasmKernelArgs['attrs'];
+    const x = tf.tensor(randomValues(shapes.x, 11).data, shapes.x);
+    const dy = tf.tensor(randomValues(shapes.dy, 12).data, shapes.dy);
+    const cin = shapes.x[3] as number;
+    const attrs = { strides: shapes.stride, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, cin, 4] } as unknown as WasmKernelArgs['attrs'];
     const whole = tf.engine().runKernel(conv2dBackpropFilterConfig.kernelName, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
     // A budget of two images' columns forces three chunks (2 + 2 + 1).
-    const info = conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, 2 * 27 * 12);
+    const pixelsPerImage = (shapes.dy[1] as number) * (shapes.dy[2] as number);
+    const info = conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, 2 * 9 * cin * pixelsPerImage);
     const chunked = tf.engine().makeTensorFromTensorInfo(info);
     expect(tf.max(tf.abs(tf.sub(chunked, whole))).dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([x, dy, whole, chunked]);

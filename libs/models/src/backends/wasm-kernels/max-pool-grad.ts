@@ -16,8 +16,7 @@ export function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): TensorI
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  const best = new Float64Array(channels);
-  const at = new Int32Array(channels);
+  const taps = new Int32Array(effectiveFilterHeight * effectiveFilterWidth);
 
   const out = backend.makeOutput([...input.shape], 'float32');
   const dx = heapF32(backend, out);
@@ -27,25 +26,29 @@ export function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): TensorI
   for (let n = 0; n < batchSize; n++) {
     for (let oh = 0; oh < outHeight; oh++) {
       for (let ow = 0; ow < outWidth; ow++) {
-        best.fill(-Infinity);
-        at.fill(-1);
+        // Offsets of the window's in-image pixels, in scan order (first maximum wins, as on cpu).
+        let count = 0;
         for (let kh = 0; kh < effectiveFilterHeight; kh += dilationHeight) {
           const ih = oh * strideHeight - padTop + kh;
           if (ih < 0 || ih >= inHeight) continue;
           for (let kw = 0; kw < effectiveFilterWidth; kw += dilationWidth) {
             const iw = ow * strideWidth - padLeft + kw;
-            if (iw < 0 || iw >= inWidth) continue;
-            const base = ((n * inHeight + ih) * inWidth + iw) * channels;
-            for (let c = 0; c < channels; c++) {
-              const v = xs[base + c] as number;
-              if (v > (best[c] as number) || at[c] === -1) { best[c] = v; at[c] = base + c; }
-            }
+            if (iw >= 0 && iw < inWidth) taps[count++] = ((n * inHeight + ih) * inWidth + iw) * channels;
           }
         }
         const dyBase = ((n * outHeight + oh) * outWidth + ow) * channels;
         for (let c = 0; c < channels; c++) {
-          const target = at[c] as number;
-          if (target >= 0) dx[target] = (dx[target] as number) + (dys[dyBase + c] as number);
+          let best = -Infinity;
+          let at = -1;
+          for (let t = 0; t < count; t++) {
+            const i = (taps[t] as number) + c;
+            const v = xs[i] as number;
+            if (v > best) {
+              best = v;
+              at = i;
+            }
+          }
+          if (at >= 0) dx[at] = (dx[at] as number) + (dys[dyBase + c] as number);
         }
       }
     }

@@ -16,6 +16,8 @@ export interface SimdLoops {
   affineRows(dst: number, src: number, a: number, b: number, bytes: number, channelBytes: number): void;
   /** sums[c] += src over channels-last rows of `channelBytes`. Channels % 4 = 0. */
   columnSums(src: number, sums: number, bytes: number, channelBytes: number): void;
+  /** dst[cols, rows] = src[rows, cols]ᵀ in 4×4 blocks. rows % 4 = cols % 4 = 0. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
 const I32 = 0x7f;
@@ -24,6 +26,7 @@ const op = {
   get: 0x20, set: 0x21, i32Const: 0x41, i32Add: 0x6a, i32Shl: 0x74, i32GeU: 0x4f,
   f32Load: [0x2a, 0x02, 0x00], f32Store: [0x38, 0x02, 0x00], f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94,
   v128Load: [0xfd, 0x00, 0x00, 0x00], v128Store: [0xfd, 0x0b, 0x00, 0x00],
+  i32Mul: 0x6c,
   f32x4Add: [0xfd, 0xe4, 0x01], f32x4Sub: [0xfd, 0xe5, 0x01], f32x4Mul: [0xfd, 0xe6, 0x01],
 };
 
@@ -134,8 +137,40 @@ const columnSums = {
   ],
 };
 
+/** i8x16.shuffle picking float lanes (0–3 first operand, 4–7 second). */
+const shuffle = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+const vstore = (address: number[], value: number[]) => [...address, ...value, ...op.v128Store];
+
+// transpose(src 0, dst 1, rows 2, cols 3) locals: p 4, c 5, rowBytes 6, dstStride 7, from 8, to 9; v128: r0..r3 10–13, t0..t3 14–17
+const transpose = {
+  params: 4, locals: 6, vectorLocals: 8,
+  body: [
+    ...get(3), ...i32(2), op.i32Shl, ...set(6),
+    ...get(2), ...i32(2), op.i32Shl, ...set(7),
+    ...whileBelow(4, 2, [
+      ...i32(0), ...set(5),
+      ...whileBelow(5, 3, [
+        // from = src + p·rowBytes + c·4; to = dst + c·dstStride + p·4
+        ...get(0), ...get(4), ...get(6), op.i32Mul, op.i32Add, ...get(5), ...i32(2), op.i32Shl, op.i32Add, ...set(8),
+        ...get(1), ...get(5), ...get(7), op.i32Mul, op.i32Add, ...get(4), ...i32(2), op.i32Shl, op.i32Add, ...set(9),
+        ...[0, 1, 2, 3].flatMap((i) => [...get(8), ...(i ? [...get(6), ...i32(i), op.i32Mul, op.i32Add] : []), ...op.v128Load, ...set(10 + i)]),
+        ...get(10), ...get(11), ...shuffle([0, 4, 1, 5]), ...set(14),
+        ...get(10), ...get(11), ...shuffle([2, 6, 3, 7]), ...set(15),
+        ...get(12), ...get(13), ...shuffle([0, 4, 1, 5]), ...set(16),
+        ...get(12), ...get(13), ...shuffle([2, 6, 3, 7]), ...set(17),
+        ...vstore([...get(9)], [...get(14), ...get(16), ...shuffle([0, 1, 4, 5])]),
+        ...vstore([...get(9), ...get(7), op.i32Add], [...get(14), ...get(16), ...shuffle([2, 3, 6, 7])]),
+        ...vstore([...get(9), ...get(7), ...i32(2), op.i32Mul, op.i32Add], [...get(15), ...get(17), ...shuffle([0, 1, 4, 5])]),
+        ...vstore([...get(9), ...get(7), ...i32(3), op.i32Mul, op.i32Add], [...get(15), ...get(17), ...shuffle([2, 3, 6, 7])]),
+        ...bump(5, 4),
+      ]),
+      ...bump(4, 4),
+    ]),
+  ],
+};
+
 const functions: [keyof SimdLoops, { params: number; locals: number; vectorLocals?: number; body: number[] }][] = [
-  ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums],
+  ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose],
 ];
 
 function section(id: number, content: number[]): number[] {

@@ -59,3 +59,8 @@ export function stockKernel(config: KernelConfig | undefined): KernelFunc | unde
     return config.kernelFunc(args as never);
   }) as unknown as KernelFunc;
 }
+
+/** Float32 view of the whole heap (index = byte offset / 4); same caveat as heapF32 about growth. */
+export function wholeHeapF32(backend: BackendWasm): Float32Array {
+  return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+}
