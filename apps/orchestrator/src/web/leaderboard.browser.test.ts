@@ -326,6 +326,12 @@ describe('leaderboard page on a real fermx serve', () => {
       const target = process.env.FERMX_WEB_SCREENSHOT;
       if (target) await page.screenshot({ path: resolve(REPO, target) });
 
+      // The running trial's own page: its progress and the curve so far.
+      await page.locator(`.running-list a[href="#/trial/${taken!.id}"]`).click();
+      await expect.poll(() => page.locator('.progress-line').textContent()).toContain('epoch 2/6');
+      expect(await page.locator('h1 .badge').textContent()).toBe('active');
+      expect(await page.locator('#chart-accuracy circle.dot').count()).toBe(2);
+
       await page.goto(`${base}/#/sweep/${queuedSweepId}`);
       await page.waitForSelector('#cancel-sweep');
       expect(await page.locator('#cancel-sweep').isDisabled()).toBe(true);
