@@ -24,7 +24,7 @@ describe('fermx models', () => {
   it('prints a table and rejects a bad --classes', async () => {
     const text = await run({ classes: '4', json: false });
     expect(text).toMatch(/^MODEL\s+PARAMETERS/);
-    const { describeModels } = await import('@fermx/models');
+    const { describeModels } = await import('./model-zoo.js');
     const mx = describeModels(4).find((m) => m.architecture === 'mxception')!;
     expect(text).toMatch(new RegExp(`mxception\\s+${mx.parameters.toLocaleString('en-US')}\\s`));
     await expect(run({ classes: 'x', json: false })).rejects.toThrow(UsageError);

@@ -13,7 +13,7 @@ export const modelsCommand = defineCommand({
     const classes = Number(ctx.values.classes);
     if (!Number.isInteger(classes) || classes < 2) throw new UsageError(`--classes must be an integer >= 2, got '${String(ctx.values.classes)}'`);
     // Heavy (tfjs): loaded only when this command runs. Building needs a backend; cpu is enough.
-    const { describeModels, initBackend } = await import('@fermx/models');
+    const { describeModels, initBackend } = await import('./model-zoo.js');
     await initBackend('cpu');
     const models = describeModels(classes);
     if (ctx.values.json) {
