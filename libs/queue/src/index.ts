@@ -5,4 +5,4 @@ export { LeaderboardIndex, type LeaderboardQuery, type RebuildReport } from './l
 export { SuccessiveHalving, rungDecision, type RungDecision } from './asha.js';
 export { WorkerRegistry, type WorkerInfo } from './worker-registry.js';
 export { CancelFlags } from './cancel-flags.js';
-export { readTrialStates, type JobState, type TrialJobState } from './trial-states.js';
+export { readTrialStates, existingJobIds, type JobState, type TrialJobState } from './trial-states.js';

@@ -57,3 +57,21 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** Which of these trial ids already have a job (any state), in pipelined batches of EXISTS. */
+export async function existingJobIds(redis: Redis, trialIds: readonly string[], keys: KeySpace = {}): Promise<Set<string>> {
+  const { prefix, queueName } = resolveKeySpace(keys);
+  const found = new Set<string>();
+  for (let i = 0; i < trialIds.length; i += CHUNK * 5) {
+    const chunk = trialIds.slice(i, i + CHUNK * 5);
+    const pipeline = redis.pipeline();
+    for (const id of chunk) pipeline.exists(`${prefix}:${queueName}:${id}`);
+    const replies = (await pipeline.exec()) ?? [];
+    chunk.forEach((id, j) => {
+      const [err, n] = replies[j] ?? [];
+      if (err) throw err;
+      if (n === 1) found.add(id);
+    });
+  }
+  return found;
+}

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { expandSweep, parseSweepSpec, sweepIdOf, trialParams, type TrialProgress, type ValidationIssue, type LeaderboardRow, type TrialSpec } from '@fermx/contracts';
-import { readTrialStates, trialJobOptions, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
+import { existingJobIds, readTrialStates, trialJobOptions, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { countTrials, type SweepRecord, type TrialCounts, type TrialStatus } from './sweep-record.js';
@@ -86,9 +86,8 @@ export class SweepService {
     await this.deps.cancelFlags.clear(sweepId);
 
     const ids = trials.map((t) => t.trialId);
-    const states = await readTrialStates(this.deps.redis, ids, this.deps.keys);
-    const rows = await this.deps.index.getMany(ids);
-    const fresh = trials.filter((t, i) => states.get(t.trialId)?.state === 'missing' && !rows[i]);
+    const [jobs, rows] = await Promise.all([existingJobIds(this.deps.redis, ids, this.deps.keys), this.deps.index.getMany(ids)]);
+    const fresh = trials.filter((t, i) => !jobs.has(t.trialId) && !rows[i]);
     for (let i = 0; i < fresh.length; i += ADD_CHUNK) {
       const chunk = fresh.slice(i, i + ADD_CHUNK);
       await this.deps.queue.addBulk(chunk.map((t) => ({ name: t.trialId, data: t, opts: trialJobOptions(t.trialId, { priority: spec.priority, retry: spec.retry }) })));
