@@ -80,11 +80,14 @@ describe('train (cpu backend)', () => {
     });
     expect(out.stoppedBy).toBe('callback');
     expect(seen).toEqual([1]);
+    // Aborted from a timer while the first epoch runs: training must notice between batches.
     const controller = new AbortController();
-    controller.abort();
-    const aborted = await train({ model, train: trainSet, val: valSet, options, signal: controller.signal });
+    const started = train({ model, train: trainSet, val: valSet, options, signal: controller.signal });
+    setTimeout(() => controller.abort(), 1);
+    const aborted = await started;
     expect(aborted.stoppedBy).toBe('aborted');
     expect(aborted.history).toEqual([]);
+    expect(decodeCheckpoint(aborted.checkpoint).header.epoch).toBe(0);
     await expect(train({ model: { ...model, width: 0.5 }, train: trainSet, val: valSet, options, resumeFrom: out.checkpoint })).rejects.toThrow(/checkpoint is for model/);
     out.model.dispose();
     aborted.model.dispose();

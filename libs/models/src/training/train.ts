@@ -107,6 +107,8 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
   return { model, history: state.history, stoppedBy, checkpoint, trainingSeconds };
 }
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function accuracyOf(predictions: Uint8Array, labels: Uint8Array): number {
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) correct += 1;
@@ -127,6 +129,9 @@ async function trainEpoch(
   let correctSum = 0;
   let step = 0;
   for (let start = 0; start < set.count; start += options.batchSize, step++) {
+    // wasm and cpu kernels are synchronous: without a macrotask turn here, an abort raised by a
+    // signal handler or IPC message would not be seen until the epoch ends.
+    await yieldToEventLoop();
     if (args.signal?.aborted) return 'aborted';
     const indices = order.subarray(start, Math.min(set.count, start + options.batchSize));
     // tfjs' Dropout with a fixed seed draws the same mask on every call; a per-step seed gives
