@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../dataset/open-dataset.js';
+import { DatasetIntegrityError, openDataset } from '../dataset/open-dataset.js';
 import { shuffledBatches } from '../dataset/image-set.js';
 import { openStorage } from '../storage/open-storage.js';
 import { BuildConfigSchema } from './build-config.js';
@@ -126,6 +126,22 @@ describe('buildDataset', () => {
     expect(outcome.manifest.rows.processed).toBe(27);
     expect(outcome.manifest.labels).toBe('fer2013');
     expect(readFileSync(join(dir, 'ferm-broken', 'issues.txt'), 'utf8')).toContain('broken.csv:6: expected 2304 pixels, got 2294');
+  });
+
+  it('refuses shards that fail their checksum when reading', async () => {
+    const corruptDir = join(dir, 'ferm-corrupt');
+    const corruptOut = pathToFileURL(corruptDir).href;
+    const outcome = await buildDataset(options(corruptOut).options);
+    const shard = outcome.manifest.shards.find((s) => s.split === 'val')!;
+    const path = join(corruptDir, ...shard.key.split('/'));
+    const bytes = readFileSync(path);
+    bytes[100] = bytes[100]! ^ 0xff;
+    writeFileSync(path, bytes);
+    const dataset = await openDataset(corruptOut);
+    await expect(dataset.loadSplit('val')).rejects.toThrow(DatasetIntegrityError);
+    await expect(dataset.loadSplit('val')).rejects.toThrow(/fails its checksum/);
+    expect((await dataset.loadSplit('train')).count).toBe(outcome.manifest.splits.train!.count);
+    await expect(openDataset(pathToFileURL(join(dir, 'nothing')).href)).rejects.toThrow(/no dataset at/);
   });
 
   it('fails at once on a source that is not FER2013, leaving an existing build alone', async () => {
