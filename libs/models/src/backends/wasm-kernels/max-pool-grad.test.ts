@@ -10,6 +10,10 @@ const cases: { x: [number, number, number, number]; pool: number; stride: 1 | 2;
   { x: [3, 9, 9, 4], pool: 3, stride: 2, pad: 'valid', shift: 0 },
   // Every value negative, as after batch norm: the case stock wasm MaxPoolGrad gets wrong.
   { x: [2, 9, 9, 3], pool: 3, stride: 2, pad: 'same', shift: -2 },
+  // Channels % 4 = 0: the SIMD route-to-maximum path.
+  { x: [2, 9, 8, 8], pool: 3, stride: 2, pad: 'same', shift: 0 },
+  { x: [2, 9, 9, 8], pool: 3, stride: 2, pad: 'same', shift: -2 },
+  { x: [1, 8, 8, 12], pool: 2, stride: 2, pad: 'valid', shift: 0 },
 ];
 
 function maxPoolGradient(pool: number, stride: 1 | 2, pad: Pad) {
@@ -24,6 +28,14 @@ describe('MaxPoolGrad on wasm', () => {
     const y = tf.backend_util.computePool2DInfo(x, pool, stride, 1, pad).outShape;
     const error = await worstErrorAgainstCpu([input, randomValues(y, 99)], maxPoolGradient(pool, stride, pad));
     expect(error).toBeLessThan(1e-4);
+  });
+
+  it('routes the gradient of a tied window to its first maximum only (SIMD path)', async () => {
+    await wasmWithFermxKernels();
+    const x = { data: new Float32Array(16).fill(-1), shape: [1, 2, 2, 4] };
+    const dy = { data: Float32Array.from([1, 2, 3, 4]), shape: [1, 1, 1, 4] };
+    const [dx] = await onBackend('wasm', [x, dy], maxPoolGradient(2, 2, 'valid'));
+    expect(Array.from(dx ?? [])).toEqual([1, 2, 3, 4, ...Array<number>(12).fill(0)]);
   });
 
   it('routes the gradient of an all-negative window to its maximum', async () => {

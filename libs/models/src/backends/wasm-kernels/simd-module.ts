@@ -18,6 +18,11 @@ export interface SimdLoops {
   columnSums(src: number, sums: number, bytes: number, channelBytes: number): void;
   /** dst[cols, rows] = src[rows, cols]ᵀ in 4×4 blocks. rows % 4 = cols % 4 = 0. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  /**
+   * One max-pool window, all channels: dx[tap] += dy where x[tap] = y (the window's max), only
+   * at the first such tap in the order of the int32 byte offsets at `taps`. Channels % 4 = 0.
+   */
+  routeToMax(dx: number, x: number, y: number, dy: number, taps: number, tapCount: number, channelBytes: number): void;
 }
 
 const I32 = 0x7f;
@@ -26,7 +31,8 @@ const op = {
   get: 0x20, set: 0x21, i32Const: 0x41, i32Add: 0x6a, i32Shl: 0x74, i32GeU: 0x4f,
   f32Load: [0x2a, 0x02, 0x00], f32Store: [0x38, 0x02, 0x00], f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94,
   v128Load: [0xfd, 0x00, 0x00, 0x00], v128Store: [0xfd, 0x0b, 0x00, 0x00],
-  i32Mul: 0x6c,
+  i32Mul: 0x6c, i32Load: [0x28, 0x02, 0x00],
+  v128Zero: [0xfd, 0x0c, ...Array<number>(16).fill(0)], f32x4Eq: [0xfd, 0x41], v128And: [0xfd, 0x4e], v128AndNot: [0xfd, 0x4f], v128Or: [0xfd, 0x50],
   f32x4Add: [0xfd, 0xe4, 0x01], f32x4Sub: [0xfd, 0xe5, 0x01], f32x4Mul: [0xfd, 0xe6, 0x01],
 };
 
@@ -169,8 +175,29 @@ const transpose = {
   ],
 };
 
+// routeToMax(dx 0, x 1, y 2, dy 3, taps 4, tapCount 5, channelBytes 6) locals: c 7, t 8, off 9; v128: yv 10, g 11, found 12, m 13
+const routeToMax = {
+  params: 7, locals: 3, vectorLocals: 4,
+  body: [
+    ...whileBelow(7, 6, [
+      ...at(2, 7), ...op.v128Load, ...set(10),
+      ...at(3, 7), ...op.v128Load, ...set(11),
+      ...op.v128Zero, ...set(12),
+      ...i32(0), ...set(8),
+      ...whileBelow(8, 5, [
+        ...get(4), ...get(8), ...i32(2), op.i32Shl, op.i32Add, ...op.i32Load, ...get(7), op.i32Add, ...set(9),
+        ...at(1, 9), ...op.v128Load, ...get(10), ...op.f32x4Eq, ...get(12), ...op.v128AndNot, ...set(13),
+        ...at(0, 9), ...at(0, 9), ...op.v128Load, ...get(11), ...get(13), ...op.v128And, ...op.f32x4Add, ...op.v128Store,
+        ...get(12), ...get(13), ...op.v128Or, ...set(12),
+        ...bump(8, 1),
+      ]),
+      ...bump(7, 16),
+    ]),
+  ],
+};
+
 const functions: [keyof SimdLoops, { params: number; locals: number; vectorLocals?: number; body: number[] }][] = [
-  ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose],
+  ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
 ];
 
 function section(id: number, content: number[]): number[] {
