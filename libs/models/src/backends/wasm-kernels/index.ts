@@ -4,7 +4,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { fusedBatchNormGradConfig, installFusedBatchNormGradient } from './batch-norm-grad.js';
 import { fusedBatchNormConfig } from './batch-norm.js';
-import { meanConfig } from './mean.js';
+import { broadcastRowsConfig, installMeanGradient, meanConfig, sumConfig } from './leading-axes-reduction.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
@@ -13,7 +13,7 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { stockKernel } from './wasm-heap.js';
 
 /** Stock kernels we replace but still hand unusual cases to, captured before the first replacement. */
-let stock: Partial<Record<'conv2dBackpropInput' | 'fusedBatchNorm' | 'mean', KernelFunc>> | undefined;
+let stock: Partial<Record<'conv2dBackpropInput' | 'fusedBatchNorm' | 'mean' | 'sum', KernelFunc>> | undefined;
 
 /** Kernels that stock tfjs-backend-wasm 4.22 lacks, gets wrong, or runs far slower than needed. */
 export function fermxWasmKernels(): KernelConfig[] {
@@ -21,6 +21,7 @@ export function fermxWasmKernels(): KernelConfig[] {
     conv2dBackpropInput: stockKernel(getKernel('Conv2DBackpropInput', 'wasm')),
     fusedBatchNorm: stockKernel(getKernel('FusedBatchNorm', 'wasm')),
     mean: stockKernel(getKernel('Mean', 'wasm')),
+    sum: stockKernel(getKernel('Sum', 'wasm')),
   };
   return [
     conv2dBackpropFilterConfig,
@@ -31,13 +32,15 @@ export function fermxWasmKernels(): KernelConfig[] {
     fusedBatchNormGradConfig,
     fusedBatchNormConfig(stock.fusedBatchNorm),
     meanConfig(stock.mean),
+    sumConfig(stock.sum),
+    broadcastRowsConfig,
   ];
 }
 
 /**
  * Registers fermx's kernels on the 'wasm' backend, replacing stock ones where they exist.
- * Also routes FusedBatchNorm's gradient through a fused kernel when the active backend is wasm
- * (other backends keep tfjs-core's gradient). Idempotent; call it after `tf.setBackend('wasm')`
+ * Also routes the gradients of FusedBatchNorm and of per-channel Mean through fused kernels when
+ * the active backend is wasm (other backends keep tfjs-core's gradients). Idempotent; call it after `tf.setBackend('wasm')`
  * (or before: the kernels need no setup).
  */
 export function registerFermxWasmKernels(): void {
@@ -46,4 +49,5 @@ export function registerFermxWasmKernels(): void {
     registerKernel(config);
   }
   installFusedBatchNormGradient();
+  installMeanGradient();
 }

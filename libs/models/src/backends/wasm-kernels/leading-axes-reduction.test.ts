@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { randomValues, worstErrorAgainstCpu } from './backend-reference.js';
 
-describe('Mean on wasm', () => {
+describe('Mean and Sum on wasm', () => {
   it.each([
     { shape: [3, 25, 25, 8], axes: [0, 1, 2], keepDims: false },
     { shape: [3, 25, 25, 8], axes: [0, 1, 2], keepDims: true },
@@ -12,7 +12,17 @@ describe('Mean on wasm', () => {
   ])('matches cpu for $shape over $axes keepDims=$keepDims', async ({ shape, axes, keepDims }) => {
     const x = randomValues(shape, shape.length * 7 + axes.length);
     x.data.forEach((v, i) => (x.data[i] = v + 2));
-    const error = await worstErrorAgainstCpu([x], ([t]) => [tf.mean(t!, axes, keepDims)]);
+    const error = await worstErrorAgainstCpu([x], ([t]) => [tf.mean(t!, axes, keepDims), tf.sum(t!, axes, keepDims)]);
+    expect(error).toBeLessThan(1e-5);
+  });
+
+  it.each([[3, 7, 5, 8], [2, 5, 5, 6], [40, 12]])('mean gradient matches cpu for x=%j', async (...shape) => {
+    const rank = shape.length;
+    const axes = [...Array(rank - 1).keys()];
+    const weight = randomValues([shape[rank - 1] as number], 5);
+    const error = await worstErrorAgainstCpu([randomValues(shape, 4), weight], ([t, w]) =>
+      tf.grads((a: tf.Tensor) => tf.mean(a, axes).mul(w!).sum())([t!]),
+    );
     expect(error).toBeLessThan(1e-5);
   });
 });
