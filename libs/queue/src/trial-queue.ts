@@ -30,3 +30,20 @@ export function trialJobOptions(trialId: string, policy: { priority?: number; re
     removeOnFail: false,
   };
 }
+
+/**
+ * Adds jobs with addBulk in chunks of 250, four chunks in flight: encoding in Node overlaps
+ * Redis running the add scripts (10,000 trials: ~0.6 s vs ~0.9 s for sequential chunks of 1000
+ * on the dev box; see docs/ORCHESTRATOR.md).
+ */
+export async function addTrialJobs(queue: TrialQueue, trials: readonly TrialSpec[], policy: { priority?: number; retry?: RetryPolicy } = {}): Promise<void> {
+  const chunkSize = 250;
+  let next = 0;
+  const lane = async () => {
+    while (next < trials.length) {
+      const chunk = trials.slice(next, (next += chunkSize));
+      await queue.addBulk(chunk.map((t) => ({ name: t.trialId, data: t, opts: trialJobOptions(t.trialId, policy) })));
+    }
+  };
+  await Promise.all([lane(), lane(), lane(), lane()]);
+}

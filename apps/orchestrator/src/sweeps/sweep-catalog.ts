@@ -16,7 +16,7 @@ export class SweepCatalog {
   }
 
   async save(record: SweepRecord): Promise<void> {
-    await this.storage.put(runKeys.sweep(record.sweepId), JSON.stringify(record, null, 1), { contentType: 'application/json' });
+    await this.storage.put(runKeys.sweep(record.sweepId), JSON.stringify(record), { contentType: 'application/json' });
     await this.index(record);
   }
 

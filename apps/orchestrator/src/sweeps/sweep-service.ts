@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { expandSweep, parseSweepSpec, sweepIdOf, trialParams, type TrialProgress, type ValidationIssue, type LeaderboardRow, type TrialSpec } from '@fermx/contracts';
-import { existingJobIds, readTrialStates, trialJobOptions, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
+import { addTrialJobs, existingJobIds, readTrialStates, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { countTrials, type SweepRecord, type TrialCounts, type TrialStatus } from './sweep-record.js';
@@ -38,8 +38,6 @@ export interface SweepStatus {
 
 /** Prefix of a worker's failure reason for trials stopped by `sweep cancel` (gpu-worker). */
 export const CANCELLED_REASON_PREFIX = 'cancelled:';
-
-const ADD_CHUNK = 1000;
 
 export interface SweepServiceDeps {
   redis: Redis;
@@ -81,17 +79,17 @@ export class SweepService {
       sweepId, name: spec.name, dataset: dataset.ref, spec: input, strategy: spec.strategy.type, priority: spec.priority, createdAt, trials,
       ...(spec.description ? { description: spec.description } : {}),
     };
-    await this.deps.catalog.save(record);
+    const ids = trials.map((t) => t.trialId);
+    // The record goes to storage while Redis answers which trials are already known.
+    const [, jobs, rows] = await Promise.all([
+      this.deps.catalog.save(record),
+      existingJobIds(this.deps.redis, ids, this.deps.keys),
+      this.deps.index.getMany(ids),
+    ]);
     if (spec.halving) await this.deps.halving.configure(sweepId, spec.halving);
     await this.deps.cancelFlags.clear(sweepId);
-
-    const ids = trials.map((t) => t.trialId);
-    const [jobs, rows] = await Promise.all([existingJobIds(this.deps.redis, ids, this.deps.keys), this.deps.index.getMany(ids)]);
     const fresh = trials.filter((t, i) => !jobs.has(t.trialId) && !rows[i]);
-    for (let i = 0; i < fresh.length; i += ADD_CHUNK) {
-      const chunk = fresh.slice(i, i + ADD_CHUNK);
-      await this.deps.queue.addBulk(chunk.map((t) => ({ name: t.trialId, data: t, opts: trialJobOptions(t.trialId, { priority: spec.priority, retry: spec.retry }) })));
-    }
+    await addTrialJobs(this.deps.queue, fresh, { priority: spec.priority, retry: spec.retry });
     return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length };
   }
 
