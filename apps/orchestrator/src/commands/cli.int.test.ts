@@ -98,6 +98,15 @@ describe('fermx sweep / leaderboard / workers', () => {
     expect(JSON.parse((await fermx('workers', '--json')).out)).toEqual({ workers: [] });
   });
 
+  it('an unreachable Redis is one clear line and exit 1', async () => {
+    const saved = env;
+    env = { ...env, REDIS_URL: 'redis://127.0.0.1:1' };
+    const out = await fermx('sweep', 'list');
+    env = saved;
+    expect(out.code).toBe(1);
+    expect(out.err).toMatch(/^fermx sweep list: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+  });
+
   it('a bad env var is a usage error naming the key', async () => {
     const saved = env;
     env = { ...env, REDIS_URL: 'localhost:6379' };

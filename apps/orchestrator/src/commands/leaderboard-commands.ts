@@ -1,9 +1,9 @@
-import { defineCommand, UsageError } from '@fermx/cli';
+import { UsageError } from '@fermx/cli';
 import type { LeaderboardQuery } from '@fermx/queue';
 import { leaderboardCsv, leaderboardTable } from '../leaderboard/leaderboard-format.js';
-import { withRuntime, writeJson } from './session.js';
+import { defineOrchestratorCommand, withRuntime, writeJson } from './session.js';
 
-export const leaderboardCommand = defineCommand({
+export const leaderboardCommand = defineOrchestratorCommand({
   path: ['leaderboard'],
   summary: 'Finished trials sorted by val accuracy, per sweep or dataset: table, JSON or CSV',
   usage: '[--sweep ID] [--dataset URI] [--model ARCH] [--limit N] [--json | --csv]',
@@ -26,7 +26,7 @@ export const leaderboardCommand = defineCommand({
   },
 });
 
-export const leaderboardRebuildCommand = defineCommand({
+export const leaderboardRebuildCommand = defineOrchestratorCommand({
   path: ['leaderboard', 'rebuild'],
   summary: 'Rebuild the Redis leaderboard and sweep index from storage (runs/*/*/result.json, sweeps/*/sweep.json)',
   usage: '[--json]',

@@ -1,7 +1,7 @@
-import { createLogger, defineCommand } from '@fermx/cli';
-import { configOf } from './session.js';
+import { createLogger } from '@fermx/cli';
+import { defineOrchestratorCommand, configOf } from './session.js';
 
-export const serveCommand = defineCommand({
+export const serveCommand = defineOrchestratorCommand({
   path: ['serve'],
   summary: 'Serve the JSON API and the leaderboard page (writes need FERMX_API_TOKEN when set)',
   usage: '[--port 8080]',

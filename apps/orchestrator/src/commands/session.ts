@@ -1,7 +1,7 @@
-import { UsageError, type CommandContext } from '@fermx/cli';
+import { defineCommand, UsageError, type Command, type CommandContext } from '@fermx/cli';
 import { ConfigError, parseConfig, type OrchestratorConfig } from '../config.js';
 import type { Runtime } from '../runtime.js';
-import { HttpSweeps, type SweepOperations } from '../sweeps/sweep-operations.js';
+import { ApiError, HttpSweeps, type SweepOperations } from '../sweeps/sweep-operations.js';
 
 /** Parses config once; a bad env var is a usage problem (exit 2) naming every bad key. */
 export function configOf(ctx: CommandContext, overrides: { PORT?: string } = {}): OrchestratorConfig {
@@ -36,4 +36,25 @@ export async function withSweeps<T>(ctx: CommandContext, fn: (sweeps: SweepOpera
 
 export function writeJson(ctx: CommandContext, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Failures of a reachable kind (Redis down, storage down, API refused): one line, exit 1, no stack. */
+const EXPECTED_FAILURES = new Set(['RedisUnavailableError', 'StorageUnavailableError', 'ApiError']);
+
+/** defineCommand whose expected operational failures print one clear line instead of a stack. */
+export function defineOrchestratorCommand(command: Command): Command {
+  return defineCommand({
+    ...command,
+    async run(ctx) {
+      try {
+        return await command.run(ctx);
+      } catch (error) {
+        if (error instanceof ApiError || (error instanceof Error && EXPECTED_FAILURES.has(error.name))) {
+          ctx.stderr.write(`fermx ${command.path.join(' ')}: ${error.message}\n`);
+          return 1;
+        }
+        throw error;
+      }
+    },
+  });
 }

@@ -1,14 +1,14 @@
-import { defineCommand, UsageError, type CommandContext } from '@fermx/cli';
+import { UsageError, type CommandContext } from '@fermx/cli';
 import { readSpecFile, SpecFileError } from '../sweeps/spec-file.js';
 import { isSettled } from '../sweeps/sweep-record.js';
 import type { SweepOperations } from '../sweeps/sweep-operations.js';
 import type { SweepStatus } from '../sweeps/sweep-service.js';
 import { renderSweepStatus, sweepListTable } from '../terminal/sweep-view.js';
-import { withSweeps, writeJson } from './session.js';
+import { defineOrchestratorCommand, withSweeps, writeJson } from './session.js';
 
 const API_OPTION = { api: { type: 'string' as const } };
 
-export const sweepSubmitCommand = defineCommand({
+export const sweepSubmitCommand = defineOrchestratorCommand({
   path: ['sweep', 'submit'],
   summary: 'Validate a sweep (YAML/JSON), expand it into trials and enqueue one job per trial',
   usage: 'FILE [--wait] [--json] [--api URL]',
@@ -44,7 +44,7 @@ export const sweepSubmitCommand = defineCommand({
   },
 });
 
-export const sweepStatusCommand = defineCommand({
+export const sweepStatusCommand = defineOrchestratorCommand({
   path: ['sweep', 'status'],
   summary: 'Per-trial progress of a sweep (epoch, val accuracy) as bars; --watch refreshes until it settles',
   usage: 'ID [--watch] [--json] [--api URL]',
@@ -65,7 +65,7 @@ export const sweepStatusCommand = defineCommand({
   },
 });
 
-export const sweepCancelCommand = defineCommand({
+export const sweepCancelCommand = defineOrchestratorCommand({
   path: ['sweep', 'cancel'],
   summary: 'Cancel a sweep: waiting trials are removed, running ones stop after their current epoch',
   usage: 'ID [--json] [--api URL]',
@@ -86,7 +86,7 @@ export const sweepCancelCommand = defineCommand({
   },
 });
 
-export const sweepListCommand = defineCommand({
+export const sweepListCommand = defineOrchestratorCommand({
   path: ['sweep', 'list'],
   summary: 'Sweeps, newest first, with trial counts and the best val accuracy',
   usage: '[--json] [--api URL]',

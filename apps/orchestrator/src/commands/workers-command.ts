@@ -1,8 +1,7 @@
-import { defineCommand } from '@fermx/cli';
 import { formatTable } from '../terminal/table.js';
-import { withRuntime, writeJson } from './session.js';
+import { defineOrchestratorCommand, withRuntime, writeJson } from './session.js';
 
-export const workersCommand = defineCommand({
+export const workersCommand = defineOrchestratorCommand({
   path: ['workers'],
   summary: 'Live GPU workers (heartbeat within its TTL): host, GPU, backend, current trial',
   usage: '[--json]',
