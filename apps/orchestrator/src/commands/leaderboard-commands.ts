@@ -1,5 +1,6 @@
 import { UsageError } from '@fermx/cli';
 import type { LeaderboardQuery } from '@fermx/queue';
+import { absoluteDatasetUri } from '../sweeps/dataset-uri.js';
 import { leaderboardCsv, leaderboardTable } from '../leaderboard/leaderboard-format.js';
 import { defineOrchestratorCommand, withRuntime, writeJson } from './session.js';
 
@@ -12,7 +13,8 @@ export const leaderboardCommand = defineOrchestratorCommand({
     if (ctx.values.json && ctx.values.csv) throw new UsageError('give --json or --csv, not both');
     const query: LeaderboardQuery = {};
     if (typeof ctx.values.sweep === 'string') query.sweepId = ctx.values.sweep;
-    if (typeof ctx.values.dataset === 'string') query.dataset = ctx.values.dataset;
+    // Rows hold absolute dataset URIs; `file://./rel` on the command line means the same folder.
+    if (typeof ctx.values.dataset === 'string') query.dataset = absoluteDatasetUri(ctx.values.dataset);
     if (typeof ctx.values.model === 'string') query.model = ctx.values.model;
     if (typeof ctx.values.limit === 'string') {
       const limit = Number(ctx.values.limit);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
 import { runKeys, TrialResultSchema, type TrialResult, type TrialSpec } from '@fermx/contracts';
 import { readTrialStates, type LeaderboardQuery } from '@fermx/queue';
+import { absoluteDatasetUri } from '../sweeps/dataset-uri.js';
 import { parseSpecText, SpecFileError } from '../sweeps/spec-file.js';
 import { trialStatus } from '../sweeps/sweep-service.js';
 import type { Runtime } from '../runtime.js';
@@ -60,7 +61,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       const query: LeaderboardQuery = {};
       const q = url.searchParams;
       if (q.get('sweep')) query.sweepId = q.get('sweep')!;
-      if (q.get('dataset')) query.dataset = q.get('dataset')!;
+      if (q.get('dataset')) query.dataset = absoluteDatasetUri(q.get('dataset')!);
       if (q.get('model')) query.model = q.get('model')!;
       const status = q.get('status');
       if (status) {

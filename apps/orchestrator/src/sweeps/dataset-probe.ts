@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { datasetVersionOf, type DatasetRef } from '@fermx/contracts';
 import { openStorage } from '@fermx/data';
+import { absoluteDatasetUri } from './dataset-uri.js';
 
 export interface ProbedDataset {
   ref: DatasetRef;
@@ -31,10 +30,4 @@ export function storageDatasetProbe(env: NodeJS.ProcessEnv = process.env): Datas
     if (numClasses < 2) throw new Error(`dataset ${uri}: manifest.json lists no classes`);
     return { ref: { uri: absoluteDatasetUri(uri), version: datasetVersionOf(bytes) }, numClasses };
   };
-}
-
-/** `file://./rel` → `file:///abs/rel`, so workers started elsewhere find the same folder. */
-export function absoluteDatasetUri(uri: string): string {
-  if (!uri.startsWith('file://') || uri.startsWith('file:///')) return uri.replace(/\/+$/, '');
-  return pathToFileURL(resolve(decodeURIComponent(uri.slice('file://'.length)))).href.replace(/\/+$/, '');
 }
