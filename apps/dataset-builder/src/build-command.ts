@@ -72,6 +72,9 @@ export const buildCommand = defineCommand({
     const log = createLogger('dataset-builder', ctx.env);
     const tty = Boolean((ctx.stderr as { isTTY?: boolean }).isTTY);
     const bar = tty ? progressBar(ctx.stderr as NodeJS.WritableStream & { columns?: number }) : undefined;
+    if (config.profile === 'paper' && typeof v.ferplus !== 'string') {
+      log.warn({ profile: 'paper' }, 'no --ferplus: the paper profile uses FER+ labels; falling back to FER2013 labels');
+    }
     let lastLog = 0;
     try {
       const outcome = await buildDataset({

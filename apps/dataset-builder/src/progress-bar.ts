@@ -1,7 +1,7 @@
 import type { BuildProgress } from '@fermx/data';
 
 /** A one-line progress bar (images/s, ETA) redrawn in place on a terminal. */
-export function progressBar(stream: NodeJS.WritableStream & { columns?: number }, label = 'faces'): { update(p: BuildProgress): void; done(): void } {
+export function progressBar(stream: NodeJS.WritableStream & { columns?: number }, label = 'rows'): { update(p: BuildProgress): void; done(): void } {
   let last = 0;
   let drawn = false;
   return {
