@@ -59,7 +59,7 @@ export const sweepStatusCommand = defineOrchestratorCommand({
         return 1;
       }
       if (ctx.values.json) writeJson(ctx, status);
-      else if (!ctx.values.watch) ctx.stdout.write(renderSweepStatus(status, { columns: ctx.stdout.columns ?? 120 }));
+      else if (!ctx.values.watch) ctx.stdout.write(renderSweepStatus(status, { columns: ctx.stdout.columns ?? 160 }));
       return 0;
     });
   },
@@ -109,7 +109,7 @@ async function watch(ctx: CommandContext, sweeps: SweepOperations, sweepId: stri
     const status = await sweeps.status(sweepId);
     if (!status) return undefined;
     if (!options.quiet && !ctx.values.json) {
-      const text = renderSweepStatus(status, { columns: ctx.stdout.columns ?? 120, maxTrials: tty ? Math.max(5, (process.stdout.rows ?? 40) - 6) : 200 });
+      const text = renderSweepStatus(status, { columns: ctx.stdout.columns ?? 160, maxTrials: tty ? Math.max(5, (process.stdout.rows ?? 40) - 6) : 200 });
       if (tty) {
         // Move up over the previous frame and clear it, then draw the new one.
         ctx.stdout.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${text}`);

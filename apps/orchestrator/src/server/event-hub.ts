@@ -17,6 +17,7 @@ export class EventHub {
   private readonly clients = new Set<ServerResponse>();
   private readonly sweepOf = new Map<string, string>();
   private events: QueueEvents | undefined;
+  private connection: ReturnType<typeof workerConnection> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
@@ -24,7 +25,8 @@ export class EventHub {
 
   async start(): Promise<void> {
     const { prefix, queueName } = resolveKeySpace(this.deps.keys);
-    const events = new QueueEvents(queueName, { connection: workerConnection(this.deps.redisUrl), prefix });
+    this.connection = workerConnection(this.deps.redisUrl);
+    const events = new QueueEvents(queueName, { connection: this.connection, prefix });
     this.events = events;
     events.on('error', (error) => this.deps.log.warn({ err: error.message }, 'queue events error'));
     events.on('progress', ({ jobId, data }) => void this.progress(jobId, data));
@@ -54,6 +56,8 @@ export class EventHub {
       for (const client of this.clients) client.end();
       this.clients.clear();
       await this.events?.close().catch(() => undefined);
+      // BullMQ leaves a connection it was given open; this one is ours.
+      await this.connection?.quit().catch(() => this.connection?.disconnect());
     })());
   }
 
