@@ -31,6 +31,7 @@ export default tseslint.config(
             // The queue lib holds the BullMQ/Redis adapters that orchestrator and worker share.
             { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:queue'] },
             { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
           ],

@@ -6,10 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { DEFAULT_PREFIX, TRIAL_QUEUE_NAME } from '@fermx/queue';
 
 const infra = dirname(fileURLToPath(import.meta.url));
 const root = join(infra, '..');
-const TRIAL_QUEUE = 'fermx-trials';
 
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; data?: any; stringData?: any };
 
@@ -90,7 +90,7 @@ describe('Kubernetes manifests', () => {
     const scaled = byKind('ScaledObject')[0]!;
     expect(scaled.spec.scaleTargetRef.name).toBe('fermx-worker');
     const redis = scaled.spec.triggers.find((t: any) => t.type === 'redis');
-    expect(redis.metadata.listName).toBe(`bull:${TRIAL_QUEUE}:wait`);
+    expect(redis.metadata.listName).toBe(`${DEFAULT_PREFIX}:${TRIAL_QUEUE_NAME}:wait`);
     const api = scaled.spec.triggers.find((t: any) => t.type === 'metrics-api');
     expect(api.metadata.url).toMatch(/^http:\/\/fermx-orchestrator\.fermx\.svc\/api\/queue$/);
   });
@@ -127,7 +127,7 @@ describe('docker compose', () => {
 });
 
 describe('Dockerfiles', () => {
-  const workspaces = ['apps', 'libs'].flatMap((dir) => readdirSync(join(root, dir)).map((p) => `${dir}/${p}/package.json`)).filter((p) => existsSync(join(root, p)));
+  const workspaces = [...['apps', 'libs'].flatMap((dir) => readdirSync(join(root, dir)).map((p) => `${dir}/${p}/package.json`)), 'infra/package.json'].filter((p) => existsSync(join(root, p)));
   for (const file of ['Dockerfile', 'worker.Dockerfile']) {
     it(`${file}: Node 20 bookworm-slim, copies every workspace manifest before npm ci`, () => {
       const text = readFileSync(join(infra, 'docker', file), 'utf8');

@@ -14,12 +14,14 @@ COPY package.json package-lock.json ./
 COPY apps/orchestrator/package.json apps/orchestrator/
 COPY apps/gpu-worker/package.json apps/gpu-worker/
 COPY apps/dataset-builder/package.json apps/dataset-builder/
+COPY apps/demo/package.json apps/demo/
 COPY libs/cli/package.json libs/cli/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/data/package.json libs/data/
 COPY libs/models/package.json libs/models/
 COPY libs/queue/package.json libs/queue/
 COPY libs/testing/package.json libs/testing/
+COPY infra/package.json infra/
 RUN npm ci --omit=dev --no-audit --no-fund \
  && if [ "$TFJS_NODE" = "gpu" ]; then npm install --no-save --foreground-scripts @tensorflow/tfjs-node-gpu@4.22.0; fi
 

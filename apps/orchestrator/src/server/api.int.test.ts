@@ -86,6 +86,7 @@ describe('HTTP API', () => {
     const again = await api('POST', '/api/sweeps', spec(), TOKEN);
     expect(again.json).toEqual({ ...first.json, enqueued: 0, existing: 4 });
     expect(await runtime.queue.count()).toBe(4);
+    expect((await api('GET', '/api/queue')).json).toMatchObject({ queue: 'fermx-trials', runnable: 4, active: 0 });
     const list = await api('GET', '/api/sweeps');
     expect(list.json.sweeps).toHaveLength(1);
     expect(list.json.sweeps[0]).toMatchObject({ sweepId: first.json.sweepId, name: 'api-test', trials: { total: 4, waiting: 4, active: 0, completed: 0 } });

@@ -88,6 +88,12 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       if (!deps.events) throw new HttpError(503, 'live events are not available');
       deps.events.attach(res);
     }],
+    // Queue depth for autoscalers (KEDA metrics-api, infra/k8s/scaledobject.yaml): prioritised
+    // trials sit outside BullMQ's plain wait list, so `runnable` counts both.
+    ['GET', /^\/api\/queue$/, async (_req, res) => {
+      const counts = await runtime.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed');
+      sendJson(res, 200, { queue: runtime.queue.name, runnable: (counts.waiting ?? 0) + (counts.prioritized ?? 0), ...counts });
+    }],
     ['GET', /^\/api\/workers$/, async (_req, res) => sendJson(res, 200, { workers: await runtime.workers.list() })],
   ];
 
