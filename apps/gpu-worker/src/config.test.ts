@@ -14,6 +14,12 @@ describe('parseWorkerConfig', () => {
     );
   });
 
+  it('shares the Redis key prefix with the orchestrator (FERMX_REDIS_PREFIX)', () => {
+    expect(parseWorkerConfig({}).redisPrefix).toBe('fermx');
+    expect(parseWorkerConfig({ FERMX_REDIS_PREFIX: 'team-a' }).redisPrefix).toBe('team-a');
+    expect(() => parseWorkerConfig({ FERMX_REDIS_PREFIX: 'bad prefix' })).toThrow(/FERMX_REDIS_PREFIX: letters, digits/);
+  });
+
   it('configures the synthetic trainer from env', () => {
     expect(parseWorkerConfig({ FERMX_TRAINER: 'synthetic', FERMX_SYNTHETIC_EPOCH_MS: '50', FERMX_SYNTHETIC_LOG: '/tmp/x' }).trainer).toEqual({ name: 'synthetic', epochMs: 50, logFile: '/tmp/x' });
   });

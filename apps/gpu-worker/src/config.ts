@@ -12,6 +12,8 @@ const positiveMs = (fallback: number) => z.coerce.number().int().positive().defa
  */
 export const WorkerConfigSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Redis key prefix of the queue and indexes; must match the orchestrator's. */
+  FERMX_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('fermx'),
   FERMX_STORAGE: z.string().default('file://./.fermx'),
   /** Local dataset shard cache (by sha256); default ~/.cache/fermx/shards. */
   FERMX_CACHE_DIR: z.string().optional(),
@@ -34,6 +36,7 @@ export const WorkerConfigSchema = z.object({
 
 export interface WorkerConfig {
   redisUrl: string;
+  redisPrefix: string;
   storageUri: string;
   /** Undefined: @fermx/data's default shard cache (~/.cache/fermx/shards). */
   cacheDir: string | undefined;
@@ -66,6 +69,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string;
     c.FERMX_TRAINER === 'synthetic' ? { name: 'synthetic', epochMs: c.FERMX_SYNTHETIC_EPOCH_MS, ...(c.FERMX_SYNTHETIC_LOG ? { logFile: c.FERMX_SYNTHETIC_LOG } : {}) } : { name: 'tfjs' };
   return {
     redisUrl: c.REDIS_URL,
+    redisPrefix: c.FERMX_REDIS_PREFIX,
     storageUri: c.FERMX_STORAGE,
     cacheDir: c.FERMX_CACHE_DIR,
     gpu: c.FERMX_GPU,

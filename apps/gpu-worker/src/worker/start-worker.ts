@@ -21,18 +21,19 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS.ProcessEnv, trainer?: Trainer): Promise<RunningWorker> {
   const storage = openStorage(config.storageUri, env);
   const redis = workerConnection(config.redisUrl);
-  const registry = new WorkerRegistry(redis);
+  const keys = { prefix: config.redisPrefix };
+  const registry = new WorkerRegistry(redis, keys);
   const gpuEnv: NodeJS.ProcessEnv = config.gpu === undefined ? {} : { CUDA_VISIBLE_DEVICES: String(config.gpu), FERMX_GPU_INDEX: String(config.gpu) };
   let backend: string = config.backend;
   const runner = new TrialRunner({
     storage,
     trainer: trainer ?? new ChildProcessTrainer({ trainer: config.trainer, env: { ...env, ...gpuEnv }, abortGraceMs: config.shutdownGraceMs }),
-    halving: new SuccessiveHalving(redis),
-    cancelFlags: new CancelFlags(redis),
+    halving: new SuccessiveHalving(redis, keys),
+    cancelFlags: new CancelFlags(redis, keys),
     leaderboard: {
       upsert: async (result) => {
         backend = result.backend;
-        return new LeaderboardIndex(redis).upsert(result);
+        return new LeaderboardIndex(redis, keys).upsert(result);
       },
     },
     host: config.host,
@@ -41,7 +42,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
     cacheDir: config.cacheDir,
     log,
   });
-  const { prefix, queueName } = resolveKeySpace();
+  const { prefix, queueName } = resolveKeySpace(keys);
   const worker = new TrialWorker({
     queueName,
     prefix,
