@@ -67,6 +67,8 @@ export const TrialResultSchema = z.object({
     valAccuracy: z.number(),
     valLoss: z.number(),
     testAccuracy: z.number().optional(),
+    /** Split `testAccuracy` was measured on: `test` (FER2013 PrivateTest) or, without it, `publictest`. */
+    testSplit: z.string().optional(),
     macroF1: z.number(),
     perClassAccuracy: z.array(z.number()),
     confusionMatrix: z.array(z.array(z.number())),

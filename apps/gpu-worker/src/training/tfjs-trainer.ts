@@ -20,7 +20,9 @@ export class TfjsTrainer implements Trainer {
       throw new TrialInputError(`model.numClasses is ${spec.model.numClasses} but dataset ${spec.dataset.uri} has ${classes.length} classes (${classes.join(', ')})`);
     }
     const [trainSet, valSet] = await Promise.all([dataset.loadSplit('train'), dataset.loadSplit('val')]);
-    const testSet = dataset.splits.includes('test') ? await dataset.loadSplit('test') : undefined;
+    // Held-out split: FER2013's PrivateTest (`test`) when the source had it, else PublicTest.
+    const testSplit = (['test', 'publictest'] as const).find((s) => dataset.splits.includes(s));
+    const testSet = testSplit ? await dataset.loadSplit(testSplit) : undefined;
     log.info({ backend: backend.name, train: trainSet.count, val: valSet.count, test: testSet?.count ?? 0, resumeEpoch: request.resumeEpoch }, 'training');
 
     const outcome = await train({
@@ -51,7 +53,7 @@ export class TfjsTrainer implements Trainer {
       metrics: {
         valAccuracy: val.accuracy,
         macroF1: val.macroF1,
-        ...(test ? { testAccuracy: test.accuracy } : {}),
+        ...(test ? { testAccuracy: test.accuracy, testSplit } : {}),
         epochs: outcome.history.length,
         trialId: spec.trialId,
         sweepId: spec.sweepId,
@@ -59,7 +61,7 @@ export class TfjsTrainer implements Trainer {
       },
     });
     outcome.model.dispose();
-    return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backend.name, evaluation: { val, ...(test ? { test } : {}) }, modelFiles };
+    return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backend.name, evaluation: { val, ...(test ? { test, testSplit } : {}) }, modelFiles };
   }
 }
 

@@ -36,7 +36,7 @@ export interface TrainingOutcome {
   trainingSeconds: number;
   parameters: number;
   backend: string;
-  evaluation: { val: EvaluationReport; test?: EvaluationReport };
+  evaluation: { val: EvaluationReport; test?: EvaluationReport; testSplit?: string };
   /** Model files, e.g. model.json, weights.bin, metadata.json. */
   modelFiles: Record<string, Uint8Array>;
 }

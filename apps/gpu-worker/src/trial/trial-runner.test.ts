@@ -97,6 +97,12 @@ describe('TrialRunner', () => {
     expect(upserts).toHaveLength(1);
   });
 
+  it("carries the sweep's variant label into the result (the leaderboard shows it)", async () => {
+    const { storage, runner } = setup();
+    await runner.run(spec({ variant: 'M-Xception+Dropout' }), attempt().attempt);
+    expect((await new TrialFiles(storage, spec()).readResult())?.variant).toBe('M-Xception+Dropout');
+  });
+
   it('resumes from the last checkpoint without retraining earlier epochs', async () => {
     const { storage } = setup();
     const first = new AbortController();

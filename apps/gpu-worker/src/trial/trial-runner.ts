@@ -127,11 +127,12 @@ function buildResult(
   const curves: EpochMetrics[] = history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond }));
   const trainingSeconds = curves.reduce((sum, m) => sum + m.seconds, 0);
   const epochsRun = curves.length;
-  const { val, test } = outcome.evaluation;
+  const { val, test, testSplit } = outcome.evaluation;
   return {
     trialId: spec.trialId,
     sweepId: spec.sweepId,
     sweepName: spec.sweepName,
+    ...(spec.variant ? { variant: spec.variant } : {}),
     dataset: spec.dataset,
     model: spec.model,
     training: spec.training,
@@ -139,7 +140,7 @@ function buildResult(
     metrics: {
       valAccuracy: val.accuracy,
       valLoss: curves.at(-1)?.valLoss ?? Number.NaN,
-      ...(test ? { testAccuracy: test.accuracy } : {}),
+      ...(test ? { testAccuracy: test.accuracy, ...(testSplit ? { testSplit } : {}) } : {}),
       macroF1: val.macroF1,
       perClassAccuracy: val.perClassAccuracy,
       confusionMatrix: val.confusionMatrix,
