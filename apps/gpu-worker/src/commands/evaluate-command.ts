@@ -2,7 +2,8 @@ import { defineCommand, UsageError } from '@fermx/cli';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
 import { isPermanent } from '../training/errors.js';
 
-const SPLITS = ['val', 'test', 'train'] as const;
+// The dataset's splits (@fermx/data SPLITS), listed here so `fermx --help` need not load the data lib.
+const SPLITS = ['val', 'test', 'publictest', 'train'] as const;
 type Split = (typeof SPLITS)[number];
 
 export const evaluateCommand = defineCommand({
