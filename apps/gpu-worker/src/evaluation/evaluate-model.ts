@@ -8,7 +8,7 @@ export interface EvaluateModelArgs {
   modelUri: string;
   /** Folder holding the dataset's manifest.json. */
   datasetUri: string;
-  split: 'train' | 'val' | 'test';
+  split: 'train' | 'val' | 'test' | 'publictest';
   backend: BackendChoice;
   /** Shard cache; undefined = @fermx/data's default ($FERMX_CACHE_DIR or ~/.cache/fermx/shards). */
   cacheDir: string | undefined;
