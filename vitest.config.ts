@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // redis-server and s3rver on ephemeral ports (libs/testing); browser tests drive Debian's chromium.
 export default defineConfig({
   test: {
+    reporters: ['default', './tools/plain-summary-reporter.ts'],
     projects: [
       {
         test: {
