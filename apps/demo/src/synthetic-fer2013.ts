@@ -1,3 +1,5 @@
+import { mulberry32 } from '@fermx/contracts';
+
 /**
  * A small labelled FER2013-layout sample drawn in code, for machines without the real data.
  * Faces are cartoons whose brows and mouth follow the class, so a model can learn them; every
@@ -12,17 +14,6 @@ export const SYNTHETIC_EMOTIONS = [
 
 const SIZE = 48;
 
-/** Deterministic PRNG (mulberry32) so the same seed gives the same sample. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Painter = (x: number, y: number) => number | undefined;
 

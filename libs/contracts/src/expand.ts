@@ -2,6 +2,7 @@ import type { ModelConfig, TrainOptions } from './model-config.js';
 import { DEFAULT_TRAINING, MODEL_PARAMETERS, TRAINING_PARAMETERS, type Domain, type ParameterName, type SweepSpec } from './sweep-spec.js';
 import type { DatasetRef, TrialSpec } from './trial.js';
 import { canonicalJson, sha256Hex, trialIdOf } from './trial-id.js';
+import { mulberry32 } from './random.js';
 
 export interface ExpandContext {
   dataset: DatasetRef;
@@ -147,18 +148,6 @@ function cartesian(axes: readonly (readonly [ParameterName, unknown[]])[]): Tria
   let out: TrialParams[] = [{}];
   for (const [name, values] of axes) out = out.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
   return out;
-}
-
-/** Small seeded PRNG (mulberry32): the same seed gives the same sampled trials everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -1,14 +1,5 @@
-/** Small seeded PRNG (mulberry32): the same seed gives the same masks, splits and picks. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** fermx's shared seeded PRNG: the same seed gives the same masks, splits and picks. */
+export { mulberry32 } from '@fermx/contracts';
 
 /** Mixes a seed with an item's id so each item's randomness is independent of processing order. */
 export function seedFor(seed: number, id: number): number {

@@ -1,0 +1,15 @@
+/**
+ * The seeded PRNG every part of fermx shares (mulberry32), so a seed means the same thing in
+ * sweep expansion, dataset splits, masks and generated samples. (libs/models keeps its own copy:
+ * the model library depends on nothing outside itself.)
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
