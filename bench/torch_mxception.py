@@ -1,5 +1,7 @@
 """PyTorch peer for `npm run bench:train`: trains the SAME network as the tfjs bench.
 
+Re-running with --threads 1 gives a per-core reference that shared machines disturb less.
+
 The network is rebuilt from the tfjs model's Keras topology JSON (model.toJSON()), so both
 sides always measure one architecture. Prints one JSON line: {"torch": version, "threads": n,
 "results": [{"batch": b, "imagesPerSecond": x, "seconds": [...]}]}.
@@ -127,13 +129,20 @@ def main():
 
         for _ in range(2):
             step()
-        seconds = []
+        seconds, cpu_seconds = [], []
         for _ in range(args.repeats):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(args.steps):
                 step()
             seconds.append(time.perf_counter() - start)
-        results.append({"batch": batch, "imagesPerSecond": batch * args.steps / min(seconds), "seconds": seconds})
+            cpu_seconds.append(time.process_time() - cpu_start)
+        results.append({
+            "batch": batch,
+            "imagesPerSecond": batch * args.steps / min(seconds),
+            # CPU time of all threads: meaningful per core only with --threads 1.
+            "cpuImagesPerSecond": batch * args.steps / min(cpu_seconds),
+            "seconds": seconds,
+        })
     parameters = sum(p.numel() for p in model.parameters())
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "parameters": parameters, "results": results}))
 

@@ -102,15 +102,15 @@ async function kernelProfile(model: tf.LayersModel, size: number): Promise<{ ker
   return [...byName].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
 }
 
-interface TorchReport { torch: string; threads: number; parameters: number; results: { batch: number; imagesPerSecond: number }[] }
+interface TorchReport { torch: string; threads: number; parameters: number; results: { batch: number; imagesPerSecond: number; cpuImagesPerSecond: number }[] }
 
-function torchPeer(model: tf.LayersModel): TorchReport | { error: string } {
+function torchPeer(model: tf.LayersModel, threads: number): TorchReport | { error: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fermx-bench-'));
   const topology = join(dir, 'model.json');
   writeFileSync(topology, JSON.stringify(model.toJSON(null, false)));
   const run = spawnSync(flags.python ?? '/usr/bin/python3', [
     join(import.meta.dirname, 'torch_mxception.py'), '--model-json', topology, '--batches', batches.join(','),
-    '--steps', String(steps), '--repeats', String(repeats), '--threads', '2', '--classes', String(classes),
+    '--steps', String(steps), '--repeats', String(repeats), '--threads', String(threads), '--classes', String(classes),
   ], { encoding: 'utf8' });
   if (run.status !== 0) return { error: `${flags.python} torch_mxception.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()} (apt-get install -y python3-torch)` };
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as TorchReport;
@@ -148,13 +148,20 @@ const profile = tfjs.find((r) => r.profile)?.profile;
 // Built on cpu only for its topology (sent to PyTorch) and parameter count.
 await tf.setBackend('cpu');
 const { model, source } = buildNetwork();
-const torch = flags['no-torch'] ? undefined : torchPeer(model);
+const torch = flags['no-torch'] ? undefined : torchPeer(model, 2);
+// One thread: the per-core reference for tfjs-wasm's single thread, less disturbed by neighbours.
+const torchOneThread = flags['no-torch'] ? undefined : torchPeer(model, 1);
 const threads = flags.backend === 'wasm' ? 1 : undefined; // tfjs 4.22 runs wasm single-threaded in Node
 const simd = flags.backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
 
 const rows = tfjs.map(({ batch, imagesPerSecond: ours, cpuImagesPerSecond, heapMiB, error }) => {
   const peer = torch && 'results' in torch ? torch.results.find((r) => r.batch === batch)?.imagesPerSecond : undefined;
-  return { batch, tfjs: ours, tfjsPerCpuSecond: cpuImagesPerSecond, heapMiB, error, torch: peer, ratio: peer && ours ? ours / peer : undefined };
+  const single = torchOneThread && 'results' in torchOneThread ? torchOneThread.results.find((r) => r.batch === batch) : undefined;
+  return {
+    batch, tfjs: ours, tfjsPerCpuSecond: cpuImagesPerSecond, heapMiB, error, torch: peer, ratio: peer && ours ? ours / peer : undefined,
+    torchOneThread: single?.imagesPerSecond, torchOneThreadPerCpuSecond: single?.cpuImagesPerSecond,
+    perCoreRatio: single && cpuImagesPerSecond ? cpuImagesPerSecond / single.cpuImagesPerSecond : undefined,
+  };
 });
 const report = {
   date: new Date().toISOString(), backend: flags.backend, simd, threads, model: source, parameters: model.countParams(),
@@ -168,10 +175,10 @@ if (flags.json) {
   console.log(`M-Xception training, ${report.parameters} parameters (${source}); tfjs ${flags.backend} simd=${simd} threads=${threads}; best of ${repeats}×${steps} steps`);
   if (torch && 'error' in torch) console.log(`PyTorch peer unavailable: ${torch.error}`);
   else if (torch) console.log(`PyTorch ${torch.torch} CPU, ${torch.threads} threads, ${torch.parameters} parameters`);
-  console.log('batch  tfjs img/s  (per CPU-s)  heap MiB  torch img/s  tfjs/torch');
+  console.log('batch  tfjs img/s  (per CPU-s)  heap MiB  torch 2T img/s  tfjs/torch  torch 1T img/s  (per CPU-s)  per-core ratio');
   for (const r of rows) {
-    const ours = r.error ? `n/a: ${r.error}` : `${fixed(r.tfjs).padStart(10)}  ${fixed(r.tfjsPerCpuSecond).padStart(11)}  ${fixed(r.heapMiB, 0).padStart(8)}`;
-    console.log(`${String(r.batch).padStart(5)}  ${ours}  ${fixed(r.torch).padStart(11)}  ${fixed(r.ratio, 3).padStart(10)}`);
+    const ours = r.error ? `n/a: ${r.error}`.padEnd(33) : `${fixed(r.tfjs).padStart(10)}  ${fixed(r.tfjsPerCpuSecond).padStart(11)}  ${fixed(r.heapMiB, 0).padStart(8)}`;
+    console.log(`${String(r.batch).padStart(5)}  ${ours}  ${fixed(r.torch).padStart(14)}  ${fixed(r.ratio, 3).padStart(10)}  ${fixed(r.torchOneThread).padStart(14)}  ${fixed(r.torchOneThreadPerCpuSecond).padStart(11)}  ${fixed(r.perCoreRatio, 3).padStart(14)}`);
   }
   if (profile) {
     const total = profile.reduce((sum, p) => sum + p.ms, 0);
