@@ -18,6 +18,7 @@ const cases: { x: [number, number, number, number]; k: number; cout: number; str
   { x: [2, 6, 6, 4], k: 3, cout: 5, stride: 1, pad: 'same' },
   { x: [2, 5, 6, 8], k: 5, cout: 3, stride: 1, pad: 'same' },
   { x: [1, 4, 5, 8], k: 1, cout: 3, stride: 1, pad: 'same' },
+  { x: [2, 6, 6, 4], k: 2, cout: 3, stride: 1, pad: 'same' }, // even kernel: padding 0 above, 1 below
 ];
 
 /** Both gradients of conv2d: dW (fermx Conv2DBackpropFilter) and dx (stock Conv2DBackpropInput). */
