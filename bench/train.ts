@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { buildMXceptionReplica } from './mxception-replica.js';
+import { buildModel, initBackend as initModelsBackend, type BackendChoice } from '@fermx/models';
 
 const { values: flags } = parseArgs({
   options: {
@@ -37,22 +36,13 @@ const repeats = Number(flags.repeats);
 if (batches.some((b) => !Number.isInteger(b) || b < 1)) throw new Error(`--batches: expected positive integers, got ${flags.batches}`);
 if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(repeats) || repeats < 1) throw new Error('--steps and --repeats take positive integers');
 
-type Models = Record<string, unknown>;
-const models = (await import('@fermx/models')) as Models;
-
+// The library's own entry points: initBackend registers fermx's wasm kernels.
 async function initBackend(name: string): Promise<void> {
-  await tf.setBackend(name);
-  if (name !== 'wasm') return;
-  // Prefer the library's public entry point; fall back to the kernels' own module before it exports them.
-  const register = (models['registerFermxWasmKernels'] ??
-    (await import('../libs/models/src/backends/wasm-kernels/index.js')).registerFermxWasmKernels) as () => void;
-  register();
+  await initModelsBackend(name as BackendChoice);
 }
 
 function buildNetwork(): { model: tf.LayersModel; source: string } {
-  const build = models['buildModel'] as ((config: { architecture: string; numClasses: number }) => tf.LayersModel) | undefined;
-  if (build) return { model: build({ architecture: 'mxception', numClasses: classes }), source: '@fermx/models buildModel' };
-  return { model: buildMXceptionReplica(classes), source: 'bench replica (no buildModel exported yet)' };
+  return { model: buildModel({ architecture: 'mxception', numClasses: classes }), source: '@fermx/models buildModel' };
 }
 
 function batchOf(size: number): { x: tf.Tensor; y: tf.Tensor } {

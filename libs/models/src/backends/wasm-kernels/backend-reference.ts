@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFermxWasmKernels } from './index.js';
+import { createRandom } from '../../training/random.js';
 
 /** Test support: runs the same computation on `cpu` (the reference) and on `wasm` with fermx kernels. */
 export type Computation = (inputs: tf.Tensor[]) => tf.Tensor[];
@@ -26,14 +27,8 @@ export async function onBackend(backend: 'cpu' | 'wasm', values: { data: Float32
 /** Deterministic pseudo-random values in [-1, 1) (mulberry32), fresh per seed. */
 export function randomValues(shape: number[], seed: number): { data: Float32Array; shape: number[] } {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  let state = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
+  const random = createRandom(seed);
+  for (let i = 0; i < data.length; i++) data[i] = random() * 2 - 1;
   return { data, shape };
 }
 
