@@ -26,6 +26,23 @@ describe('shipped sweeps', () => {
     }
   });
 
+  it('the CPU-budget Table 3 sweeps differ from the paper protocol only in epochs', async () => {
+    const paper = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table3.yaml'))), ctx).trials;
+    const budgets: [string, number, string[]][] = [
+      ['paper-table3-cpu20.yaml', 20, ['CNN', 'mini_Xception', 'Xception', 'M-Xception', 'M-Xception+Dropout']],
+      ['paper-table3-mxception-cpu50.yaml', 50, ['M-Xception', 'M-Xception+Dropout']],
+    ];
+    for (const [file, epochs, variants] of budgets) {
+      const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile(file))), ctx);
+      expect(trials.map((t) => t.variant), file).toEqual(variants);
+      for (const t of trials) {
+        const twin = paper.find((p) => p.variant === t.variant)!;
+        expect(t.model, file).toEqual(twin.model);
+        expect(t.training, file).toEqual({ ...twin.training, epochs });
+      }
+    }
+  });
+
   it('mxception-search.yaml: 48 sampled trials with successive halving', async () => {
     const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('mxception-search.yaml'))), ctx);
     expect(trials).toHaveLength(48);
