@@ -39,15 +39,9 @@ export const TrialSpecSchema = z.strictObject({
 export type TrialSpec = z.infer<typeof TrialSpecSchema>;
 
 /** What a worker reports through job.updateProgress after each epoch. */
-export const TrialProgressSchema = z.object({
+export const TrialProgressSchema = EpochMetricsSchema.extend({
   epoch: z.number().int().nonnegative(),
   epochs: z.number().int().positive(),
-  loss: z.number(),
-  accuracy: z.number(),
-  valLoss: z.number(),
-  valAccuracy: z.number(),
-  seconds: z.number(),
-  imagesPerSecond: z.number(),
 });
 export type TrialProgress = z.infer<typeof TrialProgressSchema>;
 
