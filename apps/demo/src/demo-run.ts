@@ -80,7 +80,8 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext, log: Lo
     const source = resolveDemoSource({ ...options, env: ctx.env, workDir, syntheticRows: Math.min(options.rows, 800) });
     out.write(`\n== fermx demo: data = ${source.label}\n`);
     const dataset = `${storage.replace(/\/$/, '')}/datasets/${source.kind === 'synthetic' ? 'ferm-synthetic' : 'ferm-demo'}/v1`;
-    const profile = source.ferplus ? 'paper' : 'all';
+    // The paper's four classes; without FER+ votes the builder uses FER2013's own labels.
+    const profile = 'paper';
     out.write(`== 1/4 building a small masked FERM (${options.rows} source rows, profile ${profile}) → ${dataset}\n`);
     await runStep('dataset', process.execPath, [fermxBin, 'dataset', 'build', '--source', source.csv, ...(source.ferplus ? ['--ferplus', source.ferplus] : []), '--profile', profile, '--limit', String(options.rows), '--out', dataset], env, out);
 

@@ -8,6 +8,7 @@ describe('syntheticFer2013Csv', () => {
     expect(header).toBe('emotion,pixels,Usage');
     expect(rows).toHaveLength(40);
     const counts = new Map<number, number>();
+    const publicTest = new Set<number>();
     for (const row of rows) {
       const [emotion, pixels, usage] = row.split(',');
       const values = pixels!.split(' ').map(Number);
@@ -15,7 +16,9 @@ describe('syntheticFer2013Csv', () => {
       expect(values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
       expect(['Training', 'PublicTest']).toContain(usage);
       counts.set(Number(emotion), (counts.get(Number(emotion)) ?? 0) + 1);
+      if (usage === 'PublicTest') publicTest.add(Number(emotion));
     }
+    expect(publicTest.size).toBe(SYNTHETIC_EMOTIONS.length);
     expect([...counts.keys()].sort()).toEqual(SYNTHETIC_EMOTIONS.map((e) => e.code).sort());
     expect(syntheticFer2013Csv(40, 7)).toBe(csv);
     expect(syntheticFer2013Csv(40, 8)).not.toBe(csv);

@@ -68,14 +68,14 @@ function drawFace(emotion: number, rand: () => number): Uint8Array {
   return img;
 }
 
-/** FER2013 CSV text (`emotion,pixels,Usage`): ~90 % Training, the rest PublicTest. */
+/** FER2013 CSV text (`emotion,pixels,Usage`): ~90 % Training, the rest PublicTest, in every class. */
 export function syntheticFer2013Csv(rows: number, seed = 2013): string {
   const rand = mulberry32(seed);
   const lines = ['emotion,pixels,Usage'];
   for (let i = 0; i < rows; i++) {
     const emotion = SYNTHETIC_EMOTIONS[i % SYNTHETIC_EMOTIONS.length]!.code;
     const pixels = drawFace(emotion, rand);
-    lines.push(`${emotion},${pixels.join(' ')},${i % 10 === 9 ? 'PublicTest' : 'Training'}`);
+    lines.push(`${emotion},${pixels.join(' ')},${Math.floor(i / SYNTHETIC_EMOTIONS.length) % 10 === 9 ? 'PublicTest' : 'Training'}`);
   }
   return `${lines.join('\n')}\n`;
 }
