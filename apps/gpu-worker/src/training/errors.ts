@@ -9,7 +9,7 @@ export class TrainerCrashedError extends Error {
 }
 
 /** Error names that mean "retrying will not help". */
-const PERMANENT = new Set(['TrialInputError', 'StorageNotFoundError', 'ZodError', 'UnrecoverableError', 'DatasetIntegrityError']);
+const PERMANENT = new Set(['TrialInputError', 'StorageNotFoundError', 'InvalidStorageUriError', 'ZodError', 'UnrecoverableError', 'DatasetIntegrityError']);
 
 export function isPermanent(error: unknown): boolean {
   return error instanceof Error && PERMANENT.has(error.name);

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStorage } from './open-storage.js';
 import type { FileStorage } from './file-storage.js';
-import { StorageNotFoundError } from './storage.js';
+import { InvalidStorageUriError, StorageNotFoundError } from './storage.js';
 
 describe('file:// storage', () => {
   let dir: string;
@@ -55,11 +55,17 @@ describe('file:// storage', () => {
     expect(storage.uriOf('x/y.json')).toBe(pathToFileURL(join(process.cwd(), '.fermx', 'x', 'y.json')).href);
   });
 
+  it('opens a plain path like the file:// URI of it', () => {
+    expect((openStorage('models/best') as FileStorage).root).toBe(join(process.cwd(), 'models', 'best'));
+    expect((openStorage(dir) as FileStorage).root).toBe(dir);
+  });
+
   it('rejects keys that escape the root and unknown schemes', async () => {
     const storage = openStorage(pathToFileURL(dir).href);
     await expect(storage.put('../evil', 'x')).rejects.toThrow(/invalid storage key/);
     await expect(storage.get('/etc/passwd')).rejects.toThrow(/invalid storage key/);
-    expect(() => openStorage('ftp://host/x')).toThrow(/expected file:\/\/PATH or s3:\/\/BUCKET\/PREFIX/);
+    expect(() => openStorage('ftp://host/x')).toThrow(/expected file:\/\/PATH, a path, or s3:\/\/BUCKET\/PREFIX/);
+    expect(() => openStorage('ftp://host/x')).toThrow(InvalidStorageUriError);
     expect(() => openStorage('s3://A_B/x')).toThrow(/not an S3 bucket name/);
   });
 });

@@ -27,3 +27,8 @@ export class StorageUnavailableError extends Error {
 export class StorageNotFoundError extends Error {
   override readonly name = 'StorageNotFoundError';
 }
+
+/** The URI names no storage fermx can open (unknown scheme, bad bucket, empty path). */
+export class InvalidStorageUriError extends Error {
+  override readonly name = 'InvalidStorageUriError';
+}
