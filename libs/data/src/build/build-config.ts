@@ -23,7 +23,11 @@ export const FiltersSchema = z.object({
 export type Filters = z.infer<typeof FiltersSchema>;
 
 export const BuildConfigSchema = z.object({
-  profile: z.enum(['paper', 'all']).default('paper'),
+  /**
+   * paper: FERM, the paper's four masked classes, capped; all: every class, masked;
+   * fer2013: the paper's Table 1 baseline, seven FER2013 classes unmasked, split by Usage.
+   */
+  profile: z.enum(['paper', 'all', 'fer2013']).default('paper'),
   seed: z.number().int().min(0).default(2020),
   /** Rows read from the source (first N), for small builds. */
   limit: z.number().int().positive().optional(),

@@ -13,7 +13,7 @@ import type { FaceInput, ProcessedFace } from './face-processor.js';
 import { ISSUES_KEY, MANIFEST_KEY, PREVIEW_KEY, type Manifest, type ShardInfo, type SplitInfo } from './manifest.js';
 import { decodePart, encodePart } from './part-codec.js';
 import { renderPreview, type PreviewSample } from './preview.js';
-import { FILTER_NAMES, SPLITS, failedFilter, selectSplits, type Candidate } from './selection.js';
+import { FILTER_NAMES, SPLITS, failedFilter, selectSplits, splitByUsage, type Candidate, type SplitName, type Splittable } from './selection.js';
 
 export const PAPER_CLASSES = ['neutral', 'sad', 'surprise', 'angry'] as const;
 const FERPLUS_CLASSES = FERPLUS_COLUMNS.slice(0, 8) as readonly string[];
@@ -71,6 +71,16 @@ interface RowInfo {
   original: Uint8Array;
 }
 
+/** A row as it goes into a shard. */
+interface Chosen extends Splittable {
+  votes: number[];
+  image: Uint8Array;
+  style: string;
+}
+
+/** `mask/style` of records in unmasked (fer2013 profile) builds. */
+export const NO_MASK = 'none';
+
 const silent: BuildLog = { info: () => undefined, warn: () => undefined };
 
 /**
@@ -78,19 +88,27 @@ const silent: BuildLog = { info: () => undefined, warn: () => undefined };
  * mask) in cached parts, filter, select and split, write TFRecord shards, preview and finally
  * manifest.json. Same inputs and config → nothing written; an interrupted build reuses every
  * part and shard already in storage whose sha256 checks out.
+ * Profile fer2013 (Table 1) skips the face stage and the filters: original pixels, FER2013's
+ * seven labels, split by Usage.
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<BuildOutcome> {
   const started = Date.now();
   const log = options.log ?? silent;
   const config = options.config;
+  if (config.profile === 'fer2013' && options.ferplus !== undefined) {
+    throw new Error('the fer2013 profile uses FER2013\'s own labels (Table 1); leave out the FER+ file');
+  }
   const storage = openStorage(options.out, options.env);
   const [fer2013, ferplus] = await Promise.all([describeSource(options.source), options.ferplus ? describeSource(options.ferplus) : undefined]);
   const hasFerPlus = ferplus !== undefined;
+  const unmasked = config.profile === 'fer2013';
   const classes = config.profile === 'paper' ? [...PAPER_CLASSES] : hasFerPlus ? [...FERPLUS_CLASSES] : [...FER2013_EMOTIONS];
-  const caps = config.caps ?? (config.profile === 'paper' ? { ...PAPER_CAPS } : undefined);
-  const fullConfig: BuildConfig = { ...config, ...(caps ? { caps } : {}) };
+  const caps = unmasked ? undefined : (config.caps ?? (config.profile === 'paper' ? { ...PAPER_CAPS } : undefined));
+  // The recorded config says what was applied: no filters and no caps in the fer2013 profile.
+  const fullConfig: BuildConfig = unmasked ? { ...withoutCaps(config), filters: { ...config.filters, enabled: false } } : { ...config, ...(caps ? { caps } : {}) };
+  const detectorName = unmasked ? 'none' : options.detectorName;
   const processingKey = sha256(
-    JSON.stringify({ v: BUILDER_VERSION, src: fer2013.sha256, fp: ferplus?.sha256 ?? null, limit: config.limit ?? null, classes, seed: config.seed, styles: config.maskStyles, ss: config.supersample, det: options.detectorName }),
+    JSON.stringify({ v: BUILDER_VERSION, src: fer2013.sha256, fp: ferplus?.sha256 ?? null, limit: config.limit ?? null, classes, seed: config.seed, styles: config.maskStyles, ss: config.supersample, det: detectorName }),
   ).slice(0, 16);
   const buildKey = sha256(JSON.stringify({ processingKey, config: fullConfig })).slice(0, 16);
   const ctx = { storage, log, written: [] as string[] };
@@ -190,6 +208,12 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
         done++;
         continue;
       }
+      if (unmasked) {
+        rows.set(row.index, { usage: row.usage, emotion, agreement, votes, original: row.pixels });
+        done++;
+        if (done % 1024 === 0) progress();
+        continue;
+      }
       const part = Math.floor(row.index / (options.partRows ?? PART_ROWS));
       if (part !== partId) {
         await schedule(partId, partInputs);
@@ -206,18 +230,27 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     if (pool) await (await pool).close();
   }
 
-  // Quality filters, then selection.
-  const filtered: Record<string, number> = Object.fromEntries(FILTER_NAMES.map((f) => [f, 0]));
-  const candidates: Candidate[] = [];
-  for (const [index, info] of rows) {
-    const face = faces.get(index);
-    if (!face) throw new Error(`internal: row ${index} has no face-stage result`);
-    const candidate: Candidate = { index, usage: info.usage, emotion: info.emotion, agreement: info.agreement, votes: info.votes, face };
-    const failed = failedFilter(candidate, config.filters, hasFerPlus);
-    if (failed) filtered[failed] = (filtered[failed] ?? 0) + 1;
-    else candidates.push(candidate);
+  // Quality filters, then selection (fer2013 profile: neither, the Usage column splits).
+  const filtered: Record<string, number> = unmasked ? {} : Object.fromEntries(FILTER_NAMES.map((f) => [f, 0]));
+  let selection: { splits: Record<SplitName, Chosen[]>; capped: Record<string, number> };
+  if (unmasked) {
+    progress();
+    const originals = [...rows].map(([index, info]): Chosen => ({ index, usage: info.usage, emotion: info.emotion, votes: [], image: info.original, style: NO_MASK }));
+    selection = { splits: splitByUsage(originals, config.seed), capped: {} };
+  } else {
+    const candidates: Candidate[] = [];
+    for (const [index, info] of rows) {
+      const face = faces.get(index);
+      if (!face) throw new Error(`internal: row ${index} has no face-stage result`);
+      const candidate: Candidate = { index, usage: info.usage, emotion: info.emotion, agreement: info.agreement, votes: info.votes, face };
+      const failed = failedFilter(candidate, config.filters, hasFerPlus);
+      if (failed) filtered[failed] = (filtered[failed] ?? 0) + 1;
+      else candidates.push(candidate);
+    }
+    const selected = selectSplits(candidates, { classes, caps, valFraction: config.valFraction, seed: config.seed });
+    const chosen = (c: Candidate): Chosen => ({ index: c.index, usage: c.usage, emotion: c.emotion, votes: c.votes, image: c.face.masked, style: c.face.style });
+    selection = { splits: Object.fromEntries(SPLITS.map((s) => [s, selected.splits[s].map(chosen)])) as Record<SplitName, Chosen[]>, capped: selected.capped };
   }
-  const selection = selectSplits(candidates, { classes, caps, valFraction: config.valFraction, seed: config.seed });
 
   // Shards: deterministic bytes, so a shard already in storage with the same sha256 is kept.
   const shards: ShardInfo[] = [];
@@ -234,13 +267,13 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
       const bytes = frameRecords(
         slice.map((c) =>
           encodeFermRecord({
-            image: c.face.masked,
+            image: c.image,
             label: classes.indexOf(c.emotion),
             labelName: c.emotion,
             sourceIndex: c.index,
             sourceUsage: c.usage,
             ferplusVotes: c.votes,
-            maskStyle: c.face.style,
+            maskStyle: c.style,
           }),
         ),
       );
@@ -253,7 +286,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
 
   const previewSamples: PreviewSample[] = [];
   for (const c of selection.splits.train) {
-    previewSamples.push({ label: c.emotion, original: rows.get(c.index)!.original, masked: c.face.masked });
+    previewSamples.push({ label: c.emotion, original: rows.get(c.index)!.original, ...(unmasked ? {} : { masked: c.image }) });
   }
   const preview = await renderPreview(previewSamples, classes);
   await putIfChanged(ctx, PREVIEW_KEY, preview, sha256(preview));
@@ -267,12 +300,12 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     format: 'fermx-dataset/1',
     classes,
     labels: hasFerPlus ? 'ferplus' : 'fer2013',
-    image: { height: 48, width: 48, channels: 1 },
+    image: { height: 48, width: 48, channels: 1, masked: !unmasked },
     splits,
     shards,
-    builder: { version: BUILDER_VERSION, config: fullConfig, detector: options.detectorName, buildKey, builtAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 },
+    builder: { version: BUILDER_VERSION, config: fullConfig, detector: detectorName, buildKey, builtAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 },
     sources: { fer2013: { file: fer2013.file, sha256: fer2013.sha256, bytes: fer2013.bytes }, ...(ferplus ? { ferplus: { file: ferplus.file, sha256: ferplus.sha256, bytes: ferplus.bytes } } : {}) },
-    rows: { read, invalid, unlabelled, otherClasses, processed: rows.size, filtered, capped: selection.capped, selected },
+    rows: { read, invalid, unlabelled, otherClasses, processed: faces.size, filtered, capped: selection.capped, selected },
     issues: { total: issues.length, examples: issues.slice(0, 100).map(formatIssue) },
     preview: PREVIEW_KEY,
   };
@@ -280,6 +313,12 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   await put(ctx, MANIFEST_KEY, JSON.stringify(manifest, null, 2) + '\n', 'application/json');
   log.info({ out: storage.uri, buildKey, selected, seconds: manifest.builder.seconds }, 'dataset built');
   return { manifest, upToDate: false, written: ctx.written, reusedParts, issues, seconds: (Date.now() - started) / 1000 };
+}
+
+function withoutCaps(config: BuildConfig): BuildConfig {
+  const copy = { ...config };
+  delete copy.caps;
+  return copy;
 }
 
 interface WriteContext {

@@ -27,7 +27,8 @@ export interface Manifest {
   format: 'fermx-dataset/1';
   classes: string[];
   labels: 'ferplus' | 'fer2013';
-  image: { height: 48; width: 48; channels: 1 };
+  /** masked: false for the fer2013 profile (original pixels); absent in older manifests. */
+  image: { height: 48; width: 48; channels: 1; masked?: boolean };
   splits: Partial<Record<SplitName, SplitInfo>>;
   shards: ShardInfo[];
   builder: { version: string; config: BuildConfig; detector: string; buildKey: string; builtAt: string; seconds: number };

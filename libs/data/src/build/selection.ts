@@ -31,14 +31,21 @@ export function failedFilter(c: Candidate, filters: Filters, hasFerPlus: boolean
   return undefined;
 }
 
-export interface Selection {
-  splits: Record<SplitName, Candidate[]>;
+/** What splitting needs of a row. */
+export interface Splittable {
+  index: number;
+  usage: Usage;
+  emotion: string;
+}
+
+export interface Selection<T extends Splittable = Candidate> {
+  splits: Record<SplitName, T[]>;
   /** Rows of profile classes left out by a cap, per class. */
   capped: Record<string, number>;
 }
 
 /** A per-row random key: orderings depend on (seed, row), never on arrival order or workers. */
-function seededOrder(items: Candidate[], seed: number): Candidate[] {
+function seededOrder<T extends Splittable>(items: T[], seed: number): T[] {
   const keyed = items.map((c) => ({ c, k: seedFor(seed, c.index) }));
   keyed.sort((a, b) => a.k - b.k || a.c.index - b.c.index);
   return keyed.map((x) => x.c);
@@ -49,11 +56,11 @@ function seededOrder(items: Candidate[], seed: number): Candidate[] {
  * PrivateTest rows → test; PublicTest rows → publictest (held out, uncapped: FER2013's public
  * test is not the paper's test set, and keeping it apart keeps it usable for evaluation).
  */
-export function selectSplits(
-  candidates: readonly Candidate[],
+export function selectSplits<T extends Splittable>(
+  candidates: readonly T[],
   options: { classes: readonly string[]; caps?: Record<string, number>; valFraction: number; seed: number },
-): Selection {
-  const splits: Record<SplitName, Candidate[]> = { train: [], val: [], test: [], publictest: [] };
+): Selection<T> {
+  const splits: Record<SplitName, T[]> = { train: [], val: [], test: [], publictest: [] };
   const capped: Record<string, number> = {};
   for (const name of options.classes) {
     const ofClass = candidates.filter((c) => c.emotion === name);
@@ -69,7 +76,23 @@ export function selectSplits(
     splits.publictest.push(...ofClass.filter((c) => c.usage === 'PublicTest'));
     splits.test.push(...ofClass.filter((c) => c.usage === 'PrivateTest'));
   }
-  // Shards hold each split shuffled (seeded), so a reader streaming them sees mixed classes.
-  for (const split of SPLITS) splits[split] = shuffle([...splits[split]].sort((a, b) => a.index - b.index), mulberry32(seedFor(options.seed, split.length * 7919 + split.charCodeAt(0))));
-  return { splits, capped };
+  return { splits: shuffledSplits(splits, options.seed), capped };
+}
+
+/**
+ * The Table 1 split (fer2013 profile): FER2013's own Usage column decides, as in the paper
+ * ("trained on Training, validated on PublicTest"): Training → train, PublicTest → val,
+ * PrivateTest → test. No caps, no sampling.
+ */
+export function splitByUsage<T extends Splittable>(rows: readonly T[], seed: number): Record<SplitName, T[]> {
+  const splits: Record<SplitName, T[]> = { train: [], val: [], test: [], publictest: [] };
+  const target: Record<Usage, SplitName> = { Training: 'train', PublicTest: 'val', PrivateTest: 'test' };
+  for (const row of rows) splits[target[row.usage]].push(row);
+  return shuffledSplits(splits, seed);
+}
+
+/** Shards hold each split shuffled (seeded), so a reader streaming them sees mixed classes. */
+function shuffledSplits<T extends Splittable>(splits: Record<SplitName, T[]>, seed: number): Record<SplitName, T[]> {
+  for (const split of SPLITS) splits[split] = shuffle([...splits[split]].sort((a, b) => a.index - b.index), mulberry32(seedFor(seed, split.length * 7919 + split.charCodeAt(0))));
+  return splits;
 }

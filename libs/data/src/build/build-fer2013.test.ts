@@ -1,0 +1,140 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDataset } from '../dataset/open-dataset.js';
+import { FER2013_EMOTIONS } from '../fer2013/emotions.js';
+import { decodeFermRecord, type FermRecord } from '../shards/ferm-example.js';
+import { readRecords } from '../shards/tfrecord.js';
+import { BuildConfigSchema } from './build-config.js';
+import { buildDataset, NO_MASK, type BuildDatasetOptions } from './build-dataset.js';
+import { splitByUsage } from './selection.js';
+import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows } from './synthetic-fer2013.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fermx-fer2013-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const rows = syntheticRows(140, 23, ['Training', 'Training', 'Training', 'PublicTest', 'PrivateTest']);
+const lines = syntheticFer2013Csv(rows).trimEnd().split('\n');
+// Row 7 holds the extremes 0 and 255 and a flat image a blur filter would drop: kept unchanged.
+const extremes = Array.from({ length: 2304 }, (_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 255 : 128));
+lines[8] = `${rows[7]!.emotion},${extremes.join(' ')},${rows[7]!.usage}`;
+const source = join(dir, 'fer2013.csv.gz');
+writeFileSync(source, gzipSync(lines.join('\n') + '\n'));
+const sourcePixels = (index: number) => (index === 7 ? Uint8Array.from(extremes) : Uint8Array.from(syntheticPixels(index + 1).split(' ').map(Number)));
+
+function options(out: string, extra: Partial<BuildDatasetOptions> = {}): { options: BuildDatasetOptions; poolStarts: () => number } {
+  let starts = 0;
+  return {
+    poolStarts: () => starts,
+    options: {
+      source,
+      out,
+      config: BuildConfigSchema.parse({ profile: 'fer2013' }),
+      detectorName: 'face-api/face_landmark_68',
+      startFacePool: async () => {
+        starts++;
+        throw new Error('the fer2013 profile must not start the face stage');
+      },
+      partRows: 40,
+      ...extra,
+    },
+  };
+}
+
+function records(root: string, keys: readonly string[]): FermRecord[] {
+  return keys.flatMap((key) => [...readRecords(new Uint8Array(readFileSync(join(root, ...key.split('/')))), key)].map(decodeFermRecord));
+}
+
+describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
+  const root = join(dir, 'fer2013');
+  const out = pathToFileURL(root).href;
+
+  it('splits by Usage: Training → train, PublicTest → val, PrivateTest → test, uncapped', async () => {
+    const { options: o, poolStarts } = options(out);
+    const outcome = await buildDataset(o);
+    const m = outcome.manifest;
+    expect(poolStarts()).toBe(0);
+    expect(m.classes).toEqual([...FER2013_EMOTIONS]);
+    expect(m.labels).toBe('fer2013');
+    expect(Object.keys(m.splits).sort()).toEqual(['test', 'train', 'val']);
+    const expected = (usage: string) => rows.filter((r) => r.usage === usage);
+    expect(m.splits.train!.count).toBe(expected('Training').length);
+    expect(m.splits.val!.count).toBe(expected('PublicTest').length);
+    expect(m.splits.test!.count).toBe(expected('PrivateTest').length);
+    for (const name of FER2013_EMOTIONS) {
+      const code = FER2013_EMOTIONS.indexOf(name);
+      expect(m.splits.train!.perClass[name]).toBe(expected('Training').filter((r) => r.emotion === code).length);
+    }
+    expect(m.rows).toMatchObject({ read: 140, processed: 0, filtered: {}, capped: {}, selected: 140, otherClasses: 0 });
+    const usageOf = { train: 'Training', val: 'PublicTest', test: 'PrivateTest' } as const;
+    for (const split of ['train', 'val', 'test'] as const) {
+      const stored = records(root, m.shards.filter((s) => s.split === split).map((s) => s.key));
+      expect(stored.every((r) => r.sourceUsage === usageOf[split])).toBe(true);
+    }
+  });
+
+  it("stores FER2013's own label and the original pixels byte for byte, unmasked", async () => {
+    const m = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+    const stored = records(root, m.shards.map((s: { key: string }) => s.key));
+    expect(stored.map((r) => r.sourceIndex).sort((a, b) => a - b)).toEqual(rows.map((_, i) => i));
+    for (const r of stored) {
+      const code = rows[r.sourceIndex]!.emotion;
+      expect(r.label).toBe(code);
+      expect(r.labelName).toBe(FER2013_EMOTIONS[code]);
+      expect(r.maskStyle).toBe(NO_MASK);
+      expect(r.ferplusVotes).toEqual([]);
+      expect(Buffer.compare(Buffer.from(r.image), Buffer.from(sourcePixels(r.sourceIndex)))).toBe(0);
+    }
+    expect(stored.some((r) => r.sourceIndex === 7)).toBe(true);
+    expect(m.image.masked).toBe(false);
+    expect(m.builder.config.profile).toBe('fer2013');
+    expect(m.builder.config.filters.enabled).toBe(false);
+    expect(m.builder.config.caps).toBeUndefined();
+    expect(m.builder.detector).toBe('none');
+    expect(readFileSync(join(root, 'preview.png')).subarray(1, 4).toString()).toBe('PNG');
+    const dataset = await openDataset(out);
+    const val = await dataset.loadSplit('val');
+    expect(val.count).toBe(m.splits.val.count);
+  });
+
+  it('writes nothing when run again, and never a face-stage cache', async () => {
+    const { options: o, poolStarts } = options(out);
+    const outcome = await buildDataset(o);
+    expect(outcome.upToDate).toBe(true);
+    expect(outcome.written).toEqual([]);
+    expect(poolStarts()).toBe(0);
+    const keys = readdirSync(root);
+    expect(keys).not.toContain('.build');
+  });
+
+  it('keeps only the first N rows with a limit, still split by Usage', async () => {
+    const { options: o } = options(pathToFileURL(join(dir, 'limited')).href, { config: BuildConfigSchema.parse({ profile: 'fer2013', limit: 12 }) });
+    const m = (await buildDataset(o)).manifest;
+    expect(m.rows.read).toBe(12);
+    const first = rows.slice(0, 12);
+    expect(m.splits.val?.count ?? 0).toBe(first.filter((r) => r.usage === 'PublicTest').length);
+    expect(m.splits.train!.count).toBe(first.filter((r) => r.usage === 'Training').length);
+  });
+
+  it('refuses a FER+ file: Table 1 uses FER2013 labels', async () => {
+    const ferplus = join(dir, 'fer2013new.csv');
+    writeFileSync(ferplus, syntheticFerPlusCsv(rows));
+    const { options: o } = options(pathToFileURL(join(dir, 'with-ferplus')).href, { ferplus });
+    await expect(buildDataset(o)).rejects.toThrow(/fer2013 profile uses FER2013's own labels/);
+  });
+});
+
+describe('splitByUsage', () => {
+  it('maps each Usage to its split and shuffles by seed only', () => {
+    const items = Array.from({ length: 30 }, (_, index) => ({ index, usage: (['Training', 'PublicTest', 'PrivateTest'] as const)[index % 3]!, emotion: 'happy' }));
+    const a = splitByUsage(items, 5);
+    expect(a.train.map((x) => x.usage).every((u) => u === 'Training')).toBe(true);
+    expect(a.val.map((x) => x.index).sort((x, y) => x - y)).toEqual(items.filter((x) => x.usage === 'PublicTest').map((x) => x.index));
+    expect(a.test).toHaveLength(10);
+    expect(a.publictest).toHaveLength(0);
+    expect(splitByUsage([...items].reverse(), 5)).toEqual(a);
+  });
+});
