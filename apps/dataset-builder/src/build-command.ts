@@ -13,7 +13,7 @@ import {
 import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
-const usage = '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all] --out URI [--workers N] [--limit N] [--seed N] [--json]';
+const usage = '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] --out URI [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -31,7 +31,8 @@ function numberFlag(value: unknown, name: string): number | undefined {
 
 export const buildCommand = defineCommand({
   path: ['dataset', 'build'],
-  summary: 'Build the masked FERM dataset from FER2013 (+FER+): landmarks, masks, filters, TFRecord shards, manifest, preview',
+  summary:
+    'Build the masked FERM dataset from FER2013 (+FER+): landmarks, masks, filters, TFRecord shards, manifest, preview; --profile fer2013: the unmasked 7-class FER2013 of Table 1, split by Usage',
   usage,
   options: {
     source: { type: 'string' },
@@ -50,7 +51,16 @@ export const buildCommand = defineCommand({
   async run(ctx) {
     const v = ctx.values;
     if (typeof v.source !== 'string') throw new UsageError('--source is required (a FER2013 CSV, .csv or .csv.gz)', usage);
-    const out = typeof v.out === 'string' ? v.out : (ctx.env.FERMX_STORAGE ? `${ctx.env.FERMX_STORAGE.replace(/\/+$/, '')}/datasets/ferm/v1` : undefined);
+    const unmasked = v.profile === 'fer2013';
+    if (unmasked) {
+      // Table 1 is FER2013 as published: its labels, its pixels; refuse what would change either.
+      if (typeof v.ferplus === 'string') throw new UsageError('--profile fer2013 uses FER2013\'s own labels (Table 1): leave out --ferplus', usage);
+      const filterFlag = ['min-agreement', 'max-yaw', 'min-sharpness', 'no-filters'].find((f) => v[f] !== undefined && v[f] !== false);
+      if (filterFlag) throw new UsageError(`--${filterFlag} does not apply to --profile fer2013 (no landmarks, no filters)`, usage);
+    }
+    // A different default folder, so the unmasked set never replaces FERM.
+    const dataset = unmasked ? 'fer2013' : 'ferm';
+    const out = typeof v.out === 'string' ? v.out : (ctx.env.FERMX_STORAGE ? `${ctx.env.FERMX_STORAGE.replace(/\/+$/, '')}/datasets/${dataset}/v1` : undefined);
     if (!out) throw new UsageError(`--out is required (e.g. file:///tmp/ferm, ${DEFAULT_STORAGE_URI}/datasets/ferm/v1 or s3://bucket/datasets/ferm/v1)`, usage);
     const filters: Record<string, unknown> = {
       minAgreement: numberFlag(v['min-agreement'], 'min-agreement'),
@@ -106,6 +116,7 @@ export const buildCommand = defineCommand({
           ? `${out}: up to date (build ${m.builder.buildKey}), nothing written\n`
           : `${out}: built ${m.rows.selected} images in ${outcome.seconds.toFixed(1)} s, ${outcome.written.length} objects written${outcome.reusedParts ? `, ${outcome.reusedParts} cached parts reused` : ''}\n`,
       );
+      if (m.image.masked === false) ctx.stdout.write('images unmasked: original FER2013 pixels, splits from the Usage column\n');
       ctx.stdout.write(formatCounts(m));
       ctx.stdout.write(formatFilters(m));
       if (m.issues.total > 0) ctx.stdout.write(`${m.issues.total} bad input rows skipped (see issues.txt)\n`);
