@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkKey, checkPrefix, toBytes } from './keys.js';
-import { StorageNotFoundError, StorageUnavailableError, type Storage } from './storage.js';
+import { getRequired, StorageUnavailableError, type Storage } from './storage.js';
 
 const TEMP_MARK = '.tmp-';
 
@@ -29,10 +29,8 @@ export class FileStorage implements Storage {
     return join(this.root, ...checkKey(key).split('/'));
   }
 
-  async get(key: string): Promise<Uint8Array> {
-    const value = await this.getOptional(key);
-    if (value === undefined) throw new StorageNotFoundError(`not found: ${this.uriOf(key)}`);
-    return value;
+  get(key: string): Promise<Uint8Array> {
+    return getRequired(this, key);
   }
 
   async getOptional(key: string): Promise<Uint8Array | undefined> {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { checkKey, checkPrefix, toBytes } from './keys.js';
-import { StorageNotFoundError, StorageUnavailableError, type Storage } from './storage.js';
+import { getRequired, StorageUnavailableError, type Storage } from './storage.js';
 
 /** Objects above this size go up in parts (lib-storage `Upload`), each this big. */
 export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
@@ -61,10 +61,8 @@ export class S3Storage implements Storage {
     return this.prefix ? `${this.prefix}/${key}` : key;
   }
 
-  async get(key: string): Promise<Uint8Array> {
-    const value = await this.getOptional(key);
-    if (value === undefined) throw new StorageNotFoundError(`not found: ${this.uriOf(key)}`);
-    return value;
+  get(key: string): Promise<Uint8Array> {
+    return getRequired(this, key);
   }
 
   async getOptional(key: string): Promise<Uint8Array | undefined> {

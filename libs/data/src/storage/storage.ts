@@ -32,3 +32,10 @@ export class StorageNotFoundError extends Error {
 export class InvalidStorageUriError extends Error {
   override readonly name = 'InvalidStorageUriError';
 }
+
+/** `Storage.get` for every adapter: the object, or StorageNotFoundError naming its URI. */
+export async function getRequired(storage: Pick<Storage, 'getOptional' | 'uriOf'>, key: string): Promise<Uint8Array> {
+  const value = await storage.getOptional(key);
+  if (value === undefined) throw new StorageNotFoundError(`not found: ${storage.uriOf(key)}`);
+  return value;
+}
