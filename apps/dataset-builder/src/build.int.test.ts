@@ -1,22 +1,13 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '@fermx/cli';
 import { openDataset, syntheticFer2013Csv, syntheticFerPlusCsv, syntheticRows } from '@fermx/data';
-import { S3Server, SHARED_FER2013, sharedDataPath } from '@fermx/testing';
+import { runCliCaptured, S3Server, SHARED_FER2013, sharedDataPath } from '@fermx/testing';
 import { commands } from './main.js';
 
-async function fermx(args: string[], env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await runCli(args, commands, { env, stdout, stderr });
-  return { code, out, err };
+function fermx(args: string[], env: NodeJS.ProcessEnv) {
+  return runCliCaptured(args, commands, env);
 }
 
 describe('fermx dataset build → s3:// (s3rver), real landmark net on worker threads', () => {

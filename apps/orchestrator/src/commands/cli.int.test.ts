@@ -2,28 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleTrialResult, runKeys } from '@fermx/contracts';
-import { runCli } from '@fermx/cli';
 import { openStorage } from '@fermx/data';
-import { RedisServer } from '@fermx/testing';
+import { RedisServer, runCliCaptured } from '@fermx/testing';
 import { commands } from '../main.js';
 
 let redis: RedisServer;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-async function fermx(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(argv, commands, { env, stdout, stderr });
-  return { code, out, err };
+function fermx(...argv: string[]) {
+  return runCliCaptured(argv, commands, env);
 }
 
 beforeAll(async () => {
