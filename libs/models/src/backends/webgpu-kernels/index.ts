@@ -1,0 +1,34 @@
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
+
+/** Stock kernels, captured before the first replacement, for the cases fermx's kernels hand back (NCHW, dilation). */
+let stock: { conv2dBackpropFilter: KernelFunc; depthwiseBackpropFilter: KernelFunc } | undefined;
+
+function stockKernel(name: string): KernelFunc {
+  const config = getKernel(name, 'webgpu');
+  if (!config) throw new Error(`tfjs-backend-webgpu has no ${name} kernel: import '@tensorflow/tfjs-backend-webgpu' (with navigator.gpu set) before registering fermx's kernels`);
+  return config.kernelFunc;
+}
+
+/** Kernels that replace stock tfjs-backend-webgpu 4.22 ones that leave most of a GPU idle. */
+export function fermxWebgpuKernels(): KernelConfig[] {
+  stock ??= {
+    conv2dBackpropFilter: stockKernel('Conv2DBackpropFilter'),
+    depthwiseBackpropFilter: stockKernel('DepthwiseConv2dNativeBackpropFilter'),
+  };
+  return [conv2dBackpropFilterConfig(stock.conv2dBackpropFilter), depthwiseBackpropFilterConfig(stock.depthwiseBackpropFilter)];
+}
+
+/**
+ * Registers fermx's kernels on the 'webgpu' backend in place of the stock ones. Idempotent.
+ * Call it after '@tensorflow/tfjs-backend-webgpu' has been imported (its import registers the
+ * stock kernels, which stay reachable for layouts fermx's kernels do not cover).
+ */
+export function registerFermxWebgpuKernels(): void {
+  for (const config of fermxWebgpuKernels()) {
+    if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
+    registerKernel(config);
+  }
+}
