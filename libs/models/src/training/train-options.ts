@@ -11,6 +11,11 @@ export interface TrainOptions {
   seed: number;
   augmentation: AugmentationConfig | false;
   earlyStopping?: EarlyStoppingConfig;
+  /**
+   * Data-parallel replicas on this machine (default 1): R > 1 trains each batch as R shards,
+   * one on this thread and one per worker thread, on the wasm or cpu backend.
+   */
+  replicas?: number;
 }
 
 export interface EpochMetrics {
@@ -58,6 +63,10 @@ export function validateTrainOptions(options: TrainOptions): void {
   positiveInt('batchSize', options.batchSize);
   if (!(options.learningRate > 0) || !Number.isFinite(options.learningRate)) throw new Error(`training option learningRate must be > 0, got ${options.learningRate}`);
   if (!Number.isInteger(options.seed)) throw new Error(`training option seed must be an integer, got ${options.seed}`);
+  if (options.replicas !== undefined) {
+    positiveInt('replicas', options.replicas);
+    if (options.replicas > options.batchSize) throw new Error(`training option replicas (${options.replicas}) must not exceed batchSize (${options.batchSize})`);
+  }
   if (options.earlyStopping && (!Number.isInteger(options.earlyStopping.patience) || options.earlyStopping.patience < 1)) {
     throw new Error(`training option earlyStopping.patience must be a positive integer, got ${options.earlyStopping.patience}`);
   }

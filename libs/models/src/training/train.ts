@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { buildModel } from '../architectures/build-model.js';
 import { parseModelConfig, type ModelConfig } from '../architectures/model-config.js';
-import { crossEntropy, scoreSet } from '../metrics/evaluate.js';
-import { AdamOptimizer, KERAS_ADAM } from './adam.js';
-import { augmentationTransforms, augmentBatch } from './augmentation.js';
+import { scoreSet } from '../metrics/evaluate.js';
+import { KERAS_ADAM, type AdamOptimizer } from './adam.js';
+import { augmentationTransforms } from './augmentation.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointHeader, type CheckpointTensor } from './checkpoint.js';
 import { initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState } from './early-stopping.js';
-import { imageBatch, labelBatch, validateImageSet } from './image-set.js';
+import { validateImageSet } from './image-set.js';
 import { createRandom, deriveSeed, shuffledIndices } from './random.js';
+import { ReplicaGroup } from './replicas/replica-group.js';
+import { dropoutSeedFor, shardGradients, shardRanges, type ShardPlan } from './train-step.js';
+import { buildTrainingModel, type TrainingModel } from './training-model.js';
 import { validateTrainOptions, type EpochMetrics, type StopReason, type TrainArgs, type TrainingOutcome } from './train-options.js';
 
 export interface TrainingCheckpointHeader extends CheckpointHeader {
@@ -35,6 +37,10 @@ interface RunState {
  * cross-entropy. Everything random — initial weights, per-epoch shuffle, augmentation,
  * dropout masks — is derived from (seed, epoch, step), so a run resumed from a checkpoint
  * continues exactly as if it had never stopped.
+ *
+ * With `options.replicas` R > 1 (wasm or cpu backend), each batch is split into R contiguous
+ * shards trained in parallel by R−1 worker threads and this thread (see ReplicaGroup); the
+ * summed gradients are the full-batch mean gradient, and batch norm sees per-shard statistics.
  */
 export async function train(args: TrainArgs): Promise<TrainingOutcome> {
   const config = parseModelConfig(args.model);
@@ -49,28 +55,33 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
     }
   }
 
-  const model = buildModel(config, { seed: options.seed });
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const adam = new AdamOptimizer({ learningRate: options.learningRate, ...KERAS_ADAM }, variables);
-  const dropoutLayers = model.layers.filter((layer) => layer.getClassName() === 'Dropout');
+  const replicas = options.replicas ?? 1;
+  const parts = buildTrainingModel(config, options.seed, options.learningRate);
+  const { model, adam } = parts;
   let state: RunState = { epoch: 0, history: [], earlyStopping: initialEarlyStopping() };
-
-  if (args.resumeFrom) state = restore(args.resumeFrom, model, adam, config, args);
-
-  const encode = async (): Promise<Uint8Array> => encodeState(model, adam, config, args, state);
-  let checkpoint = await encode();
+  let group: ReplicaGroup | undefined;
+  let checkpoint: Uint8Array = new Uint8Array();
   let stoppedBy: StopReason = 'completed';
   let trainingSeconds = 0;
 
   try {
+    if (args.resumeFrom) state = restore(args.resumeFrom, model, adam, config, args);
+    if (replicas > 1) {
+      group = await ReplicaGroup.start({ replicas, backend: tf.getBackend(), model: config, seed: options.seed, learningRate: options.learningRate, set: args.train, local: parts });
+      if (args.resumeFrom) await group.pushState();
+    }
+    const encode = async (): Promise<Uint8Array> => encodeState(model, adam, config, args, state);
+    checkpoint = await encode();
     for (let epoch = state.epoch + 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
-      const result = await trainEpoch(model, adam, dropoutLayers, args, epoch);
+      const result = await trainEpoch(parts, group, args, epoch);
       const trainSeconds = (performance.now() - started) / 1000;
       if (result === 'aborted') {
         stoppedBy = 'aborted';
         break;
       }
+      // Replicas agree on everything but batch norm's moving statistics until here.
+      await group?.syncStatistics();
       const val = await scoreSet(model, args.val, options.batchSize);
       const seconds = (performance.now() - started) / 1000;
       trainingSeconds += seconds;
@@ -101,8 +112,12 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
         break;
       }
     }
+  } catch (error) {
+    model.dispose();
+    throw error;
   } finally {
     adam.dispose();
+    await group?.close();
   }
   return { model, history: state.history, stoppedBy, checkpoint, trainingSeconds };
 }
@@ -116,13 +131,13 @@ function accuracyOf(predictions: Uint8Array, labels: Uint8Array): number {
 }
 
 async function trainEpoch(
-  model: tf.LayersModel,
-  adam: AdamOptimizer,
-  dropoutLayers: tf.layers.Layer[],
+  parts: TrainingModel,
+  group: ReplicaGroup | undefined,
   args: TrainArgs,
   epoch: number,
 ): Promise<{ loss: number; accuracy: number } | 'aborted'> {
   const { options, train: set } = args;
+  const replicas = group?.replicas ?? 1;
   const order = shuffledIndices(set.count, createRandom(deriveSeed(options.seed, 'shuffle', epoch)));
   const augmentRandom = createRandom(deriveSeed(options.seed, 'augment', epoch));
   let lossSum = 0;
@@ -134,29 +149,28 @@ async function trainEpoch(
     await yieldToEventLoop();
     if (args.signal?.aborted) return 'aborted';
     const indices = order.subarray(start, Math.min(set.count, start + options.batchSize));
-    // tfjs' Dropout with a fixed seed draws the same mask on every call; a per-step seed gives
-    // fresh masks that a resumed run reproduces.
-    const dropoutSeed = deriveSeed(options.seed, 'dropout', epoch, step);
-    for (const layer of dropoutLayers) (layer as unknown as { seed: number }).seed = dropoutSeed;
+    // Drawn for the whole batch, then sliced: the augmentation does not depend on R.
     const transforms = options.augmentation ? augmentationTransforms(indices.length, options.augmentation, augmentRandom) : null;
-
-    const x = tf.tidy(() => {
-      const images = imageBatch(set, indices);
-      return transforms ? augmentBatch(images, transforms) : images;
-    });
-    const y = labelBatch(set, indices);
-    let correct: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const probabilities = model.apply(x, { training: true }) as tf.Tensor2D;
-      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, -1), tf.argMax(y, -1)), 'float32'))) as tf.Scalar;
-      return crossEntropy(y, probabilities);
-    }, adam.variables);
-    adam.apply(adam.variables.map((v) => grads[v.name]!));
-    lossSum += (await value.data())[0]! * indices.length;
-    correctSum += correct ? (await correct.data())[0]! : 0;
-    tf.dispose([x, y, value, correct, ...Object.values(grads)]);
+    const plans: ShardPlan[] = shardRanges(indices.length, replicas).map(([from, to], replica) => ({
+      indices: indices.slice(from, to),
+      transforms: transforms ? transforms.slice(from * 8, to * 8) : null,
+      dropoutSeed: dropoutSeedFor(options.seed, epoch, step, replica),
+      lossScale: replicas === 1 ? 1 : (to - from) / indices.length,
+    }));
+    const { loss, correct } = group ? await group.step(plans) : localStep(parts, set, plans[0]!);
+    lossSum += loss * indices.length;
+    correctSum += correct;
   }
   return { loss: lossSum / set.count, accuracy: correctSum / set.count };
+}
+
+/** One step on this thread alone. */
+function localStep(parts: TrainingModel, set: TrainArgs['train'], plan: ShardPlan): { loss: number; correct: number } {
+  const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
+  parts.adam.apply(grads);
+  const out = { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]! };
+  tf.dispose([...grads, loss, correct]);
+  return out;
 }
 
 function weightEntries(model: tf.LayersModel): { tensor: CheckpointTensor; variable: tf.LayerVariable }[] {
