@@ -3,6 +3,26 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// The architecture: which scopes may import which.
+const depConstraints = [
+  // Apps are leaves; libs never import apps (Nx forbids that outright).
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  // The model library is pure ML: no queue, no storage, no contracts of the queue.
+  { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:models'] },
+  // Data may use contracts and models' tensors, never the queue.
+  { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing', 'scope:shared'] },
+  { sourceTag: 'scope:dataset', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared', 'scope:testing'] },
+  // The queue lib holds the BullMQ/Redis adapters that orchestrator and worker share.
+  { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+  { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+  { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:queue'] },
+  { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
+  { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.fermx/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'apps/orchestrator/src/web/public/**'] },
   ...tseslint.configs.recommended,
@@ -17,27 +37,15 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            // Apps are leaves; libs never import apps (Nx forbids that outright).
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            // The model library is pure ML: no queue, no storage, no contracts of the queue.
-            { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:models'] },
-            // Data may use contracts and models' tensors, never the queue.
-            { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing', 'scope:shared'] },
-            { sourceTag: 'scope:dataset', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared', 'scope:testing'] },
-            // The queue lib holds the BullMQ/Redis adapters that orchestrator and worker share.
-            { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
-            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
-            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:queue'] },
-            { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
-            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
-          ],
+          depConstraints,
         },
       ],
     },
+  },
+  {
+    // Tests of the model library may use the test harness (it installs system packages such as the Vulkan loader).
+    files: ['libs/models/src/**/*.test.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['@fermx/testing'], depConstraints }] },
   },
   {
     // Package-level bans the tag rules cannot express: models touch no queue or S3 SDK; data no queue.
