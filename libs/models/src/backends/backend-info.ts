@@ -24,7 +24,12 @@ export interface ActivationNote {
   caveat?: string;
 }
 
-export type BackendProbe = () => Promise<ProbeResult>;
+/** What a probe may know about the request: an explicit choice may accept what `auto` skips (a software GPU). */
+export interface ProbeContext {
+  explicit: boolean;
+}
+
+export type BackendProbe = (context: ProbeContext) => Promise<ProbeResult>;
 export type BackendProbes = Record<BackendName, BackendProbe>;
 
 export type BackendLog = (message: string, fields?: object) => void;

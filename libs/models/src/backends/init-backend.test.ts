@@ -41,6 +41,21 @@ describe('initBackend choice logic (injected probes)', () => {
     expect(activated).toEqual(['cpu']);
   });
 
+  it('tells each probe whether the backend was asked for by name (a software GPU is accepted only then)', async () => {
+    const contexts: boolean[] = [];
+    const probes = fakeProbes({ wasm: true, cpu: true }, []);
+    probes.webgpu = async ({ explicit }) => {
+      contexts.push(explicit);
+      return explicit ? { available: true, device: 'swiftshader', activate: async () => ({ caveat: 'software adapter' }) } : { available: false, reason: 'only a software adapter' };
+    };
+    const auto = await initBackend('auto', undefined, probes);
+    expect(auto.name).toBe('wasm');
+    expect(auto.skipped).toContainEqual({ name: 'webgpu', reason: 'only a software adapter' });
+    const explicit = await initBackend('webgpu', undefined, probes);
+    expect(explicit).toMatchObject({ name: 'webgpu', device: 'swiftshader', reason: 'requested; software adapter' });
+    expect(contexts).toEqual([false, true]);
+  });
+
   it('treats an activation error as a skip under auto', async () => {
     const probes = fakeProbes({ wasm: true, cpu: true }, []);
     probes.wasm = async () => ({ available: true, activate: async () => { throw new Error('boom'); } });
@@ -60,5 +75,7 @@ describe('initBackend on this machine', () => {
     expect(info.reason).not.toMatch(/unavailable/);
     expect(info.skipped?.map((s) => s.name)).toEqual(['tensorflow', 'webgpu']);
     expect(info.skipped?.[0]?.reason).toMatch(/tfjs-node-gpu is not installed/);
+    // Whatever Vulkan exists here (none, or SwiftShader/llvmpipe on the CPU), auto does not train on it.
+    expect(info.skipped?.[1]?.reason).toMatch(/no WebGPU adapter|only a software WebGPU adapter|webgpu \(Dawn\) bindings failed/);
   });
 });

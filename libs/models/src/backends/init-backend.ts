@@ -24,10 +24,10 @@ export function defaultProbes(log: BackendLog): BackendProbes {
 
 const silent: BackendLog = () => {};
 
-async function tryBackend(name: BackendName, probes: BackendProbes, log: BackendLog): Promise<{ ok: true; device?: string; caveat?: string } | { ok: false; reason: string }> {
+async function tryBackend(name: BackendName, probes: BackendProbes, log: BackendLog, explicit: boolean): Promise<{ ok: true; device?: string; caveat?: string } | { ok: false; reason: string }> {
   let probe: ProbeResult;
   try {
-    probe = await probes[name]();
+    probe = await probes[name]({ explicit });
   } catch (error) {
     return { ok: false, reason: `probe failed: ${(error as Error).message.split('\n')[0]}` };
   }
@@ -54,7 +54,7 @@ export async function initBackend(choice: BackendChoice, log: BackendLog = silen
   const order = choice === 'auto' ? AUTO_ORDER : [choice];
   const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of order) {
-    const outcome = await tryBackend(name, probes, log);
+    const outcome = await tryBackend(name, probes, log, choice !== 'auto');
     if (!outcome.ok) {
       if (choice !== 'auto') throw new Error(`backend ${name} is not usable: ${outcome.reason}`);
       log('backend skipped', { backend: name, reason: outcome.reason });

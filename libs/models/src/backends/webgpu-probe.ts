@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ProbeResult } from './backend-info.js';
+import type { ActivationNote, ProbeContext, ProbeResult } from './backend-info.js';
+import { isSoftwareAdapter, useVulkanDrivers, vulkanLoaderInstalled } from './vulkan-drivers.js';
 
 interface AdapterLike {
   isFallbackAdapter?: boolean;
@@ -8,11 +9,12 @@ interface AdapterLike {
 
 /**
  * WebGPU through Dawn's Node bindings (`webgpu` package). navigator.gpu must exist before
- * tfjs-backend-webgpu is imported, and only a real (non-fallback) adapter is worth using:
- * Dawn's software adapter is slower than wasm.
+ * tfjs-backend-webgpu is imported. `auto` takes only a hardware adapter: a software one
+ * (SwiftShader, llvmpipe) is slower than wasm; an explicit `webgpu` choice accepts it, with a caveat.
  */
-export async function probeWebgpu(): Promise<ProbeResult> {
-  let gpu: { requestAdapter(): Promise<AdapterLike | null> };
+export async function probeWebgpu(context: ProbeContext = { explicit: false }): Promise<ProbeResult> {
+  const drivers = useVulkanDrivers();
+  let gpu: { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null> };
   try {
     const dawn = await import('webgpu');
     Object.assign(globalThis, dawn.globals);
@@ -24,16 +26,27 @@ export async function probeWebgpu(): Promise<ProbeResult> {
   if (!scope.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, writable: true, configurable: true });
   if (!scope.navigator!.gpu) Object.defineProperty(scope.navigator!, 'gpu', { value: gpu, writable: true, configurable: true });
 
-  const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return { available: false, reason: 'no WebGPU adapter (Dawn found no Vulkan/Metal/D3D12 device)' };
-  if (adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter) return { available: false, reason: 'only a fallback (software) WebGPU adapter' };
+  // tfjs-backend-webgpu asks for the high-performance adapter too, so this is the one it will get.
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (!adapter) {
+    if (!vulkanLoaderInstalled()) return { available: false, reason: 'no WebGPU adapter: the Vulkan loader libvulkan.so.1 is missing (Debian: apt-get install libvulkan1)' };
+    const where = drivers.source === 'none' ? 'no Vulkan driver found (a GPU driver, or chromium for SwiftShader)' : 'Dawn found no usable Vulkan device';
+    return { available: false, reason: `no WebGPU adapter: ${where}` };
+  }
   const device = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'WebGPU adapter';
+  const software = isSoftwareAdapter(device, Boolean(adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter));
+  if (software && !context.explicit) {
+    return { available: false, reason: `only a software WebGPU adapter (${device}), slower than wasm; --backend webgpu uses it anyway` };
+  }
   return {
     available: true,
     device,
-    activate: async () => {
+    activate: async (): Promise<ActivationNote> => {
       await import('@tensorflow/tfjs-backend-webgpu');
+      const { registerFermxWebgpuKernels } = await import('./webgpu-kernels/index.js');
+      registerFermxWebgpuKernels();
       if (!(await tf.setBackend('webgpu'))) throw new Error("tf.setBackend('webgpu') failed");
+      return software ? { caveat: `software WebGPU adapter (${device}): runs on the CPU, slower than wasm` } : {};
     },
   };
 }
