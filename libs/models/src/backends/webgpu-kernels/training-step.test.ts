@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { webgpuRuntimeProblem } from '@fermx/testing';
+import { describe, expect, it } from 'vitest';
+import { activateWebgpu, randomValues, worstErrorAgainstCpu } from './webgpu-reference.js';
+
+const runtime = webgpuRuntimeProblem();
+const backend = runtime ? { problem: runtime } : await activateWebgpu();
+const skipReason = 'problem' in backend ? backend.problem : undefined;
+if (skipReason) process.stderr.write(`[webgpu training-step test skipped] ${skipReason}\n`);
+
+/** Batch norm in training mode as tfjs-layers computes it: batch moments, then FusedBatchNorm. */
+function batchNorm(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-3);
+}
+
+/** A miniature M-Xception step: conv+BN+ReLU stem, separable block with BN, 1×1 stride-2 shortcut, strided depthwise, pooling, dense, softmax loss. */
+function lossOf([x, labels, stem, g1, b1, dw, pw, g2, b2, shortcut, dw2, dense, bias]: tf.Tensor[]): tf.Scalar {
+  let h = tf.relu(batchNorm(tf.conv2d(x as tf.Tensor4D, stem as tf.Tensor4D, 1, 'same'), g1!, b1!));
+  const residual = tf.conv2d(h, shortcut as tf.Tensor4D, 2, 'same');
+  let y = tf.separableConv2d(h, dw as tf.Tensor4D, pw as tf.Tensor4D, 1, 'same');
+  y = tf.maxPool(batchNorm(y, g2!, b2!), 3, 2, 'same');
+  h = tf.relu(tf.add(y, residual)) as tf.Tensor4D;
+  h = tf.depthwiseConv2d(h, dw2 as tf.Tensor4D, 2, 'same');
+  const logits = tf.add(tf.matMul(tf.mean(h, [1, 2]), dense as tf.Tensor2D), bias as tf.Tensor);
+  return tf.losses.softmaxCrossEntropy(labels as tf.Tensor, logits);
+}
+
+const batch = 3;
+const classes = 4;
+const weights = [
+  randomValues([3, 3, 1, 8], 2), randomValues([8], 3), randomValues([8], 4), randomValues([3, 3, 8, 2], 5), randomValues([1, 1, 16, 6], 6),
+  randomValues([6], 7), randomValues([6], 8), randomValues([1, 1, 8, 6], 9), randomValues([3, 3, 6, 1], 10), randomValues([6, classes], 11), randomValues([classes], 12),
+];
+const labels = { data: new Float32Array(batch * classes).map((_, i) => (i % classes === Math.floor(i / classes) % classes ? 1 : 0)), shape: [batch, classes] };
+
+describe.skipIf(Boolean(skipReason))('a training step on webgpu with fermx kernels', () => {
+  it('computes the loss and every weight gradient as the cpu backend does', async () => {
+    const error = await worstErrorAgainstCpu([randomValues([batch, 12, 11, 1], 1), labels, ...weights], ([x, onehot, ...params]) => {
+      const [value, ...gradients] = [lossOf([x!, onehot!, ...params]), ...tf.grads((...p: tf.Tensor[]) => lossOf([x!, onehot!, ...p]))(params)];
+      return [value!, ...gradients];
+    });
+    expect(error).toBeLessThan(1e-4);
+  });
+});
