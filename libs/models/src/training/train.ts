@@ -65,10 +65,11 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
   let trainingSeconds = 0;
 
   try {
-    if (args.resumeFrom) state = restore(args.resumeFrom, model, adam, config, args);
-    if (replicas > 1) {
-      group = await ReplicaGroup.start({ replicas, backend: tf.getBackend(), model: config, seed: options.seed, learningRate: options.learningRate, set: args.train, local: parts });
-      if (args.resumeFrom) await group.pushState();
+    // Replicas start before a restore: they check that they built replica 0's initial weights.
+    if (replicas > 1) group = await ReplicaGroup.start({ replicas, backend: tf.getBackend(), model: config, seed: options.seed, learningRate: options.learningRate, set: args.train, local: parts });
+    if (args.resumeFrom) {
+      state = restore(args.resumeFrom, model, adam, config, args);
+      await group?.pushState();
     }
     const encode = async (): Promise<Uint8Array> => encodeState(model, adam, config, args, state);
     checkpoint = await encode();

@@ -76,8 +76,9 @@ class ReplicaThread {
   }
 
   request<T extends FromReplica['type']>(message: ToReplica, type: T): Promise<Extract<FromReplica, { type: T }>> {
+    if (this.failure) return Promise.reject(this.failure);
     const answer = this.answer(type);
-    this.send(message);
+    this.worker.postMessage(message);
     return answer;
   }
 }
