@@ -4,6 +4,7 @@ export { buildModel, type BuildOptions } from './architectures/build-model.js';
 export { describeModels, summarizeModel, countFlops, type ModelSummary } from './architectures/model-summary.js';
 
 export { train, type TrainingCheckpointHeader } from './training/train.js';
+export { AdamOptimizer, KERAS_ADAM, type AdamSettings, type AdamOptions } from './training/adam.js';
 export type { TrainArgs, TrainOptions, EpochMetrics, StopReason, TrainingOutcome } from './training/train-options.js';
 export { PAPER_AUGMENTATION, augmentationTransforms, augmentBatch, type AugmentationConfig } from './training/augmentation.js';
 export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-stopping.js';

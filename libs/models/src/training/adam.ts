@@ -1,10 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '../backends/wasm-kernels/adam-update.js';
 
 export interface AdamSettings {
   learningRate: number;
   beta1: number;
   beta2: number;
   epsilon: number;
+}
+
+export interface AdamOptions {
+  /**
+   * Update all variables in one fused kernel where the backend has one (wasm), else with
+   * composed tfjs ops. Default true; false is for comparing the two.
+   */
+  fused?: boolean;
 }
 
 export const KERAS_ADAM: Omit<AdamSettings, 'learningRate'> = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
@@ -23,6 +32,7 @@ export class AdamOptimizer {
   constructor(
     readonly settings: AdamSettings,
     readonly variables: tf.Variable[],
+    readonly options: AdamOptions = {},
   ) {
     // tidy frees the zerosLike temporaries; variables survive it.
     this.m = tf.tidy(() => variables.map((variable) => tf.variable(tf.zerosLike(variable), false)));
@@ -34,10 +44,35 @@ export class AdamOptimizer {
     const { learningRate, beta1, beta2, epsilon } = this.settings;
     const t = this.iteration + 1;
     const stepSize = (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    const fused = this.options.fused !== false && tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
+    const backend = tf.backend();
+    const fusedUpdate: number[] = [];
+    const composed: number[] = [];
+    this.variables.forEach((variable, i) => {
+      const g = grads[i];
+      if (!g) throw new Error(`no gradient for variable ${variable.name}`);
+      // The fused kernel writes the moments in place, which is safe only on data no other tensor shares.
+      const unshared = [this.m[i]!, this.v[i]!].every((t) => backend.refCount(t.dataId) === 1);
+      const float32 = [variable, this.m[i]!, this.v[i]!, g].every((t) => t.dtype === 'float32');
+      (fused && unshared && float32 ? fusedUpdate : composed).push(i);
+    });
+    if (fusedUpdate.length > 0) {
+      const inputs: tf.NamedTensorMap = {};
+      fusedUpdate.forEach((index, k) => {
+        inputs[`w${k}`] = this.variables[index]!;
+        inputs[`m${k}`] = this.m[index]!;
+        inputs[`v${k}`] = this.v[index]!;
+        inputs[`g${k}`] = grads[index]!;
+      });
+      const attrs: AdamUpdateAttrs = { count: fusedUpdate.length, beta1, beta2, epsilon, stepSize };
+      const updated = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      fusedUpdate.forEach((index, k) => this.variables[index]!.assign(updated[k]!));
+      tf.dispose(updated);
+    }
     tf.tidy(() => {
-      this.variables.forEach((variable, i) => {
-        const g = grads[i];
-        if (!g) throw new Error(`no gradient for variable ${variable.name}`);
+      for (const i of composed) {
+        const variable = this.variables[i]!;
+        const g = grads[i]!;
         const m = this.m[i]!;
         const v = this.v[i]!;
         const newM = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
@@ -45,7 +80,7 @@ export class AdamOptimizer {
         m.assign(newM);
         v.assign(newV);
         variable.assign(tf.sub(variable, tf.mul(tf.div(newM, tf.add(tf.sqrt(newV), epsilon)), stepSize)));
-      });
+      }
     });
     this.iteration = t;
   }

@@ -2,6 +2,7 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 // Registers the stock wasm kernels, so they exist to be captured (and wrapped) below.
 import '@tensorflow/tfjs-backend-wasm';
+import { adamUpdateConfig } from './adam-update.js';
 import { fusedBatchNormGradConfig, installFusedBatchNormGradient } from './batch-norm-grad.js';
 import { fusedBatchNormConfig } from './batch-norm.js';
 import { broadcastRowsConfig, installMeanGradient, meanConfig, sumConfig } from './leading-axes-reduction.js';
@@ -9,6 +10,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { stockKernel } from './wasm-heap.js';
 
@@ -34,6 +36,8 @@ export function fermxWasmKernels(): KernelConfig[] {
     meanConfig(stock.mean),
     sumConfig(stock.sum),
     broadcastRowsConfig,
+    identityConfig,
+    adamUpdateConfig,
   ];
 }
 

@@ -23,17 +23,27 @@ export interface SimdLoops {
    * at the first such tap in the order of the int32 byte offsets at `taps`. Channels % 4 = 0.
    */
   routeToMax(dx: number, x: number, y: number, dy: number, taps: number, tapCount: number, channelBytes: number): void;
+  /**
+   * One Adam step over n floats in the order and float32 rounding of the composed ops:
+   * m = m·b1 + g·(1−b1) and v = v·b2 + g²·(1−b2) in place; wOut = w − m / (√v + ε) · stepSize.
+   */
+  adamUpdate(
+    wOut: number, w: number, m: number, v: number, g: number, n: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, stepSize: number,
+  ): void;
 }
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const op = {
   block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], br: 0x0c, brIf: 0x0d,
-  get: 0x20, set: 0x21, i32Const: 0x41, i32Add: 0x6a, i32Shl: 0x74, i32GeU: 0x4f,
-  f32Load: [0x2a, 0x02, 0x00], f32Store: [0x38, 0x02, 0x00], f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94,
+  get: 0x20, set: 0x21, tee: 0x22, i32Const: 0x41, i32Add: 0x6a, i32Shl: 0x74, i32GeU: 0x4f,
+  f32Load: [0x2a, 0x02, 0x00], f32Store: [0x38, 0x02, 0x00], f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Sqrt: 0x91,
   v128Load: [0xfd, 0x00, 0x00, 0x00], v128Store: [0xfd, 0x0b, 0x00, 0x00],
   i32Mul: 0x6c, i32Load: [0x28, 0x02, 0x00],
   v128Zero: [0xfd, 0x0c, ...Array<number>(16).fill(0)], f32x4Eq: [0xfd, 0x41], v128And: [0xfd, 0x4e], v128AndNot: [0xfd, 0x4f], v128Or: [0xfd, 0x50],
   f32x4Add: [0xfd, 0xe4, 0x01], f32x4Sub: [0xfd, 0xe5, 0x01], f32x4Mul: [0xfd, 0xe6, 0x01],
+  f32x4Div: [0xfd, 0xe7, 0x01], f32x4Sqrt: [0xfd, 0xe3, 0x01], f32x4Splat: [0xfd, 0x13],
 };
 
 function uleb(n: number): number[] {
@@ -57,6 +67,7 @@ function sleb(n: number): number[] {
 }
 const get = (i: number) => [op.get, i];
 const set = (i: number) => [op.set, i];
+const tee = (i: number) => [op.tee, i];
 const i32 = (v: number) => [op.i32Const, ...sleb(v)];
 /** local[i] += step */
 const bump = (i: number, step: number) => [...get(i), ...i32(step), op.i32Add, ...set(i)];
@@ -196,8 +207,34 @@ const routeToMax = {
   ],
 };
 
-const functions: [keyof SimdLoops, { params: number; locals: number; vectorLocals?: number; body: number[] }][] = [
+// adamUpdate(wOut 0, w 1, m 2, v 3, g 4, n 5; f32: b1 6, ob1 7, b2 8, ob2 9, eps 10, step 11)
+// locals: i 12, end4 13, end 14 (bytes); v128: b1 15, ob1 16, b2 17, ob2 18, eps 19, step 20, g 21, m 22, v 23; f32: g 24, m 25, v 26
+const adamUpdate = {
+  params: 12, paramTypes: [I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32], locals: 3, vectorLocals: 9, floatLocals: 3,
+  body: [
+    ...get(5), ...i32(2), op.i32Shl, ...set(14),
+    ...get(5), ...i32(-4), 0x71 /* i32.and */, ...i32(2), op.i32Shl, ...set(13),
+    ...[0, 1, 2, 3, 4, 5].flatMap((k) => [...get(6 + k), ...op.f32x4Splat, ...set(15 + k)]),
+    ...whileBelow(12, 13, [
+      ...at(4, 12), ...op.v128Load, ...set(21),
+      ...at(2, 12), ...at(2, 12), ...op.v128Load, ...get(15), ...op.f32x4Mul, ...get(21), ...get(16), ...op.f32x4Mul, ...op.f32x4Add, ...tee(22), ...op.v128Store,
+      ...at(3, 12), ...at(3, 12), ...op.v128Load, ...get(17), ...op.f32x4Mul, ...get(21), ...get(21), ...op.f32x4Mul, ...get(18), ...op.f32x4Mul, ...op.f32x4Add, ...tee(23), ...op.v128Store,
+      ...at(0, 12), ...at(1, 12), ...op.v128Load, ...get(22), ...get(23), ...op.f32x4Sqrt, ...get(19), ...op.f32x4Add, ...op.f32x4Div, ...get(20), ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store,
+      ...bump(12, 16),
+    ]),
+    ...whileBelow(12, 14, [
+      ...at(4, 12), ...op.f32Load, ...set(24),
+      ...at(2, 12), ...at(2, 12), ...op.f32Load, ...get(6), op.f32Mul, ...get(24), ...get(7), op.f32Mul, op.f32Add, ...tee(25), ...op.f32Store,
+      ...at(3, 12), ...at(3, 12), ...op.f32Load, ...get(8), op.f32Mul, ...get(24), ...get(24), op.f32Mul, ...get(9), op.f32Mul, op.f32Add, ...tee(26), ...op.f32Store,
+      ...at(0, 12), ...at(1, 12), ...op.f32Load, ...get(25), ...get(26), op.f32Sqrt, ...get(10), op.f32Add, op.f32Div, ...get(11), op.f32Mul, op.f32Sub, ...op.f32Store,
+      ...bump(12, 4),
+    ]),
+  ],
+};
+
+const functions: [keyof SimdLoops, { params: number; paramTypes?: number[]; locals: number; vectorLocals?: number; floatLocals?: number; body: number[] }][] = [
   ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
+  ['adamUpdate', adamUpdate],
 ];
 
 function section(id: number, content: number[]): number[] {
@@ -207,9 +244,13 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
 function assemble(): Uint8Array {
-  const types = functions.map(([, f]) => [0x60, ...uleb(f.params), ...Array<number>(f.params).fill(I32), 0x00]);
+  const types = functions.map(([, f]) => [0x60, ...uleb(f.params), ...(f.paramTypes ?? Array<number>(f.params).fill(I32)), 0x00]);
   const bodies = functions.map(([, f]) => {
-    const locals = [[...uleb(f.locals), I32], ...(f.vectorLocals ? [[...uleb(f.vectorLocals), 0x7b /* v128 */]] : [])];
+    const locals = [
+      [...uleb(f.locals), I32],
+      ...(f.vectorLocals ? [[...uleb(f.vectorLocals), 0x7b /* v128 */]] : []),
+      ...(f.floatLocals ? [[...uleb(f.floatLocals), F32]] : []),
+    ];
     const code = [...vec(locals), ...f.body, ...op.end];
     return [...uleb(code.length), ...code];
   });

@@ -1,0 +1,125 @@
+/**
+ * `npx tsx bench/wasm-step.ts [--batch 64] [--steps 3] [--repeats 3] [--variants fermx,composed-adam,copying-identity,stock] [--profile]`
+ *
+ * Single-thread speed of one fermx training step on the wasm backend: M-Xception (4 classes),
+ * tf.variableGrads of the cross-entropy plus fermx's AdamOptimizer.apply, as train.ts runs it.
+ * Variants are timed alternately in the same process, so their ratios are measured under the same
+ * load: `fermx` (everything on), `composed-adam` (Adam from tfjs ops instead of the fused kernel),
+ * `copying-identity` (Identity copies its input, as stock wasm does), `stock` (both off). Figures are best-of-repeats,
+ * by wall clock and by this process's CPU time (the machine is shared).
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { AdamOptimizer, buildModel, initBackend, KERAS_ADAM } from '@fermx/models';
+
+const { values: flags } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '64' },
+    steps: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '3' },
+    variants: { type: 'string', default: 'fermx,stock' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const batch = Number(flags.batch);
+const steps = Number(flags.steps);
+const repeats = Number(flags.repeats);
+const variantNames = (flags.variants ?? '').split(',');
+for (const [name, value] of [['--batch', batch], ['--steps', steps], ['--repeats', repeats]] as const) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${value}`);
+}
+const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'stock'];
+const unknown = variantNames.filter((v) => !knownVariants.includes(v));
+if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')} (expected ${knownVariants.join(', ')})`);
+
+const classes = 4;
+await initBackend('wasm');
+
+interface Variant { name: string; model: tf.LayersModel; adam: AdamOptimizer; copyingIdentity: boolean; wall: number[]; cpu: number[] }
+
+const sharingIdentity = tf.getKernel('Identity', 'wasm')!;
+// What stock tfjs-backend-wasm 4.22's Identity does: a fresh copy of the input.
+const copyingIdentity: tf.KernelConfig = {
+  ...sharingIdentity,
+  kernelFunc: ({ inputs, backend }) => {
+    const wasm = backend as unknown as { makeOutput(shape: number[], dtype: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
+    const x = inputs['x']!;
+    const out = wasm.makeOutput(x.shape, x.dtype);
+    wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(x));
+    return out;
+  },
+};
+function useIdentity(config: tf.KernelConfig): void {
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel(config);
+}
+
+function variant(name: string): Variant {
+  const model = buildModel({ architecture: 'mxception', numClasses: classes }, { seed: 1 });
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const fused = name === 'fermx' || name === 'copying-identity';
+  const adam = new AdamOptimizer({ learningRate: 1e-3, ...KERAS_ADAM }, variables, { fused });
+  return { name, model, adam, copyingIdentity: name === 'copying-identity' || name === 'stock', wall: [], cpu: [] };
+}
+
+// Same ops as @fermx/models' crossEntropy (metrics/evaluate.ts).
+function crossEntropy(labels: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(probabilities, 1e-7, 1 - 1e-7))), -1))) as tf.Scalar);
+}
+
+const x = tf.randomUniform([batch, 48, 48, 1], 0, 1, 'float32', 7);
+const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 8), classes));
+
+async function step({ model, adam, copyingIdentity: copying }: Variant): Promise<void> {
+  useIdentity(copying ? copyingIdentity : sharingIdentity);
+  const { value, grads } = tf.variableGrads(() => crossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), adam.variables);
+  adam.apply(adam.variables.map((v) => grads[v.name]!));
+  await value.data();
+  tf.dispose([value, ...Object.values(grads)]);
+}
+
+const variants = variantNames.map(variant);
+for (const v of variants) for (let i = 0; i < 2; i++) await step(v);
+for (let r = 0; r < repeats; r++) {
+  for (const v of variants) {
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < steps; i++) await step(v);
+    const used = process.cpuUsage(cpu);
+    v.wall.push((performance.now() - start) / 1000);
+    v.cpu.push((used.user + used.system) / 1e6);
+  }
+}
+
+console.log(`M-Xception fermx training step on wasm (1 thread), batch ${batch}, best of ${repeats}×${steps} steps, load ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`);
+console.log('variant     img/s (wall)  img/s (per CPU-s)  ms/step (CPU)');
+const rate = (seconds: number[]) => (batch * steps) / Math.min(...seconds);
+for (const v of variants) {
+  console.log(`${v.name.padEnd(10)}  ${rate(v.wall).toFixed(1).padStart(12)}  ${rate(v.cpu).toFixed(1).padStart(17)}  ${((1000 * Math.min(...v.cpu)) / steps).toFixed(1).padStart(13)}`);
+}
+const [base, ...others] = variants;
+for (const other of others) {
+  console.log(`${base!.name}/${other.name}: ${(rate(base!.wall) / rate(other.wall)).toFixed(3)} (wall), ${(rate(base!.cpu) / rate(other.cpu)).toFixed(3)} (per CPU-s)`);
+}
+
+if (flags.profile) {
+  const first = variants[0]!;
+  const info = await tf.profile(() => step(first));
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    entry.calls += 1;
+    byName.set(k.name, entry);
+  }
+  const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
+  const total = rows.reduce((sum, [, r]) => sum + r.ms, 0);
+  console.log(`\nper-kernel time, one ${first.name} step (${total.toFixed(0)} ms in kernels, ${info.kernels.length} kernel calls)`);
+  for (const [name, r] of rows.slice(0, 25)) console.log(`${name.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${String(r.calls).padStart(5)} calls ${((100 * r.ms) / total).toFixed(1).padStart(5)}%`);
+}
+useIdentity(sharingIdentity);
+tf.dispose([x, y]);
+for (const v of variants) {
+  v.adam.dispose();
+  v.model.dispose();
+}
