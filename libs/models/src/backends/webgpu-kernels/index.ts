@@ -4,7 +4,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 
 /** Stock kernels, captured before the first replacement, for the cases fermx's kernels hand back (NCHW, dilation). */
-let stock: { conv2dBackpropFilter: KernelFunc; depthwiseBackpropFilter: KernelFunc } | undefined;
+let stock: { Conv2DBackpropFilter: KernelFunc; DepthwiseConv2dNativeBackpropFilter: KernelFunc } | undefined;
 
 function stockKernel(name: string): KernelFunc {
   const config = getKernel(name, 'webgpu');
@@ -15,10 +15,10 @@ function stockKernel(name: string): KernelFunc {
 /** Kernels that replace stock tfjs-backend-webgpu 4.22 ones that leave most of a GPU idle. */
 export function fermxWebgpuKernels(): KernelConfig[] {
   stock ??= {
-    conv2dBackpropFilter: stockKernel('Conv2DBackpropFilter'),
-    depthwiseBackpropFilter: stockKernel('DepthwiseConv2dNativeBackpropFilter'),
+    Conv2DBackpropFilter: stockKernel('Conv2DBackpropFilter'),
+    DepthwiseConv2dNativeBackpropFilter: stockKernel('DepthwiseConv2dNativeBackpropFilter'),
   };
-  return [conv2dBackpropFilterConfig(stock.conv2dBackpropFilter), depthwiseBackpropFilterConfig(stock.depthwiseBackpropFilter)];
+  return [conv2dBackpropFilterConfig(stock.Conv2DBackpropFilter), depthwiseBackpropFilterConfig(stock.DepthwiseConv2dNativeBackpropFilter)];
 }
 
 /**
@@ -30,5 +30,14 @@ export function registerFermxWebgpuKernels(): void {
   for (const config of fermxWebgpuKernels()) {
     if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
     registerKernel(config);
+  }
+}
+
+/** Puts the stock tfjs-backend-webgpu kernels back (benchmarks compare against them). No-op before registration. */
+export function restoreStockWebgpuKernels(): void {
+  if (!stock) return;
+  for (const [kernelName, kernelFunc] of Object.entries(stock)) {
+    if (getKernel(kernelName, 'webgpu')) unregisterKernel(kernelName, 'webgpu');
+    registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
   }
 }
