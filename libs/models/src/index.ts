@@ -21,3 +21,4 @@ export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata
 
 export { initBackend, AUTO_ORDER } from './backends/init-backend.js';
 export { backendNames, type BackendName, type BackendChoice, type BackendInfo, type BackendProbes, type ProbeResult, type BackendLog } from './backends/backend-info.js';
+export { registerFermxWebgpuKernels, restoreStockWebgpuKernels } from './backends/webgpu-kernels/index.js';
