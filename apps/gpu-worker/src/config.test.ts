@@ -23,4 +23,13 @@ describe('parseWorkerConfig', () => {
   it('configures the synthetic trainer from env', () => {
     expect(parseWorkerConfig({ FERMX_TRAINER: 'synthetic', FERMX_SYNTHETIC_EPOCH_MS: '50', FERMX_SYNTHETIC_LOG: '/tmp/x' }).trainer).toEqual({ name: 'synthetic', epochMs: 50, logFile: '/tmp/x' });
   });
+
+  it('takes --replicas (FERMX_REPLICAS) for CPU workers, default 1, and refuses it with a GPU backend', () => {
+    expect(parseWorkerConfig({}).replicas).toBe(1);
+    expect(parseWorkerConfig({ FERMX_REPLICAS: '3' }, { replicas: '2', backend: 'wasm' }).replicas).toBe(2);
+    expect(parseWorkerConfig({ FERMX_REPLICAS: '2' }).replicas).toBe(2);
+    expect(() => parseWorkerConfig({}, { replicas: '0' })).toThrow(/--replicas \(FERMX_REPLICAS\): /);
+    expect(() => parseWorkerConfig({}, { replicas: 'two' })).toThrow(/--replicas \(FERMX_REPLICAS\): /);
+    expect(() => parseWorkerConfig({}, { replicas: '2', backend: 'webgpu' })).toThrow(/--replicas \(FERMX_REPLICAS\): replicas > 1 trains on CPU threads; use --backend wasm, cpu or auto, not webgpu/);
+  });
 });

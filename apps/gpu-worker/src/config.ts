@@ -19,6 +19,8 @@ export const WorkerConfigSchema = z.object({
   FERMX_CACHE_DIR: z.string().optional(),
   FERMX_GPU: z.coerce.number().int().min(0).optional(),
   FERMX_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
+  /** Data-parallel training replicas (worker threads) per trial on the CPU backends (wasm, cpu). */
+  FERMX_REPLICAS: z.coerce.number().int().min(1).max(64).default(1),
   /** `tfjs` trains for real; `synthetic` simulates epochs (reliability tests, queue benchmark). */
   FERMX_TRAINER: z.enum(['tfjs', 'synthetic']).default('tfjs'),
   FERMX_SYNTHETIC_EPOCH_MS: positiveMs(200),
@@ -42,6 +44,8 @@ export interface WorkerConfig {
   cacheDir: string | undefined;
   gpu: number | undefined;
   backend: BackendChoice;
+  /** Training replicas per trial; > 1 only takes effect when the trial trains on wasm or cpu. */
+  replicas: number;
   trainer: { name: 'tfjs' } | { name: 'synthetic'; epochMs: number; logFile?: string };
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -56,14 +60,23 @@ export class WorkerConfigError extends Error {
   override readonly name = 'WorkerConfigError';
 }
 
-export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string; backend?: string } = {}): WorkerConfig {
-  const input = { ...env, ...(flags.gpu !== undefined ? { FERMX_GPU: flags.gpu } : {}), ...(flags.backend !== undefined ? { FERMX_BACKEND: flags.backend } : {}) };
+export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string; backend?: string; replicas?: string } = {}): WorkerConfig {
+  const input = {
+    ...env,
+    ...(flags.gpu !== undefined ? { FERMX_GPU: flags.gpu } : {}),
+    ...(flags.backend !== undefined ? { FERMX_BACKEND: flags.backend } : {}),
+    ...(flags.replicas !== undefined ? { FERMX_REPLICAS: flags.replicas } : {}),
+  };
   const parsed = WorkerConfigSchema.safeParse(input);
   if (!parsed.success) {
     const bad = parsed.error.issues.map((i) => `${flagName(String(i.path[0]))}: ${i.message}`).join('; ');
     throw new WorkerConfigError(`invalid worker configuration: ${bad}`);
   }
   const c = parsed.data;
+  // Replicas are CPU threads; a GPU backend named outright cannot use them.
+  if (c.FERMX_REPLICAS > 1 && (c.FERMX_BACKEND === 'tensorflow' || c.FERMX_BACKEND === 'webgpu')) {
+    throw new WorkerConfigError(`invalid worker configuration: ${flagName('FERMX_REPLICAS')}: replicas > 1 trains on CPU threads; use --backend wasm, cpu or auto, not ${c.FERMX_BACKEND}`);
+  }
   const host = hostname();
   const trainer: WorkerConfig['trainer'] =
     c.FERMX_TRAINER === 'synthetic' ? { name: 'synthetic', epochMs: c.FERMX_SYNTHETIC_EPOCH_MS, ...(c.FERMX_SYNTHETIC_LOG ? { logFile: c.FERMX_SYNTHETIC_LOG } : {}) } : { name: 'tfjs' };
@@ -74,6 +87,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string;
     cacheDir: c.FERMX_CACHE_DIR,
     gpu: c.FERMX_GPU,
     backend: c.FERMX_BACKEND,
+    replicas: c.FERMX_REPLICAS,
     trainer,
     lockDurationMs: c.FERMX_LOCK_DURATION_MS,
     stalledIntervalMs: c.FERMX_STALLED_INTERVAL_MS,
@@ -88,5 +102,6 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string;
 function flagName(key: string): string {
   if (key === 'FERMX_GPU') return '--gpu (FERMX_GPU)';
   if (key === 'FERMX_BACKEND') return '--backend (FERMX_BACKEND)';
+  if (key === 'FERMX_REPLICAS') return '--replicas (FERMX_REPLICAS)';
   return key;
 }

@@ -8,15 +8,16 @@ const SHUTDOWN_DEADLINE_MS = 28_000;
 export const workerCommand = defineCommand({
   path: ['worker'],
   summary: 'Train trials from the queue, one at a time (run one worker per GPU)',
-  usage: `[--gpu N] [--backend ${BACKEND_CHOICES.join('|')}]`,
+  usage: `[--gpu N] [--backend ${BACKEND_CHOICES.join('|')}] [--replicas R]`,
   options: {
     gpu: { type: 'string' },
     backend: { type: 'string' },
+    replicas: { type: 'string' },
   },
   async run(ctx) {
     let config;
     try {
-      config = parseWorkerConfig(ctx.env, { gpu: ctx.values.gpu as string | undefined, backend: ctx.values.backend as string | undefined });
+      config = parseWorkerConfig(ctx.env, { gpu: ctx.values.gpu as string | undefined, backend: ctx.values.backend as string | undefined, replicas: ctx.values.replicas as string | undefined });
     } catch (error) {
       if (error instanceof WorkerConfigError) throw new UsageError(error.message);
       throw error;

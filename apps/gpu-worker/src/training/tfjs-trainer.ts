@@ -23,13 +23,16 @@ export class TfjsTrainer implements Trainer {
     // Held-out split: FER2013's PrivateTest (`test`) when the source had it, else PublicTest.
     const testSplit = (['test', 'publictest'] as const).find((s) => dataset.splits.includes(s));
     const testSet = testSplit ? await dataset.loadSplit(testSplit) : undefined;
-    log.info({ backend: backend.name, train: trainSet.count, val: valSet.count, test: testSet?.count ?? 0, resumeEpoch: request.resumeEpoch }, 'training');
+    log.info({ backend: backend.name, train: trainSet.count, val: valSet.count, test: testSet?.count ?? 0, resumeEpoch: request.resumeEpoch, replicas: request.replicas ?? 1 }, 'training');
 
+    // Replicas are worker threads on CPU cores; a GPU backend picked by `auto` trains alone.
+    const replicas = backend.name === 'wasm' || backend.name === 'cpu' ? (request.replicas ?? 1) : 1;
+    if (replicas !== (request.replicas ?? 1)) log.warn({ backend: backend.name, replicas: request.replicas }, 'replicas ignored: backend is not a CPU backend');
     const outcome = await train({
       model: spec.model,
       train: trainSet,
       val: valSet,
-      options: spec.training,
+      options: { ...spec.training, replicas },
       resumeFrom: request.resumeFrom,
       signal,
       onEpochEnd: async (metrics, checkpoint) => {

@@ -11,6 +11,8 @@ export interface TrainingRequest {
   /** Epochs already done by the checkpoint (0 when starting fresh). */
   resumeEpoch: number;
   backend: BackendChoice;
+  /** Data-parallel replicas when the backend is wasm or cpu (default 1). */
+  replicas?: number;
   /** Where dataset shards are cached by sha256; undefined = @fermx/data's default. */
   cacheDir: string | undefined;
 }

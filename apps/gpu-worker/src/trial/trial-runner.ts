@@ -15,6 +15,8 @@ export interface TrialRunnerDeps {
   host: string;
   worker: string;
   backend: BackendChoice;
+  /** Training replicas per trial (default 1); see WorkerConfig.replicas. */
+  replicas?: number;
   cacheDir: string | undefined;
   log: Logger;
 }
@@ -90,7 +92,7 @@ export class TrialRunner {
 
     let outcome: TrainingOutcome;
     try {
-      outcome = await trainer.train({ spec: toTrain, resumeFrom, resumeEpoch: latest?.epoch ?? 0, backend: this.deps.backend, cacheDir: this.deps.cacheDir }, { onEpoch }, attempt.signal);
+      outcome = await trainer.train({ spec: toTrain, resumeFrom, resumeEpoch: latest?.epoch ?? 0, backend: this.deps.backend, replicas: this.deps.replicas, cacheDir: this.deps.cacheDir }, { onEpoch }, attempt.signal);
     } catch (error) {
       if (attempt.signal.aborted) return { kind: 'interrupted', epochsDone: history.length };
       throw error;

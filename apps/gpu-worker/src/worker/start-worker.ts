@@ -39,6 +39,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
     host: config.host,
     worker: config.workerId,
     backend: config.backend,
+    replicas: config.replicas,
     cacheDir: config.cacheDir,
     log,
   });
@@ -62,7 +63,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
   );
   await worker.start();
   heartbeat.start();
-  log.info({ queue: queueName, storage: storage.uri, trainer: config.trainer.name, backend: config.backend, gpu: config.gpu }, 'worker ready');
+  log.info({ queue: queueName, storage: storage.uri, trainer: config.trainer.name, backend: config.backend, replicas: config.replicas, gpu: config.gpu }, 'worker ready');
 
   let stopping: Promise<void> | undefined;
   return {
