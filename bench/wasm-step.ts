@@ -1,11 +1,13 @@
 /**
- * `npx tsx bench/wasm-step.ts [--batch 64] [--steps 3] [--repeats 3] [--variants fermx,composed-adam,copying-identity,stock] [--profile]`
+ * `npx tsx bench/wasm-step.ts [--batch 64] [--steps 3] [--repeats 3] [--variants fermx,composed-adam,copying-identity,im2col-filter,before] [--profile]`
  *
  * Single-thread speed of one fermx training step on the wasm backend: M-Xception (4 classes),
  * tf.variableGrads of the cross-entropy plus fermx's AdamOptimizer.apply, as train.ts runs it.
  * Variants are timed alternately in the same process, so their ratios are measured under the same
  * load: `fermx` (everything on), `composed-adam` (Adam from tfjs ops instead of the fused kernel),
- * `copying-identity` (Identity copies its input, as stock wasm does), `stock` (both off). Figures are best-of-repeats,
+ * `copying-identity` (Identity copies its input, as stock wasm does), `im2col-filter` (filter
+ * gradients through im2col + XNNPACK instead of the direct SIMD runs), `before` (all three off:
+ * fermx's kernels as they were before these three). Figures are best-of-repeats,
  * by wall clock and by this process's CPU time (the machine is shared).
  */
 import { parseArgs } from 'node:util';
@@ -17,7 +19,7 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '64' },
     steps: { type: 'string', default: '3' },
     repeats: { type: 'string', default: '3' },
-    variants: { type: 'string', default: 'fermx,stock' },
+    variants: { type: 'string', default: 'fermx,before' },
     profile: { type: 'boolean', default: false },
   },
 });
@@ -28,14 +30,17 @@ const variantNames = (flags.variants ?? '').split(',');
 for (const [name, value] of [['--batch', batch], ['--steps', steps], ['--repeats', repeats]] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${value}`);
 }
-const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'stock'];
+const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'im2col-filter', 'before'];
 const unknown = variantNames.filter((v) => !knownVariants.includes(v));
 if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')} (expected ${knownVariants.join(', ')})`);
 
 const classes = 4;
 await initBackend('wasm');
 
-interface Variant { name: string; model: tf.LayersModel; adam: AdamOptimizer; copyingIdentity: boolean; wall: number[]; cpu: number[] }
+interface Variant { name: string; model: tf.LayersModel; adam: AdamOptimizer; copyingIdentity: boolean; directFilter: boolean; wall: number[]; cpu: number[] }
+
+// Registered by @fermx/models' wasm kernels (conv2d-backprop-filter.ts).
+const DIRECT_FILTER_GRADIENT_FLAG = 'FERMX_WASM_DIRECT_FILTER_GRADIENT';
 
 const sharingIdentity = tf.getKernel('Identity', 'wasm')!;
 // What stock tfjs-backend-wasm 4.22's Identity does: a fresh copy of the input.
@@ -57,9 +62,8 @@ function useIdentity(config: tf.KernelConfig): void {
 function variant(name: string): Variant {
   const model = buildModel({ architecture: 'mxception', numClasses: classes }, { seed: 1 });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const fused = name === 'fermx' || name === 'copying-identity';
-  const adam = new AdamOptimizer({ learningRate: 1e-3, ...KERAS_ADAM }, variables, { fused });
-  return { name, model, adam, copyingIdentity: name === 'copying-identity' || name === 'stock', wall: [], cpu: [] };
+  const adam = new AdamOptimizer({ learningRate: 1e-3, ...KERAS_ADAM }, variables, { fused: name !== 'composed-adam' && name !== 'before' });
+  return { name, model, adam, copyingIdentity: name === 'copying-identity' || name === 'before', directFilter: name !== 'im2col-filter' && name !== 'before', wall: [], cpu: [] };
 }
 
 // Same ops as @fermx/models' crossEntropy (metrics/evaluate.ts).
@@ -70,8 +74,9 @@ function crossEntropy(labels: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
 const x = tf.randomUniform([batch, 48, 48, 1], 0, 1, 'float32', 7);
 const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 8), classes));
 
-async function step({ model, adam, copyingIdentity: copying }: Variant): Promise<void> {
+async function step({ model, adam, copyingIdentity: copying, directFilter }: Variant): Promise<void> {
   useIdentity(copying ? copyingIdentity : sharingIdentity);
+  tf.env().set(DIRECT_FILTER_GRADIENT_FLAG, directFilter);
   const { value, grads } = tf.variableGrads(() => crossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), adam.variables);
   adam.apply(adam.variables.map((v) => grads[v.name]!));
   await value.data();

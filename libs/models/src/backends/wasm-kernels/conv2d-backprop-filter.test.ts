@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { conv2dBackpropFilter, conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
-import { randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+import { conv2dBackpropFilter, conv2dBackpropFilterConfig, DIRECT_FILTER_GRADIENT_FLAG } from './conv2d-backprop-filter.js';
+import { randomValues, relativeError, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
 import type { WasmKernelArgs } from './wasm-heap.js';
 
 type Pad = 'same' | 'valid';
@@ -19,6 +19,16 @@ const cases: { x: [number, number, number, number]; k: number; cout: number; str
   { x: [2, 5, 6, 8], k: 5, cout: 3, stride: 1, pad: 'same' },
   { x: [1, 4, 5, 8], k: 1, cout: 3, stride: 1, pad: 'same' },
   { x: [2, 6, 6, 4], k: 2, cout: 3, stride: 1, pad: 'same' }, // even kernel: padding 0 above, 1 below
+  // Cin % 4 = 0 and Cout % 8 = 0: the direct SIMD outer-product runs (pointwise runs span images,
+  // are cut every 256 pixels and flushed to float64 every 2048).
+  { x: [6, 20, 21, 4], k: 1, cout: 8, stride: 1, pad: 'same' },
+  { x: [2, 9, 9, 12], k: 1, cout: 16, stride: 2, pad: 'same' },
+  { x: [2, 9, 10, 8], k: 3, cout: 16, stride: 1, pad: 'same' },
+  { x: [3, 9, 10, 4], k: 3, cout: 8, stride: 2, pad: 'same' },
+  { x: [3, 9, 10, 4], k: 3, cout: 8, stride: 2, pad: 'valid' },
+  { x: [2, 7, 6, 4], k: 2, cout: 8, stride: 1, pad: 'same' },
+  { x: [1, 8, 8, 8], k: 5, cout: 24, stride: 1, pad: 'valid' },
+  { x: [2, 24, 26, 16], k: 3, cout: 16, stride: 1, pad: 'same' },
 ];
 
 /** Both gradients of conv2d: dW (fermx Conv2DBackpropFilter) and dx (stock Conv2DBackpropInput). */
@@ -36,6 +46,25 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const seed = x.reduce((a, b) => a * 31 + b, k * 7 + stride);
     const error = await worstErrorAgainstCpu([randomValues(x, seed), randomValues(w, seed + 1), randomValues(y, seed + 2)], conv2dGradients(stride, pad));
     expect(error).toBeLessThan(1e-4);
+  });
+
+  it.each([
+    { x: [3, 9, 10, 8], k: 3, stride: 2 },
+    { x: [2, 8, 9, 8], k: 1, stride: 1 },
+  ])('direct SIMD runs and im2col + XNNPACK agree (x=$x k=$k stride=$stride)', async ({ x: xShape, k, stride }) => {
+    await wasmWithFermxKernels();
+    await tf.setBackend('wasm');
+    const w = [k, k, xShape[3]!, 16] as [number, number, number, number];
+    const dyShape = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], w, stride as 1 | 2, 1, 'same').outShape;
+    const x = tf.tensor(randomValues(xShape, 21).data, xShape);
+    const dy = tf.tensor(randomValues(dyShape, 22).data, dyShape);
+    const gradient = () => tf.engine().runKernel(conv2dBackpropFilterConfig.kernelName, { x, dy }, { strides: stride, pad: 'same', dataFormat: 'NHWC', filterShape: w }) as tf.Tensor;
+    const direct = gradient();
+    tf.env().set(DIRECT_FILTER_GRADIENT_FLAG, false);
+    const columns = gradient();
+    tf.env().set(DIRECT_FILTER_GRADIENT_FLAG, true);
+    expect(relativeError(direct.dataSync() as Float32Array, columns.dataSync() as Float32Array)).toBeLessThan(1e-5);
+    tf.dispose([x, dy, direct, columns]);
   });
 
   it.each([

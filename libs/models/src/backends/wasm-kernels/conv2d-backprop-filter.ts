@@ -1,8 +1,15 @@
-import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs';
+import { backend_util, Conv2DBackpropFilter, env } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { aliasShape, disposeIntermediate, heapF32, heapOffset, runWasmKernel, wholeHeapF32, type WasmKernelArgs } from './wasm-heap.js';
 import { simdLoops } from './simd-module.js';
+
+/**
+ * tfjs flag: false sends every filter gradient through im2col + XNNPACK (the earlier kernel), for
+ * comparisons (`tf.env().set(DIRECT_FILTER_GRADIENT_FLAG, false)`).
+ */
+export const DIRECT_FILTER_GRADIENT_FLAG = 'FERMX_WASM_DIRECT_FILTER_GRADIENT';
+env().registerFlag(DIRECT_FILTER_GRADIENT_FLAG, () => true);
 
 /** Largest im2col buffer (floats, 64 MiB) built at once; bigger batches are processed in image chunks. */
 export const DEFAULT_COLUMN_BUDGET = 1 << 24;
@@ -21,6 +28,10 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs,
     backend_util.convertConv2DDataFormat(dataFormat),
   );
   if (info.dataFormat !== 'channelsLast') throw new Error(`Conv2DBackpropFilter on wasm supports channelsLast only, got ${info.dataFormat}`);
+  const direct = info.inChannels % 4 === 0 && info.outChannels % 8 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1;
+  if (direct && env().getBool(DIRECT_FILTER_GRADIENT_FLAG)) {
+    return directFilterGradient(backend, x, dy, info, [...filterShape]);
+  }
   const { batchSize, outHeight, outWidth, outChannels } = info;
   const taps = info.filterHeight * info.filterWidth * info.inChannels;
   const pixelsPerImage = outHeight * outWidth;
@@ -53,6 +64,83 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs,
   }
   const out = backend.makeOutput([...filterShape], 'float32');
   heapF32(backend, out).set(sum);
+  return out;
+}
+
+/** Pixels summed in float32 (by SIMD) before their partial gradient is added to the float64 totals. */
+const PIXELS_PER_PARTIAL_SUM = 2048;
+/** Pixels of a 1×1 convolution's run handled at once: both operands' rows stay in L1/L2 across the register tiles. */
+const PIXELS_PER_RUN = 256;
+
+/**
+ * dW[kh, kw, ci, co] = Σ x[n, oh·s + kh − pad, ow·s + kw − pad, ci] · dy[n, oh, ow, co], straight
+ * from the channels-last tensors: for every (image, output row, tap) the valid output pixels form
+ * one run whose x pixels are evenly spaced, and a SIMD loop accumulates the run's outer products
+ * in 4×8 register tiles. No im2col, no transposes, no XNNPACK weight packing (which for this
+ * shape — a tiny output from a huge reduction — re-streamed both operands from memory per tile).
+ */
+function directFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo, filterShape: number[]): TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top: padTop, left: padLeft } = info.padInfo;
+  const size = filterHeight * filterWidth * inChannels * outChannels;
+  const partial = backend.makeOutput([size], 'float32');
+  const out = backend.makeOutput(filterShape, 'float32');
+  const loops = simdLoops(backend);
+  const totals = new Float64Array(size);
+  const xAt = heapOffset(backend, x);
+  const dyAt = heapOffset(backend, dy);
+  const accAt = heapOffset(backend, partial);
+  const tapBytes = inChannels * outChannels * 4;
+  const xPixelBytes = inChannels * 4;
+  const dyPixelBytes = outChannels * 4;
+  let pending = 0;
+  const flush = (): void => {
+    const acc = heapF32(backend, partial);
+    for (let i = 0; i < size; i++) totals[i] = (totals[i] as number) + (acc[i] as number);
+    acc.fill(0);
+    pending = 0;
+  };
+  heapF32(backend, partial).fill(0);
+
+  const pointwise = filterHeight === 1 && filterWidth === 1 && strideHeight === 1 && strideWidth === 1 && padTop === 0 && padLeft === 0 &&
+    outHeight === inHeight && outWidth === inWidth;
+  if (pointwise) {
+    // Every pixel of the batch pairs with the same pixel of x: one long run, cut for the caches.
+    const pixels = batchSize * inHeight * inWidth;
+    for (let first = 0; first < pixels; first += PIXELS_PER_RUN) {
+      const count = Math.min(PIXELS_PER_RUN, pixels - first);
+      loops.outerAccumulate(accAt, xAt + first * xPixelBytes, dyAt + first * dyPixelBytes, count, xPixelBytes, inChannels, outChannels);
+      pending += count;
+      if (pending >= PIXELS_PER_PARTIAL_SUM) flush();
+    }
+  } else {
+    for (let n = 0; n < batchSize; n++) {
+      for (let oh = 0; oh < outHeight; oh++) {
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const ih = oh * strideHeight + kh - padTop;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw++) {
+            // Output columns whose input column iw = ow·s + kw − padLeft lies inside the image.
+            const from = Math.max(0, Math.ceil((padLeft - kw) / strideWidth));
+            const to = Math.min(outWidth, Math.floor((inWidth - 1 + padLeft - kw) / strideWidth) + 1);
+            if (to <= from) continue;
+            const iw = from * strideWidth + kw - padLeft;
+            loops.outerAccumulate(
+              accAt + (kh * filterWidth + kw) * tapBytes,
+              xAt + ((n * inHeight + ih) * inWidth + iw) * xPixelBytes,
+              dyAt + ((n * outHeight + oh) * outWidth + from) * dyPixelBytes,
+              to - from, strideWidth * xPixelBytes, inChannels, outChannels,
+            );
+          }
+        }
+        pending += outWidth;
+        if (pending >= PIXELS_PER_PARTIAL_SUM) flush();
+      }
+    }
+  }
+  if (pending > 0) flush();
+  heapF32(backend, out).set(totals);
+  disposeIntermediate(backend, partial);
   return out;
 }
 

@@ -27,6 +27,11 @@ export interface SimdLoops {
    * One Adam step over n floats in the order and float32 rounding of the composed ops:
    * m = m·b1 + g·(1−b1) and v = v·b2 + g²·(1−b2) in place; wOut = w − m / (√v + ε) · stepSize.
    */
+  /**
+   * acc[ci, co] += Σ_{p < pixels} x[p · xStride + ci] · dy[p, co] (x rows `xStride` bytes apart,
+   * dy rows dense), in 4×8 register tiles. cin % 4 = 0, cout % 8 = 0. A filter gradient's inner loop.
+   */
+  outerAccumulate(acc: number, x: number, dy: number, pixels: number, xStride: number, cin: number, cout: number): void;
   adamUpdate(
     wOut: number, w: number, m: number, v: number, g: number, n: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, stepSize: number,
@@ -207,6 +212,51 @@ const routeToMax = {
   ],
 };
 
+// outerAccumulate(acc 0, x 1, dy 2, pixels 3, xStride 4, cin 5, cout 6)
+// locals: cb 7 (x byte offset of the ci block), ob 8 (byte offset of the co block), p 9, xp 10, dp 11, accRow 12, coutBytes 13, cinBytes 14
+// v128: a[r][h] = 15 + 2r + h (r < 4 rows of ci, h < 2 halves of 8 co), d0 23, d1 24, xs 25
+const loadOffset = (offset: number) => [0xfd, 0x00, 0x00, ...uleb(offset)];
+const storeOffset = (offset: number) => [0xfd, 0x0b, 0x00, ...uleb(offset)];
+const accAddress = (r: number) => [...get(12), ...(r ? [...get(13), ...i32(r), op.i32Mul, op.i32Add] : [])];
+const outerAccumulate = {
+  params: 7, locals: 8, vectorLocals: 11,
+  body: [
+    ...get(6), ...i32(2), op.i32Shl, ...set(13),
+    ...get(5), ...i32(2), op.i32Shl, ...set(14),
+    ...whileBelow(7, 14, [
+      ...i32(0), ...set(8),
+      ...whileBelow(8, 13, [
+        ...get(0), ...get(7), ...get(6), op.i32Mul, op.i32Add, ...get(8), op.i32Add, ...set(12),
+        ...[0, 1, 2, 3].flatMap((r) => [
+          ...accAddress(r), ...loadOffset(0), ...set(15 + 2 * r),
+          ...accAddress(r), ...loadOffset(16), ...set(16 + 2 * r),
+        ]),
+        ...get(1), ...get(7), op.i32Add, ...set(10),
+        ...get(2), ...get(8), op.i32Add, ...set(11),
+        ...i32(0), ...set(9),
+        ...whileBelow(9, 3, [
+          ...get(11), ...loadOffset(0), ...set(23),
+          ...get(11), ...loadOffset(16), ...set(24),
+          ...[0, 1, 2, 3].flatMap((r) => [
+            ...get(10), 0xfd, 0x09, 0x00, ...uleb(4 * r), ...set(25),
+            ...get(15 + 2 * r), ...get(25), ...get(23), ...op.f32x4Mul, ...op.f32x4Add, ...set(15 + 2 * r),
+            ...get(16 + 2 * r), ...get(25), ...get(24), ...op.f32x4Mul, ...op.f32x4Add, ...set(16 + 2 * r),
+          ]),
+          ...get(10), ...get(4), op.i32Add, ...set(10),
+          ...get(11), ...get(13), op.i32Add, ...set(11),
+          ...bump(9, 1),
+        ]),
+        ...[0, 1, 2, 3].flatMap((r) => [
+          ...accAddress(r), ...get(15 + 2 * r), ...storeOffset(0),
+          ...accAddress(r), ...get(16 + 2 * r), ...storeOffset(16),
+        ]),
+        ...bump(8, 32),
+      ]),
+      ...bump(7, 16),
+    ]),
+  ],
+};
+
 // adamUpdate(wOut 0, w 1, m 2, v 3, g 4, n 5; f32: b1 6, ob1 7, b2 8, ob2 9, eps 10, step 11)
 // locals: i 12, end4 13, end 14 (bytes); v128: b1 15, ob1 16, b2 17, ob2 18, eps 19, step 20, g 21, m 22, v 23; f32: g 24, m 25, v 26
 const adamUpdate = {
@@ -234,7 +284,7 @@ const adamUpdate = {
 
 const functions: [keyof SimdLoops, { params: number; paramTypes?: number[]; locals: number; vectorLocals?: number; floatLocals?: number; body: number[] }][] = [
   ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
-  ['adamUpdate', adamUpdate],
+  ['outerAccumulate', outerAccumulate], ['adamUpdate', adamUpdate],
 ];
 
 function section(id: number, content: number[]): number[] {
