@@ -1,13 +1,14 @@
 /**
- * `npx tsx bench/wasm-step.ts [--batch 64] [--steps 3] [--repeats 3] [--variants fermx,composed-adam,copying-identity,im2col-filter,before] [--profile]`
+ * `npx tsx bench/wasm-step.ts [--batch 64] [--steps 3] [--repeats 3] [--variants fermx,composed-adam,copying-identity,im2col-filter,composed-elementwise,before] [--profile]`
  *
  * Single-thread speed of one fermx training step on the wasm backend: M-Xception (4 classes),
  * tf.variableGrads of the cross-entropy plus fermx's AdamOptimizer.apply, as train.ts runs it.
  * Variants are timed alternately in the same process, so their ratios are measured under the same
  * load: `fermx` (everything on), `composed-adam` (Adam from tfjs ops instead of the fused kernel),
- * `copying-identity` (Identity copies its input, as stock wasm does), `im2col-filter` (filter
- * gradients through im2col + XNNPACK instead of the direct SIMD runs), `before` (all three off:
- * fermx's kernels as they were before these three). Figures are best-of-repeats,
+ * `copying-identity` (Identity and float32→float32 Cast copy their input, as stock wasm does),
+ * `im2col-filter` (filter gradients through im2col + XNNPACK instead of the direct SIMD runs),
+ * `composed-elementwise` (tfjs-core's Relu and Square gradients), `before` (all four off: fermx's
+ * kernels as they were before this work). Figures are best-of-repeats,
  * by wall clock and by this process's CPU time (the machine is shared).
  */
 import { parseArgs } from 'node:util';
@@ -30,40 +31,59 @@ const variantNames = (flags.variants ?? '').split(',');
 for (const [name, value] of [['--batch', batch], ['--steps', steps], ['--repeats', repeats]] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${value}`);
 }
-const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'im2col-filter', 'before'];
+const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'im2col-filter', 'composed-elementwise', 'before'];
 const unknown = variantNames.filter((v) => !knownVariants.includes(v));
 if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')} (expected ${knownVariants.join(', ')})`);
 
 const classes = 4;
 await initBackend('wasm');
 
-interface Variant { name: string; model: tf.LayersModel; adam: AdamOptimizer; copyingIdentity: boolean; directFilter: boolean; wall: number[]; cpu: number[] }
+interface Variant {
+  name: string;
+  model: tf.LayersModel;
+  adam: AdamOptimizer;
+  copyingIdentity: boolean;
+  directFilter: boolean;
+  fusedElementwise: boolean;
+  wall: number[];
+  cpu: number[];
+}
 
-// Registered by @fermx/models' wasm kernels (conv2d-backprop-filter.ts).
+// tfjs flags registered by @fermx/models' wasm kernels (conv2d-backprop-filter.ts, elementwise-grad.ts).
 const DIRECT_FILTER_GRADIENT_FLAG = 'FERMX_WASM_DIRECT_FILTER_GRADIENT';
+const FUSED_ELEMENTWISE_GRADIENTS_FLAG = 'FERMX_WASM_FUSED_ELEMENTWISE_GRADIENTS';
 
-const sharingIdentity = tf.getKernel('Identity', 'wasm')!;
-// What stock tfjs-backend-wasm 4.22's Identity does: a fresh copy of the input.
-const copyingIdentity: tf.KernelConfig = {
-  ...sharingIdentity,
-  kernelFunc: ({ inputs, backend }) => {
+const sharing = [tf.getKernel('Identity', 'wasm')!, tf.getKernel('Cast', 'wasm')!];
+// What stock tfjs-backend-wasm 4.22's Identity and Cast do: a fresh copy of the input.
+const copying: tf.KernelConfig[] = sharing.map((config) => ({
+  ...config,
+  kernelFunc: ({ inputs, backend, attrs }) => {
     const wasm = backend as unknown as { makeOutput(shape: number[], dtype: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
     const x = inputs['x']!;
+    const dtype = (attrs?.['dtype'] as tf.DataType | undefined) ?? x.dtype;
+    if (dtype !== x.dtype) return config.kernelFunc({ inputs, backend, attrs });
     const out = wasm.makeOutput(x.shape, x.dtype);
     wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(x));
     return out;
   },
-};
-function useIdentity(config: tf.KernelConfig): void {
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel(config);
+}));
+function useKernels(configs: tf.KernelConfig[]): void {
+  for (const config of configs) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
 }
 
 function variant(name: string): Variant {
   const model = buildModel({ architecture: 'mxception', numClasses: classes }, { seed: 1 });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const adam = new AdamOptimizer({ learningRate: 1e-3, ...KERAS_ADAM }, variables, { fused: name !== 'composed-adam' && name !== 'before' });
-  return { name, model, adam, copyingIdentity: name === 'copying-identity' || name === 'before', directFilter: name !== 'im2col-filter' && name !== 'before', wall: [], cpu: [] };
+  return {
+    name, model, adam, wall: [], cpu: [],
+    copyingIdentity: name === 'copying-identity' || name === 'before',
+    directFilter: name !== 'im2col-filter' && name !== 'before',
+    fusedElementwise: name !== 'composed-elementwise' && name !== 'before',
+  };
 }
 
 // Same ops as @fermx/models' crossEntropy (metrics/evaluate.ts).
@@ -74,9 +94,10 @@ function crossEntropy(labels: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
 const x = tf.randomUniform([batch, 48, 48, 1], 0, 1, 'float32', 7);
 const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 8), classes));
 
-async function step({ model, adam, copyingIdentity: copying, directFilter }: Variant): Promise<void> {
-  useIdentity(copying ? copyingIdentity : sharingIdentity);
+async function step({ model, adam, copyingIdentity, directFilter, fusedElementwise }: Variant): Promise<void> {
+  useKernels(copyingIdentity ? copying : sharing);
   tf.env().set(DIRECT_FILTER_GRADIENT_FLAG, directFilter);
+  tf.env().set(FUSED_ELEMENTWISE_GRADIENTS_FLAG, fusedElementwise);
   const { value, grads } = tf.variableGrads(() => crossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), adam.variables);
   adam.apply(adam.variables.map((v) => grads[v.name]!));
   await value.data();
@@ -108,21 +129,53 @@ for (const other of others) {
 }
 
 if (flags.profile) {
+  // tf.profile reads every kernel's output back to check for NaNs, which inflates big kernels;
+  // instead every wasm kernel is wrapped in a timer (outermost call only: fermx kernels call others).
   const first = variants[0]!;
-  const info = await tf.profile(() => step(first));
   const byName = new Map<string, { ms: number; calls: number }>();
-  for (const k of info.kernels) {
-    const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
-    entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    entry.calls += 1;
-    byName.set(k.name, entry);
-  }
+  let depth = 0;
+  const wrap = (config: tf.KernelConfig): tf.KernelConfig => ({
+    ...config,
+    kernelFunc: (args) => {
+      const start = performance.now();
+      depth++;
+      try {
+        return config.kernelFunc(args);
+      } finally {
+        depth--;
+        if (depth === 0) {
+          const entry = byName.get(config.kernelName) ?? { ms: 0, calls: 0 };
+          entry.ms += performance.now() - start;
+          entry.calls += 1;
+          byName.set(config.kernelName, entry);
+        }
+      }
+    },
+  });
+  const swap = (configs: tf.KernelConfig[]) => {
+    for (const config of configs) {
+      tf.unregisterKernel(config.kernelName, 'wasm');
+      tf.registerKernel(config);
+    }
+  };
+  await step(first);
+  // step() registers the variant's kernels and flags; wrap after that and time the next step.
+  const current = tf.getKernelsForBackend('wasm');
+  swap(current.map(wrap));
+  const start = performance.now();
+  const { value, grads } = tf.variableGrads(() => crossEntropy(y, first.model.apply(x, { training: true }) as tf.Tensor), first.adam.variables);
+  first.adam.apply(first.adam.variables.map((v) => grads[v.name]!));
+  await value.data();
+  const stepMs = performance.now() - start;
+  tf.dispose([value, ...Object.values(grads)]);
+  swap(current);
   const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((sum, [, r]) => sum + r.ms, 0);
-  console.log(`\nper-kernel time, one ${first.name} step (${total.toFixed(0)} ms in kernels, ${info.kernels.length} kernel calls)`);
-  for (const [name, r] of rows.slice(0, 25)) console.log(`${name.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${String(r.calls).padStart(5)} calls ${((100 * r.ms) / total).toFixed(1).padStart(5)}%`);
+  const calls = rows.reduce((sum, [, r]) => sum + r.calls, 0);
+  console.log(`\nper-kernel time, one ${first.name} step: ${stepMs.toFixed(0)} ms wall, ${total.toFixed(0)} ms in ${calls} kernel calls, ${(stepMs - total).toFixed(0)} ms outside kernels (engine, tape, layers)`);
+  for (const [name, r] of rows.slice(0, 25)) console.log(`${name.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${String(r.calls).padStart(5)} calls ${((100 * r.ms) / stepMs).toFixed(1).padStart(5)}%`);
 }
-useIdentity(sharingIdentity);
+useKernels(sharing);
 tf.dispose([x, y]);
 for (const v of variants) {
   v.adam.dispose();

@@ -31,3 +31,17 @@ describe('Identity on wasm', () => {
     w.dispose();
   });
 });
+
+describe('Cast on wasm', () => {
+  it('shares the data when the dtype does not change, and still converts otherwise', async () => {
+    await wasmWithFermxKernels();
+    await tf.setBackend('wasm');
+    const x = tf.tensor([1.5, -2.7, 0, 3]);
+    const same = tf.cast(x, 'float32');
+    expect(same.dataId).toBe(x.dataId);
+    const ints = tf.cast(x, 'int32');
+    expect(ints.dataId).not.toBe(x.dataId);
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 0, 3]);
+    tf.dispose([x, same, ints]);
+  });
+});

@@ -1,5 +1,5 @@
-import { Identity } from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { Cast, Identity } from '@tensorflow/tfjs';
+import type { CastAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { WasmKernelArgs } from './wasm-heap.js';
 
 /**
@@ -21,3 +21,22 @@ export const identityConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: identity as unknown as KernelFunc,
 };
+
+/**
+ * Cast to the dtype the tensor already has shares its data too (stock wasm copies). tfjs-core's
+ * gradients of Relu, Square and Identity and tf.moments cast float32 to float32: ~70 full-size
+ * copies per M-Xception step. Real conversions go to the stock kernel.
+ */
+export function castConfig(stock: KernelFunc | undefined): KernelConfig {
+  return {
+    kernelName: Cast,
+    backendName: 'wasm',
+    kernelFunc: ((args: WasmKernelArgs): TensorInfo => {
+      const x = args.inputs['x'];
+      const { dtype } = args.attrs as unknown as CastAttrs;
+      if (x && x.dtype === dtype && dtype !== 'string') return identity(args);
+      if (!stock) throw new Error(`Cast on wasm: no stock kernel for ${x?.dtype} to ${dtype}`);
+      return stock(args as never) as TensorInfo;
+    }) as unknown as KernelFunc,
+  };
+}

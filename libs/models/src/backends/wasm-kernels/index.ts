@@ -10,16 +10,18 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
-import { identityConfig } from './identity.js';
+import { installElementwiseGradients, reluGradConfig, squareGradConfig } from './elementwise-grad.js';
+import { castConfig, identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { stockKernel } from './wasm-heap.js';
 
 /** Stock kernels we replace but still hand unusual cases to, captured before the first replacement. */
-let stock: Partial<Record<'conv2dBackpropInput' | 'fusedBatchNorm' | 'mean' | 'sum', KernelFunc>> | undefined;
+let stock: Partial<Record<'cast' | 'conv2dBackpropInput' | 'fusedBatchNorm' | 'mean' | 'sum', KernelFunc>> | undefined;
 
 /** Kernels that stock tfjs-backend-wasm 4.22 lacks, gets wrong, or runs far slower than needed. */
 export function fermxWasmKernels(): KernelConfig[] {
   stock ??= {
+    cast: stockKernel(getKernel('Cast', 'wasm')),
     conv2dBackpropInput: stockKernel(getKernel('Conv2DBackpropInput', 'wasm')),
     fusedBatchNorm: stockKernel(getKernel('FusedBatchNorm', 'wasm')),
     mean: stockKernel(getKernel('Mean', 'wasm')),
@@ -37,13 +39,16 @@ export function fermxWasmKernels(): KernelConfig[] {
     sumConfig(stock.sum),
     broadcastRowsConfig,
     identityConfig,
+    castConfig(stock.cast),
     adamUpdateConfig,
+    reluGradConfig,
+    squareGradConfig,
   ];
 }
 
 /**
  * Registers fermx's kernels on the 'wasm' backend, replacing stock ones where they exist.
- * Also routes the gradients of FusedBatchNorm and of per-channel Mean through fused kernels when
+ * Also routes the gradients of FusedBatchNorm, per-channel Mean, Relu and Square through fused kernels when
  * the active backend is wasm (other backends keep tfjs-core's gradients). Idempotent; call it after `tf.setBackend('wasm')`
  * (or before: the kernels need no setup).
  */
@@ -54,4 +59,5 @@ export function registerFermxWasmKernels(): void {
   }
   installFusedBatchNormGradient();
   installMeanGradient();
+  installElementwiseGradients();
 }

@@ -32,6 +32,10 @@ export interface SimdLoops {
    * dy rows dense), in 4×8 register tiles. cin % 4 = 0, cout % 8 = 0. A filter gradient's inner loop.
    */
   outerAccumulate(acc: number, x: number, dy: number, pixels: number, xStride: number, cin: number, cout: number): void;
+  /** dx = x > 0 ? dy : 0 (TensorFlow's ReluGrad) over `bytes` (a multiple of 16). */
+  reluGrad(dx: number, x: number, dy: number, bytes: number): void;
+  /** dx = dy · (x · 2) (tfjs-core's Square gradient, same rounding) over `bytes` (a multiple of 16). */
+  squareGrad(dx: number, x: number, dy: number, bytes: number): void;
   adamUpdate(
     wOut: number, w: number, m: number, v: number, g: number, n: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, stepSize: number,
@@ -48,7 +52,7 @@ const op = {
   i32Mul: 0x6c, i32Load: [0x28, 0x02, 0x00],
   v128Zero: [0xfd, 0x0c, ...Array<number>(16).fill(0)], f32x4Eq: [0xfd, 0x41], v128And: [0xfd, 0x4e], v128AndNot: [0xfd, 0x4f], v128Or: [0xfd, 0x50],
   f32x4Add: [0xfd, 0xe4, 0x01], f32x4Sub: [0xfd, 0xe5, 0x01], f32x4Mul: [0xfd, 0xe6, 0x01],
-  f32x4Div: [0xfd, 0xe7, 0x01], f32x4Sqrt: [0xfd, 0xe3, 0x01], f32x4Splat: [0xfd, 0x13],
+  f32x4Div: [0xfd, 0xe7, 0x01], f32x4Gt: [0xfd, 0x44], f32x4Sqrt: [0xfd, 0xe3, 0x01], f32x4Splat: [0xfd, 0x13],
 };
 
 function uleb(n: number): number[] {
@@ -257,6 +261,28 @@ const outerAccumulate = {
   ],
 };
 
+// reluGrad / squareGrad(dx 0, x 1, dy 2, bytes 3) locals: off 4; v128: two 5
+const reluGrad = {
+  params: 4, locals: 1,
+  body: [
+    ...whileBelow(4, 3, [
+      ...at(0, 4), ...at(2, 4), ...op.v128Load, ...at(1, 4), ...op.v128Load, ...op.v128Zero, ...op.f32x4Gt, ...op.v128And, ...op.v128Store,
+      ...bump(4, 16),
+    ]),
+  ],
+};
+const squareGrad = {
+  params: 4, locals: 1, vectorLocals: 1,
+  body: [
+    // 2.0f = 0x40000000 in every lane
+    ...i32(0x40000000), 0xfd, 0x11 /* i32x4.splat */, ...set(5),
+    ...whileBelow(4, 3, [
+      ...at(0, 4), ...at(2, 4), ...op.v128Load, ...at(1, 4), ...op.v128Load, ...get(5), ...op.f32x4Mul, ...op.f32x4Mul, ...op.v128Store,
+      ...bump(4, 16),
+    ]),
+  ],
+};
+
 // adamUpdate(wOut 0, w 1, m 2, v 3, g 4, n 5; f32: b1 6, ob1 7, b2 8, ob2 9, eps 10, step 11)
 // locals: i 12, end4 13, end 14 (bytes); v128: b1 15, ob1 16, b2 17, ob2 18, eps 19, step 20, g 21, m 22, v 23; f32: g 24, m 25, v 26
 const adamUpdate = {
@@ -284,7 +310,7 @@ const adamUpdate = {
 
 const functions: [keyof SimdLoops, { params: number; paramTypes?: number[]; locals: number; vectorLocals?: number; floatLocals?: number; body: number[] }][] = [
   ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
-  ['outerAccumulate', outerAccumulate], ['adamUpdate', adamUpdate],
+  ['outerAccumulate', outerAccumulate], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
 ];
 
 function section(id: number, content: number[]): number[] {
