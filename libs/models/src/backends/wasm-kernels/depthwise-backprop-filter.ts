@@ -22,6 +22,12 @@ export function depthwiseBackpropFilter({ inputs, backend, attrs }: WasmKernelAr
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const acc = new Float64Array(filterHeight * filterWidth * outChannels);
+  if (multiplier === 1 && inChannels % 16 === 0) {
+    const out = backend.makeOutput([...filterShape], 'float32');
+    accumulateDiagonal(backend, x, dy, info, acc);
+    heapF32(backend, out).set(acc);
+    return out;
+  }
   if (multiplier === 1 && strideWidth === 1) {
     const out = backend.makeOutput([...filterShape], 'float32');
     accumulateRows(backend, x, dy, info, acc);
@@ -107,6 +113,50 @@ function accumulateRows(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, inf
     }
   }
   disposeIntermediate(backend, rows);
+}
+
+/**
+ * Multiplier 1, channels % 16 = 0, any stride: for each (image, output row, tap) the valid output
+ * pixels pair with evenly spaced x pixels, and one SIMD call sums x · dy over the run with the 16
+ * channel sums held in registers (two loads per multiply-add, no accumulator row traffic). Per-tap
+ * float32 sums go to the float64 totals once per image.
+ */
+function accumulateDiagonal(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: BackendUtil.Conv2DInfo, acc: Float64Array): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const partial = backend.makeOutput([filterHeight * filterWidth * channels], 'float32');
+  const loops = simdLoops(backend);
+  const partialAt = heapOffset(backend, partial);
+  const xAt = heapOffset(backend, x);
+  const dyAt = heapOffset(backend, dy);
+  const sums = heapF32(backend, partial);
+  const pixelBytes = channels * 4;
+  sums.fill(0);
+  for (let n = 0; n < batchSize; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let kh = 0; kh < filterHeight; kh++) {
+        const ih = oh * strideHeight + kh * dilationHeight - padTop;
+        if (ih < 0 || ih >= inHeight) continue;
+        for (let kw = 0; kw < filterWidth; kw++) {
+          const shift = kw * dilationWidth - padLeft;
+          // Output columns whose input column ow·s + shift lies inside the image.
+          const from = Math.max(0, Math.ceil(-shift / strideWidth));
+          const to = Math.min(outWidth, Math.floor((inWidth - 1 - shift) / strideWidth) + 1);
+          if (to <= from) continue;
+          loops.diagonalAccumulate(
+            partialAt + (kh * filterWidth + kw) * pixelBytes,
+            xAt + ((n * inHeight + ih) * inWidth + from * strideWidth + shift) * pixelBytes,
+            dyAt + ((n * outHeight + oh) * outWidth + from) * pixelBytes,
+            to - from, strideWidth * pixelBytes, channels,
+          );
+        }
+      }
+    }
+    for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + (sums[i] as number);
+    sums.fill(0);
+  }
+  disposeIntermediate(backend, partial);
 }
 
 export const depthwiseBackpropFilterConfig: KernelConfig = {

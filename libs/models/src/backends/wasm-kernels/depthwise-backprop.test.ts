@@ -12,6 +12,12 @@ const cases: { x: [number, number, number, number]; k: number; multiplier: numbe
   { x: [2, 8, 7, 2], k: 3, multiplier: 3, stride: 2, pad: 'same' },
   { x: [1, 11, 10, 1], k: 5, multiplier: 1, stride: 1, pad: 'same' },
   { x: [2, 8, 8, 5], k: 2, multiplier: 1, stride: 2, pad: 'valid' },
+  // Channels % 16 = 0: the register-held diagonal runs.
+  { x: [2, 9, 10, 16], k: 3, multiplier: 1, stride: 1, pad: 'same' },
+  { x: [3, 9, 10, 32], k: 3, multiplier: 1, stride: 2, pad: 'same' },
+  { x: [2, 9, 10, 16], k: 3, multiplier: 1, stride: 2, pad: 'valid' },
+  { x: [1, 12, 11, 16], k: 5, multiplier: 1, stride: 1, pad: 'valid' },
+  { x: [2, 24, 24, 32], k: 3, multiplier: 1, stride: 1, pad: 'same' },
 ];
 
 /** Both gradients of depthwiseConv2d: dx (DepthwiseConv2dNativeBackpropInput) and dW (…BackpropFilter). */

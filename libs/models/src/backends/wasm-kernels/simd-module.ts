@@ -32,6 +32,11 @@ export interface SimdLoops {
    * dy rows dense), in 4×8 register tiles. cin % 4 = 0, cout % 8 = 0. A filter gradient's inner loop.
    */
   outerAccumulate(acc: number, x: number, dy: number, pixels: number, xStride: number, cin: number, cout: number): void;
+  /**
+   * acc[c] += Σ_{p < pixels} x[p · xStride + c] · dy[p, c] for c < channels (dy rows dense), 16
+   * channels per pass in registers. channels % 16 = 0. The depthwise filter gradient's inner loop.
+   */
+  diagonalAccumulate(acc: number, x: number, dy: number, pixels: number, xStride: number, channels: number): void;
   /** dx = x > 0 ? dy : 0 (TensorFlow's ReluGrad) over `bytes` (a multiple of 16). */
   reluGrad(dx: number, x: number, dy: number, bytes: number): void;
   /** dx = dy · (x · 2) (tfjs-core's Square gradient, same rounding) over `bytes` (a multiple of 16). */
@@ -261,6 +266,31 @@ const outerAccumulate = {
   ],
 };
 
+// diagonalAccumulate(acc 0, x 1, dy 2, pixels 3, xStride 4, channels 5)
+// locals: cb 6 (bytes), p 7, xp 8, dp 9, rowBytes 10; v128: a0..a3 11–14
+const diagonalAccumulate = {
+  params: 6, locals: 5, vectorLocals: 4,
+  body: [
+    ...get(5), ...i32(2), op.i32Shl, ...set(10),
+    ...whileBelow(6, 10, [
+      ...[0, 1, 2, 3].flatMap((i) => [...at(0, 6), ...loadOffset(16 * i), ...set(11 + i)]),
+      ...at(1, 6), ...set(8),
+      ...at(2, 6), ...set(9),
+      ...i32(0), ...set(7),
+      ...whileBelow(7, 3, [
+        ...[0, 1, 2, 3].flatMap((i) => [
+          ...get(11 + i), ...get(8), ...loadOffset(16 * i), ...get(9), ...loadOffset(16 * i), ...op.f32x4Mul, ...op.f32x4Add, ...set(11 + i),
+        ]),
+        ...get(8), ...get(4), op.i32Add, ...set(8),
+        ...get(9), ...get(10), op.i32Add, ...set(9),
+        ...bump(7, 1),
+      ]),
+      ...[0, 1, 2, 3].flatMap((i) => [...at(0, 6), ...get(11 + i), ...storeOffset(16 * i)]),
+      ...bump(6, 64),
+    ]),
+  ],
+};
+
 // reluGrad / squareGrad(dx 0, x 1, dy 2, bytes 3) locals: off 4; v128: two 5
 const reluGrad = {
   params: 4, locals: 1,
@@ -310,7 +340,7 @@ const adamUpdate = {
 
 const functions: [keyof SimdLoops, { params: number; paramTypes?: number[]; locals: number; vectorLocals?: number; floatLocals?: number; body: number[] }][] = [
   ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
-  ['outerAccumulate', outerAccumulate], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
+  ['outerAccumulate', outerAccumulate], ['diagonalAccumulate', diagonalAccumulate], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
 ];
 
 function section(id: number, content: number[]): number[] {
