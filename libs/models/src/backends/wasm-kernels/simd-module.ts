@@ -37,6 +37,8 @@ export interface SimdLoops {
    * channels per pass in registers. channels % 16 = 0. The depthwise filter gradient's inner loop.
    */
   diagonalAccumulate(acc: number, x: number, dy: number, pixels: number, xStride: number, channels: number): void;
+  /** Copies `pixels` rows of `pixelBytes` (a multiple of 16) from dense src to dst rows `dstStride` bytes apart. */
+  stridedCopy(dst: number, src: number, pixels: number, dstStride: number, pixelBytes: number): void;
   /** dx = x > 0 ? dy : 0 (TensorFlow's ReluGrad) over `bytes` (a multiple of 16). */
   reluGrad(dx: number, x: number, dy: number, bytes: number): void;
   /** dx = dy · (x · 2) (tfjs-core's Square gradient, same rounding) over `bytes` (a multiple of 16). */
@@ -291,6 +293,20 @@ const diagonalAccumulate = {
   ],
 };
 
+// stridedCopy(dst 0, src 1, pixels 2, dstStride 3, pixelBytes 4) locals: p 5, b 6
+const stridedCopy = {
+  params: 5, locals: 2,
+  body: [
+    ...whileBelow(5, 2, [
+      ...i32(0), ...set(6),
+      ...whileBelow(6, 4, [...at(0, 6), ...at(1, 6), ...op.v128Load, ...op.v128Store, ...bump(6, 16)]),
+      ...get(0), ...get(3), op.i32Add, ...set(0),
+      ...get(1), ...get(4), op.i32Add, ...set(1),
+      ...bump(5, 1),
+    ]),
+  ],
+};
+
 // reluGrad / squareGrad(dx 0, x 1, dy 2, bytes 3) locals: off 4; v128: two 5
 const reluGrad = {
   params: 4, locals: 1,
@@ -340,7 +356,7 @@ const adamUpdate = {
 
 const functions: [keyof SimdLoops, { params: number; paramTypes?: number[]; locals: number; vectorLocals?: number; floatLocals?: number; body: number[] }][] = [
   ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
-  ['outerAccumulate', outerAccumulate], ['diagonalAccumulate', diagonalAccumulate], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
+  ['outerAccumulate', outerAccumulate], ['diagonalAccumulate', diagonalAccumulate], ['stridedCopy', stridedCopy], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
 ];
 
 function section(id: number, content: number[]): number[] {
