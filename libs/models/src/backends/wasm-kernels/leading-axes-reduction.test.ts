@@ -9,6 +9,8 @@ describe('Mean and Sum on wasm', () => {
     { shape: [2, 5, 5, 6], axes: [0, 1, 2], keepDims: false }, // channels % 4 ≠ 0: stock kernel
     { shape: [2, 5, 5, 8], axes: [1, 2], keepDims: false }, // global average pooling: stock kernel
     { shape: [40, 12], axes: [0], keepDims: false },
+    { shape: [3, 25, 25, 32], axes: [0, 1, 2], keepDims: false }, // channels % 16 = 0: register-held sums, several 1024-row blocks
+    { shape: [1100, 16], axes: [0], keepDims: true },
   ])('matches cpu for $shape over $axes keepDims=$keepDims', async ({ shape, axes, keepDims }) => {
     const x = randomValues(shape, shape.length * 7 + axes.length);
     x.data.forEach((v, i) => (x.data[i] = v + 2));

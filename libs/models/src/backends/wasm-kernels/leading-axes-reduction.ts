@@ -46,7 +46,9 @@ function makeLeadingAxesReduction(kind: 'sum' | 'mean', stock: KernelFunc | unde
     for (let row = 0; row < rows; row += ROWS_PER_PARTIAL_SUM) {
       const count = Math.min(ROWS_PER_PARTIAL_SUM, rows - row);
       sums.fill(0);
-      loops.columnSums(xAt + row * rowBytes, partialAt, count * rowBytes, rowBytes);
+      // 16 channels at a time in registers where they divide evenly (no accumulator row traffic).
+      if (channels % 16 === 0) loops.columnSumsWide(xAt + row * rowBytes, partialAt, count, rowBytes);
+      else loops.columnSums(xAt + row * rowBytes, partialAt, count * rowBytes, rowBytes);
       for (let c = 0; c < channels; c++) total[c] = (total[c] as number) + (sums[c] as number);
     }
     const divisor = kind === 'mean' ? rows : 1;

@@ -16,6 +16,8 @@ export interface SimdLoops {
   affineRows(dst: number, src: number, a: number, b: number, bytes: number, channelBytes: number): void;
   /** sums[c] += src over channels-last rows of `channelBytes`. Channels % 4 = 0. */
   columnSums(src: number, sums: number, bytes: number, channelBytes: number): void;
+  /** sums[c] += Σ_{r < rows} src[r, c], 16 channels per pass held in registers. channelBytes % 64 = 0. */
+  columnSumsWide(src: number, sums: number, rows: number, channelBytes: number): void;
   /** dst[cols, rows] = src[rows, cols]ᵀ in 4×4 blocks. rows % 4 = cols % 4 = 0. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
   /**
@@ -293,6 +295,25 @@ const diagonalAccumulate = {
   ],
 };
 
+// columnSumsWide(src 0, sums 1, rows 2, channelBytes 3) locals: cb 4, r 5, p 6; v128: a0..a3 7–10
+const columnSumsWide = {
+  params: 4, locals: 3, vectorLocals: 4,
+  body: [
+    ...whileBelow(4, 3, [
+      ...[0, 1, 2, 3].flatMap((i) => [...at(1, 4), ...loadOffset(16 * i), ...set(7 + i)]),
+      ...at(0, 4), ...set(6),
+      ...i32(0), ...set(5),
+      ...whileBelow(5, 2, [
+        ...[0, 1, 2, 3].flatMap((i) => [...get(7 + i), ...get(6), ...loadOffset(16 * i), ...op.f32x4Add, ...set(7 + i)]),
+        ...get(6), ...get(3), op.i32Add, ...set(6),
+        ...bump(5, 1),
+      ]),
+      ...[0, 1, 2, 3].flatMap((i) => [...at(1, 4), ...get(7 + i), ...storeOffset(16 * i)]),
+      ...bump(4, 64),
+    ]),
+  ],
+};
+
 // stridedCopy(dst 0, src 1, pixels 2, dstStride 3, pixelBytes 4) locals: p 5, b 6
 const stridedCopy = {
   params: 5, locals: 2,
@@ -356,7 +377,7 @@ const adamUpdate = {
 
 const functions: [keyof SimdLoops, { params: number; paramTypes?: number[]; locals: number; vectorLocals?: number; floatLocals?: number; body: number[] }][] = [
   ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
-  ['outerAccumulate', outerAccumulate], ['diagonalAccumulate', diagonalAccumulate], ['stridedCopy', stridedCopy], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
+  ['outerAccumulate', outerAccumulate], ['diagonalAccumulate', diagonalAccumulate], ['columnSumsWide', columnSumsWide], ['stridedCopy', stridedCopy], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
 ];
 
 function section(id: number, content: number[]): number[] {
