@@ -24,7 +24,7 @@ echo "{\"msg\":\"device\",\"vk_driver_files\":\"${VK_DRIVER_FILES:-}\",\"kit\":\
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt" >&2
 
 cd "$kit"
-if [[ -f bench/webgpu-kernels.mjs ]]; then
-  ./bin/node bench/webgpu-kernels.mjs 2>&1 | tee "$out/webgpu-kernels.txt"
+if [[ -f bench/webgpu-filter-gradients.mjs ]]; then
+  ./bin/node bench/webgpu-filter-gradients.mjs 2>&1 | tee "$out/webgpu-filter-gradients.txt"
 fi
 ./bin/node bench/train.mjs --backend webgpu --python "${FERMX_PYTHON:-python3}" "$@" 2>&1 | tee "$out/bench-train.txt"

@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const out = join(root, '.device');
 const stage = join(out, 'stage');
-const entries = ['bench/train.ts', ...['bench/webgpu-kernels.ts'].filter((entry) => existsSync(join(root, entry)))];
+const entries = ['bench/train.ts', ...['bench/webgpu-filter-gradients.ts'].filter((entry) => existsSync(join(root, entry)))];
 const debs = ['libvulkan1', 'libegl1', 'libglvnd0', 'libopengl0', 'libgl1', 'libglx0', 'libgles2'];
 
 const log = (msg, fields = {}) => console.error(JSON.stringify({ msg, ...fields }));
