@@ -107,7 +107,8 @@ async function step({ model, adam, copyingIdentity, directFilter, fusedElementwi
 const variants = variantNames.map(variant);
 for (const v of variants) for (let i = 0; i < 2; i++) await step(v);
 for (let r = 0; r < repeats; r++) {
-  for (const v of variants) {
+  // Rotated order: no variant always runs right after the same neighbour.
+  for (const v of variants.map((_, i) => variants[(i + r) % variants.length]!)) {
     const start = performance.now();
     const cpu = process.cpuUsage();
     for (let i = 0; i < steps; i++) await step(v);
@@ -130,14 +131,15 @@ for (const other of others) {
 
 if (flags.profile) {
   // tf.profile reads every kernel's output back to check for NaNs, which inflates big kernels;
-  // instead every wasm kernel is wrapped in a timer (outermost call only: fermx kernels call others).
+  // instead every wasm kernel is wrapped in a CPU-time meter (outermost call only: fermx kernels
+  // call others). CPU time, not wall time, so that neighbours on the shared cores do not count.
   const first = variants[0]!;
   const byName = new Map<string, { ms: number; calls: number }>();
   let depth = 0;
   const wrap = (config: tf.KernelConfig): tf.KernelConfig => ({
     ...config,
     kernelFunc: (args) => {
-      const start = performance.now();
+      const start = process.cpuUsage();
       depth++;
       try {
         return config.kernelFunc(args);
@@ -145,7 +147,8 @@ if (flags.profile) {
         depth--;
         if (depth === 0) {
           const entry = byName.get(config.kernelName) ?? { ms: 0, calls: 0 };
-          entry.ms += performance.now() - start;
+          const used = process.cpuUsage(start);
+          entry.ms += (used.user + used.system) / 1000;
           entry.calls += 1;
           byName.set(config.kernelName, entry);
         }
@@ -162,17 +165,18 @@ if (flags.profile) {
   // step() registers the variant's kernels and flags; wrap after that and time the next step.
   const current = tf.getKernelsForBackend('wasm');
   swap(current.map(wrap));
-  const start = performance.now();
+  const start = process.cpuUsage();
   const { value, grads } = tf.variableGrads(() => crossEntropy(y, first.model.apply(x, { training: true }) as tf.Tensor), first.adam.variables);
   first.adam.apply(first.adam.variables.map((v) => grads[v.name]!));
   await value.data();
-  const stepMs = performance.now() - start;
+  const used = process.cpuUsage(start);
+  const stepMs = (used.user + used.system) / 1000;
   tf.dispose([value, ...Object.values(grads)]);
   swap(current);
   const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((sum, [, r]) => sum + r.ms, 0);
   const calls = rows.reduce((sum, [, r]) => sum + r.calls, 0);
-  console.log(`\nper-kernel time, one ${first.name} step: ${stepMs.toFixed(0)} ms wall, ${total.toFixed(0)} ms in ${calls} kernel calls, ${(stepMs - total).toFixed(0)} ms outside kernels (engine, tape, layers)`);
+  console.log(`\nper-kernel CPU time, one ${first.name} step: ${stepMs.toFixed(0)} ms, ${total.toFixed(0)} ms in ${calls} kernel calls, ${(stepMs - total).toFixed(0)} ms outside kernels (engine, tape, layers; includes the meters)`);
   for (const [name, r] of rows.slice(0, 25)) console.log(`${name.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${String(r.calls).padStart(5)} calls ${((100 * r.ms) / stepMs).toFixed(1).padStart(5)}%`);
 }
 useKernels(sharing);
