@@ -29,6 +29,11 @@ const cases: { x: [number, number, number, number]; k: number; cout: number; str
   { x: [2, 7, 6, 4], k: 2, cout: 8, stride: 1, pad: 'same' },
   { x: [1, 8, 8, 8], k: 5, cout: 24, stride: 1, pad: 'valid' },
   { x: [2, 24, 26, 16], k: 3, cout: 16, stride: 1, pad: 'same' },
+  // One input channel, Cout % 8 = 0, stride 1: kernel columns as SIMD lanes over zero-padded rows.
+  { x: [2, 9, 8, 1], k: 3, cout: 16, stride: 1, pad: 'valid' },
+  { x: [1, 12, 13, 1], k: 5, cout: 8, stride: 1, pad: 'same' },
+  { x: [2, 7, 9, 1], k: 2, cout: 8, stride: 1, pad: 'same' },
+  { x: [3, 20, 20, 1], k: 3, cout: 16, stride: 1, pad: 'same' },
 ];
 
 /** Both gradients of conv2d: dW (fermx Conv2DBackpropFilter) and dx (stock Conv2DBackpropInput). */

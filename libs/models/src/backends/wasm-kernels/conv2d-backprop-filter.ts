@@ -32,6 +32,10 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs,
   if (direct && env().getBool(DIRECT_FILTER_GRADIENT_FLAG)) {
     return directFilterGradient(backend, x, dy, info, [...filterShape]);
   }
+  const singleChannel = info.inChannels === 1 && info.outChannels % 8 === 0 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
+  if (singleChannel && env().getBool(DIRECT_FILTER_GRADIENT_FLAG)) {
+    return singleChannelFilterGradient(backend, x, dy, info, [...filterShape]);
+  }
   const { batchSize, outHeight, outWidth, outChannels } = info;
   const taps = info.filterHeight * info.filterWidth * info.inChannels;
   const pixelsPerImage = outHeight * outWidth;
@@ -140,6 +144,62 @@ function directFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInf
   }
   if (pending > 0) flush();
   heapF32(backend, out).set(totals);
+  disposeIntermediate(backend, partial);
+  return out;
+}
+
+/**
+ * One input channel (the grayscale stems), stride 1 along rows: the KW taps of one output pixel
+ * read KW consecutive floats of an x row, so they act as the "input channels" of
+ * outerAccumulate (rounded up to 4; the extra sums are dropped). x is first copied with
+ * zero-padded rows so windows that leave the image read zeros.
+ */
+function singleChannelFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo, filterShape: number[]): TensorInfo {
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight } = info;
+  const { top: padTop, left: padLeft } = info.padInfo;
+  const lanes = Math.ceil(filterWidth / 4) * 4;
+  // Row r of the padded copy holds x row r at offset padLeft, zeros around; long enough for the
+  // last output pixel's `lanes` reads.
+  const rowFloats = Math.max(inWidth + padLeft, outWidth + lanes - 1) + 1;
+  const padded = backend.makeOutput([batchSize * inHeight * rowFloats], 'float32');
+  const partial = backend.makeOutput([filterHeight * lanes * outChannels], 'float32');
+  const out = backend.makeOutput(filterShape, 'float32');
+  const heap = wholeHeapF32(backend);
+  const xAt = heapOffset(backend, x) / 4;
+  const paddedAt = heapOffset(backend, padded) / 4;
+  heap.fill(0, paddedAt, paddedAt + batchSize * inHeight * rowFloats);
+  for (let row = 0; row < batchSize * inHeight; row++) {
+    heap.copyWithin(paddedAt + row * rowFloats + padLeft, xAt + row * inWidth, xAt + (row + 1) * inWidth);
+  }
+  const loops = simdLoops(backend);
+  const partialAt = heapOffset(backend, partial);
+  const dyAt = heapOffset(backend, dy);
+  const tapBytes = lanes * outChannels * 4;
+  const totals = new Float64Array(filterHeight * lanes * outChannels);
+  const sums = heapF32(backend, partial);
+  sums.fill(0);
+  for (let n = 0; n < batchSize; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let kh = 0; kh < filterHeight; kh++) {
+        const ih = oh * strideHeight + kh - padTop;
+        if (ih < 0 || ih >= inHeight) continue;
+        loops.outerAccumulate(
+          partialAt + kh * tapBytes, (paddedAt + (n * inHeight + ih) * rowFloats) * 4,
+          dyAt + (n * outHeight + oh) * outWidth * outChannels * 4, outWidth, 4, lanes, outChannels,
+        );
+      }
+    }
+    // Per image, float32 sums go to the float64 totals.
+    for (let i = 0; i < totals.length; i++) totals[i] = (totals[i] as number) + (sums[i] as number);
+    sums.fill(0);
+  }
+  const result = heapF32(backend, out);
+  for (let kh = 0; kh < filterHeight; kh++) {
+    for (let kw = 0; kw < filterWidth; kw++) {
+      result.set(totals.subarray((kh * lanes + kw) * outChannels, (kh * lanes + kw + 1) * outChannels), (kh * filterWidth + kw) * outChannels);
+    }
+  }
+  disposeIntermediate(backend, padded);
   disposeIntermediate(backend, partial);
   return out;
 }
