@@ -170,6 +170,17 @@ describe('train() with replicas', () => {
     for (const m of [straight.model, first.model, resumed.model, single.model]) m.dispose();
   });
 
+  it('an aborted R=2 run stops between batches and ends its threads', async () => {
+    const controller = new AbortController();
+    const started = train({ model: cnn, train: trainSet, val: valSet, options, signal: controller.signal });
+    setTimeout(() => controller.abort(), 1);
+    const aborted = await started;
+    expect(aborted.stoppedBy).toBe('aborted');
+    expect(aborted.history).toEqual([]);
+    expect(liveReplicaThreads()).toBe(0);
+    aborted.model.dispose();
+  });
+
   it('rejects bad replica counts naming the option', async () => {
     await expect(train({ model: cnn, train: trainSet, val: valSet, options: { ...options, replicas: 0 } })).rejects.toThrow(/replicas must be a positive integer/);
     await expect(train({ model: cnn, train: trainSet, val: valSet, options: { ...options, replicas: 9 } })).rejects.toThrow(/replicas \(9\) must not exceed batchSize \(8\)/);
