@@ -4,14 +4,18 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
 import { PartialSumProgram } from './partial-sum-program.js';
 import { planReduction } from './reduction-plan.js';
 
-/** Output tile (filter rows k × output channels) per workgroup, and positions per shared-memory step. */
-const TILE = 32;
+/** Positions per shared-memory step, and threads per workgroup (each owns a 4×4 block of the output tile). */
 const DEPTH = 16;
 const THREADS = 64;
 
+/** Output tile (filter rows k × output channels) per workgroup: 32×32, or 64×16 when there are few output channels (stems, pointwise into 16). */
+function tileFor(outC: number): { rows: number; columns: number } {
+  return outC <= 16 ? { rows: 64, columns: 16 } : { rows: 32, columns: 32 };
+}
+
 /**
  * dW[k, co] = Σ_m X[m, k] · dY[m, co] with k = (kh, kw, ci) and m = (n, oh, ow): a GEMM whose
- * inner dimension is every output position. Each workgroup computes a 32×32 tile of dW over one
+ * inner dimension is every output position. Each workgroup computes one tile of dW over one
  * slice of positions, gathering the im2col rows of x on the fly into workgroup memory (no im2col
  * buffer), and writes a partial; PartialSumProgram adds the slices.
  */
@@ -23,69 +27,83 @@ class Conv2DFilterPartialsProgram implements WebGPUProgram {
   readonly outputShape: number[];
   readonly dispatchLayout = { x: [2], y: [1], z: [0] };
   dispatch: [number, number, number];
-  shaderKey = 'fermxConv2DFilterPartials';
+  shaderKey: string;
 
-  constructor(slices: number, kSize: number, outC: number) {
+  constructor(
+    slices: number,
+    kSize: number,
+    outC: number,
+    private readonly tile: { rows: number; columns: number },
+  ) {
     this.outputShape = [slices, kSize, outC];
-    this.dispatch = [Math.ceil(outC / TILE), Math.ceil(kSize / TILE), slices];
+    this.dispatch = [Math.ceil(outC / tile.columns), Math.ceil(kSize / tile.rows), slices];
+    this.shaderKey = `fermxConv2DFilterPartials_${tile.rows}x${tile.columns}`;
   }
 
   getUserCode(): string {
-    // Loads: thread t fills column t % 32 of both tiles, rows t / 32 + 2i. Math: thread t owns
-    // k rows 4·(t / 8)… and co columns 4·(t % 8)…, a 4×4 block of the 32×32 tile.
+    const { rows, columns } = this.tile;
+    // Loads: thread t fills column t % width of a tile, every (64 / width)-th row. Math: thread t
+    // owns a 4×4 block: k rows 4·(t / (columns / 4))…, co columns 4·(t % (columns / 4))….
     // The step loop runs a uniform count (workgroupBarrier needs uniform control flow); rows past
     // the slice's end load zeros.
     return `
-      var<workgroup> tileX : array<array<f32, ${TILE}>, ${DEPTH}>;
-      var<workgroup> tileDy : array<array<f32, ${TILE}>, ${DEPTH}>;
+      var<workgroup> tileX : array<array<f32, ${rows}>, ${DEPTH}>;
+      var<workgroup> tileDy : array<array<f32, ${columns}>, ${DEPTH}>;
+
+      fn positionOf(m : i32) -> vec3<i32> {
+        let ow = m % uniforms.outW;
+        let rest = m / uniforms.outW;
+        return vec3<i32>(rest / uniforms.outH, rest % uniforms.outH, ow);
+      }
 
       fn main() {
         let t = i32(localIndex);
-        let co0 = i32(workgroupId.x) * ${TILE};
-        let k0 = i32(workgroupId.y) * ${TILE};
+        let co0 = i32(workgroupId.x) * ${columns};
+        let k0 = i32(workgroupId.y) * ${rows};
         let slice = i32(workgroupId.z);
         let mStart = slice * uniforms.sliceLength;
         let mEnd = min(mStart + uniforms.sliceLength, uniforms.positions);
 
-        let column = t % ${TILE};
-        let firstRow = t / ${TILE};
-        let k = k0 + column;
+        let xColumn = t % ${rows};
+        let xFirstRow = t / ${rows};
+        let k = k0 + xColumn;
         let kValid = k < uniforms.kSize;
         let ci = k % uniforms.inC;
         let tap = k / uniforms.inC;
         let kh = tap / uniforms.filterW;
         let kw = tap % uniforms.filterW;
-        let co = co0 + column;
+        let dyColumn = t % ${columns};
+        let dyFirstRow = t / ${columns};
+        let co = co0 + dyColumn;
         let coValid = co < uniforms.outC;
 
-        let rowBase = (t / 8) * 4;
-        let colBase = (t % 8) * 4;
+        let rowBase = (t / ${columns / 4}) * 4;
+        let colBase = (t % ${columns / 4}) * 4;
         var acc : array<vec4<f32>, 4>;
 
         let steps = (uniforms.sliceLength + ${DEPTH - 1}) / ${DEPTH};
         for (var step = 0; step < steps; step++) {
           let m0 = mStart + step * ${DEPTH};
-          for (var i = 0; i < ${DEPTH / (THREADS / TILE)}; i++) {
-            let row = firstRow + ${THREADS / TILE} * i;
+          for (var row = xFirstRow; row < ${DEPTH}; row += ${THREADS / rows}) {
             let m = m0 + row;
-            var xValue = 0.0;
-            var dyValue = 0.0;
-            if (m < mEnd) {
-              let ow = m % uniforms.outW;
-              let rest = m / uniforms.outW;
-              let oh = rest % uniforms.outH;
-              let n = rest / uniforms.outH;
-              if (coValid) {
-                dyValue = dy[m * uniforms.outC + co];
-              }
-              let ih = oh * uniforms.strideH - uniforms.padTop + kh;
-              let iw = ow * uniforms.strideW - uniforms.padLeft + kw;
-              if (kValid && ih >= 0 && ih < uniforms.inH && iw >= 0 && iw < uniforms.inW) {
-                xValue = x[((n * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC + ci];
+            var value = 0.0;
+            if (m < mEnd && kValid) {
+              let p = positionOf(m);
+              let ih = p.y * uniforms.strideH - uniforms.padTop + kh;
+              let iw = p.z * uniforms.strideW - uniforms.padLeft + kw;
+              if (ih >= 0 && ih < uniforms.inH && iw >= 0 && iw < uniforms.inW) {
+                value = x[((p.x * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC + ci];
               }
             }
-            tileX[row][column] = xValue;
-            tileDy[row][column] = dyValue;
+            tileX[row][xColumn] = value;
+          }
+          for (var row = dyFirstRow; row < ${DEPTH}; row += ${THREADS / columns}) {
+            let m = m0 + row;
+            var value = 0.0;
+            if (m < mEnd && coValid) {
+              value = dy[m * uniforms.outC + co];
+            }
+            tileDy[row][dyColumn] = value;
           }
           workgroupBarrier();
           for (var row = 0; row < ${DEPTH}; row++) {
@@ -123,9 +141,10 @@ export function conv2dBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
     const kSize = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.batchSize * info.outHeight * info.outWidth;
-    const tiles = Math.ceil(kSize / TILE) * Math.ceil(info.outChannels / TILE);
+    const tile = tileFor(info.outChannels);
+    const tiles = Math.ceil(kSize / tile.rows) * Math.ceil(info.outChannels / tile.columns);
     const plan = planReduction(positions, tiles * THREADS, 4 * DEPTH, DEPTH);
-    const partials = backend.runWebGPUProgram(new Conv2DFilterPartialsProgram(plan.slices, kSize, info.outChannels), [x, dy], 'float32', [
+    const partials = backend.runWebGPUProgram(new Conv2DFilterPartialsProgram(plan.slices, kSize, info.outChannels, tile), [x, dy], 'float32', [
       { type: 'int32', data: [info.inHeight] },
       { type: 'int32', data: [info.inWidth] },
       { type: 'int32', data: [info.inChannels] },
