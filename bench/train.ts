@@ -86,14 +86,15 @@ async function kernelProfile(batch: number): Promise<{ kernel: string; ms: numbe
   const set = syntheticImageSet(batch, classes, 1);
   const parts = buildTrainingModel(model, 1, 1e-3);
   const plan = { indices: Uint32Array.from({ length: batch }, (_, i) => i), transforms: null, dropoutSeed: 1, lossScale: 1 };
-  const step = (): void => {
+  // Async readback: webgpu in Node has no dataSync (tfjs reads through OffscreenCanvas).
+  const step = async (): Promise<void> => {
     const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
     parts.adam.apply(grads);
-    loss.dataSync();
+    await loss.data();
     tf.dispose([...grads, loss, correct]);
   };
-  step();
-  const info = await tf.profile(() => step());
+  await step();
+  const info = await tf.profile(step);
   parts.adam.dispose();
   parts.model.dispose();
   const byName = new Map<string, { ms: number; calls: number }>();
