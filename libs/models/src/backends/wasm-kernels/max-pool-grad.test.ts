@@ -14,6 +14,10 @@ const cases: { x: [number, number, number, number]; pool: number; stride: 1 | 2;
   { x: [2, 9, 8, 8], pool: 3, stride: 2, pad: 'same', shift: 0 },
   { x: [2, 9, 9, 8], pool: 3, stride: 2, pad: 'same', shift: -2 },
   { x: [1, 8, 8, 12], pool: 2, stride: 2, pad: 'valid', shift: 0 },
+  // Wider rows, windows clipped at all four borders, stride 1.
+  { x: [2, 13, 16, 8], pool: 3, stride: 2, pad: 'same', shift: -2 },
+  { x: [2, 11, 12, 16], pool: 3, stride: 1, pad: 'same', shift: 0 },
+  { x: [1, 10, 14, 4], pool: 3, stride: 2, pad: 'valid', shift: 0 },
 ];
 
 function maxPoolGradient(pool: number, stride: 1 | 2, pad: Pad) {
