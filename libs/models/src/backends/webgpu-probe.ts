@@ -30,7 +30,11 @@ export async function probeWebgpu(context: ProbeContext = { explicit: false }): 
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) {
     if (!vulkanLoaderInstalled()) return { available: false, reason: 'no WebGPU adapter: the Vulkan loader libvulkan.so.1 is missing (Debian: apt-get install libvulkan1)' };
-    const where = drivers.source === 'none' ? 'no Vulkan driver found (a GPU driver, or chromium for SwiftShader)' : 'Dawn found no usable Vulkan device';
+    const where = {
+      none: 'no Vulkan driver found (a GPU driver, or chromium for SwiftShader)',
+      environment: 'Dawn found no usable Vulkan device among the drivers VK_DRIVER_FILES/VK_ICD_FILENAMES name',
+      search: `Dawn found no usable Vulkan device (drivers tried: ${drivers.drivers.join(', ')})`,
+    }[drivers.source];
     return { available: false, reason: `no WebGPU adapter: ${where}` };
   }
   const device = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'WebGPU adapter';
