@@ -9,9 +9,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import {
   PAPER_AUGMENTATION, buildModel, buildTrainingModel, initBackend as initModelsBackend, shardGradients, syntheticImageSet, train, type BackendChoice, type EpochMetrics,
@@ -108,6 +109,24 @@ async function kernelProfile(batch: number): Promise<{ kernel: string; ms: numbe
   return [...byName].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
 }
 
+/**
+ * Cores a two-thread process gets right now: both threads spin for `ms`, CPU time over wall time.
+ * On a shared machine this bounds what two replicas (or PyTorch's two threads) can gain.
+ */
+async function coresForTwoThreads(ms = 1000): Promise<number> {
+  const spin = `const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x++; require('node:worker_threads').parentPort.postMessage(x);`;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const worker = new Worker(spin, { eval: true });
+  const done = new Promise((resolve) => worker.once('message', resolve));
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+  await done;
+  const used = process.cpuUsage(cpu);
+  await worker.terminate();
+  return (used.user + used.system) / 1000 / (performance.now() - start);
+}
+
 interface TorchReport { torch: string; threads: number; parameters: number; results: { batch: number; imagesPerSecond: number; cpuImagesPerSecond: number }[] }
 
 function torchPeer(network: tf.LayersModel, threads: number): TorchReport | { error: string } {
@@ -148,6 +167,7 @@ if (flags.child) {
   process.exit(0);
 }
 
+const coresBefore = await coresForTwoThreads();
 const tfjs = batches.flatMap((batch) => replicaCounts.map((replicas) => measureInChild(batch, replicas, flags.profile && batch === batches[0] && replicas === 1)));
 const profile = tfjs.find((r) => r.profile)?.profile;
 // Built on cpu only for its topology (sent to PyTorch) and parameter count.
@@ -156,6 +176,7 @@ const network = buildModel(model);
 const torch = flags['no-torch'] ? undefined : torchPeer(network, 2);
 // One thread: the per-core reference, less disturbed by neighbours.
 const torchOneThread = flags['no-torch'] ? undefined : torchPeer(network, 1);
+const coresAfter = await coresForTwoThreads();
 const simd = backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
 
 const rows = tfjs.map(({ batch, replicas, imagesPerSecond: ours, cpuImagesPerSecond, heapMiB, error }) => {
@@ -173,7 +194,7 @@ const rows = tfjs.map(({ batch, replicas, imagesPerSecond: ours, cpuImagesPerSec
 });
 const report = {
   date: new Date().toISOString(), backend, simd, loop: '@fermx/models train()', augmentation: flags.augment, parameters: network.countParams(),
-  steps, repeats, rows, torch: torch && 'results' in torch ? { version: torch.torch, threads: torch.threads, parameters: torch.parameters } : torch, profile,
+  coresForTwoThreads: [coresBefore, coresAfter], steps, repeats, rows, torch: torch && 'results' in torch ? { version: torch.torch, threads: torch.threads, parameters: torch.parameters } : torch, profile,
 };
 
 const fixed = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
@@ -181,6 +202,7 @@ if (flags.json) {
   console.log(JSON.stringify(report));
 } else {
   console.log(`M-Xception training through fermx's train(), ${report.parameters} parameters; tfjs ${backend} simd=${simd}; augmentation ${flags.augment ? 'on' : 'off'}; best of ${repeats} epochs × ${steps} steps after a warm-up epoch`);
+  console.log(`cores a two-thread process got (spin test, before / after): ${coresBefore.toFixed(2)} / ${coresAfter.toFixed(2)} of ${availableParallelism()}`);
   if (torch && 'error' in torch) console.log(`PyTorch peer unavailable: ${torch.error}`);
   else if (torch) console.log(`PyTorch ${torch.torch} CPU, ${torch.threads} threads (and 1), ${torch.parameters} parameters`);
   console.log('batch  replicas  fermx img/s  (per CPU-s)  vs R=1  heap MiB  torch 2T img/s  fermx/torch2T  torch 1T img/s  fermx/torch1T  (1T per CPU-s)  per-core ratio');
