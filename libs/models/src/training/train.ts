@@ -158,7 +158,7 @@ async function trainEpoch(
       dropoutSeed: dropoutSeedFor(options.seed, epoch, step, replica),
       lossScale: replicas === 1 ? 1 : (to - from) / indices.length,
     }));
-    const { loss, correct } = group ? await group.step(plans) : localStep(parts, set, plans[0]!);
+    const { loss, correct } = group ? await group.step(plans) : await localStep(parts, set, plans[0]!);
     lossSum += loss * indices.length;
     correctSum += correct;
   }
@@ -166,10 +166,11 @@ async function trainEpoch(
 }
 
 /** One step on this thread alone. */
-function localStep(parts: TrainingModel, set: TrainArgs['train'], plan: ShardPlan): { loss: number; correct: number } {
+async function localStep(parts: TrainingModel, set: TrainArgs['train'], plan: ShardPlan): Promise<{ loss: number; correct: number }> {
   const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
   parts.adam.apply(grads);
-  const out = { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]! };
+  // Asynchronous reads: webgpu in Node has no dataSync.
+  const out = { loss: (await loss.data())[0]!, correct: (await correct.data())[0]! };
   tf.dispose([...grads, loss, correct]);
   return out;
 }
