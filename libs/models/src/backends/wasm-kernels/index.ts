@@ -5,6 +5,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { adamUpdateConfig } from './adam-update.js';
 import { fusedBatchNormGradConfig, installFusedBatchNormGradient } from './batch-norm-grad.js';
 import { fusedBatchNormConfig } from './batch-norm.js';
+import { batchNormMomentsConfig } from './batch-norm-moments.js';
+import { batchNormTrainingGradConfig } from './batch-norm-training-grad.js';
 import { broadcastRowsConfig, installMeanGradient, meanConfig, sumConfig } from './leading-axes-reduction.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -35,6 +37,8 @@ export function fermxWasmKernels(): KernelConfig[] {
     maxPoolGradConfig,
     fusedBatchNormGradConfig,
     fusedBatchNormConfig(stock.fusedBatchNorm),
+    batchNormMomentsConfig,
+    batchNormTrainingGradConfig,
     meanConfig(stock.mean),
     sumConfig(stock.sum),
     broadcastRowsConfig,

@@ -14,6 +14,15 @@ export interface SimdLoops {
   scaleRows(dst: number, src: number, factor: number, bytes: number, channelBytes: number): void;
   /** dst = src · a[c] + b[c] over channels-last rows of `channelBytes`. Channels % 4 = 0. */
   affineRows(dst: number, src: number, a: number, b: number, bytes: number, channelBytes: number): void;
+  /** sums[c] += (src − mu[c])² over channels-last rows of `channelBytes`. Channels % 4 = 0. */
+  centredSquares(src: number, mu: number, sums: number, bytes: number, channelBytes: number): void;
+  /** sums[c] += Σ_{r < rows} (src[r, c] − mu[c])², 16 channels per pass held in registers. channelBytes % 64 = 0. */
+  centredSquaresWide(src: number, mu: number, sums: number, rows: number, channelBytes: number): void;
+  /**
+   * dst = dy · a[c] + (x − mu[c]) · b[c] + k[c] over channels-last rows of `channelBytes`: the
+   * training batch-norm input gradient as one affine pass. Channels % 4 = 0.
+   */
+  bnTrainingDx(dst: number, dy: number, x: number, a: number, mu: number, b: number, k: number, bytes: number, channelBytes: number): void;
   /** sums[c] += src over channels-last rows of `channelBytes`. Channels % 4 = 0. */
   columnSums(src: number, sums: number, bytes: number, channelBytes: number): void;
   /** sums[c] += Σ_{r < rows} src[r, c], 16 channels per pass held in registers. channelBytes % 64 = 0. */
@@ -172,6 +181,38 @@ const columnSums = {
   ],
 };
 
+// centredSquares(src 0, mu 1, sums 2, bytes 3, channelBytes 4) locals: off 5, c 6; v128: d 7
+const centredSquares = {
+  params: 5, locals: 2, vectorLocals: 1,
+  body: [
+    ...whileBelow(5, 3, [
+      ...i32(0), ...set(6),
+      ...whileBelow(6, 4, [
+        ...at(0, 5), ...op.v128Load, ...at(1, 6), ...op.v128Load, ...op.f32x4Sub, ...set(7),
+        ...at(2, 6), ...at(2, 6), ...op.v128Load, ...get(7), ...get(7), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store,
+        ...bump(5, 16), ...bump(6, 16),
+      ]),
+    ]),
+  ],
+};
+
+// bnTrainingDx(dst 0, dy 1, x 2, a 3, mu 4, b 5, k 6, bytes 7, channelBytes 8) locals: off 9, c 10
+const bnTrainingDx = {
+  params: 9, locals: 2,
+  body: [
+    ...whileBelow(9, 7, [
+      ...i32(0), ...set(10),
+      ...whileBelow(10, 8, [
+        ...at(0, 9),
+        ...at(1, 9), ...op.v128Load, ...at(3, 10), ...op.v128Load, ...op.f32x4Mul,
+        ...at(2, 9), ...op.v128Load, ...at(4, 10), ...op.v128Load, ...op.f32x4Sub, ...at(5, 10), ...op.v128Load, ...op.f32x4Mul, ...op.f32x4Add,
+        ...at(6, 10), ...op.v128Load, ...op.f32x4Add, ...op.v128Store,
+        ...bump(9, 16), ...bump(10, 16),
+      ]),
+    ]),
+  ],
+};
+
 /** i8x16.shuffle picking float lanes (0–3 first operand, 4–7 second). */
 const shuffle = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
 const vstore = (address: number[], value: number[]) => [...address, ...value, ...op.v128Store];
@@ -314,6 +355,27 @@ const columnSumsWide = {
   ],
 };
 
+// centredSquaresWide(src 0, mu 1, sums 2, rows 3, channelBytes 4) locals: cb 5, r 6, p 7; v128: a0..a3 8–11, m0..m3 12–15, d 16
+const centredSquaresWide = {
+  params: 5, locals: 3, vectorLocals: 9,
+  body: [
+    ...whileBelow(5, 4, [
+      ...[0, 1, 2, 3].flatMap((i) => [...at(2, 5), ...loadOffset(16 * i), ...set(8 + i), ...at(1, 5), ...loadOffset(16 * i), ...set(12 + i)]),
+      ...at(0, 5), ...set(7),
+      ...i32(0), ...set(6),
+      ...whileBelow(6, 3, [
+        ...[0, 1, 2, 3].flatMap((i) => [
+          ...get(8 + i), ...get(7), ...loadOffset(16 * i), ...get(12 + i), ...op.f32x4Sub, ...tee(16), ...get(16), ...op.f32x4Mul, ...op.f32x4Add, ...set(8 + i),
+        ]),
+        ...get(7), ...get(4), op.i32Add, ...set(7),
+        ...bump(6, 1),
+      ]),
+      ...[0, 1, 2, 3].flatMap((i) => [...at(2, 5), ...get(8 + i), ...storeOffset(16 * i)]),
+      ...bump(5, 64),
+    ]),
+  ],
+};
+
 // stridedCopy(dst 0, src 1, pixels 2, dstStride 3, pixelBytes 4) locals: p 5, b 6
 const stridedCopy = {
   params: 5, locals: 2,
@@ -378,6 +440,7 @@ const adamUpdate = {
 const functions: [keyof SimdLoops, { params: number; paramTypes?: number[]; locals: number; vectorLocals?: number; floatLocals?: number; body: number[] }][] = [
   ['fmaRow', fmaRow], ['bnSums', bnSums], ['scaleRows', scaleRows], ['affineRows', affineRows], ['columnSums', columnSums], ['transpose', transpose], ['routeToMax', routeToMax],
   ['outerAccumulate', outerAccumulate], ['diagonalAccumulate', diagonalAccumulate], ['columnSumsWide', columnSumsWide], ['stridedCopy', stridedCopy], ['reluGrad', reluGrad], ['squareGrad', squareGrad], ['adamUpdate', adamUpdate],
+  ['centredSquares', centredSquares], ['centredSquaresWide', centredSquaresWide], ['bnTrainingDx', bnTrainingDx],
 ];
 
 function section(id: number, content: number[]): number[] {
