@@ -1,5 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import { batchNormMomentsConfig } from './batch-norm-moments.js';
+import { batchNormTrainingGradConfig } from './batch-norm-training-grad.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 
@@ -12,13 +14,21 @@ function stockKernel(name: string): KernelFunc {
   return config.kernelFunc;
 }
 
-/** Kernels that replace stock tfjs-backend-webgpu 4.22 ones that leave most of a GPU idle. */
+/** fermx-only kernels (no stock counterpart): the fused training-mode batch norm of batch-norm-kernels.ts. */
+function fermxOnlyKernels(): KernelConfig[] {
+  return [batchNormMomentsConfig(), batchNormTrainingGradConfig()];
+}
+
+/**
+ * Kernels that replace stock tfjs-backend-webgpu 4.22 ones that leave most of a GPU idle, and the
+ * fermx-only batch-norm kernels.
+ */
 export function fermxWebgpuKernels(): KernelConfig[] {
   stock ??= {
     Conv2DBackpropFilter: stockKernel('Conv2DBackpropFilter'),
     DepthwiseConv2dNativeBackpropFilter: stockKernel('DepthwiseConv2dNativeBackpropFilter'),
   };
-  return [conv2dBackpropFilterConfig(stock.Conv2DBackpropFilter), depthwiseBackpropFilterConfig(stock.DepthwiseConv2dNativeBackpropFilter)];
+  return [conv2dBackpropFilterConfig(stock.Conv2DBackpropFilter), depthwiseBackpropFilterConfig(stock.DepthwiseConv2dNativeBackpropFilter), ...fermxOnlyKernels()];
 }
 
 /**
@@ -33,9 +43,15 @@ export function registerFermxWebgpuKernels(): void {
   }
 }
 
-/** Puts the stock tfjs-backend-webgpu kernels back (benchmarks compare against them). No-op before registration. */
+/**
+ * Puts the stock tfjs-backend-webgpu kernels back and unregisters the fermx-only ones, so batch
+ * norm takes the composed path (benchmarks compare against it). No-op before registration.
+ */
 export function restoreStockWebgpuKernels(): void {
   if (!stock) return;
+  for (const { kernelName } of fermxOnlyKernels()) {
+    if (getKernel(kernelName, 'webgpu')) unregisterKernel(kernelName, 'webgpu');
+  }
   for (const [kernelName, kernelFunc] of Object.entries(stock)) {
     if (getKernel(kernelName, 'webgpu')) unregisterKernel(kernelName, 'webgpu');
     registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });

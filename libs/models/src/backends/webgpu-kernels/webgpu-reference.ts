@@ -22,7 +22,8 @@ export async function activateWebgpu(): Promise<{ device: string } | { problem: 
   }
 }
 
-async function onBackend(backend: 'cpu' | 'webgpu', values: Values[], compute: Computation): Promise<Float32Array[]> {
+/** Runs `compute` on one backend and reads its outputs back. */
+export async function onBackend(backend: 'cpu' | 'webgpu', values: Values[], compute: Computation): Promise<Float32Array[]> {
   if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
   const outputs = tf.tidy(() => compute(values.map((v) => tf.tensor(v.data, v.shape))));
   const data = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
