@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { webgpuRuntimeProblem } from '@fermx/testing';
 import { describe, expect, it } from 'vitest';
+import { trainingBatchNorm } from '../batch-norm-kernels.js';
 import { activateWebgpu, randomValues, worstErrorAgainstCpu } from './webgpu-reference.js';
 
 const runtime = webgpuRuntimeProblem();
@@ -8,14 +9,19 @@ const backend = runtime ? { problem: runtime } : await activateWebgpu();
 const skipReason = 'problem' in backend ? backend.problem : undefined;
 if (skipReason) process.stderr.write(`[webgpu training-step test skipped] ${skipReason}\n`);
 
+type BatchNorm = (x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor4D;
+
 /** Batch norm in training mode as tfjs-layers computes it: batch moments, then FusedBatchNorm. */
-function batchNorm(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor4D {
+const composedBatchNorm: BatchNorm = (x, gamma, beta) => {
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
   return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-3);
-}
+};
+
+/** fermx's fused batch norm: FermxBatchNormMoments + FusedBatchNorm forward, FermxBatchNormTrainingGrad backward on webgpu; the composed reference on cpu. */
+const fusedBatchNorm: BatchNorm = (x, gamma, beta) => trainingBatchNorm(x, gamma, beta, 1e-3).y as tf.Tensor4D;
 
 /** A miniature M-Xception step: conv+BN+ReLU stem, separable block with BN, 1×1 stride-2 shortcut, strided depthwise, pooling, dense, softmax loss. */
-function lossOf([x, labels, stem, g1, b1, dw, pw, g2, b2, shortcut, dw2, dense, bias]: tf.Tensor[]): tf.Scalar {
+function lossOf(batchNorm: BatchNorm, [x, labels, stem, g1, b1, dw, pw, g2, b2, shortcut, dw2, dense, bias]: tf.Tensor[]): tf.Scalar {
   let h = tf.relu(batchNorm(tf.conv2d(x as tf.Tensor4D, stem as tf.Tensor4D, 1, 'same'), g1!, b1!));
   const residual = tf.conv2d(h, shortcut as tf.Tensor4D, 2, 'same');
   let y = tf.separableConv2d(h, dw as tf.Tensor4D, pw as tf.Tensor4D, 1, 'same');
@@ -35,11 +41,23 @@ const weights = [
 const labels = { data: new Float32Array(batch * classes).map((_, i) => (i % classes === Math.floor(i / classes) % classes ? 1 : 0)), shape: [batch, classes] };
 
 describe.skipIf(Boolean(skipReason))('a training step on webgpu with fermx kernels', () => {
-  it('computes the loss and every weight gradient as the cpu backend does', async () => {
+  it.each([
+    ['composed (tf.moments + FusedBatchNorm)', composedBatchNorm],
+    ['fused (FermxBatchNormMoments, FermxBatchNormTrainingGrad)', fusedBatchNorm],
+  ] as const)('computes the loss and every weight gradient as the cpu backend does, batch norm %s', async (_, batchNorm) => {
     const error = await worstErrorAgainstCpu([randomValues([batch, 12, 11, 1], 1), labels, ...weights], ([x, onehot, ...params]) => {
-      const [value, ...gradients] = [lossOf([x!, onehot!, ...params]), ...tf.grads((...p: tf.Tensor[]) => lossOf([x!, onehot!, ...p]))(params)];
+      const [value, ...gradients] = [lossOf(batchNorm, [x!, onehot!, ...params]), ...tf.grads((...p: tf.Tensor[]) => lossOf(batchNorm, [x!, onehot!, ...p]))(params)];
       return [value!, ...gradients];
     });
     expect(error).toBeLessThan(1e-4);
+  });
+
+  it('runs the fused batch norm through fermx kernels on webgpu', async () => {
+    const x = tf.tensor(randomValues([2, 5, 5, 6], 3).data, [2, 5, 5, 6]);
+    const gamma = tf.ones([6]);
+    const beta = tf.zeros([6]);
+    const { kernelNames } = await tf.profile(() => tf.grads((a: tf.Tensor, g: tf.Tensor) => fusedBatchNorm(a as tf.Tensor4D, g, beta).square().sum())([x, gamma]));
+    expect(kernelNames).toEqual(expect.arrayContaining(['FermxBatchNormMoments', 'FermxBatchNormTrainingGrad']));
+    tf.dispose([x, gamma, beta]);
   });
 });
