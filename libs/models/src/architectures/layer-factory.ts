@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedBatchNormalization } from './fused-batch-normalization.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
@@ -58,9 +59,10 @@ export class LayerFactory {
    * BN momentum 0.9, not Keras' 0.99: it only changes the moving statistics used at inference,
    * never the training trajectory, and with 0.99 val accuracy sits at chance for the first few
    * hundred steps — exactly where successive halving judges trials at early rungs.
+   * The layer is tfjs-layers' own with a fused training path (fused-batch-normalization.ts).
    */
   bn(x: SymbolicTensor): SymbolicTensor {
-    return tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.9 }).apply(x) as SymbolicTensor;
+    return fusedBatchNormalization({ epsilon: 1e-3, momentum: 0.9 }).apply(x) as SymbolicTensor;
   }
 
   relu(x: SymbolicTensor): SymbolicTensor {
