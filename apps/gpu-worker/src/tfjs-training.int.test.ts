@@ -1,7 +1,7 @@
 /**
  * The real training path once, end to end: a `fermx worker` wired as in production (trainer in
- * a child process, @fermx/models on the wasm backend) trains a tiny CNN for 2 epochs on a tiny
- * dataset in S3 storage (s3rver), then `fermx evaluate` scores the saved model.
+ * a child process, @fermx/models on the wasm backend, two data-parallel replicas) trains a tiny CNN
+ * for 2 epochs on a tiny dataset in S3 storage (s3rver), then `fermx evaluate` scores the saved model.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,7 +49,7 @@ describe('real tfjs training through the worker', () => {
   });
 
   it('trains a tiny CNN for 2 epochs, writes result and model, and fermx evaluate reproduces the test accuracy', async () => {
-    const env = { ...process.env, ...s3.env, REDIS_URL: redis.url, FERMX_STORAGE: 's3://fermx-tfjs/lab', FERMX_BACKEND: 'wasm', FERMX_CACHE_DIR: cacheDir, FERMX_WORKER_ID: 'w-tfjs' };
+    const env = { ...process.env, ...s3.env, REDIS_URL: redis.url, FERMX_STORAGE: 's3://fermx-tfjs/lab', FERMX_BACKEND: 'wasm', FERMX_REPLICAS: '2', FERMX_CACHE_DIR: cacheDir, FERMX_WORKER_ID: 'w-tfjs' };
     const storage = openStorage(env.FERMX_STORAGE, env);
     const dataset = await writeTinyDataset(storage, 'datasets/tiny/v1', { train: 96, val: 32, test: 32 });
     const spec = exampleTrialSpec({
@@ -65,14 +65,14 @@ describe('real tfjs training through the worker', () => {
     expect(job.failedReason ?? null).toBeNull();
 
     const result = TrialResultSchema.parse(await new TrialFiles(storage, spec).readResult());
-    expect(result.backend).toBe('wasm');
+    expect(result.backend).toBe('wasm ×2 replicas');
     expect(result.curves.map((c) => c.epoch)).toEqual([1, 2]);
     expect(result.parameters).toBeGreaterThan(0);
     expect(result.metrics.classes).toEqual(['neutral', 'sad', 'surprise', 'angry']);
     expect(result.metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(32);
     expect(result.metrics.testAccuracy).toBeTypeOf('number');
     expect(result.modelUri).toBe('s3://fermx-tfjs/lab/runs/sweep-tfjs/' + spec.trialId + '/model');
-    expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ trialId: spec.trialId, backend: 'wasm' });
+    expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ trialId: spec.trialId, backend: 'wasm ×2 replicas' });
 
     const { stdout } = await promisify(execFile)(process.execPath, ['bin/fermx.mjs', 'evaluate', result.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'], {
       cwd: repoRoot,

@@ -41,9 +41,12 @@ export class TfjsTrainer implements Trainer {
       },
     });
     const history = outcome.history.filter((m) => m.epoch > request.resumeEpoch);
+    // Recorded with the result: batch norm normalises each replica's shard, so R is part of how
+    // the numbers were made (and a resume reproduces a run only with the same R).
+    const backendName = replicas > 1 ? `${backend.name} ×${replicas} replicas` : backend.name;
     if (outcome.stoppedBy === 'aborted') {
       outcome.model.dispose();
-      return { stoppedBy: 'aborted', history, trainingSeconds: outcome.trainingSeconds, parameters: 0, backend: backend.name, evaluation: { val: emptyReport(classes) }, modelFiles: {} };
+      return { stoppedBy: 'aborted', history, trainingSeconds: outcome.trainingSeconds, parameters: 0, backend: backendName, evaluation: { val: emptyReport(classes) }, modelFiles: {} };
     }
     const val = await evaluate(outcome.model, valSet, { batchSize: spec.training.batchSize });
     const test = testSet ? await evaluate(outcome.model, testSet, { batchSize: spec.training.batchSize }) : undefined;
@@ -64,7 +67,7 @@ export class TfjsTrainer implements Trainer {
       },
     });
     outcome.model.dispose();
-    return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backend.name, evaluation: { val, ...(test ? { test, testSplit } : {}) }, modelFiles };
+    return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backendName, evaluation: { val, ...(test ? { test, testSplit } : {}) }, modelFiles };
   }
 }
 
