@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/wasm-step.ts [--batch 64] [--steps 3] [--repeats 3] [--variants fermx,composed-adam,copying-identity,im2col-filter,composed-elementwise,before] [--profile]`
+ * `npx tsx bench/wasm-step.ts [--batch 64] [--steps 3] [--repeats 3] [--variants fermx,composed-adam,copying-identity,im2col-filter,composed-elementwise,composed-batch-norm,before] [--profile]`
  *
  * Single-thread speed of one fermx training step on the wasm backend: M-Xception (4 classes),
  * tf.variableGrads of the cross-entropy plus fermx's AdamOptimizer.apply, as train.ts runs it.
@@ -7,8 +7,10 @@
  * load: `fermx` (everything on), `composed-adam` (Adam from tfjs ops instead of the fused kernel),
  * `copying-identity` (Identity and float32→float32 Cast copy their input, as stock wasm does),
  * `im2col-filter` (filter gradients through im2col + XNNPACK instead of the direct SIMD runs),
- * `composed-elementwise` (tfjs-core's Relu and Square gradients), `before` (all four off: fermx's
- * kernels as they were before this work). Figures are best-of-repeats,
+ * `composed-elementwise` (tfjs-core's Relu and Square gradients), `composed-batch-norm` (stock
+ * tfjs-layers training batch norm: tf.moments + FusedBatchNorm and their composed gradients, instead
+ * of the fused moments/gradient kernels), `before` (the first four off: fermx's kernels as they were
+ * before that work). Figures are best-of-repeats,
  * by wall clock and by this process's CPU time (the machine is shared).
  */
 import { parseArgs } from 'node:util';
@@ -31,7 +33,7 @@ const variantNames = (flags.variants ?? '').split(',');
 for (const [name, value] of [['--batch', batch], ['--steps', steps], ['--repeats', repeats]] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${value}`);
 }
-const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'im2col-filter', 'composed-elementwise', 'before'];
+const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'im2col-filter', 'composed-elementwise', 'composed-batch-norm', 'before'];
 const unknown = variantNames.filter((v) => !knownVariants.includes(v));
 if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')} (expected ${knownVariants.join(', ')})`);
 
@@ -45,13 +47,15 @@ interface Variant {
   copyingIdentity: boolean;
   directFilter: boolean;
   fusedElementwise: boolean;
+  fusedBatchNorm: boolean;
   wall: number[];
   cpu: number[];
 }
 
-// tfjs flags registered by @fermx/models' wasm kernels (conv2d-backprop-filter.ts, elementwise-grad.ts).
+// tfjs flags registered by @fermx/models (conv2d-backprop-filter.ts, elementwise-grad.ts, fused-batch-normalization.ts).
 const DIRECT_FILTER_GRADIENT_FLAG = 'FERMX_WASM_DIRECT_FILTER_GRADIENT';
 const FUSED_ELEMENTWISE_GRADIENTS_FLAG = 'FERMX_WASM_FUSED_ELEMENTWISE_GRADIENTS';
+const FUSED_BATCH_NORM_FLAG = 'FERMX_FUSED_BATCH_NORM';
 
 const sharing = [tf.getKernel('Identity', 'wasm')!, tf.getKernel('Cast', 'wasm')!];
 // What stock tfjs-backend-wasm 4.22's Identity and Cast do: a fresh copy of the input.
@@ -83,6 +87,7 @@ function variant(name: string): Variant {
     copyingIdentity: name === 'copying-identity' || name === 'before',
     directFilter: name !== 'im2col-filter' && name !== 'before',
     fusedElementwise: name !== 'composed-elementwise' && name !== 'before',
+    fusedBatchNorm: name !== 'composed-batch-norm',
   };
 }
 
@@ -94,10 +99,11 @@ function crossEntropy(labels: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
 const x = tf.randomUniform([batch, 48, 48, 1], 0, 1, 'float32', 7);
 const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 8), classes));
 
-async function step({ model, adam, copyingIdentity, directFilter, fusedElementwise }: Variant): Promise<void> {
+async function step({ model, adam, copyingIdentity, directFilter, fusedElementwise, fusedBatchNorm }: Variant): Promise<void> {
   useKernels(copyingIdentity ? copying : sharing);
   tf.env().set(DIRECT_FILTER_GRADIENT_FLAG, directFilter);
   tf.env().set(FUSED_ELEMENTWISE_GRADIENTS_FLAG, fusedElementwise);
+  tf.env().set(FUSED_BATCH_NORM_FLAG, fusedBatchNorm);
   const { value, grads } = tf.variableGrads(() => crossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), adam.variables);
   adam.apply(adam.variables.map((v) => grads[v.name]!));
   await value.data();

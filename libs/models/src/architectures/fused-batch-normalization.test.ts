@@ -34,6 +34,9 @@ describe('FusedBatchNormalization', () => {
   it('gives an M-Xception (width 0.25) training step the loss, gradients and moving statistics of stock layers', () => {
     const model = buildModel({ architecture: 'mxception', numClasses: 4, width: 0.25 }, { seed: 3 });
     expect(model.layers.filter((l) => l instanceof FusedBatchNormalization).length).toBeGreaterThan(10);
+    // The first batch norm of this test file's fresh tfjs: the class lookup took no name uid, so
+    // layer and weight names (checkpoints, saved models) are those stock layers get.
+    expect(model.layers.find(isBatchNorm)?.name).toBe('batch_normalization_BatchNormalization1');
     const x = tf.randomUniform([3, 48, 48, 1], 0, 1, 'float32', 11);
     const labels = tf.oneHot(tf.tensor1d([0, 1, 3], 'int32'), 4);
     const fused = trainingStep(model, x, labels, true);

@@ -19,8 +19,9 @@ interface BatchNormalizationState {
   movingVariance: tf.LayerVariable;
 }
 
-// tfjs-layers does not export the class; its constructor is reachable from an instance.
-const Stock = tf.layers.batchNormalization({}).constructor as new (args: BatchNormalizationArgs) => StockBatchNormalization;
+// tfjs-layers does not export the class; its constructor is reachable from an instance. Named, so
+// that it takes no uid: the model's layer names stay those stock tfjs gives (batch_normalization_BatchNormalization1…).
+const Stock = tf.layers.batchNormalization({ name: 'fermx_stock_batch_normalization' }).constructor as new (args: BatchNormalizationArgs) => StockBatchNormalization;
 
 /**
  * tfjs-layers' BatchNormalization whose training step runs the fused batch norm
