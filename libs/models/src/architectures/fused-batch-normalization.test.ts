@@ -52,7 +52,7 @@ describe('FusedBatchNormalization', () => {
     const model = buildModel({ architecture: 'cnn', numClasses: 3 }, { seed: 5 });
     const x = tf.randomUniform([2, 48, 48, 1], 0, 1, 'float32', 12);
     // One training call, so the moving statistics differ from their initial values.
-    tf.tidy(() => model.apply(x, { training: true }));
+    tf.tidy(() => model.apply(x, { training: true }) as tf.Tensor);
     let saved: tf.io.ModelArtifacts | undefined;
     await model.save(tf.io.withSaveHandler(async (artifacts) => {
       saved = artifacts;
