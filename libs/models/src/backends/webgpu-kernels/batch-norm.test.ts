@@ -25,6 +25,7 @@ const shapes: number[][] = [
   [1, 4],
   [257, 12],
   [33, 65],
+  [300, 1],
 ];
 
 function seedOf(shape: number[]): number {
@@ -87,6 +88,10 @@ describe.skipIf(Boolean(skipReason))('fermx batch-norm kernels on webgpu', () =>
 
   it.each([[2, 7, 5, 12], [9, 20]])('training gradient matches the composed reference, without a scale: x=%j', async (...shape) => {
     expect(await worstError(gradValues(shape, false), fusedGrad, composedGrad)).toBeLessThan(1e-4);
+  });
+
+  it('folds an elementwise pass of more than 65,535 workgroups into a second dispatch dimension', async () => {
+    expect(await worstError(gradValues([4097, 1024], true), fusedGrad, composedGrad)).toBeLessThan(1e-4);
   });
 
   it('keeps the variance accurate when |mean| ≫ std (x = 100 + N(0, 1))', async () => {
