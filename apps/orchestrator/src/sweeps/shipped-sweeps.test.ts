@@ -50,6 +50,9 @@ describe('shipped sweeps', () => {
     const cpu = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table1-cpu4.yaml'))), ctx7).trials;
     expect(cpu.map((t) => t.model)).toEqual(paper.map((t) => t.model));
     for (const [i, t] of cpu.entries()) expect(t.training).toEqual({ ...paper[i]!.training, epochs: 4 });
+    const mxception = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table1-mxception-cpu15.yaml'))), ctx7).trials;
+    expect(mxception.map((t) => t.model)).toEqual([paper[1]!.model]);
+    expect(mxception[0]!.training).toEqual({ ...paper[1]!.training, epochs: 15 });
   });
 
   it('mxception-search.yaml: 48 sampled trials with successive halving', async () => {
@@ -57,5 +60,20 @@ describe('shipped sweeps', () => {
     expect(trials).toHaveLength(48);
     expect(new Set(trials.map((t) => t.model.middleFlowRepeats))).toEqual(new Set([2, 3, 4]));
     expect(trials[0]!.halving).toEqual({ rungs: [10, 30], reductionFactor: 3 });
+  });
+
+  it('mxception-search-cpu.yaml: the same search space on a CPU budget, 9 trials of at most 30 epochs', async () => {
+    const full = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('mxception-search.yaml'))), ctx).trials;
+    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('mxception-search-cpu.yaml'))), ctx);
+    expect(trials).toHaveLength(9);
+    expect(new Set(trials.map((t) => t.model.middleFlowRepeats))).toEqual(new Set([2, 3, 4]));
+    for (const t of trials) {
+      expect([0, 0.25, 0.5]).toContain(t.model.dropout);
+      expect(t.training.learningRate).toBeGreaterThanOrEqual(0.0003);
+      expect(t.training.learningRate).toBeLessThanOrEqual(0.003);
+      expect(t.training.epochs).toBe(30);
+      expect({ ...t.training, batchSize: 64, learningRate: 0.001, epochs: 90 }).toEqual({ ...full[0]!.training, batchSize: 64, learningRate: 0.001, epochs: 90 });
+    }
+    expect(trials[0]!.halving).toEqual({ rungs: [5, 15], reductionFactor: 3 });
   });
 });
