@@ -1,13 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../init-backend.js';
-import { createRandom } from '../../training/random.js';
+import { worstErrorOn, type Computation, type Values } from '../kernel-reference.js';
 
 /** Test support: the same computation on `cpu` (the reference) and on `webgpu` with fermx's kernels. */
-export type Computation = (inputs: tf.Tensor[]) => tf.Tensor[];
-export interface Values {
-  data: Float32Array;
-  shape: number[];
-}
+export { onBackend, randomValues, relativeError, type Computation, type Values } from '../kernel-reference.js';
 
 /**
  * Activates webgpu (any adapter, software included: the tests check numbers, not speed) and
@@ -22,41 +17,7 @@ export async function activateWebgpu(): Promise<{ device: string } | { problem: 
   }
 }
 
-/** Runs `compute` on one backend and reads its outputs back. */
-export async function onBackend(backend: 'cpu' | 'webgpu', values: Values[], compute: Computation): Promise<Float32Array[]> {
-  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
-  const outputs = tf.tidy(() => compute(values.map((v) => tf.tensor(v.data, v.shape))));
-  const data = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outputs);
-  return data;
-}
-
-/** Deterministic pseudo-random values in [-1, 1). */
-export function randomValues(shape: number[], seed: number): Values {
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  const random = createRandom(seed);
-  for (let i = 0; i < data.length; i++) data[i] = random() * 2 - 1;
-  return { data, shape };
-}
-
-/** max |a − b| / max |b|: the error relative to the reference's scale. */
-export function relativeError(actual: Float32Array, expected: Float32Array): number {
-  if (actual.length !== expected.length) return Infinity;
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const b = expected[i] as number;
-    if (Number.isNaN(a) !== Number.isNaN(b)) return Infinity;
-    diff = Math.max(diff, Math.abs(a - b));
-    scale = Math.max(scale, Math.abs(b));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
-
 /** Runs `compute` on cpu and on webgpu; the worst relative error over its outputs. Leaves webgpu active. */
 export async function worstErrorAgainstCpu(values: Values[], compute: Computation): Promise<number> {
-  const expected = await onBackend('cpu', values, compute);
-  const actual = await onBackend('webgpu', values, compute);
-  return Math.max(...expected.map((e, i) => relativeError(actual[i] ?? new Float32Array(), e)));
+  return worstErrorOn('webgpu', values, compute);
 }
