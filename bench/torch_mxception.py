@@ -107,24 +107,29 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--classes", type=int, default=4)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU peer of a webgpu/tensorflow run")
     args = parser.parse_args()
+    if args.device != "cpu" and not torch.cuda.is_available():
+        raise SystemExit(f"--device {args.device}: torch {torch.__version__} sees no CUDA device")
+    device = torch.device(args.device)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     with open(args.model_json) as f:
         topology = json.load(f)
-    model = KerasGraph(topology, in_channels=1)
+    model = KerasGraph(topology, in_channels=1).to(device)
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     results = []
     for batch in [int(b) for b in args.batches.split(",")]:
-        x = torch.rand(batch, 1, 48, 48)
-        y = torch.randint(0, args.classes, (batch,))
+        x = torch.rand(batch, 1, 48, 48, device=device)
+        y = torch.randint(0, args.classes, (batch,), device=device)
 
         def step():
             optimizer.zero_grad(set_to_none=True)
             loss = F.cross_entropy(model(x), y)
             loss.backward()
             optimizer.step()
+            # A host read per step, as fermx's loop does; on CUDA it also waits for the step.
             return loss.item()
 
         for _ in range(2):
@@ -144,7 +149,8 @@ def main():
             "seconds": seconds,
         })
     parameters = sum(p.numel() for p in model.parameters())
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "parameters": parameters, "results": results}))
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
+    print(json.dumps({"torch": torch.__version__, "device": name, "threads": torch.get_num_threads(), "parameters": parameters, "results": results}))
 
 
 if __name__ == "__main__":

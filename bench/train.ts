@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train -- --backend wasm [--batches 64,256] [--replicas 1,2] [--steps 3] [--repeats 2] [--augment] [--profile] [--no-torch] [--json]`
+ * `npm run bench:train -- --backend wasm [--batches 64,256] [--replicas 1,2] [--steps 3] [--repeats 2] [--augment] [--profile] [--no-torch] [--torch-device cpu|cuda] [--json]`
  *
  * Training throughput of M-Xception (4 classes) through fermx's own training loop (`train()` of
  * @fermx/models: its Adam, its batching, and with `--replicas R` its data-parallel worker
@@ -29,6 +29,8 @@ const { values: flags } = parseArgs({
     augment: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
+    // The PyTorch peer's device: CUDA beside a GPU backend (webgpu, tensorflow), the CPU otherwise.
+    'torch-device': { type: 'string' },
     json: { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     // Internal: measure one (batch, replicas) in a child process (a fresh wasm heap each; a batch
@@ -40,6 +42,7 @@ const { values: flags } = parseArgs({
 const classes = ['neutral', 'sad', 'surprise', 'angry'];
 const model = { architecture: 'mxception' as const, numClasses: classes.length };
 const backend = flags.backend ?? 'wasm';
+const torchDevice = flags['torch-device'] ?? (backend === 'webgpu' || backend === 'tensorflow' ? 'cuda' : 'cpu');
 const cpuBackend = backend === 'wasm' || backend === 'cpu';
 const batches = (flags.batches ?? '').split(',').map(Number);
 const replicaCounts = (flags.replicas ?? (cpuBackend ? '1,2' : '1')).split(',').map(Number);
@@ -127,7 +130,7 @@ async function coresForTwoThreads(ms = 1000): Promise<number> {
   return (used.user + used.system) / 1000 / (performance.now() - start);
 }
 
-interface TorchReport { torch: string; threads: number; parameters: number; results: { batch: number; imagesPerSecond: number; cpuImagesPerSecond: number }[] }
+interface TorchReport { torch: string; device?: string; threads: number; parameters: number; results: { batch: number; imagesPerSecond: number; cpuImagesPerSecond: number }[] }
 
 function torchPeer(network: tf.LayersModel, threads: number): TorchReport | { error: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fermx-bench-'));
@@ -135,9 +138,9 @@ function torchPeer(network: tf.LayersModel, threads: number): TorchReport | { er
   writeFileSync(topology, JSON.stringify(network.toJSON(null, false)));
   const run = spawnSync(flags.python ?? '/usr/bin/python3', [
     join(import.meta.dirname, 'torch_mxception.py'), '--model-json', topology, '--batches', batches.join(','),
-    '--steps', String(steps), '--repeats', String(repeats), '--threads', String(threads), '--classes', String(classes.length),
+    '--steps', String(steps), '--repeats', String(repeats), '--threads', String(threads), '--classes', String(classes.length), '--device', torchDevice,
   ], { encoding: 'utf8' });
-  if (run.status !== 0) return { error: `${flags.python} torch_mxception.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()} (apt-get install -y python3-torch)` };
+  if (run.status !== 0) return { error: `${flags.python} torch_mxception.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}${torchDevice === 'cpu' ? ' (apt-get install -y python3-torch)' : ''}` };
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as TorchReport;
 }
 
@@ -158,7 +161,9 @@ function measureInChild(batch: number, replicas: number, profile: boolean): Meas
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = run.stdout.trim().split('\n').pop() ?? '';
   if (run.status === 0 && line.startsWith('{')) return JSON.parse(line) as Measurement;
-  const reason = /memory access out of bounds|Out of memory|Cannot enlarge memory|Aborted/i.test(run.stderr) ? 'exceeds the 4 GiB wasm32 heap' : (run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`);
+  // Node ends a crash with its version line: the error is the last line that names one.
+  const lines = run.stderr.trim().split('\n').filter((l) => l.trim() && !l.startsWith('Node.js v'));
+  const reason = /memory access out of bounds|Out of memory|Cannot enlarge memory|Aborted/i.test(run.stderr) ? 'exceeds the 4 GiB wasm32 heap' : (lines.findLast((l) => /Error/.test(l)) ?? lines.pop() ?? `exit ${run.status}`);
   return { batch, replicas, error: reason };
 }
 
@@ -174,8 +179,8 @@ const profile = tfjs.find((r) => r.profile)?.profile;
 await tf.setBackend('cpu');
 const network = buildModel(model);
 const torch = flags['no-torch'] ? undefined : torchPeer(network, 2);
-// One thread: the per-core reference, less disturbed by neighbours.
-const torchOneThread = flags['no-torch'] ? undefined : torchPeer(network, 1);
+// One thread: the per-core reference, less disturbed by neighbours (CPU peers only).
+const torchOneThread = flags['no-torch'] || torchDevice !== 'cpu' ? undefined : torchPeer(network, 1);
 const coresAfter = await coresForTwoThreads();
 const simd = backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
 
@@ -204,6 +209,7 @@ if (flags.json) {
   console.log(`M-Xception training through fermx's train(), ${report.parameters} parameters; tfjs ${backend} simd=${simd}; augmentation ${flags.augment ? 'on' : 'off'}; best of ${repeats} epochs × ${steps} steps after a warm-up epoch`);
   console.log(`cores a two-thread process got (spin test, before / after): ${coresBefore.toFixed(2)} / ${coresAfter.toFixed(2)} of ${availableParallelism()}`);
   if (torch && 'error' in torch) console.log(`PyTorch peer unavailable: ${torch.error}`);
+  else if (torch && torchDevice !== 'cpu') console.log(`PyTorch ${torch.torch} eager on ${torch.device ?? torchDevice} (the "torch 2T" column), ${torch.parameters} parameters`);
   else if (torch) console.log(`PyTorch ${torch.torch} CPU, ${torch.threads} threads (and 1), ${torch.parameters} parameters`);
   console.log('batch  replicas  fermx img/s  (per CPU-s)  vs R=1  heap MiB  torch 2T img/s  fermx/torch2T  torch 1T img/s  fermx/torch1T  (1T per CPU-s)  per-core ratio');
   for (const r of rows) {
