@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import { adamUpdateConfig } from './adam-update.js';
 import { batchNormMomentsConfig } from './batch-norm-moments.js';
 import { batchNormTrainingGradConfig } from './batch-norm-training-grad.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -14,14 +15,17 @@ function stockKernel(name: string): KernelFunc {
   return config.kernelFunc;
 }
 
-/** fermx-only kernels (no stock counterpart): the fused training-mode batch norm of batch-norm-kernels.ts. */
+/**
+ * fermx-only kernels (no stock counterpart): the fused training-mode batch norm of
+ * batch-norm-kernels.ts and the fused Adam update training/adam.ts uses where registered.
+ */
 function fermxOnlyKernels(): KernelConfig[] {
-  return [batchNormMomentsConfig(), batchNormTrainingGradConfig()];
+  return [batchNormMomentsConfig(), batchNormTrainingGradConfig(), adamUpdateConfig()];
 }
 
 /**
  * Kernels that replace stock tfjs-backend-webgpu 4.22 ones that leave most of a GPU idle, and the
- * fermx-only batch-norm kernels.
+ * fermx-only batch-norm and Adam kernels.
  */
 export function fermxWebgpuKernels(): KernelConfig[] {
   stock ??= {
@@ -45,7 +49,7 @@ export function registerFermxWebgpuKernels(): void {
 
 /**
  * Puts the stock tfjs-backend-webgpu kernels back and unregisters the fermx-only ones, so batch
- * norm takes the composed path (benchmarks compare against it). No-op before registration.
+ * norm and Adam take the composed path (benchmarks compare against it). No-op before registration.
  */
 export function restoreStockWebgpuKernels(): void {
   if (!stock) return;
