@@ -1,10 +1,8 @@
 import { FusedBatchNorm, engine, getBackend, getGradient, registerGradient } from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import { disposeIntermediate, heapF32, heapOffset, type WasmKernelArgs } from './wasm-heap.js';
+import { channelGradientSums } from './channel-gradient-sums.js';
 import { simdLoops } from './simd-module.js';
-
-/** Rows summed in float32 by the SIMD pass before they are added to the float64 totals. */
-const ROWS_PER_PARTIAL_SUM = 1024;
 
 export const FUSED_BATCH_NORM_GRAD = 'FermxFusedBatchNormGrad';
 
@@ -26,7 +24,6 @@ export function fusedBatchNormGrad({ inputs, backend, attrs }: WasmKernelArgs): 
   const [dx, dMean, dVariance, dScale, dOffset] = outputs.map((o) => heapF32(backend, o)) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const xs = heapF32(backend, x);
   const dys = heapF32(backend, dy);
-  const mu = heapF32(backend, mean);
   const sigma2 = heapF32(backend, variance);
   const gamma = scale ? heapF32(backend, scale) : undefined;
   const partial = heapF32(backend, scratch);
@@ -34,30 +31,7 @@ export function fusedBatchNormGrad({ inputs, backend, attrs }: WasmKernelArgs): 
   const scratchAt = heapOffset(backend, scratch);
   const rowBytes = channels * 4;
 
-  const sumDy = new Float64Array(channels);
-  const sumDyCentred = new Float64Array(channels);
-  const rows = xs.length / channels;
-  if (simd) {
-    const xAt = heapOffset(backend, x);
-    const dyAt = heapOffset(backend, dy);
-    for (let row = 0; row < rows; row += ROWS_PER_PARTIAL_SUM) {
-      const count = Math.min(ROWS_PER_PARTIAL_SUM, rows - row);
-      partial.fill(0, 0, 2 * channels);
-      loops.bnSums(xAt + row * rowBytes, dyAt + row * rowBytes, heapOffset(backend, mean), scratchAt, scratchAt + rowBytes, count * rowBytes, rowBytes);
-      for (let c = 0; c < channels; c++) {
-        sumDy[c] = (sumDy[c] as number) + (partial[c] as number);
-        sumDyCentred[c] = (sumDyCentred[c] as number) + (partial[channels + c] as number);
-      }
-    }
-  } else {
-    for (let base = 0; base < xs.length; base += channels) {
-      for (let c = 0; c < channels; c++) {
-        const g = dys[base + c] as number;
-        sumDy[c] = (sumDy[c] as number) + g;
-        sumDyCentred[c] = (sumDyCentred[c] as number) + g * ((xs[base + c] as number) - (mu[c] as number));
-      }
-    }
-  }
+  const { sumDy, sumDyCentred } = channelGradientSums(backend, { x, dy, mean, scratch }, channels);
   const factor = partial.subarray(2 * channels);
   for (let c = 0; c < channels; c++) {
     const r = 1 / Math.sqrt((sigma2[c] as number) + epsilon);

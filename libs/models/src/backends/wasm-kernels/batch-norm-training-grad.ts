@@ -1,10 +1,8 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { BATCH_NORM_TRAINING_GRAD } from '../batch-norm-kernels.js';
 import { disposeIntermediate, heapF32, heapOffset, type WasmKernelArgs } from './wasm-heap.js';
+import { channelGradientSums } from './channel-gradient-sums.js';
 import { simdLoops } from './simd-module.js';
-
-/** Rows summed in float32 by the SIMD pass before they are added to the float64 totals. */
-const ROWS_PER_PARTIAL_SUM = 1024;
 
 /**
  * The full training batch-norm gradient (through the batch statistics too) in two passes over
@@ -36,29 +34,7 @@ export function batchNormTrainingGrad({ inputs, backend, attrs }: WasmKernelArgs
   const rowBytes = channels * 4;
   const rows = xs.length / channels;
 
-  const sumDy = new Float64Array(channels);
-  const sumDyCentred = new Float64Array(channels);
-  if (simd) {
-    const xAt = heapOffset(backend, x);
-    const dyAt = heapOffset(backend, dy);
-    for (let row = 0; row < rows; row += ROWS_PER_PARTIAL_SUM) {
-      const count = Math.min(ROWS_PER_PARTIAL_SUM, rows - row);
-      partial.fill(0, 0, 2 * channels);
-      loops.bnSums(xAt + row * rowBytes, dyAt + row * rowBytes, heapOffset(backend, mean), scratchAt, scratchAt + rowBytes, count * rowBytes, rowBytes);
-      for (let c = 0; c < channels; c++) {
-        sumDy[c] = (sumDy[c] as number) + (partial[c] as number);
-        sumDyCentred[c] = (sumDyCentred[c] as number) + (partial[channels + c] as number);
-      }
-    }
-  } else {
-    for (let base = 0; base < xs.length; base += channels) {
-      for (let c = 0; c < channels; c++) {
-        const g = dys[base + c] as number;
-        sumDy[c] = (sumDy[c] as number) + g;
-        sumDyCentred[c] = (sumDyCentred[c] as number) + g * ((xs[base + c] as number) - (mu[c] as number));
-      }
-    }
-  }
+  const { sumDy, sumDyCentred } = channelGradientSums(backend, { x, dy, mean, scratch }, channels);
   const a = partial.subarray(2 * channels, 3 * channels);
   const b = partial.subarray(3 * channels, 4 * channels);
   const k = partial.subarray(4 * channels);
