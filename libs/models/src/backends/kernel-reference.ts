@@ -49,3 +49,20 @@ export async function worstErrorOn(backend: string, values: Values[], compute: C
   const actual = await onBackend(backend, values, compute);
   return Math.max(...expected.map((e, i) => relativeError(actual[i] ?? new Float32Array(), e)));
 }
+
+/** The names of the kernels `run` dispatches through the engine, in order. */
+export function kernelsRunBy(run: () => void): string[] {
+  const names: string[] = [];
+  const engine = tf.engine();
+  const originalRunKernel = engine.runKernel.bind(engine);
+  engine.runKernel = ((name: string, ...rest: unknown[]) => {
+    names.push(name);
+    return (originalRunKernel as (...args: unknown[]) => unknown)(name, ...rest);
+  }) as typeof originalRunKernel;
+  try {
+    run();
+  } finally {
+    engine.runKernel = originalRunKernel;
+  }
+  return names;
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { AdamOptimizer, KERAS_ADAM } from '../../training/adam.js';
+import { kernelsRunBy } from '../kernel-reference.js';
 import { randomValues, relativeError, wasmWithFermxKernels } from './backend-reference.js';
 import { ADAM_UPDATE } from './adam-update.js';
 
@@ -15,18 +16,7 @@ function run(fused: boolean, steps: number, hold?: (adam: AdamOptimizer) => tf.T
   const kernels: string[][] = [];
   for (let s = 0; s < steps; s++) {
     const grads = shapes.map((shape, i) => tf.tensor(randomValues(shape, 1000 * s + i).data, shape));
-    const names: string[] = [];
-    const originalRunKernel = tf.engine().runKernel.bind(tf.engine());
-    tf.engine().runKernel = ((name: string, ...rest: unknown[]) => {
-      names.push(name);
-      return (originalRunKernel as (...args: unknown[]) => unknown)(name, ...rest);
-    }) as typeof originalRunKernel;
-    try {
-      adam.apply(grads);
-    } finally {
-      tf.engine().runKernel = originalRunKernel;
-    }
-    kernels.push(names);
+    kernels.push(kernelsRunBy(() => adam.apply(grads)));
     tf.dispose(grads);
   }
   const state = [...variables, ...adam.m, ...adam.v].map((t) => t.dataSync() as Float32Array);

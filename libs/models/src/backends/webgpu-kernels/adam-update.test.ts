@@ -3,6 +3,7 @@ import { webgpuRuntimeProblem } from '@fermx/testing';
 import { describe, expect, it } from 'vitest';
 import { AdamOptimizer, KERAS_ADAM } from '../../training/adam.js';
 import { ADAM_UPDATE } from '../wasm-kernels/adam-update.js';
+import { kernelsRunBy } from '../kernel-reference.js';
 import { activateWebgpu, randomValues, relativeError } from './webgpu-reference.js';
 
 const runtime = webgpuRuntimeProblem();
@@ -21,18 +22,7 @@ async function run(fused: boolean, steps: number): Promise<{ state: Float32Array
   const kernels: string[][] = [];
   for (let s = 0; s < steps; s++) {
     const grads = shapes.map((shape, i) => tf.tensor(randomValues(shape, 1000 * s + i).data, shape));
-    const names: string[] = [];
-    const originalRunKernel = tf.engine().runKernel.bind(tf.engine());
-    tf.engine().runKernel = ((name: string, ...rest: unknown[]) => {
-      names.push(name);
-      return (originalRunKernel as (...args: unknown[]) => unknown)(name, ...rest);
-    }) as typeof originalRunKernel;
-    try {
-      adam.apply(grads);
-    } finally {
-      tf.engine().runKernel = originalRunKernel;
-    }
-    kernels.push(names);
+    kernels.push(kernelsRunBy(() => adam.apply(grads)));
     tf.dispose(grads);
     // Reading the moments between steps (as a checkpoint does) caches them on the CPU; the next
     // in-place update must not leave that copy stale.
