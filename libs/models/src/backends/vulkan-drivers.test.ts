@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findVulkanDrivers, isSoftwareAdapter, SWIFTSHADER_ICD, useVulkanDrivers, type DriverFileSystem } from './vulkan-drivers.js';
+import { findVulkanDrivers, gpuDevicePresent, isSoftwareAdapter, SWIFTSHADER_ICD, useVulkanDrivers, type DriverFileSystem } from './vulkan-drivers.js';
 
 function fakeFileSystem(files: string[]): DriverFileSystem {
   return {
@@ -20,6 +20,14 @@ describe('Vulkan driver search', () => {
     expect(env.VK_DRIVER_FILES).toBe(`/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json:/usr/share/vulkan/icd.d/lvp_icd.x86_64.json:${SWIFTSHADER_ICD}`);
   });
 
+  it('names no software driver for auto', () => {
+    const fs = fakeFileSystem(['/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json', SWIFTSHADER_ICD]);
+    expect(findVulkanDrivers({}, fs, { software: false })).toEqual({ drivers: ['/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'], source: 'search' });
+    const env: NodeJS.ProcessEnv = {};
+    expect(useVulkanDrivers(env, fakeFileSystem([SWIFTSHADER_ICD]), { software: false })).toEqual({ drivers: [], source: 'none' });
+    expect(env.VK_DRIVER_FILES).toBeUndefined();
+  });
+
   it('leaves a driver choice in the environment alone, and sets nothing when no driver exists', () => {
     const fs = fakeFileSystem([SWIFTSHADER_ICD]);
     const env: NodeJS.ProcessEnv = { VK_ICD_FILENAMES: '/opt/gpu.json' };
@@ -28,6 +36,13 @@ describe('Vulkan driver search', () => {
     const bare: NodeJS.ProcessEnv = {};
     expect(useVulkanDrivers(bare, fakeFileSystem([]))).toEqual({ drivers: [], source: 'none' });
     expect(bare.VK_DRIVER_FILES).toBeUndefined();
+  });
+
+  it('sees a GPU by its device nodes', () => {
+    expect(gpuDevicePresent(fakeFileSystem(['/dev/nvidiactl']))).toBe(true);
+    expect(gpuDevicePresent(fakeFileSystem(['/dev/dri/renderD128', '/dev/dri/card0']))).toBe(true);
+    expect(gpuDevicePresent(fakeFileSystem(['/dev/dri/card0', '/dev/null']))).toBe(false);
+    expect(gpuDevicePresent(fakeFileSystem([]))).toBe(false);
   });
 
   it('tells software adapters from GPUs', () => {

@@ -35,8 +35,13 @@ const realFileSystem: DriverFileSystem = {
   },
 };
 
-/** Real-GPU manifests found in GPU_ICD_DIRECTORIES, then SwiftShader when it is installed. */
-export function findVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: DriverFileSystem = realFileSystem): DriverSearch {
+export interface DriverChoice {
+  /** Whether SwiftShader may be named: only for an explicit webgpu choice, never for `auto`. */
+  software: boolean;
+}
+
+/** Real-GPU manifests found in GPU_ICD_DIRECTORIES, then SwiftShader when it is installed and allowed. */
+export function findVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: DriverFileSystem = realFileSystem, choice: DriverChoice = { software: true }): DriverSearch {
   if (env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES) return { drivers: [], source: 'environment' };
   const found = GPU_ICD_DIRECTORIES.flatMap((directory) =>
     fs
@@ -46,7 +51,7 @@ export function findVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: Driv
       .map((name) => path.join(directory, name)),
   );
   const drivers = [...new Set(found)];
-  if (fs.exists(SWIFTSHADER_ICD) && !drivers.includes(SWIFTSHADER_ICD)) drivers.push(SWIFTSHADER_ICD);
+  if (choice.software && fs.exists(SWIFTSHADER_ICD) && !drivers.includes(SWIFTSHADER_ICD)) drivers.push(SWIFTSHADER_ICD);
   return { drivers, source: drivers.length ? 'search' : 'none' };
 }
 
@@ -54,10 +59,21 @@ export function findVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: Driv
  * Points the Vulkan loader at the drivers found, unless the environment already does. Must run
  * before Dawn's first instance: the loader reads VK_DRIVER_FILES when the instance is created.
  */
-export function useVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: DriverFileSystem = realFileSystem): DriverSearch {
-  const search = findVulkanDrivers(env, fs);
+export function useVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: DriverFileSystem = realFileSystem, choice: DriverChoice = { software: true }): DriverSearch {
+  const search = findVulkanDrivers(env, fs, choice);
   if (search.drivers.length) env.VK_DRIVER_FILES = search.drivers.join(path.delimiter);
   return search;
+}
+
+/** Device nodes a GPU driver creates: NVIDIA's, and the DRM render nodes of AMD/Intel/other GPUs. */
+export const GPU_DEVICE_NODES = { directories: ['/dev/dri'], files: ['/dev/nvidiactl', '/dev/nvidia0'] };
+
+/**
+ * Whether this machine (or container) exposes a GPU at all. Without one, a Vulkan probe can only
+ * find CPU drivers or fail, and either way Mesa, SwiftShader and Dawn print unstructured lines.
+ */
+export function gpuDevicePresent(fs: DriverFileSystem = realFileSystem): boolean {
+  return GPU_DEVICE_NODES.files.some((file) => fs.exists(file)) || GPU_DEVICE_NODES.directories.some((dir) => fs.list(dir).some((name) => name.startsWith('renderD')));
 }
 
 export function vulkanLoaderInstalled(fs: DriverFileSystem = realFileSystem): boolean {

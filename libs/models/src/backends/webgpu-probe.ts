@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationNote, ProbeContext, ProbeResult } from './backend-info.js';
-import { isSoftwareAdapter, useVulkanDrivers, vulkanLoaderInstalled } from './vulkan-drivers.js';
+import { gpuDevicePresent, isSoftwareAdapter, useVulkanDrivers, vulkanLoaderInstalled } from './vulkan-drivers.js';
 
 interface AdapterLike {
   isFallbackAdapter?: boolean;
@@ -13,7 +13,13 @@ interface AdapterLike {
  * (SwiftShader, llvmpipe) is slower than wasm; an explicit `webgpu` choice accepts it, with a caveat.
  */
 export async function probeWebgpu(context: ProbeContext = { explicit: false }): Promise<ProbeResult> {
-  const drivers = useVulkanDrivers();
+  // `auto` skips software adapters anyway; not starting Vulkan where no GPU is exposed keeps Mesa's,
+  // SwiftShader's and Dawn's unstructured start-up lines out of every CPU worker's log.
+  const named = Boolean(process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES);
+  if (!context.explicit && !named && !gpuDevicePresent()) {
+    return { available: false, reason: 'no GPU device (/dev/nvidia0, /dev/dri/renderD*); auto does not try software adapters (VK_DRIVER_FILES names drivers to try)' };
+  }
+  const drivers = useVulkanDrivers(process.env, undefined, { software: context.explicit });
   let gpu: { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null> };
   try {
     const dawn = await import('webgpu');
