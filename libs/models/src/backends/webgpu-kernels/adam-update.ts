@@ -1,7 +1,7 @@
 import { util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { ADAM_UPDATE, type AdamUpdateAttrs } from '../wasm-kernels/adam-update.js';
+import { ADAM_UPDATE, adamUpdateGroups, type AdamUpdateAttrs } from '../wasm-kernels/adam-update.js';
 import { flatDispatch } from './channel-tile.js';
 
 const WORKGROUP = 64;
@@ -87,32 +87,6 @@ class AdamUpdateProgram implements WebGPUProgram {
   }
 }
 
-type Group = [w: TensorInfo, m: TensorInfo, v: TensorInfo, g: TensorInfo];
-
-function checkedGroups(inputs: Record<string, TensorInfo | undefined>, count: number, backend: WebGPUBackend): Group[] {
-  if (!Number.isInteger(count) || count < 0) throw new Error(`${ADAM_UPDATE}: attr count must be an integer ≥ 0, got ${String(count)}`);
-  const groups: Group[] = [];
-  for (let i = 0; i < count; i++) {
-    const group = (['w', 'm', 'v', 'g'] as const).map((role) => {
-      const t = inputs[`${role}${i}`];
-      if (!t) throw new Error(`${ADAM_UPDATE}: missing input ${role}${i}`);
-      if (t.dtype !== 'float32') throw new Error(`${ADAM_UPDATE}: ${role}${i} is ${t.dtype}, expected float32`);
-      return t;
-    }) as Group;
-    const size = util.sizeFromShape(group[0].shape);
-    for (const [k, t] of group.entries()) {
-      if (util.sizeFromShape(t.shape) !== size) throw new Error(`${ADAM_UPDATE}: ${'wmvg'[k]}${i} has shape [${t.shape.join(', ')}], w${i} [${group[0].shape.join(', ')}]`);
-    }
-    // In-place writes are invisible to tfjs only when nothing else holds the data (a clone or a
-    // reshape shares it); the caller sends shared moments through the composed update instead.
-    for (const k of [1, 2] as const) {
-      if (backend.refCount(group[k].dataId) !== 1) throw new Error(`${ADAM_UPDATE}: ${'wmv'[k]}${i} shares its data with another tensor`);
-    }
-    groups.push(group);
-  }
-  return groups;
-}
-
 /**
  * FermxAdamUpdate on webgpu: one dispatch per variable (m and v rewritten in place, new weights
  * in a fresh buffer each, as the wasm kernel's contract says). Not one dispatch for all: a
@@ -124,7 +98,7 @@ export function adamUpdate({ inputs, backend, attrs }: { inputs: Record<string, 
   for (const [name, value] of Object.entries({ beta1, beta2, epsilon, stepSize })) {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${ADAM_UPDATE}: attr ${name} must be a finite number, got ${String(value)}`);
   }
-  const groups = checkedGroups(inputs, count, backend);
+  const groups = adamUpdateGroups(inputs, count, backend);
   const uniforms = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, stepSize].map((value) => ({ type: 'float32' as const, data: [value] }));
   return groups.map(([w, m, v, g]) => {
     const size = util.sizeFromShape(w.shape);
