@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import {
-  PAPER_AUGMENTATION, buildModel, buildTrainingModel, initBackend as initModelsBackend, shardGradients, syntheticImageSet, train, type BackendChoice, type EpochMetrics,
+  PAPER_AUGMENTATION, buildModel, buildTrainingModel, initBackend as initModelsBackend, localTrainingStep, syntheticImageSet, train, type BackendChoice, type EpochMetrics,
 } from '@fermx/models';
 
 const { values: flags } = parseArgs({
@@ -90,12 +90,8 @@ async function kernelProfile(batch: number): Promise<{ kernel: string; ms: numbe
   const set = syntheticImageSet(batch, classes, 1);
   const parts = buildTrainingModel(model, 1, 1e-3);
   const plan = { indices: Uint32Array.from({ length: batch }, (_, i) => i), transforms: null, dropoutSeed: 1, lossScale: 1 };
-  // Async readback: webgpu in Node has no dataSync (tfjs reads through OffscreenCanvas).
   const step = async (): Promise<void> => {
-    const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
-    parts.adam.apply(grads);
-    await loss.data();
-    tf.dispose([...grads, loss, correct]);
+    await localTrainingStep(parts, set, plan);
   };
   await step();
   const info = await tf.profile(step);

@@ -14,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { buildTrainingModel, initBackend, shardGradients, syntheticImageSet } from '@fermx/models';
+import { buildTrainingModel, initBackend, localTrainingStep, syntheticImageSet } from '@fermx/models';
 
 const { values: flags } = parseArgs({
   options: {
@@ -127,10 +127,7 @@ async function profileStep(variant: StepVariant): Promise<{ kernels: number; dis
   const parts = buildTrainingModel({ architecture: 'mxception', numClasses: 4 }, 1, 1e-3);
   const plan = { indices: Uint32Array.from({ length: batch }, (_, i) => i), transforms: null, dropoutSeed: 1, lossScale: 1 };
   const step = async (): Promise<void> => {
-    const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
-    parts.adam.apply(grads);
-    await loss.data();
-    tf.dispose([...grads, loss, correct]);
+    await localTrainingStep(parts, set, plan);
   };
   await step();
   let ms = Infinity;

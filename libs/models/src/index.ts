@@ -7,7 +7,7 @@ export { train, type TrainingCheckpointHeader } from './training/train.js';
 export { AdamOptimizer, KERAS_ADAM, type AdamSettings, type AdamOptions } from './training/adam.js';
 export type { TrainArgs, TrainOptions, EpochMetrics, StopReason, TrainingOutcome } from './training/train-options.js';
 export { buildTrainingModel, type TrainingModel } from './training/training-model.js';
-export { shardGradients, shardRanges, type ShardPlan, type ShardGradients } from './training/train-step.js';
+export { localTrainingStep, shardGradients, shardRanges, type ShardPlan, type ShardGradients } from './training/train-step.js';
 export { PAPER_AUGMENTATION, augmentationTransforms, augmentBatch, type AugmentationConfig } from './training/augmentation.js';
 export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-stopping.js';
 export { validateImageSet, PIXELS_PER_IMAGE, type ImageSet } from './training/image-set.js';

@@ -3,6 +3,7 @@ import { crossEntropy } from '../metrics/evaluate.js';
 import { augmentBatch } from './augmentation.js';
 import { imageBatch, labelBatch, type ImageSet } from './image-set.js';
 import { deriveSeed } from './random.js';
+import type { TrainingModel } from './training-model.js';
 
 /** What one replica computes in one step: its slice of the batch and how to weigh it. */
 export interface ShardPlan {
@@ -69,4 +70,14 @@ export function shardRanges(length: number, replicas: number): [number, number][
 /** Dropout seed of one replica in one step; replica 0's is the one-replica run's. */
 export function dropoutSeedFor(seed: number, epoch: number, step: number, replica: number): number {
   return replica === 0 ? deriveSeed(seed, 'dropout', epoch, step) : deriveSeed(seed, 'dropout', epoch, step, replica);
+}
+
+/** One whole training step on this thread alone (forward, backward, Adam); loss and correct count read back. */
+export async function localTrainingStep(parts: TrainingModel, set: ImageSet, plan: ShardPlan): Promise<{ loss: number; correct: number }> {
+  const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
+  parts.adam.apply(grads);
+  // Asynchronous reads: webgpu in Node has no dataSync.
+  const out = { loss: (await loss.data())[0]!, correct: (await correct.data())[0]! };
+  tf.dispose([...grads, loss, correct]);
+  return out;
 }

@@ -8,7 +8,7 @@ import { initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState } fr
 import { validateImageSet } from './image-set.js';
 import { createRandom, deriveSeed, shuffledIndices } from './random.js';
 import { ReplicaGroup } from './replicas/replica-group.js';
-import { dropoutSeedFor, shardGradients, shardRanges, type ShardPlan } from './train-step.js';
+import { dropoutSeedFor, localTrainingStep, shardRanges, type ShardPlan } from './train-step.js';
 import { buildTrainingModel, type TrainingModel } from './training-model.js';
 import { validateTrainOptions, type EpochMetrics, type StopReason, type TrainArgs, type TrainingOutcome } from './train-options.js';
 
@@ -158,21 +158,11 @@ async function trainEpoch(
       dropoutSeed: dropoutSeedFor(options.seed, epoch, step, replica),
       lossScale: replicas === 1 ? 1 : (to - from) / indices.length,
     }));
-    const { loss, correct } = group ? await group.step(plans) : await localStep(parts, set, plans[0]!);
+    const { loss, correct } = group ? await group.step(plans) : await localTrainingStep(parts, set, plans[0]!);
     lossSum += loss * indices.length;
     correctSum += correct;
   }
   return { loss: lossSum / set.count, accuracy: correctSum / set.count };
-}
-
-/** One step on this thread alone. */
-async function localStep(parts: TrainingModel, set: TrainArgs['train'], plan: ShardPlan): Promise<{ loss: number; correct: number }> {
-  const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
-  parts.adam.apply(grads);
-  // Asynchronous reads: webgpu in Node has no dataSync.
-  const out = { loss: (await loss.data())[0]!, correct: (await correct.data())[0]! };
-  tf.dispose([...grads, loss, correct]);
-  return out;
 }
 
 function weightEntries(model: tf.LayersModel): { tensor: CheckpointTensor; variable: tf.LayerVariable }[] {
