@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { createLogger, defineCommand, UsageError } from '@fermx/cli';
 import {
   BuildConfigSchema,
+  PROFILE_FILTERS,
   buildDataset,
   DEFAULT_STORAGE_URI,
   formatIssue,
@@ -13,7 +14,7 @@ import {
 import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
-const usage = '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] --out URI [--workers N] [--limit N] [--seed N] [--json]';
+const usage = '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] --out URI [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -43,6 +44,7 @@ export const buildCommand = defineCommand({
     limit: { type: 'string' },
     seed: { type: 'string' },
     'min-agreement': { type: 'string' },
+    'no-label-match': { type: 'boolean', default: false },
     'max-yaw': { type: 'string' },
     'min-sharpness': { type: 'string' },
     'no-filters': { type: 'boolean', default: false },
@@ -55,7 +57,7 @@ export const buildCommand = defineCommand({
     if (unmasked) {
       // Table 1 is FER2013 as published: its labels, its pixels; refuse what would change either.
       if (typeof v.ferplus === 'string') throw new UsageError('--profile fer2013 uses FER2013\'s own labels (Table 1): leave out --ferplus', usage);
-      const filterFlag = ['min-agreement', 'max-yaw', 'min-sharpness', 'no-filters'].find((f) => v[f] !== undefined && v[f] !== false);
+      const filterFlag = ['min-agreement', 'no-label-match', 'max-yaw', 'min-sharpness', 'no-filters'].find((f) => v[f] !== undefined && v[f] !== false);
       if (filterFlag) throw new UsageError(`--${filterFlag} does not apply to --profile fer2013 (no landmarks, no filters)`, usage);
     }
     // A different default folder, so the unmasked set never replaces FERM.
@@ -64,15 +66,18 @@ export const buildCommand = defineCommand({
     if (!out) throw new UsageError(`--out is required (e.g. file:///tmp/ferm, ${DEFAULT_STORAGE_URI}/datasets/ferm/v1 or s3://bucket/datasets/ferm/v1)`, usage);
     const filters: Record<string, unknown> = {
       minAgreement: numberFlag(v['min-agreement'], 'min-agreement'),
+      requireLabelMatch: v['no-label-match'] ? false : undefined,
       maxYaw: numberFlag(v['max-yaw'], 'max-yaw'),
       minSharpness: numberFlag(v['min-sharpness'], 'min-sharpness'),
       enabled: !v['no-filters'],
     };
+    const profile = BuildConfigSchema.shape.profile.safeParse(v.profile);
+    if (!profile.success) throw new UsageError(`profile: ${profile.error.issues.map((i) => i.message).join('; ')}`, usage);
     const parsed = BuildConfigSchema.safeParse({
-      profile: v.profile,
+      profile: profile.data,
       seed: intFlag(v.seed, 'seed'),
       limit: intFlag(v.limit, 'limit', 1),
-      filters: Object.fromEntries(Object.entries(filters).filter(([, x]) => x !== undefined)),
+      filters: { ...PROFILE_FILTERS[profile.data], ...Object.fromEntries(Object.entries(filters).filter(([, x]) => x !== undefined)) },
     });
     if (!parsed.success) {
       throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '), usage);

@@ -19,6 +19,11 @@ export const FiltersSchema = z.object({
   minSharpness: z.number().min(0).default(400),
   /** FER+ majority share below this is label disagreement (only with FER+). */
   minAgreement: z.number().min(0).max(1).default(0.5),
+  /**
+   * Drop rows whose FER2013 label differs from the FER+ majority (the paper's "label error"
+   * images; only with FER+). Absent means false, so older manifests keep their build keys.
+   */
+  requireLabelMatch: z.boolean().optional(),
 });
 export type Filters = z.infer<typeof FiltersSchema>;
 
@@ -40,3 +45,22 @@ export const BuildConfigSchema = z.object({
   caps: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type BuildConfig = z.infer<typeof BuildConfigSchema>;
+
+/**
+ * Filter defaults of each profile, under whatever the caller sets. `paper` follows the paper's
+ * §2.2 selection: label errors removed (FER2013 label ≠ FER+ majority) and a FER+ agreement of
+ * at least 0.6 — the highest threshold at which every class still fills its cap after the face
+ * filters (docs/DATASET.md has the counts). The broader FERM of earlier builds is
+ * `{ minAgreement: 0.5, requireLabelMatch: false }`.
+ */
+export const PROFILE_FILTERS: Record<BuildConfig['profile'], Partial<Filters>> = {
+  paper: { minAgreement: 0.6, requireLabelMatch: true },
+  all: {},
+  fer2013: {},
+};
+
+/** Parses a build config, filling unset filters from the profile's defaults. */
+export function buildConfigFor(input: { profile?: BuildConfig['profile']; filters?: Partial<Filters> } & Record<string, unknown>): BuildConfig {
+  const profile = input.profile ?? 'paper';
+  return BuildConfigSchema.parse({ ...input, profile, filters: { ...PROFILE_FILTERS[profile], ...input.filters } });
+}

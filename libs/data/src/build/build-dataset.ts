@@ -66,6 +66,7 @@ export interface BuildOutcome {
 interface RowInfo {
   usage: Usage;
   emotion: string;
+  fer2013Emotion: string;
   agreement: number;
   votes: number[];
   original: Uint8Array;
@@ -209,7 +210,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
         continue;
       }
       if (unmasked) {
-        rows.set(row.index, { usage: row.usage, emotion, agreement, votes, original: row.pixels });
+        rows.set(row.index, { usage: row.usage, emotion, fer2013Emotion: row.emotion, agreement, votes, original: row.pixels });
         done++;
         if (done % 1024 === 0) progress();
         continue;
@@ -220,7 +221,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
         partInputs = [];
         partId = part;
       }
-      rows.set(row.index, { usage: row.usage, emotion, agreement, votes, original: row.pixels });
+      rows.set(row.index, { usage: row.usage, emotion, fer2013Emotion: row.emotion, agreement, votes, original: row.pixels });
       partInputs.push({ index: row.index, pixels: row.pixels });
     }
     await schedule(partId, partInputs);
@@ -242,7 +243,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     for (const [index, info] of rows) {
       const face = faces.get(index);
       if (!face) throw new Error(`internal: row ${index} has no face-stage result`);
-      const candidate: Candidate = { index, usage: info.usage, emotion: info.emotion, agreement: info.agreement, votes: info.votes, face };
+      const candidate: Candidate = { index, usage: info.usage, emotion: info.emotion, fer2013Emotion: info.fer2013Emotion, agreement: info.agreement, votes: info.votes, face };
       const failed = failedFilter(candidate, config.filters, hasFerPlus);
       if (failed) filtered[failed] = (filtered[failed] ?? 0) + 1;
       else candidates.push(candidate);

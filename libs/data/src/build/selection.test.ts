@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Usage } from '../fer2013/emotions.js';
-import { FiltersSchema } from './build-config.js';
+import { buildConfigFor, FiltersSchema } from './build-config.js';
 import type { ProcessedFace } from './face-processor.js';
 import { failedFilter, selectSplits, type Candidate } from './selection.js';
 
-function candidate(index: number, emotion: string, usage: Usage = 'Training', overrides: Partial<ProcessedFace['geometry']> & { blur?: number; agreement?: number } = {}): Candidate {
-  const { blur = 1000, agreement = 0.8, ...geometry } = overrides;
+function candidate(index: number, emotion: string, usage: Usage = 'Training', overrides: Partial<ProcessedFace['geometry']> & { blur?: number; agreement?: number; fer2013Emotion?: string } = {}): Candidate {
+  const { blur = 1000, agreement = 0.8, fer2013Emotion = emotion, ...geometry } = overrides;
   const face: ProcessedFace = {
     index,
     landmarks: new Float32Array(136),
@@ -14,7 +14,7 @@ function candidate(index: number, emotion: string, usage: Usage = 'Training', ov
     style: 'cloth',
     masked: new Uint8Array(2304),
   };
-  return { index, usage, emotion, agreement, votes: [], face };
+  return { index, usage, emotion, fer2013Emotion, agreement, votes: [], face };
 }
 
 describe('failedFilter', () => {
@@ -28,6 +28,22 @@ describe('failedFilter', () => {
     expect(failedFilter(candidate(1, 'sad', 'Training', { yaw: -41 }), filters, true)).toBe('non-frontal');
     expect(failedFilter(candidate(1, 'sad', 'Training', { blur: 100 }), filters, true)).toBe('blur');
     expect(failedFilter(candidate(1, 'sad', 'Training', { blur: 100 }), { ...filters, enabled: false }, true)).toBeUndefined();
+  });
+
+  it('drops label errors (FER2013 label differs from the FER+ majority) only when asked, and only with FER+', () => {
+    const mislabelled = candidate(1, 'sad', 'Training', { fer2013Emotion: 'neutral', agreement: 0.4 });
+    expect(failedFilter(mislabelled, filters, true)).toBe('ferplus-agreement');
+    expect(failedFilter(mislabelled, { ...filters, requireLabelMatch: true }, true)).toBe('label-mismatch');
+    expect(failedFilter(mislabelled, { ...filters, requireLabelMatch: true }, false)).toBeUndefined();
+    expect(failedFilter(candidate(1, 'sad'), { ...filters, requireLabelMatch: true }, true)).toBeUndefined();
+  });
+});
+
+describe('buildConfigFor', () => {
+  it('gives the paper profile the paper selection and keeps what the caller sets', () => {
+    expect(buildConfigFor({ profile: 'paper' }).filters).toMatchObject({ minAgreement: 0.6, requireLabelMatch: true });
+    expect(buildConfigFor({ profile: 'paper', filters: { minAgreement: 0.5, requireLabelMatch: false } }).filters).toMatchObject({ minAgreement: 0.5, requireLabelMatch: false });
+    expect(buildConfigFor({ profile: 'all' }).filters.requireLabelMatch).toBeUndefined();
   });
 });
 

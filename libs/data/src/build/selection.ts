@@ -11,19 +11,22 @@ export interface Candidate {
   index: number;
   usage: Usage;
   emotion: string;
+  /** FER2013's own label of the row (the `emotion` column), before FER+ relabelling. */
+  fer2013Emotion: string;
   /** FER+ majority share (1 without FER+). */
   agreement: number;
   votes: number[];
   face: ProcessedFace;
 }
 
-export type FilterName = 'ferplus-agreement' | 'landmark-failure' | 'non-frontal' | 'blur';
-export const FILTER_NAMES: readonly FilterName[] = ['ferplus-agreement', 'landmark-failure', 'non-frontal', 'blur'];
+export type FilterName = 'label-mismatch' | 'ferplus-agreement' | 'landmark-failure' | 'non-frontal' | 'blur';
+export const FILTER_NAMES: readonly FilterName[] = ['label-mismatch', 'ferplus-agreement', 'landmark-failure', 'non-frontal', 'blur'];
 
 /** The first quality filter a candidate fails, or undefined when it passes them all. */
 export function failedFilter(c: Candidate, filters: Filters, hasFerPlus: boolean): FilterName | undefined {
   if (!filters.enabled) return undefined;
   const g = c.face.geometry;
+  if (hasFerPlus && filters.requireLabelMatch && c.fer2013Emotion !== c.emotion) return 'label-mismatch';
   if (hasFerPlus && c.agreement < filters.minAgreement) return 'ferplus-agreement';
   if (!(g.shapeResidual <= filters.maxShapeResidual) || g.size < filters.minFaceSize || g.outside > 0) return 'landmark-failure';
   if (!(Math.abs(g.yaw) <= filters.maxYaw)) return 'non-frontal';
