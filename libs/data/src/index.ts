@@ -3,6 +3,7 @@ export * from './storage/storage.js';
 export { openStorage, DEFAULT_STORAGE_URI } from './storage/open-storage.js';
 export { FileStorage } from './storage/file-storage.js';
 export { S3Storage, s3ClientConfig, MULTIPART_THRESHOLD } from './storage/s3-storage.js';
+export { absoluteStorageUri, datasetRootsFrom, assertDatasetWithinRoots, DatasetOutsideRootsError } from './storage/dataset-roots.js';
 // FER2013 / FER+ input
 export { FER2013_EMOTIONS, FERPLUS_COLUMNS, ALL_EMOTIONS, IMAGE_SIDE, IMAGE_PIXELS, type Emotion, type Usage } from './fer2013/emotions.js';
 export { readSource, type SourceRow, type SourceItem } from './fer2013/source-reader.js';
