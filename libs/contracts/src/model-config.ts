@@ -1,21 +1,38 @@
 import { z } from 'zod';
 
 /**
- * Mirrors of the @fermx/models shapes (contracts.md): contracts may not import models, so the
- * queue payload is validated here with identical field names and meanings.
+ * The one model-config schema: the sweep spec, the queue payload, the worker and @fermx/models'
+ * builder all validate with it, so a config that passes `sweep submit` also builds (see
+ * docs/ARCHITECTURE.md, "One schema per contract"). The upper bounds keep a typo from asking a
+ * worker for a model that cannot fit in memory.
  */
 export const ARCHITECTURES = ['mxception', 'mini-xception', 'xception', 'cnn'] as const;
 export const ArchitectureSchema = z.enum(ARCHITECTURES);
 export type Architecture = z.infer<typeof ArchitectureSchema>;
 
+export const MAX_NUM_CLASSES = 1000;
+export const MAX_MIDDLE_FLOW_REPEATS = 32;
+export const MAX_WIDTH = 8;
+
+export const NumClassesSchema = z
+  .number()
+  .int('numClasses must be an integer')
+  .min(2, 'numClasses must be >= 2')
+  .max(MAX_NUM_CLASSES, `numClasses must be <= ${MAX_NUM_CLASSES}`);
 export const DropoutSchema = z.number().min(0, 'dropout must be in [0, 1)').lt(1, 'dropout must be in [0, 1)');
-export const MiddleFlowRepeatsSchema = z.number().int('middleFlowRepeats must be an integer').min(0, 'middleFlowRepeats must be >= 0');
-export const WidthSchema = z.number().positive('width must be > 0');
+export const MiddleFlowRepeatsSchema = z
+  .number()
+  .int('middleFlowRepeats must be an integer')
+  .min(0, 'middleFlowRepeats must be >= 0')
+  .max(MAX_MIDDLE_FLOW_REPEATS, `middleFlowRepeats must be <= ${MAX_MIDDLE_FLOW_REPEATS}`);
+export const WidthSchema = z.number().positive('width must be > 0').max(MAX_WIDTH, `width must be <= ${MAX_WIDTH}`);
 
 export const ModelConfigSchema = z.strictObject({
   architecture: ArchitectureSchema,
-  numClasses: z.number().int().min(2, 'numClasses must be >= 2'),
+  numClasses: NumClassesSchema,
+  /** Dropout rate before the classifier (0 = none). */
   dropout: DropoutSchema.optional(),
+  /** Middle-flow repeats (M-Xception default 3, Xception default 8; others ignore it). */
   middleFlowRepeats: MiddleFlowRepeatsSchema.optional(),
   /** Channel multiplier, default 1. */
   width: WidthSchema.optional(),

@@ -7,6 +7,7 @@ import {
   EpochsSchema,
   LearningRateSchema,
   MiddleFlowRepeatsSchema,
+  NumClassesSchema,
   PAPER_AUGMENTATION,
   SeedSchema,
   WidthSchema,
@@ -115,7 +116,7 @@ export const ModelVariantSchema = z.strictObject({
   name: z.string().min(1).optional(),
   architecture: ArchitectureSchema,
   /** Defaults to the number of classes in the dataset's manifest. */
-  numClasses: z.number().int().min(2).optional(),
+  numClasses: NumClassesSchema.optional(),
   dropout: DropoutSchema.optional(),
   middleFlowRepeats: MiddleFlowRepeatsSchema.optional(),
   width: WidthSchema.optional(),

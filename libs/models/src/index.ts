@@ -1,5 +1,5 @@
 // @fermx/models — the public surface: model zoo, training loop, evaluation, artifacts, backends.
-export { architectures, modelConfigSchema, parseModelConfig, INPUT_SIZE, type Architecture, type ModelConfig } from './architectures/model-config.js';
+export { parseModelConfig, InvalidModelConfigError, INPUT_SIZE } from './architectures/model-config.js';
 export { buildModel, type BuildOptions } from './architectures/build-model.js';
 export { describeModels, summarizeModel, countFlops, type ModelSummary } from './architectures/model-summary.js';
 

@@ -16,6 +16,24 @@ describe('SweepService.submit validation', () => {
     expect(outcome.issues.map((i) => i.path).sort()).toEqual(['extra', 'parameters.batchSize', 'parameters.dropout', 'parameters.middleFlowRepeats']);
   });
 
+  it('rejects a model config the worker could not build, once, at submit, naming the field', async () => {
+    // The model schema is one (@fermx/contracts); it used to be looser at submit than in the worker's builder.
+    const service = new SweepService(untouchable(async () => { throw new Error('probe must not run'); }));
+    const outcome = await service.submit({
+      name: 'x', dataset: 'file:///d',
+      models: [{ architecture: 'mxception', width: 16 }, { architecture: 'xception', middleFlowRepeats: 64, numClasses: 5000 }],
+      parameters: { width: { grid: [1, 9] } },
+    });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.issues).toEqual(expect.arrayContaining([
+      { path: 'models[0].width', message: 'width must be <= 8' },
+      { path: 'models[1].middleFlowRepeats', message: 'middleFlowRepeats must be <= 32' },
+      { path: 'models[1].numClasses', message: 'numClasses must be <= 1000' },
+      { path: 'parameters.width.grid[1]', message: 'width must be <= 8' },
+    ]));
+  });
+
   it('reports an unreachable dataset at the dataset field', async () => {
     const service = new SweepService(untouchable(async (uri) => { throw new Error(`dataset ${uri} has no manifest.json`); }));
     const outcome = await service.submit({ name: 'x', dataset: 'file:///nowhere', model: { architecture: 'cnn' } });

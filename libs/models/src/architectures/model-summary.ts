@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { architectures, type Architecture, type ModelConfig } from './model-config.js';
+import { ARCHITECTURES, type Architecture, type ModelConfig } from './model-config.js';
 import { buildModel } from './build-model.js';
 
 export interface ModelSummary {
@@ -55,7 +55,7 @@ export function summarizeModel(config: ModelConfig, model: tf.LayersModel): Mode
 
 /** Parameters and FLOPs of every architecture at its default size. */
 export function describeModels(numClasses = 4): ModelSummary[] {
-  return architectures.map((architecture) => {
+  return ARCHITECTURES.map((architecture) => {
     const config: ModelConfig = { architecture, numClasses };
     const model = buildModel(config, { seed: 0 });
     try {
