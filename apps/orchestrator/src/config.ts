@@ -1,15 +1,22 @@
 import { z } from 'zod';
+import { datasetRootsFrom, DatasetOutsideRootsError } from '@fermx/data';
 
 /**
- * The orchestrator's whole configuration from the environment, parsed once at start
- * (STYLE.md 4). Flags with the same meaning (`--port`) override the env var.
+ * The orchestrator's whole configuration from the environment, parsed once at start. Flags with
+ * the same meaning (`--port`, `--host`) override the env var.
  */
 export const OrchestratorConfigSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
   FERMX_STORAGE: z.string().regex(/^(file|s3):\/\//, 'must be a file:// or s3:// URI').default('file://./.fermx'),
-  /** Bearer token for write operations of the HTTP API; unset = writes open (one-machine use). */
+  /** Bearer token for write operations of the HTTP API; unset = writes open, and `fermx serve` stays on loopback. */
   FERMX_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** Address `fermx serve` listens on; default 127.0.0.1 without a token, 0.0.0.0 with one. */
+  FERMX_HOST: z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or IP address').optional(),
+  /** Most concurrent `/api/events` streams; more are answered 503. */
+  FERMX_SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Comma-separated URIs datasets may live under, besides FERMX_STORAGE. */
+  FERMX_DATASET_ROOTS: z.string().optional(),
   /** Redis key prefix of the queue and indexes (tests and side-by-side deployments). */
   FERMX_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('fermx'),
 });
@@ -19,6 +26,10 @@ export interface OrchestratorConfig {
   storageUri: string;
   apiToken: string | undefined;
   port: number;
+  host: string;
+  sseMaxClients: number;
+  /** Absolute URIs a sweep's dataset must lie under (storage root first). */
+  datasetRoots: string[];
   prefix: string;
 }
 
@@ -26,15 +37,35 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
 /** Parses env (+ flag overrides); an invalid value throws naming every bad key. */
-export function parseConfig(env: NodeJS.ProcessEnv, overrides: { PORT?: string } = {}): OrchestratorConfig {
+export function parseConfig(env: NodeJS.ProcessEnv, overrides: { PORT?: string; FERMX_HOST?: string } = {}): OrchestratorConfig {
   const input = Object.fromEntries(
     Object.entries({ ...env, ...overrides }).filter(([key, value]) => key in OrchestratorConfigSchema.shape && value !== undefined && value !== ''),
   );
   const parsed = OrchestratorConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+  let datasetRoots: string[] = [];
+  try {
+    datasetRoots = datasetRootsFrom({ FERMX_STORAGE: parsed.data?.FERMX_STORAGE, FERMX_DATASET_ROOTS: parsed.data?.FERMX_DATASET_ROOTS });
+  } catch (error) {
+    if (!(error instanceof DatasetOutsideRootsError)) throw error;
+    problems.push(`FERMX_DATASET_ROOTS: ${error.message}`);
   }
   const c = parsed.data;
-  return { redisUrl: c.REDIS_URL, storageUri: c.FERMX_STORAGE, apiToken: c.FERMX_API_TOKEN, port: c.PORT, prefix: c.FERMX_REDIS_PREFIX };
+  const host = c?.FERMX_HOST ?? (c?.FERMX_API_TOKEN ? '0.0.0.0' : '127.0.0.1');
+  // Without a token every write is open, so only this machine may reach it.
+  if (c && !c.FERMX_API_TOKEN && !isLoopbackHost(host)) {
+    problems.push(`FERMX_HOST: listening on ${host} needs FERMX_API_TOKEN (writes are open without one); set a token or listen on 127.0.0.1`);
+  }
+  if (!c || problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  return {
+    redisUrl: c.REDIS_URL, storageUri: c.FERMX_STORAGE, apiToken: c.FERMX_API_TOKEN, port: c.PORT, host,
+    sseMaxClients: c.FERMX_SSE_MAX_CLIENTS, datasetRoots, prefix: c.FERMX_REDIS_PREFIX,
+  };
 }

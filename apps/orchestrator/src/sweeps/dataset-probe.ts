@@ -1,5 +1,5 @@
 import { datasetVersionOf, type DatasetRef } from '@fermx/contracts';
-import { openStorage } from '@fermx/data';
+import { assertDatasetWithinRoots, openStorage } from '@fermx/data';
 import { absoluteDatasetUri } from './dataset-uri.js';
 
 export interface ProbedDataset {
@@ -10,9 +10,13 @@ export interface ProbedDataset {
 /** Reads a dataset's manifest.json (throws a message fit for the `dataset` field when it cannot). */
 export type DatasetProbe = (uri: string) => Promise<ProbedDataset>;
 
-/** Probes through @fermx/data's openStorage (file:// or s3://, S3 settings from env). */
-export function storageDatasetProbe(env: NodeJS.ProcessEnv = process.env): DatasetProbe {
+/**
+ * Probes through @fermx/data's openStorage (file:// or s3://, S3 settings from env). A dataset
+ * outside `roots` (the storage root and FERMX_DATASET_ROOTS) is refused before anything is read.
+ */
+export function storageDatasetProbe(env: NodeJS.ProcessEnv, roots: readonly string[]): DatasetProbe {
   return async (uri) => {
+    assertDatasetWithinRoots(uri, roots);
     let bytes: Uint8Array | undefined;
     try {
       bytes = await openStorage(uri, env).getOptional('manifest.json');
