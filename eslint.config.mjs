@@ -10,7 +10,9 @@ const depConstraints = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   // The model library is pure ML: no queue, no storage. It may read the shared contracts (zod
   // schemas only, no I/O): the model config is one schema there (docs/ARCHITECTURE.md).
-  { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:models', 'scope:shared'] },
+  { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:models', 'scope:kernels', 'scope:shared'] },
+  // The kernel library is tfjs backends and kernels only: it depends on no other fermx lib.
+  { sourceTag: 'scope:kernels', onlyDependOnLibsWithTags: ['scope:kernels'] },
   // Data may use contracts and models' tensors, never the queue.
   { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -21,7 +23,7 @@ const depConstraints = [
   { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
   { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:queue'] },
   { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
-  { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+  { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:kernels', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
 ];
 
 export default tseslint.config(
@@ -44,16 +46,16 @@ export default tseslint.config(
     },
   },
   {
-    // Tests of the model library may use the test harness (it installs system packages such as the Vulkan loader).
-    files: ['libs/models/src/**/*.test.ts'],
+    // Tests of the model and kernel libraries may use the test harness (it installs system packages such as the Vulkan loader).
+    files: ['libs/models/src/**/*.test.ts', 'libs/kernels/src/**/*.test.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['@fermx/testing'], depConstraints }] },
   },
   {
     // Package-level bans the tag rules cannot express: models touch no queue or S3 SDK; data no queue.
-    files: ['libs/models/**/*.ts'],
+    files: ['libs/models/**/*.ts', 'libs/kernels/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['bullmq', 'ioredis', '@aws-sdk/*', 's3rver'], message: 'libs/models imports no queue or S3 code.' },
+        { group: ['bullmq', 'ioredis', '@aws-sdk/*', 's3rver'], message: 'libs/models and libs/kernels import no queue or S3 code.' },
       ] }],
     },
   },

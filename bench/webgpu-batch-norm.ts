@@ -33,7 +33,7 @@ const repeats = Number(flags.repeats);
 const stepRepeats = Number(flags['step-repeats']);
 if ([batch, repeats, stepRepeats].some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--batch, --repeats and --step-repeats take positive integers');
 
-// The contract's kernel names (libs/models/src/backends/batch-norm-kernels.ts).
+// The contract's kernel names (libs/kernels/src/batch-norm-kernels.ts).
 const FUSED_KERNELS = ['FermxBatchNormMoments', 'FermxBatchNormTrainingGrad'];
 const epsilon = 1e-3;
 
@@ -139,7 +139,7 @@ async function profileStep(variant: StepVariant): Promise<{ kernels: number; dis
   const before = dispatches;
   const profile = await tf.profile(step);
   const stepDispatches = dispatches - before;
-  parts.adam.dispose();
+  parts.optimizer.dispose();
   parts.model.dispose();
   useFusedKernels(true);
   tf.env().set('FERMX_FUSED_BATCH_NORM', true);

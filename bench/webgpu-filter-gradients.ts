@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, registerFermxWebgpuKernels, restoreStockWebgpuKernels } from '@fermx/models';
+import { initBackend, registerFermxWebgpuKernels, restoreStockWebgpuKernels } from '@fermx/kernels';
 
 const { values: flags } = parseArgs({
   options: {

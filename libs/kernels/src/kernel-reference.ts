@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRandom } from '../training/random.js';
 
 /**
  * Test support shared by the wasm and webgpu kernel tests: the same computation on `cpu` (the
@@ -20,10 +19,22 @@ export async function onBackend(backend: string, values: Values[], compute: Comp
   return data;
 }
 
-/** Deterministic pseudo-random values in [-1, 1) (mulberry32), fresh per seed. */
+/** mulberry32: a small deterministic PRNG for test inputs; floats in [0, 1), fresh per seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Deterministic pseudo-random values in [-1, 1), fresh per seed. */
 export function randomValues(shape: number[], seed: number): Values {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   for (let i = 0; i < data.length; i++) data[i] = random() * 2 - 1;
   return { data, shape };
 }

@@ -19,6 +19,5 @@ export { classificationReport, type EvaluationReport } from './metrics/classific
 
 export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata } from './artifacts/model-artifacts.js';
 
-export { initBackend, AUTO_ORDER } from './backends/init-backend.js';
-export { backendNames, type BackendName, type BackendChoice, type BackendInfo, type BackendProbes, type ProbeResult, type BackendLog } from './backends/backend-info.js';
-export { registerFermxWebgpuKernels, restoreStockWebgpuKernels } from './backends/webgpu-kernels/index.js';
+// Backends live in @fermx/kernels; the model-facing part is re-exported for the apps that train.
+export { initBackend, AUTO_ORDER, backendNames, type BackendName, type BackendChoice, type BackendInfo, type BackendProbes, type ProbeResult, type BackendLog } from '@fermx/kernels';

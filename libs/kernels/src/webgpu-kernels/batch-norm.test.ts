@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { webgpuRuntimeProblem } from '@fermx/testing';
 import { describe, expect, it } from 'vitest';
 import { BATCH_NORM_MOMENTS, BATCH_NORM_TRAINING_GRAD, composedMoments, composedTrainingGrad } from '../batch-norm-kernels.js';
-import { createRandom } from '../../training/random.js';
 import { activateWebgpu, onBackend, randomValues, relativeError, type Values } from './webgpu-reference.js';
+import { seededRandom } from '../kernel-reference.js';
 
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();
@@ -34,7 +34,7 @@ function seedOf(shape: number[]): number {
 
 /** Values offset + spread·N(0, 1) (Box–Muller). */
 function normalValues(shape: number[], seed: number, offset: number, spread: number): Values {
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = offset + spread * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return { data, shape };

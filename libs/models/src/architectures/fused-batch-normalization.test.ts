@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './build-model.js';
 import { FUSED_BATCH_NORM_FLAG, FusedBatchNormalization } from './fused-batch-normalization.js';
-import { relativeError } from '../backends/wasm-kernels/backend-reference.js';
+import { relativeError } from '@fermx/kernels/testing';
 
 function isBatchNorm(layer: tf.layers.Layer): boolean {
   return layer.getClassName() === 'BatchNormalization';

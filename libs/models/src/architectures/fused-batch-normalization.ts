@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { trainingBatchNorm } from '../backends/batch-norm-kernels.js';
+import { trainingBatchNorm } from '@fermx/kernels';
 
 /** tfjs flag: off routes training-mode batch norm through stock tfjs-layers (for A/B benchmarks). */
 export const FUSED_BATCH_NORM_FLAG = 'FERMX_FUSED_BATCH_NORM';
@@ -25,7 +25,7 @@ const Stock = tf.layers.batchNormalization({ name: 'fermx_stock_batch_normalizat
 
 /**
  * tfjs-layers' BatchNormalization whose training step runs the fused batch norm
- * (backends/batch-norm-kernels.ts: moments + FusedBatchNorm forward, one kernel backward instead
+ * (@fermx/kernels' batch-norm-kernels.ts: moments + FusedBatchNorm forward, one kernel backward instead
  * of ~15). Inference, weights, config and class name are the stock layer's, so saved models load
  * with stock tfjs and build/restore the same weights in the same order.
  */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseModelConfig, type ModelConfig } from '../architectures/model-config.js';
-import type { BackendInfo } from '../backends/backend-info.js';
+import type { BackendInfo } from '@fermx/kernels';
 import type { TrainOptions } from '../training/train-options.js';
 
 /** The files of a saved model: standard tfjs layers format plus fermx's metadata. */

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { AdamOptimizer, KERAS_ADAM } from '../../training/adam.js';
-import { kernelsRunBy } from '../kernel-reference.js';
-import { randomValues, relativeError, wasmWithFermxKernels } from './backend-reference.js';
-import { ADAM_UPDATE } from './adam-update.js';
+import { ADAM_UPDATE } from '@fermx/kernels';
+import { kernelsRunBy, randomValues, relativeError, wasmWithFermxKernels } from '@fermx/kernels/testing';
+import { AdamOptimizer, KERAS_ADAM } from './adam.js';
 
 // Sizes on and off the 4-float SIMD path (tails of 1–3), a scalar, and one larger tensor.
 const shapes = [[3], [5, 7], [4, 4, 3, 2], [1], [], [130, 9]];

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { webgpuRuntimeProblem } from '@fermx/testing';
 import { describe, expect, it } from 'vitest';
-import { AdamOptimizer, KERAS_ADAM } from '../../training/adam.js';
-import { ADAM_UPDATE } from '../wasm-kernels/adam-update.js';
-import { kernelsRunBy } from '../kernel-reference.js';
-import { activateWebgpu, randomValues, relativeError } from './webgpu-reference.js';
+import { ADAM_UPDATE, registerFermxWebgpuKernels, restoreStockWebgpuKernels } from '@fermx/kernels';
+import { activateWebgpu, kernelsRunBy, randomValues, relativeError } from '@fermx/kernels/testing';
+import { AdamOptimizer, KERAS_ADAM } from './adam.js';
 
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();
@@ -102,7 +101,6 @@ describe.skipIf(Boolean(skipReason))(`${ADAM_UPDATE} (fused Adam on webgpu)`, ()
   });
 
   it('goes back to the composed update after restoreStockWebgpuKernels()', async () => {
-    const { registerFermxWebgpuKernels, restoreStockWebgpuKernels } = await import('./index.js');
     await tf.setBackend('webgpu');
     restoreStockWebgpuKernels();
     try {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_UPDATE, type AdamUpdateAttrs } from '../backends/wasm-kernels/adam-update.js';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '@fermx/kernels';
 
 export interface AdamSettings {
   learningRate: number;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backends/init-backend.js';
+import { initBackend } from '@fermx/kernels';
 import { evaluate } from '../metrics/evaluate.js';
 import { PAPER_AUGMENTATION } from './augmentation.js';
 import { syntheticImageSet } from './synthetic-set.js';

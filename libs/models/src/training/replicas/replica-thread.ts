@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../backends/init-backend.js';
+import { initBackend } from '@fermx/kernels';
 import type { ImageSet } from '../image-set.js';
 import { shardGradients } from '../train-step.js';
 import { buildTrainingModel, shapesOf, type TrainingModel } from '../training-model.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../architectures/model-config.js';
-import { initBackend } from '../../backends/init-backend.js';
+import { initBackend } from '@fermx/kernels';
 import { PAPER_AUGMENTATION, augmentationTransforms } from '../augmentation.js';
 import { createRandom } from '../random.js';
 import { syntheticImageSet } from '../synthetic-set.js';
@@ -43,7 +43,7 @@ describe('replica threads on wasm (fermx kernels in every thread)', () => {
       expect(await group.weightsOf(1)).toEqual(await group.weightsOf(0));
     } finally {
       await group.close();
-      local.adam.dispose();
+      local.optimizer.dispose();
       local.model.dispose();
     }
   });
