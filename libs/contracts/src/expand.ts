@@ -3,6 +3,7 @@ import { DEFAULT_TRAINING, MODEL_PARAMETERS, TRAINING_PARAMETERS, type Domain, t
 import type { DatasetRef, TrialSpec } from './trial.js';
 import { canonicalJson, sha256Hex, trialIdOf } from './trial-id.js';
 import { mulberry32 } from './random.js';
+import { assertSweepSize } from './sweep-size.js';
 
 export interface ExpandContext {
   dataset: DatasetRef;
@@ -16,6 +17,16 @@ export interface ExpandedSweep {
   trials: TrialSpec[];
   /** Trials the spec produced more than once (same config → same id); enqueued once. */
   duplicates: number;
+}
+
+export interface ExpandOptions {
+  /** Refuse (SweepTooLargeError) a spec that expands to more trials, before enumerating any. */
+  maxTrials?: number;
+  /**
+   * Random strategy: further rounds of samples per grid point (`fermx sweep extend --n K`), drawn
+   * after the first `n` from the same seeded stream, so every earlier trial keeps its values.
+   */
+  extensions?: readonly number[];
 }
 
 /** The searched values of one trial, by parameter name. */
@@ -33,27 +44,34 @@ export function sweepIdOf(spec: SweepSpec, datasetVersion: string): string {
  * Expands a validated sweep into trials. Grid: the cartesian product of every grid/choice/int
  * axis for each model variant. Random: for each variant and each point of the `grid` axes,
  * `n` samples of the other axes from a PRNG seeded by strategy.seed (so the same spec always
- * yields the same trials).
+ * yields the same trials); each extension K then draws K more per grid point from the same
+ * stream. With `maxTrials`, the size is checked arithmetically before anything is enumerated.
  */
-export function expandSweep(spec: SweepSpec, ctx: ExpandContext): ExpandedSweep {
+export function expandSweep(spec: SweepSpec, ctx: ExpandContext, options: ExpandOptions = {}): ExpandedSweep {
+  const extensions = options.extensions ?? [];
+  if (options.maxTrials !== undefined) assertSweepSize(spec, options.maxTrials, extensions);
   const sweepId = sweepIdOf(spec, ctx.dataset.version);
   const variants = spec.models ?? (spec.model ? [spec.model] : []);
   const entries = PARAMETER_ORDER.flatMap((name) => {
     const d = spec.parameters[name] as Domain<unknown> | undefined;
     return d ? [[name, d] as const] : [];
   });
-  const points: TrialParams[] = [];
+  let points: TrialParams[];
   if (spec.strategy.type === 'grid') {
-    points.push(...cartesian(entries.map(([name, d]) => [name, enumerate(d)] as const)));
+    points = cartesian(entries.map(([name, d]) => [name, enumerate(d)] as const));
   } else {
+    points = [];
     const random = mulberry32(spec.strategy.seed);
     const gridAxes = entries.filter(([, d]) => d.kind === 'grid' || d.kind === 'fixed').map(([name, d]) => [name, enumerate(d)] as const);
     const sampled = entries.filter(([, d]) => d.kind !== 'grid' && d.kind !== 'fixed');
-    for (const base of cartesian(gridAxes)) {
-      for (let i = 0; i < spec.strategy.n; i++) {
-        const point: TrialParams = { ...base };
-        for (const [name, d] of sampled) point[name] = sample(d, random);
-        points.push(point);
+    const bases = cartesian(gridAxes);
+    for (const perBase of [spec.strategy.n, ...extensions]) {
+      for (const base of bases) {
+        for (let i = 0; i < perBase; i++) {
+          const point: TrialParams = { ...base };
+          for (const [name, d] of sampled) point[name] = sample(d, random);
+          points.push(point);
+        }
       }
     }
   }
