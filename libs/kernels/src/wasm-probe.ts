@@ -10,7 +10,7 @@ export function wasmBinaryDirectory(): string {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep;
 }
 
-/** Registers the training kernels stock wasm lacks (owned by backends/wasm-kernels). */
+/** Registers the training kernels stock wasm lacks (owned by wasm-kernels/). */
 async function registerTrainingKernels(log: BackendLog): Promise<string | null> {
   try {
     const kernels = await import('./wasm-kernels/index.js');
