@@ -17,6 +17,12 @@ export { faceGeometry, type FaceGeometry } from './landmarks/face-geometry.js';
 export { MASK_STYLES, maskSpecFor, type MaskStyle, type MaskSpec } from './masking/mask-style.js';
 export { drawMasks } from './masking/mask-renderer.js';
 export { laplacianVariance } from './quality/blur.js';
+// Faces in photos (fermx predict; docs/PREDICT.md)
+export * from './faces/fer-framing.js';
+export { ferCrop, greyscale, type GreyImage } from './faces/fer-crop.js';
+export { readPhoto, PhotoError, type RgbImage } from './faces/photo.js';
+export { FaceApiFaceFinder, FACE_DETECTORS, type FaceFinder, type FoundFace, type FaceDetectorName } from './faces/face-finder.js';
+export { frameFaces, type FramedFace, type FrameOptions } from './faces/frame-faces.js';
 // Building
 export { buildDataset, readManifest, PAPER_CLASSES, type BuildDatasetOptions, type BuildOutcome, type BuildProgress, type BuildLog } from './build/build-dataset.js';
 export { BuildConfigSchema, FiltersSchema, BUILDER_VERSION, PAPER_CAPS, PROFILE_FILTERS, buildConfigFor, type BuildConfig, type Filters } from './build/build-config.js';
