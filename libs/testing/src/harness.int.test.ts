@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from './redis-server.js';
+import { RedisServer } from '@fermx/cli';
 import { S3Server } from './s3-server.js';
 
 function redisCommand(port: number, command: string): Promise<string> {

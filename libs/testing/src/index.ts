@@ -1,7 +1,7 @@
-export { RedisServer, type RedisServerOptions } from './redis-server.js';
+// The local redis-server and Debian packages are shared with the demo (production): they live in @fermx/cli.
+export { RedisServer, type RedisServerOptions, freePort, ensureBinary, findBinary, MissingRequirementError, REDIS_SERVER, type Requirement } from '@fermx/cli';
 export { S3Server } from './s3-server.js';
-export { freePort } from './free-port.js';
-export { ensureBinary, findBinary, MissingRequirementError, REDIS_SERVER, CHROMIUM, type Requirement } from './debian-package.js';
+export { CHROMIUM } from './chromium.js';
 export { sharedDataPath, SHARED_FER2013 } from './shared-data.js';
 export { runCliCaptured } from './run-cli.js';
 export { webgpuRuntimeProblem, VULKAN_LOADER, SWIFTSHADER_ICD } from './webgpu-runtime.js';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { freePort } from './free-port.js';
+import { freePort } from '@fermx/cli';
 
 const require = createRequire(import.meta.url);
 

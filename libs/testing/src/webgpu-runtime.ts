@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { CHROMIUM, ensureBinary, type Requirement } from './debian-package.js';
+import { ensureBinary, type Requirement } from '@fermx/cli';
+import { CHROMIUM } from './chromium.js';
 
 const multiarch = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
 

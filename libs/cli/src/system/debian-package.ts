@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** A binary the test harness needs and where it comes from on Debian. */
+/** A binary fermx needs (the demo's redis-server, the test harness's chromium) and where it comes from on Debian. */
 export interface Requirement {
   /** Absolute path or command name looked up on PATH. */
   binary: string;
@@ -37,7 +37,7 @@ export function ensureBinary(req: Requirement): string {
       `${req.binary} not found: fermx needs it for ${req.purpose}. Install it (Debian/Ubuntu: sudo apt-get install -y ${req.debianPackage}) and run again.`,
     );
   }
-  process.stderr.write(`[fermx test harness] ${req.binary} missing: installing Debian package ${req.debianPackage} with apt-get\n`);
+  process.stderr.write(`[fermx] ${req.binary} missing: installing Debian package ${req.debianPackage} with apt-get\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
@@ -51,4 +51,3 @@ export function ensureBinary(req: Requirement): string {
 }
 
 export const REDIS_SERVER: Requirement = { binary: 'redis-server', debianPackage: 'redis-server', purpose: 'the BullMQ queue (integration tests, demo)' };
-export const CHROMIUM: Requirement = { binary: '/usr/bin/chromium', debianPackage: 'chromium', purpose: 'the leaderboard browser test' };
