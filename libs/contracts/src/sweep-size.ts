@@ -18,7 +18,7 @@ export class SweepTooLargeError extends Error {
  */
 export function sweepTrialCount(spec: SweepSpec, extensions: readonly number[] = []): number {
   const variants = spec.models?.length ?? (spec.model ? 1 : 0);
-  const domains = Object.values(spec.parameters).filter((d): d is Domain<unknown> => d !== undefined);
+  const domains = (Object.values(spec.parameters) as (Domain<unknown> | undefined)[]).filter((d): d is Domain<unknown> => d !== undefined);
   let count = variants;
   if (spec.strategy.type === 'grid') {
     for (const d of domains) count *= domainSize(d);
