@@ -16,6 +16,7 @@ export interface Runtime {
   index: LeaderboardIndex;
   workers: WorkerRegistry;
   halving: SuccessiveHalving;
+  cancelFlags: CancelFlags;
   sweeps: SweepService;
   close(): Promise<void>;
 }
@@ -32,7 +33,7 @@ export async function openRuntime(config: OrchestratorConfig, env: NodeJS.Proces
   const sweeps = new SweepService({ redis, queue, catalog, index, cancelFlags, halving, probe: options.probe ?? storageDatasetProbe(env, config.datasetRoots), keys });
   let closing: Promise<void> | undefined;
   return {
-    config, redis, storage, queue, catalog, index, halving, sweeps,
+    config, redis, storage, queue, catalog, index, halving, cancelFlags, sweeps,
     workers: new WorkerRegistry(redis, keys),
     // Idempotent, and runs every step even when one throws.
     close: () =>

@@ -1,24 +1,38 @@
 import type { Redis } from 'ioredis';
-import { resolveKeySpace, type KeySpace } from './names.js';
+import { redisKeys, type KeySpace } from './names.js';
+
+/**
+ * Start of the failure reason of a trial job stopped because its sweep was cancelled: the worker
+ * writes it (`cancelledReason`), status readers recognise it (`isCancelledReason`).
+ */
+export const CANCELLED_REASON_PREFIX = 'cancelled:';
+
+export function cancelledReason(sweepId: string): string {
+  return `${CANCELLED_REASON_PREFIX} sweep ${sweepId} was cancelled`;
+}
+
+export function isCancelledReason(reason: string | undefined): boolean {
+  return reason?.startsWith(CANCELLED_REASON_PREFIX) ?? false;
+}
 
 /** Sweep cancellation: set by `fermx sweep cancel`, checked by workers after each epoch. */
 export class CancelFlags {
-  private readonly prefix: string;
+  constructor(private readonly redis: Redis, private readonly keys: KeySpace = {}) {}
 
-  constructor(private readonly redis: Redis, keys: KeySpace = {}) {
-    this.prefix = `${resolveKeySpace(keys).prefix}:cancelled`;
+  private flagKey(sweepId: string): string {
+    return redisKeys.cancelFlag(this.keys, sweepId);
   }
 
   async cancel(sweepId: string): Promise<void> {
-    await this.redis.set(`${this.prefix}:${sweepId}`, new Date().toISOString());
+    await this.redis.set(this.flagKey(sweepId), new Date().toISOString());
   }
 
   async isCancelled(sweepId: string): Promise<boolean> {
-    return (await this.redis.exists(`${this.prefix}:${sweepId}`)) === 1;
+    return (await this.redis.exists(this.flagKey(sweepId))) === 1;
   }
 
   /** Resubmitting a cancelled sweep clears the flag. */
   async clear(sweepId: string): Promise<void> {
-    await this.redis.del(`${this.prefix}:${sweepId}`);
+    await this.redis.del(this.flagKey(sweepId));
   }
 }

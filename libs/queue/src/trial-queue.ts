@@ -1,13 +1,15 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { SweepSpec, TrialResult, TrialSpec } from '@fermx/contracts';
+import type { SweepSpec, TrialSpec } from '@fermx/contracts';
 import { resolveKeySpace, type KeySpace } from './names.js';
+import type { TrialJobSummary } from './trial-summary.js';
 
-export type TrialQueue = Queue<TrialSpec, TrialResult, string>;
+/** Job data: the trial; return value: a small summary (the full result is in storage). */
+export type TrialQueue = Queue<TrialSpec, TrialJobSummary, string>;
 
 /** The trial queue (producer side). The caller owns the connection and closes the queue. */
 export function trialQueue(connection: ConnectionOptions, keys: KeySpace = {}): TrialQueue {
   const { prefix, queueName } = resolveKeySpace(keys);
-  return new Queue<TrialSpec, TrialResult, string>(queueName, { connection, prefix });
+  return new Queue<TrialSpec, TrialJobSummary, string>(queueName, { connection, prefix });
 }
 
 export type RetryPolicy = SweepSpec['retry'];
@@ -15,9 +17,19 @@ export type RetryPolicy = SweepSpec['retry'];
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffSeconds: 30, jitter: 0.5 };
 
 /**
- * Job options of one trial: jobId = trialId (BullMQ ignores a second add with the same id, so
- * resubmits are no-ops); per-sweep priority; exponential backoff with jitter; finished jobs are
- * kept (completed ones hold the result, failed ones their reason).
+ * How long BullMQ keeps finished trial jobs. A completed job holds only a summary and its
+ * result is in storage and the leaderboard index, so it goes after a week; a failed job keeps its
+ * reason (shown by `sweep status`) for a month. Count caps bound Redis memory for huge sweeps.
+ */
+export const JOB_RETENTION = {
+  completed: { age: 7 * 24 * 3600, count: 100_000 },
+  failed: { age: 30 * 24 * 3600, count: 100_000 },
+} as const;
+
+/**
+ * Job options of one trial: jobId = trialId (BullMQ ignores a second add with the same id while
+ * the job is kept, and a resubmit skips trials with a result); per-sweep priority; exponential
+ * backoff with jitter; finished jobs kept for JOB_RETENTION.
  */
 export function trialJobOptions(trialId: string, policy: { priority?: number; retry?: RetryPolicy } = {}): JobsOptions {
   const retry = policy.retry ?? DEFAULT_RETRY;
@@ -26,8 +38,8 @@ export function trialJobOptions(trialId: string, policy: { priority?: number; re
     priority: policy.priority ?? 10,
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffSeconds * 1000, jitter: retry.jitter },
-    removeOnComplete: false,
-    removeOnFail: false,
+    removeOnComplete: { ...JOB_RETENTION.completed },
+    removeOnFail: { ...JOB_RETENTION.failed },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { TrialProgressSchema, type TrialProgress } from '@fermx/contracts';
-import { resolveKeySpace, type KeySpace } from './names.js';
+import { redisKeys, type KeySpace } from './names.js';
 
 export type JobState = 'waiting' | 'active' | 'completed' | 'failed' | 'missing';
 
@@ -19,15 +19,13 @@ const CHUNK = 1000;
  * hash: finishedOn (+failedReason) = finished, a held lock = active, otherwise waiting/delayed.
  */
 export async function readTrialStates(redis: Redis, trialIds: readonly string[], keys: KeySpace = {}): Promise<Map<string, TrialJobState>> {
-  const { prefix, queueName } = resolveKeySpace(keys);
   const out = new Map<string, TrialJobState>();
   for (let i = 0; i < trialIds.length; i += CHUNK) {
     const chunk = trialIds.slice(i, i + CHUNK);
     const pipeline = redis.pipeline();
     for (const id of chunk) {
-      const key = `${prefix}:${queueName}:${id}`;
-      pipeline.hmget(key, 'finishedOn', 'failedReason', 'progress', 'atm', 'timestamp');
-      pipeline.exists(`${key}:lock`);
+      pipeline.hmget(redisKeys.trialJob(keys, id), 'finishedOn', 'failedReason', 'progress', 'atm', 'timestamp');
+      pipeline.exists(redisKeys.trialJobLock(keys, id));
     }
     const replies = (await pipeline.exec()) ?? [];
     chunk.forEach((id, j) => {
@@ -60,12 +58,11 @@ function safeJson(text: string): unknown {
 
 /** Which of these trial ids already have a job (any state), in pipelined batches of EXISTS. */
 export async function existingJobIds(redis: Redis, trialIds: readonly string[], keys: KeySpace = {}): Promise<Set<string>> {
-  const { prefix, queueName } = resolveKeySpace(keys);
   const found = new Set<string>();
   for (let i = 0; i < trialIds.length; i += CHUNK * 5) {
     const chunk = trialIds.slice(i, i + CHUNK * 5);
     const pipeline = redis.pipeline();
-    for (const id of chunk) pipeline.exists(`${prefix}:${queueName}:${id}`);
+    for (const id of chunk) pipeline.exists(redisKeys.trialJob(keys, id));
     const replies = (await pipeline.exec()) ?? [];
     chunk.forEach((id, j) => {
       const [err, n] = replies[j] ?? [];
@@ -74,4 +71,12 @@ export async function existingJobIds(redis: Redis, trialIds: readonly string[], 
     });
   }
   return found;
+}
+
+/** The sweep a trial job belongs to, read from the job's data (undefined when there is no job). */
+export async function trialJobSweepId(redis: Redis, trialId: string, keys: KeySpace = {}): Promise<string | undefined> {
+  const raw = await redis.hget(redisKeys.trialJob(keys, trialId), 'data');
+  const data = raw ? safeJson(raw) : undefined;
+  const sweepId = typeof data === 'object' && data !== null ? (data as { sweepId?: unknown }).sweepId : undefined;
+  return typeof sweepId === 'string' ? sweepId : undefined;
 }

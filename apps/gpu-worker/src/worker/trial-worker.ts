@@ -1,5 +1,6 @@
 import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { TrialSpecSchema, type TrialResult } from '@fermx/contracts';
+import { TrialSpecSchema } from '@fermx/contracts';
+import { cancelledReason, trialJobSummary, type TrialJobSummary } from '@fermx/queue';
 import type { Logger } from '@fermx/cli';
 import { isPermanent } from '../training/errors.js';
 import type { TrialRunner } from '../trial/trial-runner.js';
@@ -18,9 +19,6 @@ export interface TrialWorkerOptions {
   onCurrentTrial?: (trialId: string | undefined) => void;
 }
 
-/** Error text of a trial stopped because its sweep was cancelled (the job fails without retries). */
-export const CANCELLED_REASON_PREFIX = 'cancelled:';
-
 /**
  * The BullMQ side of a worker: concurrency 1, one trial at a time. Invalid job data fails once
  * (UnrecoverableError); storage or trainer failures throw so BullMQ retries with backoff; on
@@ -28,12 +26,12 @@ export const CANCELLED_REASON_PREFIX = 'cancelled:';
  * resumes elsewhere from its last epoch checkpoint.
  */
 export class TrialWorker {
-  private readonly worker: Worker<unknown, TrialResult>;
+  private readonly worker: Worker<unknown, TrialJobSummary>;
   private current: { trialId: string; abort: AbortController } | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: TrialWorkerOptions) {
-    this.worker = new Worker<unknown, TrialResult>(options.queueName, (job, token) => this.process(job, token), {
+    this.worker = new Worker<unknown, TrialJobSummary>(options.queueName, (job, token) => this.process(job, token), {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: 1,
@@ -58,7 +56,7 @@ export class TrialWorker {
     await this.worker.waitUntilReady();
   }
 
-  private async process(job: Job<unknown, TrialResult>, token: string | undefined): Promise<TrialResult> {
+  private async process(job: Job<unknown, TrialJobSummary>, token: string | undefined): Promise<TrialJobSummary> {
     const parsed = TrialSpecSchema.safeParse(job.data);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -76,10 +74,11 @@ export class TrialWorker {
         signal: abort.signal,
         reportProgress: (progress) => job.updateProgress(progress),
       });
-      if (outcome.kind === 'finished') return outcome.result;
+      // The job returns a summary; the full result is in storage (result.json), not in Redis.
+      if (outcome.kind === 'finished') return trialJobSummary(outcome.result);
       if (outcome.kind === 'cancelled') {
         this.options.log.info({ ...fields, epochsDone: outcome.epochsDone }, 'trial cancelled with its sweep');
-        throw new UnrecoverableError(`${CANCELLED_REASON_PREFIX} sweep ${spec.sweepId} was cancelled`);
+        throw new UnrecoverableError(cancelledReason(spec.sweepId));
       }
       return await this.handBack(job, token, fields, outcome.epochsDone);
     } catch (error) {

@@ -10,7 +10,7 @@ import type { EventHub } from './event-hub.js';
 import { checkBearer, HttpError, readBody, sendJson } from './http-io.js';
 
 export interface ApiDeps {
-  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config'>;
+  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config' | 'cancelFlags'>;
   events?: EventHub;
   /** Serves the leaderboard page for non-API paths; false when the path is not an asset. */
   serveAsset?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
@@ -145,7 +145,7 @@ async function trialDetail(deps: ApiDeps, trialId: string) {
   if (!trial) trial = (await runtime.catalog.get(sweepId))?.trials.find((t) => t.trialId === trialId);
   const states = await readTrialStates(runtime.redis, [trialId], { prefix: runtime.config.prefix });
   const state = states.get(trialId);
-  const cancelled = await runtime.redis.exists(`${runtime.config.prefix}:cancelled:${sweepId}`);
+  const cancelled = await runtime.cancelFlags.isCancelled(sweepId);
   let result: TrialResult | undefined;
   const bytes = await runtime.storage.getOptional(runKeys.result(sweepId, trialId));
   if (bytes) {
@@ -157,7 +157,7 @@ async function trialDetail(deps: ApiDeps, trialId: string) {
     .map((name) => ({ name, url: `/api/trials/${trialId}/files/${name}` }));
   return {
     trial,
-    status: trialStatus(state, row, cancelled === 1),
+    status: trialStatus(state, row, cancelled),
     ...(state?.progress ? { progress: state.progress } : {}),
     ...(state?.failedReason ? { failedReason: state.failedReason } : {}),
     ...(result ? { result } : {}),

@@ -13,7 +13,7 @@ export interface RunningServer {
 
 /** Starts `fermx serve`: the JSON API under /api, live events, and the leaderboard page. */
 export async function startServer(runtime: Runtime, options: { port: number; host?: string; log: Logger; serveAsset?: ApiDeps['serveAsset'] }): Promise<RunningServer> {
-  const events = new EventHub({ redisUrl: runtime.config.redisUrl, redis: runtime.redis, index: runtime.index, keys: { prefix: runtime.config.prefix }, log: options.log });
+  const events = new EventHub({ redisUrl: runtime.config.redisUrl, redis: runtime.redis, keys: { prefix: runtime.config.prefix }, log: options.log });
   await events.start();
   const deps: ApiDeps = { runtime, events };
   if (options.serveAsset) deps.serveAsset = options.serveAsset;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { expandSweep, parseSweepSpec, sweepIdOf, trialParams, type TrialProgress, type ValidationIssue, type LeaderboardRow, type TrialSpec } from '@fermx/contracts';
-import { addTrialJobs, existingJobIds, readTrialStates, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
+import { addTrialJobs, existingJobIds, isCancelledReason, readTrialStates, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { countTrials, type SweepRecord, type TrialCounts, type TrialStatus } from './sweep-record.js';
@@ -35,9 +35,6 @@ export interface SweepStatus {
   counts: TrialCounts;
   trials: TrialView[];
 }
-
-/** Prefix of a worker's failure reason for trials stopped by `sweep cancel` (gpu-worker). */
-export const CANCELLED_REASON_PREFIX = 'cancelled:';
 
 export interface SweepServiceDeps {
   redis: Redis;
@@ -173,7 +170,7 @@ export function trialStatus(state: TrialJobState | undefined, row: Pick<Leaderbo
   if (row) return row.status;
   switch (state?.state) {
     case 'failed':
-      return state.failedReason?.startsWith(CANCELLED_REASON_PREFIX) ? 'cancelled' : 'failed';
+      return isCancelledReason(state.failedReason) ? 'cancelled' : 'failed';
     case 'active':
       return 'active';
     case 'waiting':
