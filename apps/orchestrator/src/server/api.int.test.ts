@@ -164,7 +164,8 @@ describe('HTTP API', () => {
     expect(cancelled.json).toEqual({ cancelled: 4 });
     const status = await api('GET', `/api/sweeps/${submitted.json.sweepId}`);
     expect(status.json.counts).toMatchObject({ total: 4, cancelled: 4, waiting: 0 });
-    expect((await api('POST', '/api/sweeps/nope/cancel', undefined, TOKEN)).status).toBe(404);
+    expect((await api('POST', '/api/sweeps/nope-0a1b2c3d/cancel', undefined, TOKEN)).status).toBe(404);
+    expect((await api('POST', '/api/sweeps/nope/cancel', undefined, TOKEN)).status).toBe(400);
     // Resubmitting a cancelled sweep puts its trials back.
     expect((await api('POST', '/api/sweeps', other, TOKEN)).json.enqueued).toBe(4);
   });

@@ -5,34 +5,46 @@ import { readTrialStates, type LeaderboardQuery } from '@fermx/queue';
 import { absoluteDatasetUri } from '../sweeps/dataset-uri.js';
 import { parseSpecText, SpecFileError } from '../sweeps/spec-file.js';
 import { trialStatus } from '../sweeps/sweep-service.js';
+import type { Logger } from '@fermx/cli';
 import type { Runtime } from '../runtime.js';
 import type { EventHub } from './event-hub.js';
-import { checkBearer, HttpError, readBody, sendJson } from './http-io.js';
+import { HttpError, readBody, sendJson } from './http-io.js';
+import { ID_PATTERNS, requestId, type IdKind } from './request-ids.js';
+import { checkLoopbackHost, guardWrite, isReadMethod, type WritePolicy } from './write-guard.js';
 
 export interface ApiDeps {
-  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config' | 'cancelFlags'>;
+  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config'>;
   events?: EventHub;
+  /** Where unexpected errors go (their messages may name storage paths, so answers never carry them). */
+  log?: Logger;
   /** Serves the leaderboard page for non-API paths; false when the path is not an asset. */
   serveAsset?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;
+/** Method, path pattern, the id kind of each captured segment (validated before the handler runs), handler. */
+type Route = [string, RegExp, IdKind[], Handler];
 
-const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const PROBE_TIMEOUT_MS = 2_000;
 const FILE_TYPES: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream', '.jsonl': 'application/x-ndjson', '.png': 'image/png' };
 
-/** The JSON HTTP API of `fermx serve` (contracts.md); reads are open, writes need the bearer token. */
+/**
+ * The JSON HTTP API of `fermx serve` (docs/ORCHESTRATOR.md). Every route declares the id kind of
+ * each path segment it captures (checked by requestId before it runs), and every write passes
+ * guardWrite (same origin, bearer token, JSON/YAML body) before it runs: routes added to the table
+ * inherit both.
+ */
 export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { runtime } = deps;
-  const token = runtime.config.apiToken;
-  const routes: [string, RegExp, Handler][] = [
-    ['GET', /^\/api\/health$/, async (_req, res) => {
-      const redisOk = await runtime.redis.ping().then(() => true, () => false);
+  const policy: WritePolicy = { token: runtime.config.apiToken };
+  const redisReachable = () => withTimeout(runtime.redis.ping(), PROBE_TIMEOUT_MS).then(() => true, () => false);
+  const routes: Route[] = [
+    ['GET', /^\/api\/health$/, [], async (_req, res) => {
+      const redisOk = await redisReachable();
       sendJson(res, redisOk ? 200 : 503, { ok: redisOk, redis: redisOk });
     }],
-    ['GET', /^\/api\/sweeps$/, async (_req, res) => sendJson(res, 200, { sweeps: await runtime.sweeps.list() })],
-    ['POST', /^\/api\/sweeps$/, async (req, res) => {
-      checkBearer(req, token);
+    ['GET', /^\/api\/sweeps$/, [], async (_req, res) => sendJson(res, 200, { sweeps: await runtime.sweeps.list() })],
+    ['POST', /^\/api\/sweeps$/, [], async (req, res) => {
       const body = await readBody(req);
       let input: unknown;
       try {
@@ -46,18 +58,17 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       const { ok: _ok, ...body201 } = outcome;
       sendJson(res, 201, body201);
     }],
-    ['GET', /^\/api\/sweeps\/([^/]+)$/, async (_req, res, [id]) => {
+    ['GET', /^\/api\/sweeps\/([^/]+)$/, ['sweepId'], async (_req, res, [id]) => {
       const status = await runtime.sweeps.status(id!);
       if (!status) throw new HttpError(404, `no sweep ${id}`);
       sendJson(res, 200, status);
     }],
-    ['POST', /^\/api\/sweeps\/([^/]+)\/cancel$/, async (req, res, [id]) => {
-      checkBearer(req, token);
+    ['POST', /^\/api\/sweeps\/([^/]+)\/cancel$/, ['sweepId'], async (_req, res, [id]) => {
       const outcome = await runtime.sweeps.cancel(id!);
       if (!outcome) throw new HttpError(404, `no sweep ${id}`);
       sendJson(res, 200, outcome);
     }],
-    ['GET', /^\/api\/leaderboard$/, async (_req, res, _p, url) => {
+    ['GET', /^\/api\/leaderboard$/, [], async (_req, res, _p, url) => {
       const query: LeaderboardQuery = {};
       const q = url.searchParams;
       if (q.get('sweep')) query.sweepId = q.get('sweep')!;
@@ -71,9 +82,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       if (q.get('limit')) query.limit = Math.max(1, Number.parseInt(q.get('limit')!, 10) || 1);
       sendJson(res, 200, { rows: await runtime.index.query(query) });
     }],
-    ['GET', /^\/api\/trials\/([^/]+)$/, async (_req, res, [id]) => sendJson(res, 200, await trialDetail(deps, id!))],
-    ['GET', /^\/api\/trials\/([^/]+)\/files\/([^/]+)$/, async (_req, res, [id, name]) => {
-      if (!FILE_NAME.test(name!)) throw new HttpError(400, 'bad file name');
+    ['GET', /^\/api\/trials\/([^/]+)$/, ['trialId'], async (_req, res, [id]) => sendJson(res, 200, await trialDetail(deps, id!))],
+    ['GET', /^\/api\/trials\/([^/]+)\/files\/([^/]+)$/, ['trialId', 'fileName'], async (_req, res, [id, name]) => {
       const sweepId = await sweepOfTrial(deps, id!);
       if (!sweepId) throw new HttpError(404, `no trial ${id}`);
       const dir = runKeys.dir(sweepId, id!);
@@ -84,23 +94,39 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       res.setHeader('Content-Length', bytes.byteLength);
       res.end(bytes);
     }],
-    ['GET', /^\/api\/events$/, async (_req, res) => {
+    ['GET', /^\/api\/events$/, [], async (_req, res) => {
       if (!deps.events) throw new HttpError(503, 'live events are not available');
-      deps.events.attach(res);
+      if (!deps.events.attach(res)) throw new HttpError(503, 'too many live event streams; try again later', undefined, { 'Retry-After': '30' });
     }],
     // Queue depth for autoscalers (KEDA metrics-api, infra/k8s/scaledobject.yaml): prioritised
     // trials sit outside BullMQ's plain wait list, so `runnable` counts both.
-    ['GET', /^\/api\/queue$/, async (_req, res) => {
+    ['GET', /^\/api\/queue$/, [], async (_req, res) => {
       const counts = await runtime.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed');
       sendJson(res, 200, { queue: runtime.queue.name, runnable: (counts.waiting ?? 0) + (counts.prioritized ?? 0), ...counts });
     }],
-    ['GET', /^\/api\/workers$/, async (_req, res) => sendJson(res, 200, { workers: await runtime.workers.list() })],
+    ['GET', /^\/api\/workers$/, [], async (_req, res) => sendJson(res, 200, { workers: await runtime.workers.list() })],
   ];
 
+  // Kubernetes probes: alive = the process answers (never Redis: an outage must not restart-loop
+  // the orchestrator); ready = Redis answers (infra/k8s/orchestrator.yaml).
+  const probes: Record<string, (res: ServerResponse) => Promise<void>> = {
+    '/livez': async (res) => sendJson(res, 200, { ok: true }),
+    '/readyz': async (res) => {
+      const redisOk = await redisReachable();
+      sendJson(res, redisOk ? 200 : 503, { ok: redisOk, redis: redisOk });
+    },
+  };
+
   return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const probe = probes[url.pathname];
+      if (probe && isReadMethod(req.method)) {
+        await probe(res);
+        return;
+      }
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+        checkLoopbackHost(req, policy);
         const matching = routes.filter(([, pattern]) => pattern.test(url.pathname));
         if (matching.length === 0) throw new HttpError(404, `no API route ${url.pathname}`);
         const route = matching.find(([method]) => method === req.method || (method === 'GET' && req.method === 'HEAD'));
@@ -108,8 +134,10 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
           res.setHeader('Allow', [...new Set(matching.map(([m]) => m))].join(', '));
           throw new HttpError(405, `${req.method} not allowed on ${url.pathname}`);
         }
-        const params = route[1].exec(url.pathname)!.slice(1).map((p) => decodeURIComponent(p));
-        await route[2](req, res, params, url);
+        if (!isReadMethod(req.method)) guardWrite(req, policy);
+        const kinds = route[2];
+        const params = route[1].exec(url.pathname)!.slice(1).map((segment, i) => requestId(kinds[i]!, segment));
+        await route[3](req, res, params, url);
         return;
       }
       if (deps.serveAsset && (await deps.serveAsset(req, res))) return;
@@ -121,9 +149,15 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       }
       if (error instanceof HttpError) {
         if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+        for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
         sendJson(res, error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+      } else if (error instanceof URIError) {
+        sendJson(res, 400, { error: 'malformed URL: bad percent-encoding' });
       } else {
-        sendJson(res, 500, { error: (error as Error).message });
+        // Storage and Redis messages name paths and hosts: they go to the log, the client gets a plain line.
+        const unavailable = error instanceof Error && (error.name === 'StorageUnavailableError' || error.name === 'RedisUnavailableError');
+        deps.log?.error({ err: error instanceof Error ? error.message : String(error), method: req.method, url: req.url }, 'API request failed');
+        sendJson(res, unavailable ? 503 : 500, { error: unavailable ? 'storage or Redis is unavailable; try again' : 'internal error (see the server log)' });
       }
     }
   };
@@ -145,22 +179,42 @@ async function trialDetail(deps: ApiDeps, trialId: string) {
   if (!trial) trial = (await runtime.catalog.get(sweepId))?.trials.find((t) => t.trialId === trialId);
   const states = await readTrialStates(runtime.redis, [trialId], { prefix: runtime.config.prefix });
   const state = states.get(trialId);
-  const cancelled = await runtime.cancelFlags.isCancelled(sweepId);
-  let result: TrialResult | undefined;
-  const bytes = await runtime.storage.getOptional(runKeys.result(sweepId, trialId));
-  if (bytes) {
-    const parsed = TrialResultSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    if (parsed.success) result = parsed.data;
-  }
+  const cancelled = await runtime.redis.exists(`${runtime.config.prefix}:cancelled:${sweepId}`);
+  const { result, resultError } = await readTrialResult(deps, sweepId, trialId);
   const modelDir = `${runKeys.model(sweepId, trialId)}/`;
-  const modelFiles = (await runtime.storage.list(modelDir)).map((key) => key.slice(modelDir.length)).filter((name) => FILE_NAME.test(name))
+  const modelFiles = (await runtime.storage.list(modelDir)).map((key) => key.slice(modelDir.length)).filter((name) => ID_PATTERNS.fileName.test(name))
     .map((name) => ({ name, url: `/api/trials/${trialId}/files/${name}` }));
   return {
     trial,
-    status: trialStatus(state, row, cancelled),
+    status: trialStatus(state, row, cancelled === 1),
     ...(state?.progress ? { progress: state.progress } : {}),
     ...(state?.failedReason ? { failedReason: state.failedReason } : {}),
     ...(result ? { result } : {}),
+    ...(resultError ? { resultError } : {}),
     modelFiles,
   };
+}
+
+/** The trial's result.json; a corrupt one is reported for that trial (resultError), never a 500. */
+async function readTrialResult(deps: ApiDeps, sweepId: string, trialId: string): Promise<{ result?: TrialResult; resultError?: string }> {
+  const bytes = await deps.runtime.storage.getOptional(runKeys.result(sweepId, trialId));
+  if (!bytes) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    deps.log?.warn({ sweepId, trialId }, 'result.json is not valid JSON');
+    return { resultError: 'this trial\'s result.json is corrupt (not valid JSON); rerun the trial or restore the file' };
+  }
+  const parsed = TrialResultSchema.safeParse(json);
+  if (parsed.success) return { result: parsed.data };
+  const first = parsed.error.issues[0];
+  deps.log?.warn({ sweepId, trialId, issues: parsed.error.issues.length }, 'result.json does not match the result schema');
+  return { resultError: `this trial's result.json does not match the result schema (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'})` };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

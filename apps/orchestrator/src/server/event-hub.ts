@@ -1,27 +1,30 @@
 import type { ServerResponse } from 'node:http';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { TrialProgress } from '@fermx/contracts';
-import { parseTrialJobSummary, resolveKeySpace, trialJobSweepId, workerConnection } from '@fermx/queue';
+import { TrialResultSchema, type TrialProgress } from '@fermx/contracts';
+import { resolveKeySpace, workerConnection, type LeaderboardIndex } from '@fermx/queue';
 import type { Logger } from '@fermx/cli';
+import { SseClients, type SseLimits } from './sse-clients.js';
 
 export type TrialEvent =
   | { event: 'progress'; data: { trialId: string; sweepId: string | undefined; progress: TrialProgress } }
   | { event: 'trial'; data: { trialId: string; sweepId: string | undefined; status: string; failedReason?: string } };
 
 /**
- * Fans BullMQ queue events out to server-sent-event clients. It writes nothing: the worker that
- * finished a trial is the one writer of its leaderboard row (libs/queue LeaderboardIndex).
+ * Fans BullMQ queue events out to server-sent-event clients, and indexes each completed trial's
+ * result (the worker upserts too; upserts are idempotent).
  */
 export class EventHub {
-  private readonly clients = new Set<ServerResponse>();
+  private readonly clients: SseClients;
   private readonly sweepOf = new Map<string, string>();
   private events: QueueEvents | undefined;
   private connection: ReturnType<typeof workerConnection> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly deps: { redisUrl: string; redis: Redis; keys: { prefix: string; queueName?: string }; log: Logger }) {}
+  constructor(private readonly deps: { redisUrl: string; redis: Redis; index: LeaderboardIndex; keys: { prefix: string; queueName?: string }; log: Logger; sse?: Partial<SseLimits> }) {
+    this.clients = new SseClients(deps.log, deps.sse);
+  }
 
   async start(): Promise<void> {
     const { prefix, queueName } = resolveKeySpace(this.deps.keys);
@@ -39,11 +42,9 @@ export class EventHub {
     this.heartbeat = setInterval(() => this.broadcast(': keep-alive\n\n'), 15_000);
   }
 
-  attach(res: ServerResponse): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-    res.write(': connected\n\n');
-    this.clients.add(res);
-    res.on('close', () => this.clients.delete(res));
+  /** Starts an event stream on `res`; false when the stream cap is reached (see SseClients). */
+  attach(res: ServerResponse): boolean {
+    return this.clients.open(res);
   }
 
   emit(message: TrialEvent): void {
@@ -53,8 +54,7 @@ export class EventHub {
   close(): Promise<void> {
     return (this.closing ??= (async () => {
       clearInterval(this.heartbeat);
-      for (const client of this.clients) client.end();
-      this.clients.clear();
+      this.clients.closeAll();
       await this.events?.close().catch(() => undefined);
       // BullMQ leaves a connection it was given open; this one is ours.
       await this.connection?.quit().catch(() => this.connection?.disconnect());
@@ -62,13 +62,15 @@ export class EventHub {
   }
 
   private broadcast(text: string): void {
-    for (const client of this.clients) client.write(text);
+    this.clients.broadcast(text);
   }
 
   private async sweepIdOf(trialId: string): Promise<string | undefined> {
     const known = this.sweepOf.get(trialId);
     if (known) return known;
-    const sweepId = await trialJobSweepId(this.deps.redis, trialId, this.deps.keys).catch(() => undefined);
+    const { prefix, queueName } = resolveKeySpace(this.deps.keys);
+    const raw = await this.deps.redis.hget(`${prefix}:${queueName}:${trialId}`, 'data').catch(() => null);
+    const sweepId = raw ? (JSON.parse(raw) as { sweepId?: string }).sweepId : undefined;
     if (sweepId) {
       if (this.sweepOf.size > 50_000) this.sweepOf.clear();
       this.sweepOf.set(trialId, sweepId);
@@ -86,8 +88,26 @@ export class EventHub {
     this.emit({ event: 'trial', data });
   }
 
-  /** The job's return value is a summary (libs/queue trial-summary.ts); only its status is used. */
   private async completed(trialId: string, returnvalue: unknown): Promise<void> {
-    await this.status(trialId, parseTrialJobSummary(returnvalue)?.status ?? 'completed');
+    const value = typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue;
+    const parsed = TrialResultSchema.safeParse(value);
+    let status = 'completed';
+    if (parsed.success) {
+      status = parsed.data.status;
+      try {
+        await this.deps.index.upsert(parsed.data);
+      } catch (error) {
+        this.deps.log.warn({ trialId, err: (error as Error).message }, 'leaderboard upsert failed');
+      }
+    }
+    await this.status(trialId, status);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -4,7 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** An API error with its HTTP status (thrown by handlers, answered as `{ error, issues? }`). */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
-  constructor(readonly status: number, message: string, readonly issues?: { path: string; message: string }[]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+    /** Extra response headers (e.g. Retry-After on a 503). */
+    readonly headers?: Record<string, string>,
+  ) {
     super(message);
   }
 }

@@ -48,7 +48,6 @@ export function assertDatasetWithinRoots(uri: string, roots: readonly string[]):
 /** A URI as scheme + normalised location: a resolved filesystem path, or `bucket/key` for S3. */
 function confinedLocation(uri: string, what: string): { scheme: 'file' | 's3'; path: string } {
   // Control characters (NUL, escapes) have no place in a dataset location.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(uri)) throw new DatasetOutsideRootsError(`${what} ${JSON.stringify(uri)} contains control characters`);
   if (uri.startsWith('file://')) {
     let path: string;
