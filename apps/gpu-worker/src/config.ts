@@ -33,6 +33,9 @@ export const WorkerConfigSchema = z.object({
   FERMX_HEARTBEAT_MS: positiveMs(5_000),
   /** Shutdown: how long the trainer child may take to stop before it is killed; the whole shutdown stays under 30 s. */
   FERMX_SHUTDOWN_GRACE_MS: positiveMs(10_000),
+  /** After a storage fault: first wait before probing storage, doubled per failed probe up to the cap. */
+  FERMX_OUTAGE_BACKOFF_MS: positiveMs(1_000),
+  FERMX_OUTAGE_BACKOFF_MAX_MS: positiveMs(60_000),
   FERMX_WORKER_ID: z.string().optional(),
 });
 
@@ -52,6 +55,8 @@ export interface WorkerConfig {
   maxStalledCount: number;
   heartbeatMs: number;
   shutdownGraceMs: number;
+  /** Backoff after an infrastructure fault (docs/WORKER.md "Reliability"). */
+  outageBackoff: { baseMs: number; capMs: number };
   host: string;
   workerId: string;
 }
@@ -94,6 +99,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string;
     maxStalledCount: c.FERMX_MAX_STALLED_COUNT,
     heartbeatMs: c.FERMX_HEARTBEAT_MS,
     shutdownGraceMs: c.FERMX_SHUTDOWN_GRACE_MS,
+    outageBackoff: { baseMs: c.FERMX_OUTAGE_BACKOFF_MS, capMs: Math.max(c.FERMX_OUTAGE_BACKOFF_MS, c.FERMX_OUTAGE_BACKOFF_MAX_MS) },
     host,
     workerId: c.FERMX_WORKER_ID ?? `${host}:${process.pid}${c.FERMX_GPU !== undefined ? `:gpu${c.FERMX_GPU}` : ''}`,
   };

@@ -12,7 +12,7 @@ export { PAPER_AUGMENTATION, augmentationTransforms, augmentBatch, type Augmenta
 export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-stopping.js';
 export { validateImageSet, PIXELS_PER_IMAGE, type ImageSet } from './training/image-set.js';
 export { syntheticImageSet } from './training/synthetic-set.js';
-export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
+export { encodeCheckpoint, decodeCheckpoint, verifyCheckpoint, CheckpointCorruptError, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointCheck, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
 
 export { evaluate } from './metrics/evaluate.js';
 export { classificationReport, type EvaluationReport } from './metrics/classification-report.js';

@@ -1,6 +1,6 @@
 import { defineCommand, UsageError } from '@fermx/cli';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
-import { isPermanent } from '../training/errors.js';
+import { classifyError } from '../training/errors/index.js';
 
 // The dataset's splits (@fermx/data SPLITS), listed here so `fermx --help` need not load the data lib.
 const SPLITS = ['val', 'test', 'publictest', 'train'] as const;
@@ -35,7 +35,7 @@ export const evaluateCommand = defineCommand({
       outcome = await evaluateModel({ modelUri, datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env });
     } catch (error) {
       // Bad input (no model there, no such split, class mismatch) is a message, not a stack trace.
-      if (!isPermanent(error)) throw error;
+      if (classifyError(error).retry !== 'fail') throw error;
       ctx.stderr.write(`fermx evaluate: ${(error as Error).message}\n`);
       return 1;
     }

@@ -1,6 +1,6 @@
 import { openDataset, openStorage } from '@fermx/data';
 import { evaluate, initBackend, loadModelArtifacts } from '@fermx/models';
-import { TrialInputError } from '../training/errors.js';
+import { TrialInputError } from '../training/errors/index.js';
 import type { BackendChoice } from '../config.js';
 
 export interface EvaluateModelArgs {

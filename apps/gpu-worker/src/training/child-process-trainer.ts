@@ -1,7 +1,9 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TrainerCrashedError, TrialInputError } from './errors.js';
+// The error classes by file, not the barrel: classify-error would load @fermx/data.
+import { TrainerCrashedError } from './errors/trainer-crashed-error.js';
+import { fromWire } from './errors/wire-error.js';
 import type { ChildMessage, ParentMessage, TrainerSettings } from './protocol.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
@@ -62,8 +64,7 @@ export class ChildProcessTrainer implements Trainer {
         } else if (message.type === 'done') {
           finish(() => resolve(message.outcome));
         } else if (message.type === 'failed') {
-          const error = message.error.permanent ? new TrialInputError(message.error.message) : remoteError(message.error);
-          error.stack = message.error.stack;
+          const error = fromWire(message.error);
           finish(() => reject(error));
         }
       });
@@ -79,11 +80,4 @@ export class ChildProcessTrainer implements Trainer {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
   }
-}
-
-/** Rebuilds a child's retryable error with its name (e.g. StorageUnavailableError) for logs. */
-function remoteError(e: { name: string; message: string }): Error {
-  const error = new Error(e.message);
-  error.name = e.name;
-  return error;
 }

@@ -1,4 +1,5 @@
 import type { EpochMetrics } from '@fermx/contracts';
+import type { WireError } from './errors/index.js';
 import type { EpochDecision, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /** Which trainer the child builds, and its settings (plain data: it crosses the IPC channel). */
@@ -14,4 +15,5 @@ export type ParentMessage =
 export type ChildMessage =
   | { type: 'epoch'; metrics: EpochMetrics; checkpoint: Uint8Array }
   | { type: 'done'; outcome: TrainingOutcome }
-  | { type: 'failed'; error: { name: string; message: string; stack?: string; permanent: boolean } };
+  /** The error, classified in the child (it knows the dataset's error classes), with its class named. */
+  | { type: 'failed'; error: WireError };

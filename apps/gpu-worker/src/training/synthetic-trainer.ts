@@ -1,6 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EpochMetrics } from '@fermx/contracts';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointHeader } from '@fermx/models/checkpoint';
+import { TrialInputError } from './errors/trial-input-error.js';
 import type { EvaluationReport, Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 export interface SyntheticTrainerOptions {
@@ -10,17 +12,23 @@ export interface SyntheticTrainerOptions {
   logFile?: string;
 }
 
-interface SyntheticCheckpoint {
+interface SyntheticCheckpointHeader extends CheckpointHeader {
   kind: 'fermx-synthetic-checkpoint';
   trialId: string;
   epoch: number;
 }
 
+/** Size of the simulated model: a few float32 weights that evolve every epoch. */
+const WEIGHTS = 4;
+const WEIGHTS_NAME = 'synthetic/w';
+
 const IMAGES_PER_EPOCH = 1000;
 
 /**
  * Simulated training: no tensors, a deterministic learning curve derived from the trial's
- * hyperparameters and seed, a real (tiny) checkpoint per epoch. It drives the worker's real
+ * hyperparameters and seed, a real (tiny) checkpoint per epoch in @fermx/models' checkpoint
+ * format (checksummed), holding weights that evolve every epoch: a resume from wrong bytes shows
+ * in the final weights (`syntheticWeights` says what they must be). It drives the worker's real
  * checkpoint, progress, halving, result and leaderboard path in reliability tests and in the
  * queue benchmark, where a tfjs epoch would make them minutes long.
  */
@@ -29,7 +37,9 @@ export class SyntheticTrainer implements Trainer {
 
   async train(request: TrainingRequest, hooks: TrainingHooks, signal: AbortSignal): Promise<TrainingOutcome> {
     const { spec } = request;
-    const start = request.resumeFrom ? decodeCheckpoint(request.resumeFrom, spec.trialId) : 0;
+    const resumed = request.resumeFrom ? readCheckpoint(request.resumeFrom, spec.trialId) : undefined;
+    const start = resumed?.epoch ?? 0;
+    let weights = resumed?.weights ?? new Float32Array(WEIGHTS);
     const history: EpochMetrics[] = [];
     const began = performance.now();
     let stoppedBy: TrainingOutcome['stoppedBy'] = 'completed';
@@ -45,8 +55,9 @@ export class SyntheticTrainer implements Trainer {
       const seconds = (performance.now() - t0) / 1000;
       const metrics = curvePoint(request, epoch, seconds);
       history.push(metrics);
-      const checkpoint: SyntheticCheckpoint = { kind: 'fermx-synthetic-checkpoint', trialId: spec.trialId, epoch };
-      if ((await hooks.onEpoch(metrics, new TextEncoder().encode(JSON.stringify(checkpoint)))) === 'stop') {
+      weights = nextWeights(weights, spec.training.seed, epoch);
+      const header: SyntheticCheckpointHeader = { kind: 'fermx-synthetic-checkpoint', trialId: spec.trialId, epoch, tensors: [{ role: 'weight', name: WEIGHTS_NAME, shape: [WEIGHTS] }] };
+      if ((await hooks.onEpoch(metrics, encodeCheckpoint({ header, payloads: [weights] }))) === 'stop') {
         stoppedBy = 'callback';
         break;
       }
@@ -61,20 +72,34 @@ export class SyntheticTrainer implements Trainer {
       backend: 'synthetic',
       evaluation: { val: syntheticReport(classes, last.valAccuracy) },
       modelFiles: {
-        'model.json': new TextEncoder().encode(JSON.stringify({ format: 'fermx-synthetic', trialId: spec.trialId })),
-        'weights.bin': new Uint8Array(16),
+        'model.json': new TextEncoder().encode(
+          JSON.stringify({ format: 'fermx-synthetic', trialId: spec.trialId, weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: WEIGHTS_NAME, shape: [WEIGHTS], dtype: 'float32' }] }] }),
+        ),
+        'weights.bin': new Uint8Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)),
         'metadata.json': new TextEncoder().encode(JSON.stringify({ model: spec.model, training: spec.training, classes })),
       },
     };
   }
 }
 
-function decodeCheckpoint(bytes: Uint8Array, trialId: string): number {
-  const parsed = JSON.parse(new TextDecoder().decode(bytes)) as Partial<SyntheticCheckpoint>;
-  if (parsed.kind !== 'fermx-synthetic-checkpoint' || parsed.trialId !== trialId || typeof parsed.epoch !== 'number') {
-    throw new Error(`checkpoint is not a synthetic checkpoint of trial ${trialId}`);
+function readCheckpoint(bytes: Uint8Array, trialId: string): { epoch: number; weights: Float32Array } {
+  const { header, payloads } = decodeCheckpoint<SyntheticCheckpointHeader>(bytes);
+  if (header.kind !== 'fermx-synthetic-checkpoint' || header.trialId !== trialId || typeof header.epoch !== 'number' || payloads[0]?.length !== WEIGHTS) {
+    throw new TrialInputError(`checkpoint is not a synthetic checkpoint of trial ${trialId}`);
   }
-  return parsed.epoch;
+  return { epoch: header.epoch, weights: payloads[0] };
+}
+
+/** One epoch's update of the simulated weights (float32, like the checkpoint holds them). */
+function nextWeights(weights: Float32Array, seed: number, epoch: number): Float32Array {
+  return Float32Array.from(weights, (w, i) => w * 0.5 + Math.sin(seed * 7 + epoch * 3 + i));
+}
+
+/** The weights an uninterrupted synthetic run of `epochs` epochs ends with: what any resumed run must reproduce. */
+export function syntheticWeights(seed: number, epochs: number): Float32Array {
+  let weights: Float32Array = new Float32Array(WEIGHTS);
+  for (let epoch = 1; epoch <= epochs; epoch++) weights = nextWeights(weights, seed, epoch);
+  return weights;
 }
 
 /** A saturating curve whose ceiling depends on the hyperparameters, so trials rank differently. */

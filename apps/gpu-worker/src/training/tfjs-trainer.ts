@@ -1,7 +1,7 @@
 import { openDataset } from '@fermx/data';
 import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
 import { createLogger } from '@fermx/cli';
-import { TrialInputError } from './errors.js';
+import { TrialInputError } from './errors/index.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /**

@@ -4,7 +4,7 @@
  * happens in the worker; this process only reads the dataset and trains.
  */
 import { createTrainer } from './create-trainer.js';
-import { isPermanent } from './errors.js';
+import { toWire } from './errors/wire-error.js';
 import type { ChildMessage, ParentMessage } from './protocol.js';
 import type { EpochDecision } from './trainer.js';
 
@@ -47,8 +47,9 @@ async function start(message: Extract<ParentMessage, { type: 'start' }>): Promis
     );
     await send({ type: 'done', outcome });
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    await send({ type: 'failed', error: { name: e.name, message: e.message, stack: e.stack, permanent: isPermanent(e) } }).catch(() => undefined);
+    // Loaded only on failure: classifying maps @fermx/data's errors, and that barrel takes seconds to load.
+    const { classifyError } = await import('./errors/classify-error.js');
+    await send({ type: 'failed', error: toWire(classifyError(error)) }).catch(() => undefined);
   }
   process.disconnect();
 }

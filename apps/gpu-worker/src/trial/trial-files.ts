@@ -15,6 +15,8 @@ export interface LatestCheckpoint {
   savedAt: string;
   /** Set when successive halving stopped the trial at this epoch, so a resume does not train on. */
   haltedBy?: 'halving';
+  /** The epoch before, whose checkpoint is kept too: the fallback when this one fails verification. */
+  previous?: { epoch: number; key: string };
 }
 
 const encoder = new TextEncoder();
@@ -56,11 +58,18 @@ export class TrialFiles {
     const key = this.key(`checkpoints/epoch-${epoch}.ckpt`);
     await this.storage.put(key, checkpoint, { contentType: 'application/octet-stream' });
     await this.storage.put(this.key('metrics.jsonl'), history.map((line) => JSON.stringify(line)).join('\n') + '\n', { contentType: 'application/x-ndjson' });
-    const latest: LatestCheckpoint = { epoch, key, history, savedAt: new Date().toISOString() };
+    const kept = previous && previous.key !== key ? { epoch: previous.epoch, key: previous.key } : undefined;
+    const latest: LatestCheckpoint = { epoch, key, history, savedAt: new Date().toISOString(), ...(kept ? { previous: kept } : {}) };
     await this.storage.put(this.key('checkpoints/latest.json'), json(latest), { contentType: 'application/json' });
-    // Only the latest checkpoint is needed to resume; older ones would cost a model's size per epoch.
-    if (previous && previous.key !== key) await this.storage.delete(previous.key).catch(() => undefined);
+    // The latest checkpoint and the one before (the fallback if the latest is corrupt) are kept;
+    // older ones would cost a model's size per epoch.
+    await this.deleteCheckpointsExcept([key, ...(kept ? [kept.key] : [])]);
     return latest;
+  }
+
+  private async deleteCheckpointsExcept(keep: string[]): Promise<void> {
+    const keys = await this.storage.list(this.key('checkpoints/')).catch(() => [] as string[]);
+    for (const old of keys.filter((k) => k.endsWith('.ckpt') && !keep.includes(k))) await this.storage.delete(old).catch(() => undefined);
   }
 
   async markHalted(latest: LatestCheckpoint): Promise<LatestCheckpoint> {

@@ -85,8 +85,9 @@ describe('TrialRunner', () => {
     expect(a.progress).toEqual([1, 2, 3, 4, 5]);
     expect((await files.readMetrics()).map((m) => m.epoch)).toEqual([1, 2, 3, 4, 5]);
     expect((await files.readLatest())?.epoch).toBe(5);
-    // only the latest checkpoint is kept
-    expect(await storage.list(`${files.dir}/checkpoints/`)).toEqual([`${files.dir}/checkpoints/epoch-5.ckpt`, `${files.dir}/checkpoints/latest.json`]);
+    // the latest checkpoint and the one before it (the fallback) are kept, older ones deleted
+    expect(await storage.list(`${files.dir}/checkpoints/`)).toEqual([`${files.dir}/checkpoints/epoch-4.ckpt`, `${files.dir}/checkpoints/epoch-5.ckpt`, `${files.dir}/checkpoints/latest.json`]);
+    expect((await files.readLatest())?.previous).toEqual({ epoch: 4, key: `${files.dir}/checkpoints/epoch-4.ckpt` });
     const result = await files.readResult();
     expect(result?.status).toBe('completed');
     expect(result?.epochsRun).toBe(5);

@@ -3,7 +3,9 @@ import type { EpochMetrics, TrialProgress, TrialResult, TrialSpec } from '@fermx
 import type { BackendChoice } from '../config.js';
 import type { Logger } from '@fermx/cli';
 import type { EpochDecision, Trainer, TrainingOutcome } from '../training/trainer.js';
+import { assertFiniteEpoch, assertFiniteEvaluation, assertFiniteModel, assertFiniteResult } from './finite-checks.js';
 import type { CancelCheck, LeaderboardWriter, RungJudge } from './ports.js';
+import { findResumePoint } from './resume-point.js';
 import { TrialFiles, type LatestCheckpoint, type MetricsLine } from './trial-files.js';
 
 export interface TrialRunnerDeps {
@@ -52,23 +54,31 @@ export class TrialRunner {
     const existing = await files.readResult();
     if (existing?.trialId === spec.trialId) {
       log.info({ ...fields }, 'trial already finished; re-indexing its result');
+      assertFiniteResult(existing);
       await leaderboard.upsert(existing);
       return { kind: 'finished', result: existing };
     }
     if (await cancelFlags.isCancelled(spec.sweepId)) return { kind: 'cancelled', epochsDone: 0 };
 
     await files.writeConfig(spec);
-    let latest = await files.readLatest();
-    const resumeFrom = latest ? await files.readCheckpoint(latest) : undefined;
+    const pointer = await files.readLatest();
+    // The newest checkpoint that passes its checksum: the latest, else the previous epoch, else none.
+    const resume = pointer ? await findResumePoint(files, pointer, log.child(fields)) : undefined;
+    let latest = resume?.latest;
+    const resumeFrom = resume?.checkpoint;
     const history: MetricsLine[] = latest ? [...latest.history] : [];
     if (latest) log.info({ ...fields, epoch: latest.epoch }, 'resuming trial from checkpoint');
     else log.info({ ...fields }, 'starting trial');
 
+    // Halted by successive halving before a crash: finish at that epoch without training on (or
+    // train up to it again when its checkpoint was corrupt and an earlier one is resumed).
+    const haltedAt = pointer?.haltedBy === 'halving' ? pointer.epoch : undefined;
     // Written by onEpoch while training runs (an object, so TypeScript does not narrow it away).
-    const stop: { by?: 'halving' | 'cancelled' } = { by: latest?.haltedBy };
-    // Halted by successive halving before a crash: finish from the checkpoint without training on.
-    const toTrain = stop.by === 'halving' && latest ? { ...spec, training: { ...spec.training, epochs: latest.epoch } } : spec;
+    const stop: { by?: 'halving' | 'cancelled' } = { by: haltedAt !== undefined && latest?.epoch === haltedAt ? 'halving' : undefined };
+    const toTrain = haltedAt !== undefined ? { ...spec, training: { ...spec.training, epochs: haltedAt } } : spec;
     const onEpoch = async (metrics: EpochMetrics, checkpoint: Uint8Array): Promise<EpochDecision> => {
+      // A diverged epoch fails the trial before its checkpoint or metrics are stored.
+      assertFiniteEpoch(metrics);
       history.push({ ...metrics, worker: this.deps.worker, attempt: attempt.attempt });
       latest = await files.saveEpoch(metrics.epoch, checkpoint, history, latest);
       await attempt.reportProgress(progressOf(metrics, spec.training.epochs));
@@ -78,7 +88,12 @@ export class TrialRunner {
         stop.by = 'cancelled';
         return 'stop';
       }
-      if (spec.halving?.rungs.includes(metrics.epoch) && metrics.epoch < spec.training.epochs) {
+      if (metrics.epoch === haltedAt) {
+        stop.by = 'halving';
+        latest = await files.markHalted(latest);
+        return 'stop';
+      }
+      if (haltedAt === undefined && spec.halving?.rungs.includes(metrics.epoch) && metrics.epoch < spec.training.epochs) {
         const decision = await halving.reportRung(spec.sweepId, spec.trialId, metrics.epoch, metrics.valAccuracy, spec.halving);
         log.info({ ...fields, epoch: metrics.epoch, decision }, 'successive halving rung');
         if (decision === 'stop') {
@@ -102,6 +117,9 @@ export class TrialRunner {
     }
     if (stop.by === 'cancelled') return { kind: 'cancelled', epochsDone: history.length };
 
+    // Never rank a diverged model: its weights and evaluation are checked before anything is written.
+    assertFiniteModel(outcome.modelFiles);
+    assertFiniteEvaluation(outcome.evaluation);
     const modelUri = await files.writeModel(outcome.modelFiles);
     const result = buildResult(spec, outcome, history, {
       status: stop.by === 'halving' ? 'stopped-early' : 'completed',
@@ -109,6 +127,7 @@ export class TrialRunner {
       worker: this.deps.worker,
       modelUri,
     });
+    assertFiniteResult(result);
     await files.writeResult(result);
     await leaderboard.upsert(result);
     log.info({ ...fields, status: result.status, valAccuracy: result.metrics.valAccuracy, epochsRun: result.epochsRun }, 'trial finished');

@@ -6,6 +6,7 @@ import { ChildProcessTrainer } from '../training/child-process-trainer.js';
 import type { Trainer } from '../training/trainer.js';
 import { TrialRunner } from '../trial/trial-runner.js';
 import { TrialWorker } from './trial-worker.js';
+import { probeStorage } from './storage-probe.js';
 import { Heartbeat } from './worker-presence.js';
 
 export interface RunningWorker {
@@ -54,6 +55,8 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
     stalledIntervalMs: config.stalledIntervalMs,
     maxStalledCount: config.maxStalledCount,
     onCurrentTrial: () => heartbeat.beat(),
+    probe: () => probeStorage(storage, config.workerId),
+    outageBackoff: config.outageBackoff,
   });
   const heartbeat = new Heartbeat(
     registry,

@@ -2,8 +2,9 @@ import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type 
 import { TrialSpecSchema } from '@fermx/contracts';
 import { cancelledReason, trialJobSummary, type TrialJobSummary } from '@fermx/queue';
 import type { Logger } from '@fermx/cli';
-import { isPermanent } from '../training/errors.js';
+import { classifyError, InfrastructureError, type InfrastructureService } from '../training/errors/index.js';
 import type { TrialRunner } from '../trial/trial-runner.js';
+import { OutageBackoff } from './outage-backoff.js';
 
 export interface TrialWorkerOptions {
   queueName: string;
@@ -17,18 +18,25 @@ export interface TrialWorkerOptions {
   maxStalledCount: number;
   /** Called when the worker takes or leaves a trial (for the registry heartbeat). */
   onCurrentTrial?: (trialId: string | undefined) => void;
+  /** Resolves once a service that faulted answers again (storage: write, read, delete a probe object). */
+  probe(service: InfrastructureService): Promise<void>;
+  /** Backoff after an infrastructure fault: first wait and cap, in ms. */
+  outageBackoff: { baseMs: number; capMs: number };
 }
 
 /**
- * The BullMQ side of a worker: concurrency 1, one trial at a time. Invalid job data fails once
- * (UnrecoverableError); storage or trainer failures throw so BullMQ retries with backoff; on
- * shutdown the running trial is handed back to the wait list (no attempt is used up) and
- * resumes elsewhere from its last epoch checkpoint.
+ * The BullMQ side of a worker: concurrency 1, one trial at a time. Invalid job data and the
+ * trial's own faults (bad input, a diverged model) fail once (UnrecoverableError); an
+ * infrastructure fault (storage) hands the trial back without using an attempt and backs the
+ * worker off until storage answers; a crashed trainer or an unexpected error throws so BullMQ
+ * retries with backoff. On shutdown the running trial is handed back to the wait list (no
+ * attempt is used up) and resumes elsewhere from its last epoch checkpoint.
  */
 export class TrialWorker {
   private readonly worker: Worker<unknown, TrialJobSummary>;
   private current: { trialId: string; abort: AbortController } | undefined;
   private closing: Promise<void> | undefined;
+  private readonly backoff: OutageBackoff;
 
   constructor(private readonly options: TrialWorkerOptions) {
     this.worker = new Worker<unknown, TrialJobSummary>(options.queueName, (job, token) => this.process(job, token), {
@@ -41,6 +49,13 @@ export class TrialWorker {
       maxStalledCount: options.maxStalledCount,
     });
     const { log } = options;
+    this.backoff = new OutageBackoff({
+      ...options.outageBackoff,
+      probe: (service) => options.probe(service),
+      pause: () => this.worker.pause(true),
+      resume: () => this.worker.resume(),
+      log,
+    });
     this.worker.on('error', (error) => log.warn({ err: error }, 'queue connection error'));
     this.worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'trial attempt failed'));
     this.worker.on('stalled', (jobId) => log.warn({ jobId }, 'stalled trial moved back to wait'));
@@ -75,7 +90,10 @@ export class TrialWorker {
         reportProgress: (progress) => job.updateProgress(progress),
       });
       // The job returns a summary; the full result is in storage (result.json), not in Redis.
-      if (outcome.kind === 'finished') return trialJobSummary(outcome.result);
+      if (outcome.kind === 'finished') {
+        this.backoff.succeeded();
+        return trialJobSummary(outcome.result);
+      }
       if (outcome.kind === 'cancelled') {
         this.options.log.info({ ...fields, epochsDone: outcome.epochsDone }, 'trial cancelled with its sweep');
         throw new UnrecoverableError(cancelledReason(spec.sweepId));
@@ -83,9 +101,21 @@ export class TrialWorker {
       return await this.handBack(job, token, fields, outcome.epochsDone);
     } catch (error) {
       if (error instanceof UnrecoverableError || error instanceof WaitingError) throw error;
-      if (isPermanent(error)) throw new UnrecoverableError(`trial ${spec.trialId} cannot run: ${(error as Error).message}`);
+      // Decided by the error's class (docs/WORKER.md "Reliability"), never by its name.
+      const fault = classifyError(error);
+      if (fault.retry === 'fail') {
+        this.backoff.succeeded();
+        this.options.log.warn({ ...fields, kind: fault.kind, error: fault.name, err: fault.message }, 'trial failed for good: its own fault, no retries');
+        throw new UnrecoverableError(`trial ${spec.trialId} cannot run: ${fault.message}`);
+      }
       if (abort.signal.aborted) return await this.handBack(job, token, fields, undefined);
-      throw error;
+      if (fault instanceof InfrastructureError) {
+        // Not the trial's fault: back to the queue without using an attempt; the worker waits
+        // for the service instead of failing every queued trial in turn.
+        await this.backoff.enter(fault);
+        return await this.handBack(job, token, { ...fields, kind: fault.kind, err: fault.message }, undefined);
+      }
+      throw fault;
     } finally {
       this.current = undefined;
       this.options.onCurrentTrial?.(undefined);
@@ -105,6 +135,7 @@ export class TrialWorker {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.backoff.stop();
       this.current?.abort.abort();
       await this.worker.close();
     })();

@@ -1,0 +1,33 @@
+import { ZodError } from 'zod';
+import { CorruptRecordError, DatasetIntegrityError, DatasetOutsideRootsError, InvalidStorageUriError, StorageNotFoundError, StorageUnavailableError } from '@fermx/data';
+import { InfrastructureError } from './infrastructure-error.js';
+import { TrialError } from './trial-error.js';
+import { TrialInputError } from './trial-input-error.js';
+import { UnexpectedTrialError } from './unexpected-trial-error.js';
+
+/**
+ * Any error that ended a trial attempt, as a TrialError, decided by type: fermx's own classes
+ * keep theirs; the storage and dataset errors of @fermx/data are mapped here (the only place);
+ * everything else is unexpected and retried with attempts.
+ */
+export function classifyError(error: unknown): TrialError {
+  if (error instanceof TrialError) return error;
+  if (!(error instanceof Error)) return new UnexpectedTrialError('non-error', String(error));
+  const options = { cause: error };
+  if (error instanceof StorageUnavailableError) return new InfrastructureError('storage', error.message, options);
+  if (
+    error instanceof StorageNotFoundError ||
+    error instanceof InvalidStorageUriError ||
+    error instanceof DatasetIntegrityError ||
+    error instanceof DatasetOutsideRootsError ||
+    error instanceof CorruptRecordError ||
+    error instanceof ZodError
+  ) {
+    const input = new TrialInputError(error.message, options);
+    input.stack = error.stack;
+    return input;
+  }
+  const unexpected = new UnexpectedTrialError(error.name, error.message, options);
+  unexpected.stack = error.stack;
+  return unexpected;
+}
