@@ -1,5 +1,6 @@
 import type { ModelConfig, TrainOptions } from './model-config.js';
-import { DEFAULT_TRAINING, MODEL_PARAMETERS, TRAINING_PARAMETERS, type Domain, type ParameterName, type SweepSpec } from './sweep-spec.js';
+import { DEFAULT_TRAINING, MODEL_PARAMETERS, TRAINING_PARAMETERS, type Domain, type ModelVariant, type ParameterName, type SweepSpec } from './sweep-spec.js';
+import { DEFAULT_METRIC } from './objective.js';
 import type { DatasetRef, TrialSpec } from './trial.js';
 import { canonicalJson, sha256Hex, trialIdOf } from './trial-id.js';
 import { mulberry32 } from './random.js';
@@ -37,7 +38,9 @@ const PARAMETER_ORDER: readonly ParameterName[] = [...MODEL_PARAMETERS, ...TRAIN
 /** Sweep id = `<name>-<8 hex>` of the normalised spec and dataset version: same sweep, same id. */
 export function sweepIdOf(spec: SweepSpec, datasetVersion: string): string {
   const slug = spec.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'sweep';
-  return `${slug}-${sha256Hex(canonicalJson({ spec, datasetVersion })).slice(0, 8)}`;
+  // The default objective hashes as the plain `val_accuracy` it was before metric specs, so sweeps keep their ids.
+  const metric = canonicalJson(spec.metric) === canonicalJson(DEFAULT_METRIC) ? 'val_accuracy' : spec.metric;
+  return `${slug}-${sha256Hex(canonicalJson({ spec: { ...spec, metric }, datasetVersion })).slice(0, 8)}`;
 }
 
 /**
@@ -48,6 +51,7 @@ export function sweepIdOf(spec: SweepSpec, datasetVersion: string): string {
  * stream. With `maxTrials`, the size is checked arithmetically before anything is enumerated.
  */
 export function expandSweep(spec: SweepSpec, ctx: ExpandContext, options: ExpandOptions = {}): ExpandedSweep {
+  if (spec.strategy.type === 'tpe') throw new Error('a tpe sweep is not expanded up front: its trials are proposed as results arrive (apps/orchestrator/src/sweeps/search-dispatcher.ts)');
   const extensions = options.extensions ?? [];
   if (options.maxTrials !== undefined) assertSweepSize(spec, options.maxTrials, extensions);
   const sweepId = sweepIdOf(spec, ctx.dataset.version);
@@ -81,42 +85,50 @@ export function expandSweep(spec: SweepSpec, ctx: ExpandContext, options: Expand
   let duplicates = 0;
   for (const variant of variants) {
     for (const point of points) {
-      const value = <T>(name: ParameterName, fallback: T): T => (point[name] ?? fallback) as T;
-      const model: ModelConfig = dropUndefined({
-        architecture: variant.architecture,
-        numClasses: variant.numClasses ?? ctx.numClasses,
-        dropout: variant.dropout ?? value<number | undefined>('dropout', undefined),
-        middleFlowRepeats: variant.middleFlowRepeats ?? value<number | undefined>('middleFlowRepeats', undefined),
-        width: variant.width ?? value<number | undefined>('width', undefined),
-      });
-      const training: TrainOptions = {
-        epochs: value('epochs', DEFAULT_TRAINING.epochs),
-        batchSize: value('batchSize', DEFAULT_TRAINING.batchSize),
-        learningRate: value('learningRate', DEFAULT_TRAINING.learningRate),
-        seed: value('seed', DEFAULT_TRAINING.seed),
-        augmentation: value('augmentation', DEFAULT_TRAINING.augmentation),
-      };
-      const trialId = trialIdOf({ model, training, datasetVersion: ctx.dataset.version });
-      if (seen.has(trialId)) {
+      const trial = trialOfPoint(spec, sweepId, variant, point, ctx);
+      if (seen.has(trial.trialId)) {
         duplicates++;
         continue;
       }
-      seen.add(trialId);
-      trials.push(dropUndefined({
-        trialId,
-        sweepId,
-        sweepName: spec.name,
-        variant: variant.name,
-        dataset: ctx.dataset,
-        model,
-        training,
-        metric: spec.metric,
-        halving: spec.halving,
-        createdAt: ctx.createdAt,
-      }));
+      seen.add(trial.trialId);
+      trials.push(trial);
     }
   }
   return { sweepId, trials, duplicates };
+}
+
+/**
+ * The trial of one model variant at one point of the search space (the parameters it leaves out
+ * take the variant's fixed values, then the paper's defaults). Its id is content-hashed.
+ */
+export function trialOfPoint(spec: SweepSpec, sweepId: string, variant: ModelVariant, point: TrialParams, ctx: ExpandContext): TrialSpec {
+  const value = <T>(name: ParameterName, fallback: T): T => (point[name] ?? fallback) as T;
+  const model: ModelConfig = dropUndefined({
+    architecture: variant.architecture,
+    numClasses: variant.numClasses ?? ctx.numClasses,
+    dropout: variant.dropout ?? value<number | undefined>('dropout', undefined),
+    middleFlowRepeats: variant.middleFlowRepeats ?? value<number | undefined>('middleFlowRepeats', undefined),
+    width: variant.width ?? value<number | undefined>('width', undefined),
+  });
+  const training: TrainOptions = {
+    epochs: value('epochs', DEFAULT_TRAINING.epochs),
+    batchSize: value('batchSize', DEFAULT_TRAINING.batchSize),
+    learningRate: value('learningRate', DEFAULT_TRAINING.learningRate),
+    seed: value('seed', DEFAULT_TRAINING.seed),
+    augmentation: value('augmentation', DEFAULT_TRAINING.augmentation),
+  };
+  return dropUndefined({
+    trialId: trialIdOf({ model, training, datasetVersion: ctx.dataset.version }),
+    sweepId,
+    sweepName: spec.name,
+    variant: variant.name,
+    dataset: ctx.dataset,
+    model,
+    training,
+    metric: spec.metric,
+    halving: spec.halving,
+    createdAt: ctx.createdAt,
+  });
 }
 
 /** The hyperparameters a leaderboard shows for a trial (model + training knobs, flat). */

@@ -2,6 +2,7 @@ export * from './model-config.js';
 export * from './trial.js';
 export * from './sweep-spec.js';
 export * from './expand.js';
+export * from './objective.js';
 export * from './sweep-size.js';
 export * from './trial-id.js';
 export * from './leaderboard-row.js';

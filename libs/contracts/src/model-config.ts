@@ -78,6 +78,8 @@ export const EpochMetricsSchema = z.object({
   accuracy: z.number(),
   valLoss: z.number(),
   valAccuracy: z.number(),
+  /** Macro-averaged F1 on the validation split (a sweep's `val_macro_f1` metric reads it). */
+  valMacroF1: z.number().optional(),
   seconds: z.number(),
   imagesPerSecond: z.number(),
 });

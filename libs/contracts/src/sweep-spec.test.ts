@@ -15,7 +15,7 @@ describe('parseSweepSpec', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.spec.strategy).toEqual({ type: 'grid' });
-    expect(parsed.spec.metric).toBe('val_accuracy');
+    expect(parsed.spec.metric).toEqual({ name: 'val_accuracy', goal: 'max', summary: 'last' });
     expect(parsed.spec.priority).toBe(10);
     expect(parsed.spec.retry).toEqual({ attempts: 3, backoffSeconds: 30, jitter: 0.5 });
   });

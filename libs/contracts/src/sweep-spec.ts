@@ -13,7 +13,8 @@ import {
   WidthSchema,
   type AugmentationConfig,
 } from './model-config.js';
-import { HalvingSchema } from './trial.js';
+import { HalvingSchema, METRIC_SUMMARIES, METRICS, MetricNameSchema, type MetricSpec } from './trial.js';
+import { DEFAULT_METRIC, defaultGoal } from './objective.js';
 import { toValidationIssues, ValidationError, type ValidationIssue } from './validation-issue.js';
 
 /**
@@ -123,15 +124,46 @@ export const ModelVariantSchema = z.strictObject({
 });
 export type ModelVariant = z.infer<typeof ModelVariantSchema>;
 
+const TpeStrategySchema = z.strictObject({
+  type: z.literal('tpe'),
+  /** Trials proposed (per model variant and point of the grid axes). */
+  n: z.number().int().positive().max(100_000).default(20),
+  /** Results needed before the model is used; proposals are random until then. */
+  startupTrials: z.number().int().min(1).max(10_000).default(10),
+  /** Proposed trials queued or running at once (the rest wait for results). */
+  maxConcurrent: z.number().int().min(1).max(10_000).default(4),
+  seed: z.number().int().min(0).default(0),
+});
+
 export const StrategySchema = z
   .union([
     z.literal('grid'),
     z.literal('random').transform(() => ({ type: 'random' as const })),
     z.strictObject({ type: z.literal('grid') }),
     z.strictObject({ type: z.literal('random'), n: z.number().int().positive().max(100_000).optional(), seed: z.number().int().min(0).optional() }),
-  ], { error: "strategy must be 'grid' or { type: random, n, seed }" })
-  .transform((s) => (s === 'grid' || s.type === 'grid' ? { type: 'grid' as const } : { type: 'random' as const, n: ('n' in s ? s.n : undefined) ?? 10, seed: ('seed' in s ? s.seed : undefined) ?? 0 }));
+    TpeStrategySchema,
+  ], { error: "strategy must be 'grid', { type: random, n, seed } or { type: tpe, n, startupTrials, maxConcurrent, seed }" })
+  .transform((s) => {
+    if (s !== 'grid' && s.type === 'tpe') return s;
+    return s === 'grid' || s.type === 'grid' ? { type: 'grid' as const } : { type: 'random' as const, n: ('n' in s ? s.n : undefined) ?? 10, seed: ('seed' in s ? s.seed : undefined) ?? 0 };
+  });
 export type Strategy = z.infer<typeof StrategySchema>;
+
+/**
+ * `metric: val_accuracy` (shorthand for { name: val_accuracy, goal: max, summary: last }) or
+ * `{ name, goal: max|min, summary: best|last|meanLast3 }`; goal defaults to min for losses, max
+ * otherwise (`maximize`/`minimize` are accepted), summary to last.
+ */
+export const SweepMetricSchema = z
+  .union([
+    MetricNameSchema,
+    z.strictObject({ name: MetricNameSchema, goal: z.enum(['max', 'min', 'maximize', 'minimize']).optional(), summary: z.enum(METRIC_SUMMARIES).optional() }),
+  ], { error: `metric must be one of ${METRICS.join(', ')} or { name, goal: max|min, summary: ${METRIC_SUMMARIES.join('|')} }` })
+  .transform((m): MetricSpec => {
+    const spec = typeof m === 'string' ? { name: m } : m;
+    const goal = spec.goal === undefined ? defaultGoal(spec.name) : spec.goal.startsWith('max') ? 'max' : 'min';
+    return { name: spec.name, goal, summary: spec.summary ?? 'last' };
+  });
 
 export const RetrySchema = z.strictObject({
   attempts: z.number().int().min(1).max(50).default(3),
@@ -151,12 +183,10 @@ export const SweepSpecSchema = z
     models: z.array(ModelVariantSchema).min(1, 'models needs at least one entry').optional(),
     parameters: ParametersSchema.default({}),
     strategy: StrategySchema.default({ type: 'grid' }),
-    metric: z
-      .union([z.literal('val_accuracy'), z.strictObject({ name: z.literal('val_accuracy'), goal: z.literal('maximize').optional() })], {
-        error: 'metric must be val_accuracy (maximised)',
-      })
-      .default('val_accuracy')
-      .transform(() => 'val_accuracy' as const),
+    /** The objective ASHA and TPE rank trials by: a metric name, or { name, goal, summary } (see SweepMetricSchema). */
+    metric: SweepMetricSchema.default({ ...DEFAULT_METRIC }),
+    /** TPE only: sweeps (same dataset version) whose results seed the model. */
+    warmStart: z.array(z.string().min(1)).max(100).optional(),
     /** Asynchronous successive halving (ASHA): rung epochs and reduction factor. */
     halving: HalvingSchema.optional(),
     /** BullMQ priority: 1 runs first; larger numbers wait. */
@@ -179,6 +209,7 @@ export const SweepSpecSchema = z
         names.add(variant.name);
       }
     });
+    if (spec.warmStart && spec.strategy.type !== 'tpe') ctx.addIssue({ code: 'custom', path: ['warmStart'], message: 'warmStart seeds a model-based search; it needs strategy { type: tpe }' });
     if (spec.strategy.type === 'grid') {
       for (const [key, d] of Object.entries(spec.parameters) as [string, Domain<unknown> | undefined][]) {
         if (d?.kind === 'uniform' || d?.kind === 'loguniform') {

@@ -1,8 +1,25 @@
 import { z } from 'zod';
 import { EpochMetricsSchema, ModelConfigSchema, TrainOptionsSchema } from './model-config.js';
 
-export const METRICS = ['val_accuracy'] as const;
-export const MetricSchema = z.enum(METRICS);
+/** Per-epoch figures a sweep may optimise (names in a spec; see `metricValue` for the field each reads). */
+export const METRICS = ['val_accuracy', 'val_macro_f1', 'val_loss', 'train_accuracy', 'train_loss'] as const;
+export const MetricNameSchema = z.enum(METRICS);
+export type MetricName = z.infer<typeof MetricNameSchema>;
+export const METRIC_SUMMARIES = ['best', 'last', 'meanLast3'] as const;
+
+/**
+ * A sweep's objective: which metric, whether higher or lower is better, and how a trial's curve
+ * becomes one number (`last` epoch, `best` epoch, or the mean of the last 3).
+ */
+export const MetricSpecSchema = z.strictObject({
+  name: MetricNameSchema,
+  goal: z.enum(['max', 'min']),
+  summary: z.enum(METRIC_SUMMARIES),
+});
+export type MetricSpec = z.infer<typeof MetricSpecSchema>;
+
+/** A trial's objective on the queue: a MetricSpec, or the plain `val_accuracy` of earlier jobs (= {val_accuracy, max, last}). */
+export const MetricSchema = z.union([z.literal('val_accuracy'), MetricSpecSchema]);
 export type Metric = z.infer<typeof MetricSchema>;
 
 /** Asynchronous successive halving: decide at these epochs, keep the top 1/reductionFactor. */
