@@ -95,7 +95,7 @@ async function kernelProfile(batch: number): Promise<{ kernel: string; ms: numbe
   };
   await step();
   const info = await tf.profile(step);
-  parts.adam.dispose();
+  parts.optimizer.dispose();
   parts.model.dispose();
   const byName = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {

@@ -5,8 +5,14 @@ export { describeModels, summarizeModel, countFlops, type ModelSummary } from '.
 
 export { train, type TrainingCheckpointHeader } from './training/train.js';
 export { AdamOptimizer, KERAS_ADAM, type AdamSettings, type AdamOptions } from './training/adam.js';
-export type { TrainArgs, TrainOptions, EpochMetrics, StopReason, TrainingOutcome } from './training/train-options.js';
-export { buildTrainingModel, type TrainingModel } from './training/training-model.js';
+export { SgdOptimizer } from './training/sgd.js';
+export type { Optimizer, OptimizerSlot } from './training/optimizer.js';
+export { learningRateAt, type PlateauState } from './training/learning-rate.js';
+export {
+  OPTIMIZERS, LEARNING_RATE_SCHEDULES, TARGETS, BEST_EPOCH_METRICS,
+  type TrainArgs, type TrainOptions, type EpochMetrics, type StopReason, type TrainingOutcome, type BestEpoch, type OptimizerName, type LearningRateSchedule, type Targets, type BestEpochMetric,
+} from './training/train-options.js';
+export { buildTrainingModel, createOptimizer, type TrainingModel, type OptimizerRecipe } from './training/training-model.js';
 export { localTrainingStep, shardGradients, shardRanges, type ShardPlan, type ShardGradients } from './training/train-step.js';
 export { PAPER_AUGMENTATION, augmentationTransforms, augmentBatch, type AugmentationConfig } from './training/augmentation.js';
 export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-stopping.js';
@@ -14,7 +20,8 @@ export { validateImageSet, PIXELS_PER_IMAGE, type ImageSet } from './training/im
 export { syntheticImageSet } from './training/synthetic-set.js';
 export { encodeCheckpoint, decodeCheckpoint, verifyCheckpoint, CheckpointCorruptError, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointCheck, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
 
-export { evaluate } from './metrics/evaluate.js';
+export { evaluate, predictProbabilities, type TestTimeAugmentation } from './metrics/evaluate.js';
+export { classProbabilities } from './metrics/class-probabilities.js';
 export { classificationReport, type EvaluationReport } from './metrics/classification-report.js';
 
 export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata } from './artifacts/model-artifacts.js';

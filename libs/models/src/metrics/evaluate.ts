@@ -12,15 +12,32 @@ export function crossEntropy(labels: tf.Tensor2D, probabilities: tf.Tensor): tf.
   });
 }
 
-/** Inference over a set in batches: mean loss and the predicted class of every image. */
-export async function scoreSet(model: tf.LayersModel, set: ImageSet, batchSize = 64): Promise<{ loss: number; predictions: Uint8Array }> {
+/** Test-time augmentation: `flip` averages the probabilities of each image and its mirror image. */
+export type TestTimeAugmentation = 'none' | 'flip';
+
+/** Class probabilities of a batch [n,48,48,1], with test-time augmentation. */
+export function predictProbabilities(model: tf.LayersModel, images: tf.Tensor4D, tta: TestTimeAugmentation = 'none'): tf.Tensor2D {
+  return tf.tidy(() => {
+    const plain = model.predict(images) as tf.Tensor2D;
+    if (tta === 'none') return plain;
+    const mirrored = model.predict(tf.reverse(images, 2)) as tf.Tensor2D;
+    return tf.div(tf.add(plain, mirrored), 2) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Inference over a set in batches: mean loss (against the one-hot labels, so it compares across
+ * recipes) and the predicted class of every image.
+ */
+export async function scoreSet(model: tf.LayersModel, set: ImageSet, batchSize = 64, tta: TestTimeAugmentation = 'none'): Promise<{ loss: number; predictions: Uint8Array }> {
   const predictions = new Uint8Array(set.count);
+  const oneHot: ImageSet = { ...set, targets: undefined };
   let lossSum = 0;
   for (const [start, end] of batchRanges(set.count, batchSize)) {
     const indices = range(start, end);
     const [loss, predicted] = tf.tidy(() => {
-      const probabilities = model.predict(imageBatch(set, indices)) as tf.Tensor2D;
-      return [crossEntropy(labelBatch(set, indices), probabilities), tf.argMax(probabilities, -1)] as const;
+      const probabilities = predictProbabilities(model, imageBatch(set, indices), tta);
+      return [crossEntropy(labelBatch(oneHot, indices), probabilities), tf.argMax(probabilities, -1)] as const;
     });
     lossSum += (await loss.data())[0]! * indices.length;
     predictions.set(await predicted.data(), start);
@@ -30,12 +47,12 @@ export async function scoreSet(model: tf.LayersModel, set: ImageSet, batchSize =
 }
 
 /** Accuracy, macro-F1, per-class accuracy and confusion matrix of a model on a labelled set. */
-export async function evaluate(model: tf.LayersModel, set: ImageSet, options: { batchSize?: number } = {}): Promise<EvaluationReport> {
+export async function evaluate(model: tf.LayersModel, set: ImageSet, options: { batchSize?: number; tta?: TestTimeAugmentation } = {}): Promise<EvaluationReport> {
   validateImageSet(set, 'evaluation set');
   const outputClasses = (model.outputs[0]?.shape.at(-1) ?? 0) as number;
   if (outputClasses !== set.classes.length) {
     throw new Error(`model predicts ${outputClasses} classes but the set has ${set.classes.length} (${set.classes.join(', ')})`);
   }
-  const { loss, predictions } = await scoreSet(model, set, options.batchSize);
+  const { loss, predictions } = await scoreSet(model, set, options.batchSize, options.tta);
   return classificationReport(set.labels, predictions, set.classes, loss);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '@fermx/kernels';
+import { decayWeights, withL2, type Optimizer, type OptimizerSlot } from './optimizer.js';
 
 export interface AdamSettings {
   learningRate: number;
@@ -9,6 +10,14 @@ export interface AdamSettings {
 }
 
 export interface AdamOptions {
+  /**
+   * Weight decay of the variables whose index is in `decayed`: added to the gradient as L2
+   * (PyTorch's Adam weight_decay), or, with `decoupled`, subtracted from the weight as
+   * lr·decay·w before the update (AdamW, Loshchilov & Hutter).
+   */
+  weightDecay?: number;
+  decoupled?: boolean;
+  decayed?: ReadonlySet<number>;
   /**
    * Update all variables in one fused kernel where the backend has one (wasm), else with
    * composed tfjs ops. Default true; false is for comparing the two.
@@ -24,7 +33,7 @@ export const KERAS_ADAM: Omit<AdamSettings, 'learningRate'> = { beta1: 0.9, beta
  * exported and restored bit-exactly: tfjs rebuilds beta^t with pow() on restore, which
  * differs in the last bits from the running product it keeps while training.
  */
-export class AdamOptimizer {
+export class AdamOptimizer implements Optimizer {
   readonly m: tf.Variable[];
   readonly v: tf.Variable[];
   iteration = 0;
@@ -39,9 +48,36 @@ export class AdamOptimizer {
     this.v = tf.tidy(() => variables.map((variable) => tf.variable(tf.zerosLike(variable), false)));
   }
 
+  get learningRate(): number {
+    return this.settings.learningRate;
+  }
+
+  set learningRate(rate: number) {
+    this.settings.learningRate = rate;
+  }
+
+  slots(): OptimizerSlot[] {
+    return [
+      { role: 'adam-m', suffix: 'm', tensors: this.m },
+      { role: 'adam-v', suffix: 'v', tensors: this.v },
+    ];
+  }
+
   /** One update; `grads[i]` belongs to `variables[i]`. */
-  apply(grads: tf.Tensor[]): void {
+  apply(rawGrads: tf.Tensor[]): void {
     const { learningRate, beta1, beta2, epsilon } = this.settings;
+    const decay = this.options.weightDecay ?? 0;
+    const decayed = this.options.decayed ?? new Set<number>();
+    if (decay > 0 && this.options.decoupled) decayWeights(this.variables, decayed, learningRate * decay);
+    const grads = decay > 0 && !this.options.decoupled ? withL2(rawGrads, this.variables, decayed, decay) : rawGrads;
+    try {
+      this.update(grads, learningRate, beta1, beta2, epsilon);
+    } finally {
+      if (grads !== rawGrads) grads.forEach((g, i) => g !== rawGrads[i] && g.dispose());
+    }
+  }
+
+  private update(grads: tf.Tensor[], learningRate: number, beta1: number, beta2: number, epsilon: number): void {
     const t = this.iteration + 1;
     const stepSize = (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
     const fused = this.options.fused !== false && tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
@@ -86,8 +122,9 @@ export class AdamOptimizer {
   }
 
   /** Restores m and v (same order and shapes as `variables`) and the iteration count. */
-  restore(iteration: number, m: Float32Array[], v: Float32Array[]): void {
-    if (m.length !== this.m.length || v.length !== this.v.length) {
+  restore(iteration: number, slots: Float32Array[][]): void {
+    const [m = [], v = []] = slots;
+    if (slots.length !== 2 || m.length !== this.m.length || v.length !== this.v.length) {
       throw new Error(`checkpoint has ${m.length}/${v.length} Adam moments, model has ${this.m.length} trainable variables`);
     }
     tf.tidy(() => {

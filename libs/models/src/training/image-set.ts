@@ -7,6 +7,11 @@ export interface ImageSet {
   labels: Uint8Array;
   count: number;
   classes: string[];
+  /**
+   * Soft targets (count × classes, each row a distribution), e.g. the FER+ vote shares of the
+   * classes; when present, training fits them instead of the one-hot labels.
+   */
+  targets?: Float32Array;
 }
 
 export const PIXELS_PER_IMAGE = INPUT_SIZE * INPUT_SIZE;
@@ -18,6 +23,9 @@ export function validateImageSet(set: ImageSet, name: string): void {
     throw new Error(`${name}.images has ${set.images.length} bytes, expected count*48*48 = ${set.count * PIXELS_PER_IMAGE}`);
   }
   if (set.labels.length !== set.count) throw new Error(`${name}.labels has ${set.labels.length} entries, expected count = ${set.count}`);
+  if (set.targets && set.targets.length !== set.count * set.classes.length) {
+    throw new Error(`${name}.targets has ${set.targets.length} values, expected count*classes = ${set.count * set.classes.length}`);
+  }
   if (set.classes.length < 2) throw new Error(`${name}.classes must name at least 2 classes, got ${set.classes.length}`);
   for (let i = 0; i < set.count; i++) {
     if (set.labels[i]! >= set.classes.length) {
@@ -41,12 +49,20 @@ export function imageBatch(set: ImageSet, indices: ArrayLike<number>): tf.Tensor
   return tf.tensor4d(pixels, [indices.length, INPUT_SIZE, INPUT_SIZE, 1]);
 }
 
-/** One-hot labels [n, classes]. */
-export function labelBatch(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+/**
+ * Training targets [n, classes]: the set's soft targets where it has them, else one-hot labels;
+ * with label smoothing ε, (1−ε)·y + ε/classes.
+ */
+export function labelBatch(set: ImageSet, indices: ArrayLike<number>, labelSmoothing = 0): tf.Tensor2D {
   const classes = set.classes.length;
-  const hot = new Float32Array(indices.length * classes);
-  for (let b = 0; b < indices.length; b++) hot[b * classes + set.labels[indices[b]!]!] = 1;
-  return tf.tensor2d(hot, [indices.length, classes]);
+  const out = new Float32Array(indices.length * classes);
+  for (let b = 0; b < indices.length; b++) {
+    const i = indices[b]!;
+    if (set.targets) out.set(set.targets.subarray(i * classes, (i + 1) * classes), b * classes);
+    else out[b * classes + set.labels[i]!] = 1;
+  }
+  if (labelSmoothing > 0) for (let k = 0; k < out.length; k++) out[k] = out[k]! * (1 - labelSmoothing) + labelSmoothing / classes;
+  return tf.tensor2d(out, [indices.length, classes]);
 }
 
 /** Consecutive index ranges [start, end) of at most `batchSize`. */

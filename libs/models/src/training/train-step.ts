@@ -13,6 +13,8 @@ export interface ShardPlan {
   dropoutSeed: number;
   /** shard size / batch size, so the replicas' gradients sum to the full-batch mean gradient. */
   lossScale: number;
+  /** ε of label smoothing (0 or absent: none). */
+  labelSmoothing?: number;
 }
 
 export interface ShardGradients {
@@ -37,7 +39,7 @@ export function shardGradients(model: tf.LayersModel, variables: tf.Variable[], 
     const images = imageBatch(set, plan.indices);
     return plan.transforms ? augmentBatch(images, plan.transforms) : images;
   });
-  const y = labelBatch(set, plan.indices);
+  const y = labelBatch(set, plan.indices, plan.labelSmoothing ?? 0);
   let correct: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
     const probabilities = model.apply(x, { training: true }) as tf.Tensor2D;
@@ -75,7 +77,7 @@ export function dropoutSeedFor(seed: number, epoch: number, step: number, replic
 /** One whole training step on this thread alone (forward, backward, Adam); loss and correct count read back. */
 export async function localTrainingStep(parts: TrainingModel, set: ImageSet, plan: ShardPlan): Promise<{ loss: number; correct: number }> {
   const { grads, loss, correct } = shardGradients(parts.model, parts.variables, parts.dropoutLayers, set, plan);
-  parts.adam.apply(grads);
+  parts.optimizer.apply(grads);
   // Asynchronous reads: webgpu in Node has no dataSync.
   const out = { loss: (await loss.data())[0]!, correct: (await correct.data())[0]! };
   tf.dispose([...grads, loss, correct]);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../architectures/model-config.js';
 import type { ImageSet } from '../image-set.js';
 import { shardGradients, type ShardPlan } from '../train-step.js';
-import { shapesOf, type TrainingModel } from '../training-model.js';
+import { shapesOf, type OptimizerRecipe, type TrainingModel } from '../training-model.js';
 import { GradientExchange, elementCount, readTensors, weightFingerprint, writeTensors } from './gradient-exchange.js';
 import { REPLICA_BACKENDS, type FromReplica, type ReplicaBackend, type ReplicaSetup, type ToReplica } from './replica-protocol.js';
 
@@ -21,7 +21,7 @@ export interface ReplicaGroupOptions {
   backend: string;
   model: ModelConfig;
   seed: number;
-  learningRate: number;
+  recipe: OptimizerRecipe;
   set: ImageSet;
   /** The main thread's model: replica 0. */
   local: TrainingModel;
@@ -87,7 +87,7 @@ class ReplicaThread {
  * Data-parallel training on one machine: replica 0 is the calling thread, replicas 1…R−1 are
  * worker threads with their own tfjs backend and a copy of the model built from the same seed.
  * Each step every replica computes the gradients of its shard; the main thread sums them in a
- * fixed order into shared memory, and every replica applies the same Adam update to the same
+ * fixed order into shared memory, and every replica applies the same optimizer update to the same
  * sum, so weights stay bit-identical without ever being shipped.
  */
 export class ReplicaGroup {
@@ -110,11 +110,14 @@ export class ReplicaGroup {
     new Uint8Array(images).set(set.images);
     const labels = new SharedArrayBuffer(set.labels.length);
     new Uint8Array(labels).set(set.labels);
+    const targets = set.targets ? new SharedArrayBuffer(set.targets.byteLength) : undefined;
+    if (targets && set.targets) new Float32Array(targets).set(set.targets);
     const threads: ReplicaThread[] = [];
     for (let replica = 1; replica < replicas; replica++) {
       const workerData: ReplicaSetup = {
-        replica, replicas, backend: options.backend as ReplicaBackend, model: options.model, seed: options.seed, learningRate: options.learningRate,
-        images, labels, count: set.count, classes: set.classes, exchange: exchange.buffer,
+        replica, replicas, backend: options.backend as ReplicaBackend, model: options.model, seed: options.seed,
+        recipe: { learningRate: options.recipe.learningRate, optimizer: options.recipe.optimizer, weightDecay: options.recipe.weightDecay, momentum: options.recipe.momentum },
+        images, labels, ...(targets ? { targets } : {}), count: set.count, classes: set.classes, exchange: exchange.buffer,
       };
       threads.push(new ReplicaThread(replica, new Worker(THREAD_ENTRY, { workerData })));
     }
@@ -142,7 +145,7 @@ export class ReplicaGroup {
    * One training step: `plans[r]` is replica r's shard. Returns the summed (already scaled)
    * loss and the correct count over the whole batch.
    */
-  async step(plans: ShardPlan[]): Promise<{ loss: number; correct: number }> {
+  async step(plans: ShardPlan[], learningRate: number): Promise<{ loss: number; correct: number }> {
     if (plans.length !== this.replicas) throw new Error(`step needs ${this.replicas} shard plans, got ${plans.length}`);
     const answers = this.threads.map((t, i) => t.request({ type: 'step', plan: plans[i + 1]! }, 'gradients'));
     // Our own shard while the threads compute theirs; a failure there must not leave their
@@ -151,9 +154,10 @@ export class ReplicaGroup {
     const own = this.localGradients(plans[0]!);
     const theirs = await Promise.all(answers);
     this.exchange.sumGradients();
-    for (const t of this.threads) t.send({ type: 'apply' });
+    for (const t of this.threads) t.send({ type: 'apply', learningRate });
     const grads = readTensors(this.exchange.gradientsOf(this.replicas), shapesOf(this.local.variables));
-    this.local.adam.apply(grads);
+    this.local.optimizer.learningRate = learningRate;
+    this.local.optimizer.apply(grads);
     tf.dispose(grads);
     return theirs.reduce((sum, a) => ({ loss: sum.loss + a.loss, correct: sum.correct + a.correct }), own);
   }
@@ -189,11 +193,11 @@ export class ReplicaGroup {
     tf.dispose(values);
   }
 
-  /** Copies replica 0's weights and Adam state to every other replica (after a restore). */
+  /** Copies replica 0's weights and optimizer state to every other replica (after a restore). */
   async pushState(): Promise<void> {
-    const { model, adam } = this.local;
+    const { model, optimizer } = this.local;
     const copy = (tensors: tf.Tensor[]): Float32Array[] => tensors.map((t) => (t.dataSync() as Float32Array).slice());
-    const message: ToReplica = { type: 'load', weights: copy(model.weights.map((w) => w.read())), m: copy(adam.m), v: copy(adam.v), iteration: adam.iteration };
+    const message: ToReplica = { type: 'load', weights: copy(model.weights.map((w) => w.read())), slots: optimizer.slots().map((slot) => copy(slot.tensors)), iteration: optimizer.iteration };
     await Promise.all(this.threads.map((t) => t.request(message, 'loaded')));
   }
 

@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../../architectures/model-config.js';
 import type { ShardPlan } from '../train-step.js';
+import type { OptimizerRecipe } from '../training-model.js';
 
 /** Backends whose kernels run on the calling thread, so a worker thread is a second core. */
 export const REPLICA_BACKENDS = ['wasm', 'cpu'] as const;
@@ -15,9 +16,11 @@ export interface ReplicaSetup {
   backend: ReplicaBackend;
   model: ModelConfig;
   seed: number;
-  learningRate: number;
+  recipe: OptimizerRecipe;
   images: SharedArrayBuffer;
   labels: SharedArrayBuffer;
+  /** Soft targets (count × classes float32), when the set has them. */
+  targets?: SharedArrayBuffer;
   count: number;
   classes: string[];
   exchange: SharedArrayBuffer;
@@ -26,13 +29,14 @@ export interface ReplicaSetup {
 /** Main thread → replica thread. Only `read-*` and `step`/`share-statistics`/`load` are answered. */
 export type ToReplica =
   | { type: 'step'; plan: ShardPlan }
-  /** Apply Adam with the summed gradients in the exchange's reduced slot. */
-  | { type: 'apply' }
+  /** Apply the optimizer, at this step's learning rate, with the summed gradients in the exchange's reduced slot. */
+  | { type: 'apply'; learningRate: number }
   /** Write the moving statistics (non-trainable weights) into the replica's slot. */
   | { type: 'share-statistics' }
   /** Take the averaged statistics from the reduced slot. */
   | { type: 'set-statistics' }
-  | { type: 'load'; weights: Float32Array[]; m: Float32Array[]; v: Float32Array[]; iteration: number }
+  /** Weights, then the optimizer's slots in its `slots()` order. */
+  | { type: 'load'; weights: Float32Array[]; slots: Float32Array[][]; iteration: number }
   | { type: 'read-weights' };
 
 /** Replica thread → main thread, one answer per answered request, in order. */

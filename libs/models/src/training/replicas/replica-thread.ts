@@ -13,7 +13,7 @@ const port = parentPort!;
 const post = (message: FromReplica, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 function handle(message: ToReplica, parts: TrainingModel, set: ImageSet, exchange: GradientExchange): void {
-  const { model, variables, statistics, dropoutLayers, adam } = parts;
+  const { model, variables, statistics, dropoutLayers, optimizer } = parts;
   switch (message.type) {
     case 'step': {
       const { plan } = message;
@@ -31,7 +31,8 @@ function handle(message: ToReplica, parts: TrainingModel, set: ImageSet, exchang
     }
     case 'apply': {
       const grads = readTensors(exchange.gradientsOf(setup.replicas), shapesOf(variables));
-      adam.apply(grads);
+      optimizer.learningRate = message.learningRate;
+      optimizer.apply(grads);
       tf.dispose(grads);
       return;
     }
@@ -47,7 +48,7 @@ function handle(message: ToReplica, parts: TrainingModel, set: ImageSet, exchang
     }
     case 'load':
       tf.tidy(() => model.setWeights(model.weights.map((w, i) => tf.tensor(message.weights[i]!, w.shape.map((d) => d ?? 0)))));
-      adam.restore(message.iteration, message.m, message.v);
+      optimizer.restore(message.iteration, message.slots);
       post({ type: 'loaded' });
       return;
     case 'read-weights': {
@@ -61,8 +62,8 @@ function handle(message: ToReplica, parts: TrainingModel, set: ImageSet, exchang
 
 async function start(): Promise<void> {
   await initBackend(setup.backend);
-  const parts = buildTrainingModel(setup.model, setup.seed, setup.learningRate);
-  const set: ImageSet = { images: new Uint8Array(setup.images), labels: new Uint8Array(setup.labels), count: setup.count, classes: setup.classes };
+  const parts = buildTrainingModel(setup.model, setup.seed, setup.recipe);
+  const set: ImageSet = { images: new Uint8Array(setup.images), labels: new Uint8Array(setup.labels), count: setup.count, classes: setup.classes, ...(setup.targets ? { targets: new Float32Array(setup.targets) } : {}) };
   const exchange = new GradientExchange(setup.replicas, elementCount(shapesOf(parts.variables)), elementCount(shapesOf(parts.statistics)), setup.exchange);
   port.on('message', (message: ToReplica) => {
     try {

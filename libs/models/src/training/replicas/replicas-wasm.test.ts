@@ -22,7 +22,7 @@ describe('replica threads on wasm (fermx kernels in every thread)', () => {
   it('M-Xception replicas stay bit-identical over steps with augmentation and dropout', async () => {
     const set = syntheticImageSet(24, classes, 3);
     const local = buildTrainingModel(mxception, 11, 0.005);
-    const group = await ReplicaGroup.start({ replicas: 2, backend: 'wasm', model: mxception, seed: 11, learningRate: 0.005, set, local });
+    const group = await ReplicaGroup.start({ replicas: 2, backend: 'wasm', model: mxception, seed: 11, recipe: { learningRate: 0.005 }, set, local });
     try {
       const trainable = local.model.weights.map((w) => w.trainable);
       const initial = await group.weightsOf(0);
@@ -33,7 +33,7 @@ describe('replica threads on wasm (fermx kernels in every thread)', () => {
         const plans = shardRanges(8, 2).map(([from, to], replica) => ({
           indices: indices.slice(from, to), transforms: transforms.slice(from * 8, to * 8), dropoutSeed: dropoutSeedFor(11, 1, step, replica), lossScale: (to - from) / 8,
         }));
-        losses.push((await group.step(plans)).loss);
+        losses.push((await group.step(plans, 0.005)).loss);
       }
       expect(losses.every(Number.isFinite)).toBe(true);
       const [a, b] = [await group.weightsOf(0), await group.weightsOf(1)];

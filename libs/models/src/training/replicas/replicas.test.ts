@@ -89,7 +89,7 @@ describe('sharded step (no batch norm, no dropout)', () => {
 describe('replica threads (cpu backend, batch norm and dropout)', () => {
   it('start from identical weights and stay bit-identical; moving statistics agree after a sync', async () => {
     const local = buildTrainingModel(cnn, 7, 0.01);
-    const group = await ReplicaGroup.start({ replicas: 2, backend: 'cpu', model: cnn, seed: 7, learningRate: 0.01, set: trainSet, local });
+    const group = await ReplicaGroup.start({ replicas: 2, backend: 'cpu', model: cnn, seed: 7, recipe: { learningRate: 0.01 }, set: trainSet, local });
     try {
       const initial = await group.weightsOf(0);
       const trainable = local.model.weights.map((w) => w.trainable);
@@ -100,7 +100,7 @@ describe('replica threads (cpu backend, batch norm and dropout)', () => {
       for (let step = 0; step < 2; step++) {
         const indices = Uint32Array.from({ length: 8 }, (_, i) => step * 8 + i);
         const transforms = augmentationTransforms(8, PAPER_AUGMENTATION, createRandom(step));
-        loss = (await group.step(plansFor(indices, 2, step, transforms))).loss;
+        loss = (await group.step(plansFor(indices, 2, step, transforms), 0.01)).loss;
       }
       expect(Number.isFinite(loss) && loss > 0).toBe(true);
       const [a, b] = [await group.weightsOf(0), await group.weightsOf(1)];
@@ -117,7 +117,7 @@ describe('replica threads (cpu backend, batch norm and dropout)', () => {
       expect(onlyStatistics(c)[i]![j]).toBeCloseTo((onlyStatistics(a)[i]![j]! + onlyStatistics(b)[i]![j]!) / 2, 6);
     } finally {
       await group.close();
-      local.adam.dispose();
+      local.optimizer.dispose();
       local.model.dispose();
     }
   });
@@ -125,25 +125,25 @@ describe('replica threads (cpu backend, batch norm and dropout)', () => {
   it('a replica that throws or dies fails the step with an error naming it', async () => {
     // A fresh replica 0 each time: a step changes its batch-norm statistics even when it fails.
     const locals = [buildTrainingModel(cnn, 7, 0.01), buildTrainingModel(cnn, 7, 0.01)];
-    const start = (local = locals.pop()!) => ReplicaGroup.start({ replicas: 2, backend: 'cpu', model: cnn, seed: 7, learningRate: 0.01, set: trainSet, local });
+    const start = (local = locals.pop()!) => ReplicaGroup.start({ replicas: 2, backend: 'cpu', model: cnn, seed: 7, recipe: { learningRate: 0.01 }, set: trainSet, local });
     const indices = Uint32Array.from([0, 1, 2, 3]);
     const thrower = await start();
     const bad = plansFor(indices, 2, 0);
     bad[1] = { ...bad[1]!, transforms: new Float32Array(3) }; // not [n, 8]: tfjs throws in the thread
-    await expect(thrower.step(bad)).rejects.toThrow(/training replica 1 \(worker thread\) failed: .*/);
+    await expect(thrower.step(bad, 0.01)).rejects.toThrow(/training replica 1 \(worker thread\) failed: .*/);
     await thrower.close();
     await thrower.close(); // idempotent
 
     const dying = await start();
     await (dying as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker.terminate();
-    await expect(dying.step(plansFor(indices, 2, 0))).rejects.toThrow(/training replica 1 \(worker thread\) exited with code 1/);
+    await expect(dying.step(plansFor(indices, 2, 0), 0.01)).rejects.toThrow(/training replica 1 \(worker thread\) exited with code 1/);
     await dying.close();
     const local = buildTrainingModel(cnn, 7, 0.01);
-    await expect(ReplicaGroup.start({ replicas: 2, backend: 'webgl', model: cnn, seed: 7, learningRate: 0.01, set: trainSet, local })).rejects.toThrow(/replicas=2 needs the wasm or cpu backend.*active backend is webgl/);
+    await expect(ReplicaGroup.start({ replicas: 2, backend: 'webgl', model: cnn, seed: 7, recipe: { learningRate: 0.01 }, set: trainSet, local })).rejects.toThrow(/replicas=2 needs the wasm or cpu backend.*active backend is webgl/);
     // A replica whose model differs from replica 0's is refused before any step.
     local.variables[0]!.assign(tf.zerosLike(local.variables[0]!));
     await expect(start(local)).rejects.toThrow(/training replica 1 built different initial weights/);
-    local.adam.dispose();
+    local.optimizer.dispose();
     local.model.dispose();
   });
 });
