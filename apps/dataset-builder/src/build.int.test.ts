@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset, syntheticFer2013Csv, syntheticFerPlusCsv, syntheticRows } from '@fermx/data';
+import { openDataset } from '@fermx/data';
+import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticRows } from '@fermx/data/testing';
 import { runCliCaptured, S3Server, SHARED_FER2013, sharedDataPath } from '@fermx/testing';
 import { commands } from './main.js';
 

@@ -7,5 +7,4 @@ export * from './sweep-size.js';
 export * from './trial-id.js';
 export * from './leaderboard-row.js';
 export * from './validation-issue.js';
-export * from './examples.js';
 export * from './random.js';

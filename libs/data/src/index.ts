@@ -34,6 +34,5 @@ export { frameRecords, readRecords, CorruptRecordError } from './shards/tfrecord
 export { encodeExample, decodeExample, type Features, type FeatureValue } from './shards/example.js';
 export { encodeFermRecord, decodeFermRecord, type FermRecord } from './shards/ferm-example.js';
 export { crc32c, maskedCrc32c } from './shards/crc32c.js';
-export { syntheticRows, syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, templateDetector, type SyntheticRow } from './build/synthetic-fer2013.js';
 export { openDataset, DatasetIntegrityError, type Dataset, type OpenDatasetOptions } from './dataset/open-dataset.js';
 export { shuffledBatches, type LabelledImages, type BatchOptions } from './dataset/image-set.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exampleTrialResult, leaderboardRow } from '@fermx/contracts';
+import { leaderboardRow } from '@fermx/contracts';
+import { exampleTrialResult } from '@fermx/contracts/testing';
 import { formatParams, leaderboardCsv, leaderboardTable } from './leaderboard-format.js';
 
 describe('leaderboard formats', () => {

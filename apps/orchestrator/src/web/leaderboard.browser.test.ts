@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetVersionOf, expandSweep, assertSweepSpec, runKeys, type TrialResult, type TrialSpec } from '@fermx/contracts';
 import { resolveKeySpace, workerConnection, WorkerRegistry } from '@fermx/queue';
 import { CHROMIUM, ensureBinary, freePort, RedisServer } from '@fermx/testing';
-import { demoTrialResults, FERM_CLASSES } from './demo-results.js';
+import { fixtureTrialResults, FERM_CLASSES } from './testing/trial-result-fixtures.js';
 
 // The browser test of the leaderboard page: Debian's chromium (never a downloaded browser)
 // against a real `fermx serve` on a real redis-server and file:// storage, seeded the way workers
@@ -63,7 +63,7 @@ function seedFinishedSweep(datasetUri: string, manifest: string): TrialResult[] 
   const { sweepId, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
   finishedSweepId = sweepId;
   write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
-  const seeded = demoTrialResults(trials, { seed: 5 });
+  const seeded = fixtureTrialResults(trials, { seed: 5 });
   for (const r of seeded) {
     write(runKeys.config(sweepId, r.trialId), trials.find((t: TrialSpec) => t.trialId === r.trialId));
     write(runKeys.result(sweepId, r.trialId), r);

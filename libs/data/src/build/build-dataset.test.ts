@@ -10,7 +10,7 @@ import { openStorage } from '../storage/open-storage.js';
 import { BuildConfigSchema } from './build-config.js';
 import { buildDataset, type BuildDatasetOptions } from './build-dataset.js';
 import { inlineFacePool } from './face-pool.js';
-import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows, templateDetector } from './synthetic-fer2013.js';
+import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows, templateDetector } from '../testing/synthetic-fer2013.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fermx-build-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

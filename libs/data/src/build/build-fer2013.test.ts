@@ -11,7 +11,7 @@ import { readRecords } from '../shards/tfrecord.js';
 import { BuildConfigSchema } from './build-config.js';
 import { buildDataset, NO_MASK, type BuildDatasetOptions } from './build-dataset.js';
 import { splitByUsage } from './selection.js';
-import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows } from './synthetic-fer2013.js';
+import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows } from '../testing/synthetic-fer2013.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fermx-fer2013-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows } from '../build/synthetic-fer2013.js';
+import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows } from '../testing/synthetic-fer2013.js';
 import { NotFer2013Error } from './fer2013-row.js';
 import { ferPlusLabel } from './ferplus.js';
 import type { RowIssue } from './row-issue.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templateDetector } from '../build/synthetic-fer2013.js';
+import { templateDetector } from '../testing/synthetic-fer2013.js';
 import { faceGeometry, shapeResidual } from './face-geometry.js';
 import { REFERENCE_SHAPE } from './reference-shape.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templateDetector } from '../build/synthetic-fer2013.js';
+import { templateDetector } from '../testing/synthetic-fer2013.js';
 import { drawMasks } from './mask-renderer.js';
 import { MASK_STYLES, maskSpecFor } from './mask-style.js';
 

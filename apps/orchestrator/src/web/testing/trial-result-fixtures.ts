@@ -3,8 +3,8 @@ import { mulberry32, type Architecture, type EpochMetrics, type TrialResult, typ
 /** FERM's four classes (paper): neutral, sad, surprise, angry. */
 export const FERM_CLASSES = ['neutral', 'sad', 'surprise', 'angry'];
 
-// Typical parameter counts and relative speed per architecture (paper Table 1/3), used to make
-// the fixtures look like real runs.
+// Typical parameter counts and relative speed per architecture, so that the fixtures exercise
+// the page with realistic magnitudes.
 const PROFILE: Record<Architecture, { parameters: number; secondsPerEpoch: number; ceiling: number }> = {
   cnn: { parameters: 431_000, secondsPerEpoch: 1.3, ceiling: 0.83 },
   'mini-xception': { parameters: 56_900, secondsPerEpoch: 2.05, ceiling: 0.85 },
@@ -12,7 +12,7 @@ const PROFILE: Record<Architecture, { parameters: number; secondsPerEpoch: numbe
   mxception: { parameters: 80_300, secondsPerEpoch: 2.5, ceiling: 0.89 },
 };
 
-export interface DemoResultOptions {
+export interface FixtureResultOptions {
   seed?: number;
   finishedAt?: Date;
   /** Images in the validation split, for the confusion matrix. */
@@ -21,12 +21,12 @@ export interface DemoResultOptions {
 }
 
 /**
- * Plausible, deterministic TrialResult documents for the given trials, for fixtures and
- * screenshots of the leaderboard page: saturating curves with noise, a confusion matrix whose
- * rows add up to the per-class accuracy, timings in line with the paper. Nothing here is
- * trained or measured; tests use it to seed storage as a worker would.
+ * Test material only (the browser test seeds storage with it as a worker would): plausible,
+ * deterministic TrialResult documents for the given trials — saturating curves with noise, a
+ * confusion matrix whose rows add up to the per-class accuracy. Nothing here is trained or
+ * measured, so no production code may import it (eslint: test material stays in tests).
  */
-export function demoTrialResults(trials: TrialSpec[], options: DemoResultOptions = {}): TrialResult[] {
+export function fixtureTrialResults(trials: TrialSpec[], options: FixtureResultOptions = {}): TrialResult[] {
   const random = mulberry32(options.seed ?? 1);
   const classes = options.classes ?? FERM_CLASSES;
   const valImages = options.valImages ?? 384;
@@ -60,7 +60,7 @@ export function demoTrialResults(trials: TrialSpec[], options: DemoResultOptions
     const { perClassAccuracy, confusionMatrix } = confusion(last.valAccuracy, valImages, classes.length, random);
     const correct = confusionMatrix.reduce((sum, row, r) => sum + row[r]!, 0);
     const valAccuracy = round(correct / valImages);
-    const host = `gpu-node-${(i % 2) + 1}`;
+    const host = `fixture-host-${(i % 2) + 1}`;
     return {
       trialId: trial.trialId,
       sweepId: trial.sweepId,
@@ -85,7 +85,7 @@ export function demoTrialResults(trials: TrialSpec[], options: DemoResultOptions
       parameters: profile.parameters + ((model.middleFlowRepeats ?? 3) - 3) * 1_000,
       backend: i % 3 === 2 ? 'wasm' : 'tensorflow',
       host,
-      worker: `${host}/gpu${i % 2}`,
+      worker: `${host}/worker${i % 2}`,
       finishedAt: new Date(finishedAt.getTime() + i * 60_000).toISOString(),
       modelUri: `runs/${trial.sweepId}/${trial.trialId}/model`,
     } satisfies TrialResult;

@@ -1,6 +1,6 @@
-import { PAPER_AUGMENTATION } from './model-config.js';
-import type { TrialResult, TrialSpec } from './trial.js';
-import { trialIdOf } from './trial-id.js';
+import { PAPER_AUGMENTATION } from '../model-config.js';
+import type { TrialResult, TrialSpec } from '../trial.js';
+import { trialIdOf } from '../trial-id.js';
 
 /**
  * A valid TrialSpec / TrialResult with plausible numbers, for tests and docs across projects
