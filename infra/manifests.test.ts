@@ -95,6 +95,19 @@ describe('Kubernetes manifests', () => {
     expect(api.metadata.url).toMatch(/^http:\/\/fermx-orchestrator\.fermx\.svc\/api\/queue$/);
   });
 
+  it('the orchestrator: liveness never depends on Redis (/livez), readiness does (/readyz), and it has a token to listen beyond loopback', () => {
+    const orchestrator = byKind('Deployment').find((d) => d.metadata.name === 'fermx-orchestrator')!;
+    const c = containers(orchestrator)[0];
+    expect(c.livenessProbe.httpGet.path).toBe('/livez');
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    for (const probe of [c.livenessProbe, c.readinessProbe]) expect(c.ports.map((p: any) => p.name)).toContain(probe.httpGet.port);
+    // Both paths are answered by `fermx serve` (apps/orchestrator/src/server/api.ts).
+    const api = readFileSync(join(root, 'apps/orchestrator/src/server/api.ts'), 'utf8');
+    for (const path of ['/livez', '/readyz']) expect(api).toContain(`'${path}'`);
+    // Without FERMX_API_TOKEN `fermx serve` listens on loopback only, unreachable for the Service.
+    expect(c.envFrom.map((f: any) => f.secretRef?.name).filter(Boolean)).toContain('fermx-secrets');
+  });
+
   it('Redis runs as a StatefulSet with AOF on a persistent volume', () => {
     const redis = byKind('StatefulSet').find((d) => d.metadata.name === 'fermx-redis')!;
     expect(containers(redis)[0].args.join(' ')).toContain('--appendonly yes');
