@@ -99,14 +99,32 @@ export const TrialResultSchema = z.object({
 });
 export type TrialResult = z.infer<typeof TrialResultSchema>;
 
-/** Where a trial's files live in storage (contracts.md storage layout). */
+const RUNS = 'runs/';
+const runDir = (sweepId: string, trialId: string) => `${RUNS}${sweepId}/${trialId}`;
+const RESULT_KEY = /^runs\/([^/]+)\/([^/]+)\/result\.json$/;
+
+/**
+ * Where a trial's files live in storage (docs/ARCHITECTURE.md, storage layout). Every reader and
+ * writer builds these keys here; no other code spells `runs/…`.
+ */
 export const runKeys = {
-  dir: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}`,
-  config: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/config.json`,
-  result: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/result.json`,
-  metrics: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/metrics.jsonl`,
-  checkpoint: (sweepId: string, trialId: string, epoch: number) => `runs/${sweepId}/${trialId}/checkpoints/epoch-${epoch}.ckpt`,
-  latestCheckpoint: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/checkpoints/latest.json`,
-  model: (sweepId: string, trialId: string) => `runs/${sweepId}/${trialId}/model`,
+  /** Prefix of every trial folder: list it to find all results. */
+  root: RUNS,
+  dir: runDir,
+  config: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/config.json`,
+  result: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/result.json`,
+  metrics: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/metrics.jsonl`,
+  /** Folder of the epoch checkpoints (list it to find them). */
+  checkpoints: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/checkpoints/`,
+  checkpoint: (sweepId: string, trialId: string, epoch: number) => `${runDir(sweepId, trialId)}/checkpoints/epoch-${epoch}.ckpt`,
+  latestCheckpoint: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/checkpoints/latest.json`,
+  model: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/model`,
+  /** One file of the model folder (model.json, weights.bin, metadata.json). */
+  modelFile: (sweepId: string, trialId: string, name: string) => `${runDir(sweepId, trialId)}/model/${name}`,
+  /** The sweep and trial of a `runs/<sweepId>/<trialId>/result.json` key; undefined for any other key. */
+  parseResult: (key: string): { sweepId: string; trialId: string } | undefined => {
+    const match = RESULT_KEY.exec(key);
+    return match ? { sweepId: match[1]!, trialId: match[2]! } : undefined;
+  },
   sweep: (sweepId: string) => `sweeps/${sweepId}/sweep.json`,
 } as const;

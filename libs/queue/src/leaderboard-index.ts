@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { compareRows, leaderboardRow, TrialResultSchema, type LeaderboardRow, type TrialResult } from '@fermx/contracts';
+import { compareRows, leaderboardRow, runKeys, TrialResultSchema, type LeaderboardRow, type TrialResult } from '@fermx/contracts';
 import type { Storage } from '@fermx/data';
 import { resolveKeySpace, type KeySpace } from './names.js';
 
@@ -95,7 +95,7 @@ export class LeaderboardIndex {
 
   /** Drops the index and re-reads every result.json under runs/ in storage. */
   async rebuild(storage: Storage, options: { concurrency?: number } = {}): Promise<RebuildReport> {
-    const keys = (await storage.list('runs/')).filter((key) => /^runs\/[^/]+\/[^/]+\/result\.json$/.test(key));
+    const keys = (await storage.list(runKeys.root)).filter((key) => runKeys.parseResult(key) !== undefined);
     const results: TrialResult[] = [];
     const skipped: RebuildReport['skipped'] = [];
     let next = 0;

@@ -23,25 +23,24 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
 
-/** A trial's files in storage: runs/<sweepId>/<trialId>/… (DESIGN.md "Storage layout"). */
+/** A trial's files in storage, at the keys `runKeys` (@fermx/contracts) names: the one storage layout. */
 export class TrialFiles {
   readonly dir: string;
+  private readonly sweepId: string;
+  private readonly trialId: string;
 
   constructor(private readonly storage: Storage, spec: Pick<TrialSpec, 'sweepId' | 'trialId'>) {
+    this.sweepId = spec.sweepId;
+    this.trialId = spec.trialId;
     this.dir = runKeys.dir(spec.sweepId, spec.trialId);
   }
 
-  /** A key under the trial's folder; the names follow runKeys in @fermx/contracts. */
-  key(name: string): string {
-    return `${this.dir}/${name}`;
-  }
-
   async writeConfig(spec: TrialSpec): Promise<void> {
-    await this.storage.put(this.key('config.json'), json(spec), { contentType: 'application/json' });
+    await this.storage.put(runKeys.config(this.sweepId, this.trialId), json(spec), { contentType: 'application/json' });
   }
 
   async readLatest(): Promise<LatestCheckpoint | undefined> {
-    const bytes = await this.storage.getOptional(this.key('checkpoints/latest.json'));
+    const bytes = await this.storage.getOptional(runKeys.latestCheckpoint(this.sweepId, this.trialId));
     return bytes ? (JSON.parse(decoder.decode(bytes)) as LatestCheckpoint) : undefined;
   }
 
@@ -55,12 +54,12 @@ export class TrialFiles {
    * epoch is simply trained again.
    */
   async saveEpoch(epoch: number, checkpoint: Uint8Array, history: MetricsLine[], previous?: LatestCheckpoint): Promise<LatestCheckpoint> {
-    const key = this.key(`checkpoints/epoch-${epoch}.ckpt`);
+    const key = runKeys.checkpoint(this.sweepId, this.trialId, epoch);
     await this.storage.put(key, checkpoint, { contentType: 'application/octet-stream' });
-    await this.storage.put(this.key('metrics.jsonl'), history.map((line) => JSON.stringify(line)).join('\n') + '\n', { contentType: 'application/x-ndjson' });
+    await this.storage.put(runKeys.metrics(this.sweepId, this.trialId), history.map((line) => JSON.stringify(line)).join('\n') + '\n', { contentType: 'application/x-ndjson' });
     const kept = previous && previous.key !== key ? { epoch: previous.epoch, key: previous.key } : undefined;
     const latest: LatestCheckpoint = { epoch, key, history, savedAt: new Date().toISOString(), ...(kept ? { previous: kept } : {}) };
-    await this.storage.put(this.key('checkpoints/latest.json'), json(latest), { contentType: 'application/json' });
+    await this.storage.put(runKeys.latestCheckpoint(this.sweepId, this.trialId), json(latest), { contentType: 'application/json' });
     // The latest checkpoint and the one before (the fallback if the latest is corrupt) are kept;
     // older ones would cost a model's size per epoch.
     await this.deleteCheckpointsExcept([key, ...(kept ? [kept.key] : [])]);
@@ -68,36 +67,36 @@ export class TrialFiles {
   }
 
   private async deleteCheckpointsExcept(keep: string[]): Promise<void> {
-    const keys = await this.storage.list(this.key('checkpoints/')).catch(() => [] as string[]);
+    const keys = await this.storage.list(runKeys.checkpoints(this.sweepId, this.trialId)).catch(() => [] as string[]);
     for (const old of keys.filter((k) => k.endsWith('.ckpt') && !keep.includes(k))) await this.storage.delete(old).catch(() => undefined);
   }
 
   async markHalted(latest: LatestCheckpoint): Promise<LatestCheckpoint> {
     const halted: LatestCheckpoint = { ...latest, haltedBy: 'halving' };
-    await this.storage.put(this.key('checkpoints/latest.json'), json(halted), { contentType: 'application/json' });
+    await this.storage.put(runKeys.latestCheckpoint(this.sweepId, this.trialId), json(halted), { contentType: 'application/json' });
     return halted;
   }
 
   async readMetrics(): Promise<MetricsLine[]> {
-    const bytes = await this.storage.getOptional(this.key('metrics.jsonl'));
+    const bytes = await this.storage.getOptional(runKeys.metrics(this.sweepId, this.trialId));
     if (!bytes) return [];
     return decoder.decode(bytes).split('\n').filter(Boolean).map((line) => JSON.parse(line) as MetricsLine);
   }
 
   async readResult(): Promise<TrialResult | undefined> {
-    const bytes = await this.storage.getOptional(this.key('result.json'));
+    const bytes = await this.storage.getOptional(runKeys.result(this.sweepId, this.trialId));
     return bytes ? (JSON.parse(decoder.decode(bytes)) as TrialResult) : undefined;
   }
 
   /** Writes the model folder and returns its URI. */
   async writeModel(files: Record<string, Uint8Array>): Promise<string> {
     for (const [name, bytes] of Object.entries(files)) {
-      await this.storage.put(this.key(`model/${name}`), bytes, { contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+      await this.storage.put(runKeys.modelFile(this.sweepId, this.trialId, name), bytes, { contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
     }
-    return this.storage.uriOf(this.key('model'));
+    return this.storage.uriOf(runKeys.model(this.sweepId, this.trialId));
   }
 
   async writeResult(result: TrialResult): Promise<void> {
-    await this.storage.put(this.key('result.json'), json(result), { contentType: 'application/json' });
+    await this.storage.put(runKeys.result(this.sweepId, this.trialId), json(result), { contentType: 'application/json' });
   }
 }
