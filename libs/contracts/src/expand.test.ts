@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandSweep, sweepIdOf } from './expand.js';
-import { assertSweepSpec } from './sweep-spec.js';
+import { assertSweepSpec, parseSweepSpec } from './sweep-spec.js';
 import { TrialSpecSchema } from './trial.js';
 import { trialIdOf } from './trial-id.js';
 
@@ -64,5 +64,29 @@ describe('trialIdOf', () => {
     expect(a).toBe(b);
     expect(a).toMatch(/^t-[0-9a-f]{16}$/);
     expect(trialIdOf({ model: { architecture: 'cnn', numClasses: 4 }, training: { ...training, seed: 2 }, datasetVersion: 'v' })).not.toBe(a);
+  });
+});
+
+describe('training recipe parameters', () => {
+  const base = { name: 'recipe', dataset: 'file:///d', model: { architecture: 'mxception' as const } };
+  const ctx = { dataset: { uri: 'file:///d', version: 'v1' }, numClasses: 4, createdAt: '2026-12-04T00:00:00Z' };
+  it('are swept like the others, land in the trial\'s training options, and leave ids of specs without them unchanged', () => {
+    const plain = expandSweep(assertSweepSpec({ ...base, parameters: { epochs: 2 } }), ctx);
+    const withRecipe = expandSweep(
+      assertSweepSpec({ ...base, parameters: { epochs: 2, optimizer: { grid: ['adamw', 'sgd'] }, schedule: 'cosine', warmupEpochs: 1, labelSmoothing: 0.1, targets: 'ferplus-votes', ema: 0.999, tta: 'flip' } }),
+      ctx,
+    );
+    expect(withRecipe.trials.map((t) => t.training.optimizer)).toEqual(['adamw', 'sgd']);
+    expect(withRecipe.trials[0]!.training).toMatchObject({ schedule: 'cosine', warmupEpochs: 1, labelSmoothing: 0.1, targets: 'ferplus-votes', ema: 0.999, tta: 'flip' });
+    expect(plain.trials[0]!.training).toEqual({ epochs: 2, batchSize: 64, learningRate: 0.001, seed: 0, augmentation: expect.any(Object) });
+    expect(plain.trials[0]!.trialId).toBe(trialIdOf({ model: plain.trials[0]!.model, training: plain.trials[0]!.training, datasetVersion: 'v1' }));
+    expect(new Set([...plain.trials, ...withRecipe.trials].map((t) => t.trialId)).size).toBe(3);
+  });
+
+  it('reject bad recipe values naming the field', () => {
+    const bad = parseSweepSpec({ ...base, parameters: { optimizer: 'rmsprop', labelSmoothing: 1.5, schedule: { grid: ['cosine', 'linear'] } } });
+    expect(bad.ok).toBe(false);
+    const paths = bad.ok ? [] : bad.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['parameters.optimizer', 'parameters.labelSmoothing', 'parameters.schedule.grid[1]']));
   });
 });

@@ -1,4 +1,5 @@
 import type { ModelConfig, TrainOptions } from './model-config.js';
+import { RECIPE_PARAMETERS } from './model-config.js';
 import { DEFAULT_TRAINING, MODEL_PARAMETERS, TRAINING_PARAMETERS, type Domain, type ModelVariant, type ParameterName, type SweepSpec } from './sweep-spec.js';
 import { DEFAULT_METRIC } from './objective.js';
 import type { DatasetRef, TrialSpec } from './trial.js';
@@ -116,6 +117,7 @@ export function trialOfPoint(spec: SweepSpec, sweepId: string, variant: ModelVar
     learningRate: value('learningRate', DEFAULT_TRAINING.learningRate),
     seed: value('seed', DEFAULT_TRAINING.seed),
     augmentation: value('augmentation', DEFAULT_TRAINING.augmentation),
+    ...dropUndefined(Object.fromEntries(RECIPE_PARAMETERS.map((name) => [name, point[name]]))),
   };
   return dropUndefined({
     trialId: trialIdOf({ model, training, datasetVersion: ctx.dataset.version }),

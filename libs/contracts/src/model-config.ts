@@ -61,14 +61,64 @@ export const LearningRateSchema = z.number().positive('learningRate must be > 0'
 export const EpochsSchema = z.number().int('epochs must be an integer').positive('epochs must be > 0');
 export const SeedSchema = z.number().int('seed must be an integer').min(0, 'seed must be >= 0');
 
-export const TrainOptionsSchema = z.strictObject({
-  epochs: EpochsSchema,
-  batchSize: BatchSizeSchema,
-  learningRate: LearningRateSchema,
-  seed: SeedSchema,
-  augmentation: z.union([AugmentationConfigSchema, z.literal(false)]),
-  earlyStopping: z.strictObject({ patience: z.number().int().positive(), minDelta: z.number().min(0).optional() }).optional(),
-});
+/**
+ * The training recipe beyond the paper's protocol (docs/MODELS.md "Training recipe"). Each field
+ * is optional and absent means the paper's choice, so a trial that sets none keeps its id.
+ */
+export const OptimizerSchema = z.enum(['adam', 'adamw', 'sgd']);
+export const ScheduleSchema = z.enum(['constant', 'cosine', 'one-cycle', 'plateau', 'step']);
+export const TargetsSchema = z.enum(['majority', 'ferplus-votes']);
+export const TtaSchema = z.enum(['none', 'flip']);
+export const BestEpochBySchema = z.enum(['val_accuracy', 'val_loss']);
+const fraction = (name: string) => z.number().min(0, `${name} must be in [0, 1)`).lt(1, `${name} must be in [0, 1)`);
+export const RECIPE_FIELDS = {
+  optimizer: OptimizerSchema,
+  weightDecay: fraction('weightDecay'),
+  momentum: fraction('momentum'),
+  schedule: ScheduleSchema,
+  warmupEpochs: z.number().min(0, 'warmupEpochs must be >= 0'),
+  minLearningRate: z.number().min(0, 'minLearningRate must be >= 0'),
+  stepEvery: z.number().int('stepEvery must be an integer').positive('stepEvery must be > 0'),
+  stepGamma: z.number().gt(0, 'stepGamma must be in (0, 1]').max(1, 'stepGamma must be in (0, 1]'),
+  plateauPatience: z.number().int('plateauPatience must be an integer').positive('plateauPatience must be > 0'),
+  plateauFactor: z.number().gt(0, 'plateauFactor must be in (0, 1)').lt(1, 'plateauFactor must be in (0, 1)'),
+  labelSmoothing: fraction('labelSmoothing'),
+  targets: TargetsSchema,
+  ema: fraction('ema'),
+  tta: TtaSchema,
+  bestEpochBy: BestEpochBySchema,
+} as const;
+export type RecipeField = keyof typeof RECIPE_FIELDS;
+export const RECIPE_PARAMETERS = Object.keys(RECIPE_FIELDS) as RecipeField[];
+
+export const TrainOptionsSchema = z
+  .strictObject({
+    epochs: EpochsSchema,
+    batchSize: BatchSizeSchema,
+    learningRate: LearningRateSchema,
+    seed: SeedSchema,
+    augmentation: z.union([AugmentationConfigSchema, z.literal(false)]),
+    earlyStopping: z.strictObject({ patience: z.number().int().positive(), minDelta: z.number().min(0).optional() }).optional(),
+    optimizer: RECIPE_FIELDS.optimizer.optional(),
+    weightDecay: RECIPE_FIELDS.weightDecay.optional(),
+    momentum: RECIPE_FIELDS.momentum.optional(),
+    schedule: RECIPE_FIELDS.schedule.optional(),
+    warmupEpochs: RECIPE_FIELDS.warmupEpochs.optional(),
+    minLearningRate: RECIPE_FIELDS.minLearningRate.optional(),
+    stepEvery: RECIPE_FIELDS.stepEvery.optional(),
+    stepGamma: RECIPE_FIELDS.stepGamma.optional(),
+    plateauPatience: RECIPE_FIELDS.plateauPatience.optional(),
+    plateauFactor: RECIPE_FIELDS.plateauFactor.optional(),
+    labelSmoothing: RECIPE_FIELDS.labelSmoothing.optional(),
+    targets: RECIPE_FIELDS.targets.optional(),
+    ema: RECIPE_FIELDS.ema.optional(),
+    tta: RECIPE_FIELDS.tta.optional(),
+    bestEpochBy: RECIPE_FIELDS.bestEpochBy.optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.warmupEpochs !== undefined && t.warmupEpochs > t.epochs) ctx.addIssue({ code: 'custom', path: ['warmupEpochs'], message: `warmupEpochs (${t.warmupEpochs}) must not exceed epochs (${t.epochs})` });
+    if (t.minLearningRate !== undefined && t.minLearningRate > t.learningRate) ctx.addIssue({ code: 'custom', path: ['minLearningRate'], message: `minLearningRate (${t.minLearningRate}) must not exceed learningRate (${t.learningRate})` });
+  });
 export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
 
 export const EpochMetricsSchema = z.object({
@@ -80,6 +130,8 @@ export const EpochMetricsSchema = z.object({
   valAccuracy: z.number(),
   /** Macro-averaged F1 on the validation split (a sweep's `val_macro_f1` metric reads it). */
   valMacroF1: z.number().optional(),
+  /** Learning rate of the epoch's last step. */
+  learningRate: z.number().optional(),
   seconds: z.number(),
   imagesPerSecond: z.number(),
 });

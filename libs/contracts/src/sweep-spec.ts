@@ -9,6 +9,8 @@ import {
   MiddleFlowRepeatsSchema,
   NumClassesSchema,
   PAPER_AUGMENTATION,
+  RECIPE_FIELDS,
+  RECIPE_PARAMETERS,
   SeedSchema,
   WidthSchema,
   type AugmentationConfig,
@@ -105,11 +107,26 @@ export const ParametersSchema = z.strictObject({
   epochs: domain(EpochsSchema, true).optional(),
   augmentation: domain(AugmentationChoiceSchema, false).optional(),
   seed: domain(SeedSchema, true).optional(),
+  optimizer: domain(RECIPE_FIELDS.optimizer, false).optional(),
+  weightDecay: domain(RECIPE_FIELDS.weightDecay, true).optional(),
+  momentum: domain(RECIPE_FIELDS.momentum, true).optional(),
+  schedule: domain(RECIPE_FIELDS.schedule, false).optional(),
+  warmupEpochs: domain(RECIPE_FIELDS.warmupEpochs, true).optional(),
+  minLearningRate: domain(RECIPE_FIELDS.minLearningRate, true).optional(),
+  stepEvery: domain(RECIPE_FIELDS.stepEvery, true).optional(),
+  stepGamma: domain(RECIPE_FIELDS.stepGamma, true).optional(),
+  plateauPatience: domain(RECIPE_FIELDS.plateauPatience, true).optional(),
+  plateauFactor: domain(RECIPE_FIELDS.plateauFactor, true).optional(),
+  labelSmoothing: domain(RECIPE_FIELDS.labelSmoothing, true).optional(),
+  targets: domain(RECIPE_FIELDS.targets, false).optional(),
+  ema: domain(RECIPE_FIELDS.ema, true).optional(),
+  tta: domain(RECIPE_FIELDS.tta, false).optional(),
+  bestEpochBy: domain(RECIPE_FIELDS.bestEpochBy, false).optional(),
 });
 export type Parameters = z.infer<typeof ParametersSchema>;
 export type ParameterName = keyof Parameters;
 export const MODEL_PARAMETERS = ['dropout', 'middleFlowRepeats', 'width'] as const;
-export const TRAINING_PARAMETERS = ['batchSize', 'learningRate', 'epochs', 'augmentation', 'seed'] as const;
+export const TRAINING_PARAMETERS = ['batchSize', 'learningRate', 'epochs', 'augmentation', 'seed', ...RECIPE_PARAMETERS] as const;
 
 /** One model of the sweep: architecture plus fixed model parameters, with an optional label. */
 export const ModelVariantSchema = z.strictObject({

@@ -23,6 +23,9 @@ export { ferCrop, greyscale, type GreyImage } from './faces/fer-crop.js';
 export { readPhoto, PhotoError, type RgbImage } from './faces/photo.js';
 export { FaceApiFaceFinder, FACE_DETECTORS, type FaceFinder, type FoundFace, type FaceDetectorName } from './faces/face-finder.js';
 export { frameFaces, type FramedFace, type FrameOptions } from './faces/frame-faces.js';
+export { annotationSvg, writeAnnotatedPhoto, type FaceAnnotation } from './faces/annotate-photo.js';
+// Promoted models (fermx model promote|list, predict name@alias)
+export * from './model-registry/index.js';
 // Building
 export { buildDataset, readManifest, PAPER_CLASSES, type BuildDatasetOptions, type BuildOutcome, type BuildProgress, type BuildLog } from './build/build-dataset.js';
 export { BuildConfigSchema, FiltersSchema, BUILDER_VERSION, PAPER_CAPS, PROFILE_FILTERS, buildConfigFor, type BuildConfig, type Filters } from './build/build-config.js';
@@ -36,3 +39,4 @@ export { encodeFermRecord, decodeFermRecord, type FermRecord } from './shards/fe
 export { crc32c, maskedCrc32c } from './shards/crc32c.js';
 export { openDataset, DatasetIntegrityError, type Dataset, type OpenDatasetOptions } from './dataset/open-dataset.js';
 export { shuffledBatches, type LabelledImages, type BatchOptions } from './dataset/image-set.js';
+export { voteTargets, MissingVotesError } from './dataset/vote-targets.js';

@@ -5,6 +5,8 @@ export interface LabelledImages {
   labels: Uint8Array;
   count: number;
   classes: string[];
+  /** FER+ votes, count × 10 in FERPLUS_COLUMNS order, when every record carries them. */
+  votes?: Uint8Array;
 }
 
 export interface BatchOptions {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Manifest, ShardInfo } from '../build/manifest.js';
 import { MANIFEST_KEY } from '../build/manifest.js';
 import type { SplitName } from '../build/selection.js';
+import { FERPLUS_COLUMNS } from '../fer2013/emotions.js';
 import { decodeFermRecord } from '../shards/ferm-example.js';
 import { readRecords } from '../shards/tfrecord.js';
 import { FileStorage } from '../storage/file-storage.js';
@@ -81,6 +82,8 @@ export async function openDataset(uri: string, options: OpenDatasetOptions = {})
     const count = shards.reduce((n, s) => n + s.records, 0);
     const images = new Uint8Array(count * 2304);
     const labels = new Uint8Array(count);
+    const votes = new Uint8Array(count * FERPLUS_COLUMNS.length);
+    let withVotes = 0;
     let at = 0;
     for (const shard of shards) {
       const bytes = await fetchShard(shard);
@@ -89,11 +92,15 @@ export async function openDataset(uri: string, options: OpenDatasetOptions = {})
         if (r.image.length !== 2304 || at >= count) throw new DatasetIntegrityError(`shard ${shard.key}: record ${at} does not match the manifest`);
         images.set(r.image, at * 2304);
         labels[at] = r.label;
+        if (r.ferplusVotes.length === FERPLUS_COLUMNS.length) {
+          votes.set(r.ferplusVotes, at * FERPLUS_COLUMNS.length);
+          withVotes++;
+        }
         at++;
       }
     }
     if (at !== count) throw new DatasetIntegrityError(`split ${split}: ${at} records in shards, manifest says ${count}`);
-    return { images, labels, count, classes: [...manifest.classes] };
+    return { images, labels, count, classes: [...manifest.classes], ...(withVotes === count && count > 0 ? { votes } : {}) };
   };
 
   return {
