@@ -2,7 +2,8 @@ import type { Halving, TrialResult } from '@fermx/contracts';
 
 /** The parts of libs/queue a trial needs, as the runner sees them (unit tests pass fakes). */
 export interface RungJudge {
-  reportRung(sweepId: string, trialId: string, epoch: number, metric: number, halving?: Halving): Promise<'continue' | 'stop'>;
+  /** `metric` is the sweep's objective at this epoch; `goal` says whether higher or lower is better. */
+  reportRung(sweepId: string, trialId: string, epoch: number, metric: number, halving?: Halving, goal?: 'max' | 'min'): Promise<'continue' | 'stop'>;
 }
 
 export interface CancelCheck {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { StorageUnavailableError, type Storage } from '@fermx/data';
 import type { TrialResult, TrialSpec } from '@fermx/contracts';
-import { SyntheticTrainer } from '../training/synthetic-trainer.js';
+import { classifyError, InfrastructureError, TrialDivergedError } from '../training/errors/index.js';
+import { SyntheticTrainer, syntheticWeights } from '../training/synthetic-trainer.js';
 import type { Trainer } from '../training/trainer.js';
 import { TrialRunner, type TrialRunnerDeps } from './trial-runner.js';
 import { TrialFiles } from './trial-files.js';
@@ -157,6 +158,15 @@ describe('TrialRunner', () => {
     expect(again.kind === 'finished' && again.result.epochsRun).toBe(2);
   });
 
+  it("reports the sweep's objective at a rung: val_loss minimised, best so far", async () => {
+    const reports: [number, number, string | undefined][] = [];
+    const { runner, storage } = setup({ halving: { reportRung: async (_s, _t, epoch, value, _h, goal) => (reports.push([epoch, value, goal]), 'continue') } });
+    const s = spec({ halving: { rungs: [3], reductionFactor: 2 }, metric: { name: 'val_loss', goal: 'min', summary: 'best' } });
+    await runner.run(s, attempt().attempt);
+    const result = JSON.parse(new TextDecoder().decode(storage.objects.get(`runs/${s.sweepId}/${s.trialId}/result.json`)!)) as TrialResult;
+    expect(reports).toEqual([[3, Math.min(...result.curves.slice(0, 3).map((c) => c.valLoss)), 'min']]);
+  });
+
   it('asks halving only at rung epochs', async () => {
     const { runner, rungs } = setup();
     await runner.run(spec({ halving: { rungs: [1, 3], reductionFactor: 2 } }), attempt().attempt);
@@ -183,9 +193,129 @@ describe('TrialRunner', () => {
     expect(new Set(upserts.map((u) => u.trialId)).size).toBe(1);
   });
 
-  it('lets a storage outage surface as a retryable error', async () => {
+  it('lets a storage outage surface as an infrastructure fault: handed back, not retried with an attempt', async () => {
     const { runner, storage } = setup();
     storage.failPuts = true;
-    await expect(runner.run(spec(), attempt().attempt)).rejects.toBeInstanceOf(StorageUnavailableError);
+    const error = await runner.run(spec(), attempt().attempt).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    const fault = classifyError(error);
+    expect(fault).toBeInstanceOf(InfrastructureError);
+    expect(fault.retry).toBe('hand-back');
+  });
+});
+
+/** A pino logger whose lines the test can read. */
+function recordingLog() {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { log, lines, has: (msg: string) => lines.some((l) => l.msg === msg) };
+}
+
+/** Runs the synthetic trainer and records which epochs it really trained; `interruptAfter` simulates a shutdown. */
+function recordingTrainer(trained: number[], interruptAfter?: { epoch: number; abort: AbortController }): Trainer {
+  return {
+    train: (req, hooks, signal) =>
+      new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: async (m, c) => {
+        trained.push(m.epoch);
+        if (m.epoch === interruptAfter?.epoch) interruptAfter.abort.abort();
+        return hooks.onEpoch(m, c);
+      } }, signal),
+  };
+}
+
+const weightsOf = (storage: MemoryStorage, files: TrialFiles) => Array.from(new Float32Array(storage.objects.get(`${files.dir}/model/weights.bin`)!.slice().buffer));
+
+describe('TrialRunner checkpoints: checksum, fallback', () => {
+  const interruptedAt3 = async () => {
+    const { storage, deps } = setup();
+    const abort = new AbortController();
+    const first = await new TrialRunner({ ...deps, trainer: recordingTrainer([], { epoch: 3, abort }) }).run(spec(), attempt(1, abort.signal).attempt);
+    expect(first).toEqual({ kind: 'interrupted', epochsDone: 3 });
+    const files = new TrialFiles(storage, spec());
+    expect((await files.readLatest())?.previous?.epoch).toBe(2);
+    return { storage, deps, files };
+  };
+  const flipByte = (storage: MemoryStorage, key: string, at = 40) => {
+    const bytes = storage.objects.get(key)!.slice();
+    bytes[at] = bytes[at]! ^ 0x10;
+    storage.objects.set(key, bytes);
+  };
+
+  it('a checkpoint with one flipped byte is detected on resume: the trial falls back to the previous epoch, logged', async () => {
+    const { storage, deps, files } = await interruptedAt3();
+    flipByte(storage, `${files.dir}/checkpoints/epoch-3.ckpt`);
+    const trained: number[] = [];
+    const rec = recordingLog();
+    const outcome = await new TrialRunner({ ...deps, trainer: recordingTrainer(trained), worker: 'w2', log: rec.log }).run(spec(), attempt(2).attempt);
+    expect(outcome.kind).toBe('finished');
+    expect(trained).toEqual([3, 4, 5]); // epoch 3 trained again from the good epoch-2 checkpoint
+    expect(rec.has('checkpoint failed verification; falling back to the previous epoch')).toBe(true);
+    expect(rec.lines.find((l) => l.msg === 'checkpoint failed verification; falling back to the previous epoch')).toMatchObject({ epoch: 3, fallbackEpoch: 2, reason: expect.stringMatching(/checksum mismatch/) });
+    const lines = await files.readMetrics();
+    expect(lines.map((l) => `${l.epoch}@${l.worker}`)).toEqual(['1@w1', '2@w1', '3@w2', '4@w2', '5@w2']);
+    // the final weights are those of an uninterrupted run: nothing of the corrupt bytes survived
+    expect(weightsOf(storage, files)).toEqual(Array.from(syntheticWeights(spec().training.seed, 5)));
+  });
+
+  it('with no good checkpoint the trial trains from scratch, logged', async () => {
+    const { storage, deps, files } = await interruptedAt3();
+    flipByte(storage, `${files.dir}/checkpoints/epoch-3.ckpt`);
+    flipByte(storage, `${files.dir}/checkpoints/epoch-2.ckpt`, 20);
+    const trained: number[] = [];
+    const rec = recordingLog();
+    const outcome = await new TrialRunner({ ...deps, trainer: recordingTrainer(trained), log: rec.log }).run(spec(), attempt(2).attempt);
+    expect(outcome.kind).toBe('finished');
+    expect(trained).toEqual([1, 2, 3, 4, 5]);
+    expect(rec.has('no checkpoint passed verification; training the trial from scratch')).toBe(true);
+    expect((await files.readMetrics()).map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(weightsOf(storage, files)).toEqual(Array.from(syntheticWeights(spec().training.seed, 5)));
+  });
+});
+
+describe('TrialRunner: a diverged model fails its trial and is never ranked', () => {
+  /** The synthetic trainer with a loss that turns NaN at `epoch`. */
+  const nanLossAt = (epoch: number): Trainer => ({
+    train: (req, hooks, signal) => new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: (m, c) => hooks.onEpoch(m.epoch === epoch ? { ...m, loss: Number.NaN } : m, c) }, signal),
+  });
+
+  it('a NaN loss fails the trial naming the epoch; that epoch is not stored, nothing is indexed', async () => {
+    const { runner, storage, upserts } = setup({ trainer: nanLossAt(3) });
+    const error = await runner.run(spec(), attempt().attempt).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrialDivergedError);
+    expect((error as TrialDivergedError).epoch).toBe(3);
+    expect((error as Error).message).toMatch(/^epoch 3: loss is NaN/);
+    expect(classifyError(error).retry).toBe('fail');
+    const files = new TrialFiles(storage, spec());
+    expect(await files.readResult()).toBeUndefined();
+    expect((await files.readLatest())?.epoch).toBe(2);
+    expect(upserts).toHaveLength(0);
+  });
+
+  it('NaN in the final weights fails the trial before the model or result is written', async () => {
+    const nanWeights: Trainer = {
+      train: async (req, hooks, signal) => {
+        const outcome = await new SyntheticTrainer({ epochMs: 1 }).train(req, hooks, signal);
+        const weights = new Float32Array(outcome.modelFiles['weights.bin']!.slice().buffer);
+        weights[2] = Number.NaN;
+        return { ...outcome, modelFiles: { ...outcome.modelFiles, 'weights.bin': new Uint8Array(weights.buffer) } };
+      },
+    };
+    const { runner, storage, upserts } = setup({ trainer: nanWeights });
+    await expect(runner.run(spec(), attempt().attempt)).rejects.toThrow(/final weights: synthetic\/w\[2\] is NaN/);
+    const files = new TrialFiles(storage, spec());
+    expect(await files.readResult()).toBeUndefined();
+    expect(storage.objects.has(`${files.dir}/model/weights.bin`)).toBe(false);
+    expect(upserts).toHaveLength(0);
+  });
+
+  it('an existing result.json with a non-finite number (NaN reads back as null) is not re-indexed', async () => {
+    const { runner, storage, upserts } = setup();
+    await runner.run(spec(), attempt().attempt);
+    upserts.length = 0;
+    const files = new TrialFiles(storage, spec());
+    const result = (await files.readResult())!;
+    await files.writeResult({ ...result, metrics: { ...result.metrics, valAccuracy: Number.NaN } });
+    await expect(runner.run(spec(), attempt(2).attempt)).rejects.toThrow(/metrics.valAccuracy is null/);
+    expect(upserts).toHaveLength(0);
   });
 });

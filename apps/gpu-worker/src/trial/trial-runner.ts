@@ -1,5 +1,5 @@
 import type { Storage } from '@fermx/data';
-import type { EpochMetrics, TrialProgress, TrialResult, TrialSpec } from '@fermx/contracts';
+import { resolveMetric, summarizeCurve, type EpochMetrics, type TrialProgress, type TrialResult, type TrialSpec } from '@fermx/contracts';
 import type { BackendChoice } from '../config.js';
 import type { Logger } from '@fermx/cli';
 import type { EpochDecision, Trainer, TrainingOutcome } from '../training/trainer.js';
@@ -94,7 +94,9 @@ export class TrialRunner {
         return 'stop';
       }
       if (haltedAt === undefined && spec.halving?.rungs.includes(metrics.epoch) && metrics.epoch < spec.training.epochs) {
-        const decision = await halving.reportRung(spec.sweepId, spec.trialId, metrics.epoch, metrics.valAccuracy, spec.halving);
+        // The sweep's objective summarised over the epochs so far (NaN when an epoch lacks the metric: continue).
+        const objective = resolveMetric(spec.metric);
+        const decision = await halving.reportRung(spec.sweepId, spec.trialId, metrics.epoch, summarizeCurve(objective, history) ?? Number.NaN, spec.halving, objective.goal);
         log.info({ ...fields, epoch: metrics.epoch, decision }, 'successive halving rung');
         if (decision === 'stop') {
           stop.by = 'halving';
@@ -145,7 +147,7 @@ function buildResult(
   history: MetricsLine[],
   meta: { status: TrialResult['status']; host: string; worker: string; modelUri: string },
 ): TrialResult {
-  const curves: EpochMetrics[] = history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond }));
+  const curves: EpochMetrics[] = history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, valMacroF1, seconds, imagesPerSecond }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, ...(valMacroF1 === undefined ? {} : { valMacroF1 }), seconds, imagesPerSecond }));
   const trainingSeconds = curves.reduce((sum, m) => sum + m.seconds, 0);
   const epochsRun = curves.length;
   const { val, test, testSplit } = outcome.evaluation;
