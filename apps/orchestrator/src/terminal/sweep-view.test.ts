@@ -22,4 +22,17 @@ describe('sweep status view', () => {
     expect(text).toMatch(/t-1 .*\[██████████░░░░░░░░░░\]\s+2\/4 .*62\.50%\s+active/);
     expect(text).toMatch(/t-2 .*failed\s+out of memory/);
   });
+
+  it('shows escape sequences from a spec or a worker as text, never sends them to the terminal', () => {
+    const status: SweepStatus = {
+      sweep: { sweepId: 's-2', name: 'smoke', dataset: { uri: 'file:///d\x1b]0;owned\x07', version: 'v' }, spec: {}, strategy: 'grid', priority: 1, createdAt: '2026-01-01T00:00:00Z' },
+      counts: { total: 1, waiting: 0, active: 0, completed: 0, failed: 1, stoppedEarly: 0, cancelled: 0 },
+      trials: [{ trialId: 't-1', status: 'failed', model: 'cnn', variant: 'cnn\x1b[2J\u202e', params: { epochs: 4 }, attempts: 1, failedReason: 'boom\x1b[31m' }],
+    };
+    const text = renderSweepStatus(status, { columns: 160 });
+    expect(text).not.toMatch(/[\x1b\x07\u202e]/);
+    expect(text).toContain('dataset file:///d\\x1b]0;owned\\x07');
+    expect(text).toContain('cnn\\x1b[2J\\u202e');
+    expect(text).toContain('boom\\x1b[31m');
+  });
 });

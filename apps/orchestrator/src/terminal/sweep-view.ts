@@ -1,3 +1,4 @@
+import { terminalCell } from '@fermx/cli';
 import { formatParams } from '../leaderboard/leaderboard-format.js';
 import type { SweepListEntry, SweepStatus, TrialView } from '../sweeps/sweep-service.js';
 import { formatTable, percent } from './table.js';
@@ -12,17 +13,20 @@ export function bar(fraction: number, width = 20): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }
 
-/** Per-trial progress bars (epoch / epochs, val accuracy) under a one-line summary of the sweep. */
+/**
+ * Per-trial progress bars (epoch / epochs, val accuracy) under a one-line summary of the sweep.
+ * Names, URIs and failure reasons come from specs and workers: shown escaped (terminalCell).
+ */
 export function renderSweepStatus(status: SweepStatus, options: { columns?: number; maxTrials?: number } = {}): string {
   const { sweep, counts, trials } = status;
   const c = counts;
   const lines = [
-    `${sweep.name} (${sweep.sweepId})  dataset ${sweep.dataset.uri}`,
+    terminalCell(`${sweep.name} (${sweep.sweepId})  dataset ${sweep.dataset.uri}`),
     `trials ${c.total}: ${c.completed} completed, ${c.stoppedEarly} stopped early, ${c.active} running, ${c.waiting} waiting, ${c.failed} failed, ${c.cancelled} cancelled`,
     '',
   ];
   const shown = trials.slice(0, options.maxTrials ?? 200);
-  const label = (t: TrialView) => `${t.variant ?? t.model} ${formatParams(t.params)}`;
+  const label = (t: TrialView) => terminalCell(`${t.variant ?? t.model} ${formatParams(t.params)}`);
   const labelWidth = Math.min(60, Math.max(10, (options.columns ?? 120) - 70));
   for (const t of shown) {
     const epochs = t.progress?.epochs ?? Number(t.params.epochs ?? 0);
@@ -32,7 +36,7 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     const acc = t.result?.valAccuracy ?? t.progress?.valAccuracy;
     const text = label(t);
     const name = text.length > labelWidth ? `${text.slice(0, labelWidth - 1)}…` : text.padEnd(labelWidth);
-    const tail = t.status === 'failed' && t.failedReason ? `  ${t.failedReason.split('\n')[0]!.slice(0, 60)}` : '';
+    const tail = t.status === 'failed' && t.failedReason ? `  ${terminalCell(t.failedReason.split('\n')[0]!.slice(0, 60))}` : '';
     lines.push(`${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`);
   }
   if (trials.length > shown.length) lines.push(`… and ${trials.length - shown.length} more trials (use --json for all)`);
