@@ -60,6 +60,18 @@ export default tseslint.config(
     },
   },
   {
+    // Test material stays out of production code (docs/ARCHITECTURE.md "Test material"): the test
+    // harness, the libs' '/testing' entry points and every `testing/` folder are for *.test.ts,
+    // test support and benches only; @fermx/testing is a devDependency of the packages.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'infra/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**', 'libs/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+        { group: ['@fermx/testing', '@fermx/*/testing', '**/testing/*', 's3rver', 'playwright-core', 'vitest'], message: 'test material (harness, fixtures, synthetic trainers) is imported by tests and benches only.' },
+      ] }],
+    },
+  },
+  {
     files: ['libs/data/**/*.ts', 'libs/contracts/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composedMoments, composedTrainingGrad, trainingBatchNorm } from './batch-norm-kernels.js';
-import { randomValues, relativeError } from './wasm-kernels/backend-reference.js';
+import { randomValues, relativeError } from './testing/wasm-reference.js';
 
 const EPSILON = 1e-3;
 

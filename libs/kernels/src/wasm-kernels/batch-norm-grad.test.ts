@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomValues, worstErrorAgainstCpu } from './backend-reference.js';
+import { randomValues, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 
 /** Training-mode batch norm as tfjs-layers runs it (batch moments feeding FusedBatchNorm). */
 function batchNormGradients([x, gamma, beta, weight]: tf.Tensor[]): tf.Tensor[] {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { BATCH_NORM_MOMENTS, BATCH_NORM_TRAINING_GRAD, batchNormMoments, batchNormTrainingGrad, trainingBatchNorm } from '../batch-norm-kernels.js';
-import { randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+import { randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 
 const EPSILON = 1e-3;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { conv2dBackpropFilter, conv2dBackpropFilterConfig, DIRECT_FILTER_GRADIENT_FLAG } from './conv2d-backprop-filter.js';
-import { randomValues, relativeError, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+import { randomValues, relativeError, wasmWithFermxKernels, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 import type { WasmKernelArgs } from './wasm-heap.js';
 
 type Pad = 'same' | 'valid';

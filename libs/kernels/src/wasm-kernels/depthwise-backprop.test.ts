@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomValues, worstErrorAgainstCpu } from './backend-reference.js';
+import { randomValues, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 
 type Pad = 'same' | 'valid';
 const cases: { x: [number, number, number, number]; k: number; multiplier: number; stride: 1 | 2; pad: Pad; dilation?: 2 }[] = [

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+import { randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 import { RELU_GRAD, SQUARE_GRAD } from './elementwise-grad.js';
 
 // Sizes on and off the 4-float SIMD path; x in [-1, 1) so ReLU sees both signs (and exact zeros below).

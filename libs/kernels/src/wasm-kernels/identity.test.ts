@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { wasmWithFermxKernels } from './backend-reference.js';
+import { wasmWithFermxKernels } from '../testing/wasm-reference.js';
 
 describe('Identity on wasm', () => {
   it('shares the data (no copy) and keeps it alive until the last reference is gone', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomValues, worstErrorAgainstCpu } from './backend-reference.js';
+import { randomValues, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 
 describe('Mean and Sum on wasm', () => {
   it.each([

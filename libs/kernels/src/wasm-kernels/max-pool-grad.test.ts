@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { onBackend, randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+import { onBackend, randomValues, wasmWithFermxKernels, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 
 type Pad = 'same' | 'valid';
 const cases: { x: [number, number, number, number]; pool: number; stride: 1 | 2; pad: Pad; shift: number }[] = [

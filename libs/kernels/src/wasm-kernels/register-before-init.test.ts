@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerFermxWasmKernels } from './index.js';
-import { onBackend, randomValues, relativeError } from './backend-reference.js';
+import { onBackend, randomValues, relativeError } from '../testing/wasm-reference.js';
 
 // Own file, so its own fresh process: here the kernels are registered BEFORE the wasm backend
 // initialises, and twice. The stock kernels we still fall back to (FusedBatchNorm, Mean, Sum for

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { onBackend, randomValues, relativeError, wasmWithFermxKernels, worstErrorAgainstCpu } from './backend-reference.js';
+import { onBackend, randomValues, relativeError, wasmWithFermxKernels, worstErrorAgainstCpu } from '../testing/wasm-reference.js';
 
 /** Batch norm in training mode as tfjs-layers computes it: batch moments, then FusedBatchNorm. */
 function batchNorm(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor4D {

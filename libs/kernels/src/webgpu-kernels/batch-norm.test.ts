@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { webgpuRuntimeProblem } from '@fermx/testing';
 import { describe, expect, it } from 'vitest';
 import { BATCH_NORM_MOMENTS, BATCH_NORM_TRAINING_GRAD, composedMoments, composedTrainingGrad } from '../batch-norm-kernels.js';
-import { activateWebgpu, onBackend, randomValues, relativeError, type Values } from './webgpu-reference.js';
-import { seededRandom } from '../kernel-reference.js';
+import { activateWebgpu, onBackend, randomValues, relativeError, type Values } from '../testing/webgpu-reference.js';
+import { seededRandom } from '../testing/kernel-reference.js';
 
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();

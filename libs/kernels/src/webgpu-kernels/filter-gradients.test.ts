@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { webgpuRuntimeProblem } from '@fermx/testing';
 import { describe, expect, it } from 'vitest';
-import { activateWebgpu, randomValues, worstErrorAgainstCpu } from './webgpu-reference.js';
+import { activateWebgpu, randomValues, worstErrorAgainstCpu } from '../testing/webgpu-reference.js';
 
 // One file per tfjs engine: webgpu tests stay out of the wasm/cpu files (vitest forks per file).
 const runtime = webgpuRuntimeProblem();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { webgpuRuntimeProblem } from '@fermx/testing';
 import { describe, expect, it } from 'vitest';
 import { trainingBatchNorm } from '../batch-norm-kernels.js';
-import { activateWebgpu, randomValues, worstErrorAgainstCpu } from './webgpu-reference.js';
+import { activateWebgpu, randomValues, worstErrorAgainstCpu } from '../testing/webgpu-reference.js';
 
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerFermxWasmKernels } from './index.js';
-import { worstErrorOn, type Computation, type Values } from '../kernel-reference.js';
+import { registerFermxWasmKernels } from '../wasm-kernels/index.js';
+import { worstErrorOn, type Computation, type Values } from './kernel-reference.js';
 
 /** Test support: runs the same computation on `cpu` (the reference) and on `wasm` with fermx kernels. */
-export { onBackend, randomValues, relativeError, type Computation, type Values } from '../kernel-reference.js';
+export { onBackend, randomValues, relativeError, type Computation, type Values } from './kernel-reference.js';
 
 let ready: Promise<void> | undefined;
 export function wasmWithFermxKernels(): Promise<void> {

@@ -1,8 +1,8 @@
 import { initBackend } from '../init-backend.js';
-import { worstErrorOn, type Computation, type Values } from '../kernel-reference.js';
+import { worstErrorOn, type Computation, type Values } from './kernel-reference.js';
 
 /** Test support: the same computation on `cpu` (the reference) and on `webgpu` with fermx's kernels. */
-export { onBackend, randomValues, relativeError, type Computation, type Values } from '../kernel-reference.js';
+export { onBackend, randomValues, relativeError, type Computation, type Values } from './kernel-reference.js';
 
 /**
  * Activates webgpu (any adapter, software included: the tests check numbers, not speed) and
