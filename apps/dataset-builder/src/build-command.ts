@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { createLogger, defineCommand, UsageError } from '@fermx/cli';
+import { createLogger, defineCommand, terminalCell, terminalText, UsageError } from '@fermx/cli';
 import {
   BuildConfigSchema,
   PROFILE_FILTERS,
@@ -101,7 +101,7 @@ export const buildCommand = defineCommand({
         detectorName: 'face-api/face_landmark_68',
         startFacePool: () => workerFacePool(workers, { seed: config.seed, styles: config.maskStyles, supersample: config.supersample }),
         log: tty ? { info: () => undefined, warn: (fields, message) => log.warn(fields, message) } : log,
-        onIssue: tty ? (issue) => ctx.stderr.write(`\rskipped ${formatIssue(issue)}\n`) : undefined,
+        onIssue: tty ? (issue) => ctx.stderr.write(`\rskipped ${terminalCell(formatIssue(issue))}\n`) : undefined,
         onProgress: (p) => {
           if (bar) return bar.update(p);
           if (Date.now() - lastLog > 5000 || p.done === p.total) {
@@ -129,7 +129,7 @@ export const buildCommand = defineCommand({
     } catch (error) {
       bar?.done();
       if (error instanceof NotFer2013Error || error instanceof NotFerPlusError || (error instanceof Error && /source (file not found|is not a file)|cannot decompress/.test(error.message))) {
-        ctx.stderr.write(`fermx dataset build: ${error.message}\n`);
+        ctx.stderr.write(terminalText(`fermx dataset build: ${error.message}\n`));
         return 1;
       }
       throw error;

@@ -1,4 +1,4 @@
-import { defineCommand } from '@fermx/cli';
+import { defineCommand, terminalText } from '@fermx/cli';
 import { openDataset } from '@fermx/data';
 import { formatCounts, formatFilters } from './format-counts.js';
 
@@ -14,7 +14,7 @@ export const inspectCommand = defineCommand({
     try {
       dataset = await openDataset(uri, { env: ctx.env });
     } catch (error) {
-      ctx.stderr.write(`fermx dataset inspect: ${error instanceof Error ? error.message : String(error)}\n`);
+      ctx.stderr.write(terminalText(`fermx dataset inspect: ${error instanceof Error ? error.message : String(error)}\n`));
       return 1;
     }
     const m = dataset.manifest;
@@ -32,11 +32,13 @@ export const inspectCommand = defineCommand({
       `sources: ${m.sources.fer2013.file} sha256 ${m.sources.fer2013.sha256.slice(0, 12)}…${m.sources.ferplus ? `, ${m.sources.ferplus.file} sha256 ${m.sources.ferplus.sha256.slice(0, 12)}…` : ''}`,
       '',
     ];
-    ctx.stdout.write(lines.join('\n'));
-    ctx.stdout.write(formatCounts(m));
-    ctx.stdout.write(formatFilters(m));
+    // Everything below comes from the dataset's manifest: its escape sequences are shown, not obeyed.
+    const say = (text: string) => ctx.stdout.write(terminalText(text));
+    say(lines.join('\n'));
+    say(formatCounts(m));
+    say(formatFilters(m));
     const bytes = m.shards.reduce((n, s) => n + s.bytes, 0);
-    ctx.stdout.write(`${m.shards.length} shards, ${(bytes / 1e6).toFixed(1)} MB; preview ${m.preview}\n`);
+    say(`${m.shards.length} shards, ${(bytes / 1e6).toFixed(1)} MB; preview ${m.preview}\n`);
     if (ctx.values.verify) ctx.stdout.write(`verified: ${Object.entries(verified).map(([s, n]) => `${s} ${n}`).join(', ')} (every shard matches its sha256)\n`);
     return 0;
   },

@@ -25,7 +25,7 @@ export function parseFerPlusHeader(line: string, file: string): FerPlusHeader {
   const votes = FERPLUS_FILE_COLUMNS.map((c) => lower.indexOf(c.toLowerCase()));
   if (usage < 0 || votes.some((v) => v < 0)) {
     throw new NotFerPlusError(
-      `${file} is not a FER+ votes file (fer2013new.csv): header is "${line.slice(0, 100)}", expected "Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF"`,
+      `${file} is not a FER+ votes file (fer2013new.csv): header is "${line.slice(0, 100).replace(/[^\x20-\x7e…]/g, '?')}", expected "Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF"`,
     );
   }
   return { usage, votes };
