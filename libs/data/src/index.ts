@@ -1,6 +1,8 @@
 // Storage
 export * from './storage/storage.js';
-export { openStorage, DEFAULT_STORAGE_URI } from './storage/open-storage.js';
+export { openStorage } from './storage/open-storage.js';
+export { parseStorageUri, DEFAULT_STORAGE_URI, type StorageLocation } from './storage/storage-uri.js';
+export { storageEnv, StorageUriSchema } from './storage/storage-env.js';
 export { FileStorage } from './storage/file-storage.js';
 export { S3Storage, s3ClientConfig, MULTIPART_THRESHOLD } from './storage/s3-storage.js';
 export { absoluteStorageUri, datasetRootsFrom, assertDatasetWithinRoots, DatasetOutsideRootsError } from './storage/dataset-roots.js';

@@ -1,0 +1,2 @@
+export * from './registry-schema.js';
+export { ModelRegistry, ModelRegistryError, isModelReference, datasetMasked, registryKeys, type PromotedModel, type PromoteRequest } from './model-registry.js';
