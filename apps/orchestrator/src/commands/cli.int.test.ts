@@ -53,6 +53,16 @@ describe('fermx sweep / leaderboard / workers', () => {
     expect(missing.err).toContain('cannot read sweep file');
   });
 
+  it("submit shows a spec's escape sequences in its errors as text", async () => {
+    const file = join(dir, 'escape.json');
+    const name = 'cnn\x1b]0;owned\x07\x1b[2J';
+    writeFileSync(file, JSON.stringify({ name: 'esc', dataset: `${env.FERMX_STORAGE}/datasets/ferm/v1`, models: [{ name, architecture: 'cnn' }, { name, architecture: 'cnn' }], parameters: { epochs: 1 } }));
+    const result = await fermx('sweep', 'submit', file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("duplicate model name 'cnn\\x1b]0;owned\\x07\\x1b[2J'");
+    expect(result.err).not.toMatch(/[\x1b\x07]/);
+  });
+
   it('submit is idempotent; status, list, leaderboard and rebuild read the same sweep', async () => {
     const first = await fermx('sweep', 'submit', join(dir, 'sweep.yaml'), '--json');
     expect(first.code).toBe(0);

@@ -1,4 +1,4 @@
-import { UsageError } from '@fermx/cli';
+import { terminalText, UsageError } from '@fermx/cli';
 import type { LeaderboardQuery } from '@fermx/queue';
 import { absoluteDatasetUri } from '../sweeps/dataset-uri.js';
 import { leaderboardCsv, leaderboardTable } from '../leaderboard/leaderboard-format.js';
@@ -42,7 +42,7 @@ export const leaderboardRebuildCommand = defineOrchestratorCommand({
     if (ctx.values.json) writeJson(ctx, report);
     else {
       ctx.stdout.write(`indexed ${report.indexed} results and ${report.sweeps} sweeps from storage\n`);
-      for (const s of report.skipped) ctx.stdout.write(`  skipped ${s.key}: ${s.reason}\n`);
+      for (const s of report.skipped) ctx.stdout.write(terminalText(`  skipped ${s.key}: ${s.reason}\n`));
     }
   },
 });

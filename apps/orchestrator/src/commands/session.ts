@@ -1,4 +1,4 @@
-import { defineCommand, UsageError, type Command, type CommandContext } from '@fermx/cli';
+import { defineCommand, terminalText, UsageError, type Command, type CommandContext } from '@fermx/cli';
 import { ConfigError, parseConfig, type OrchestratorConfig } from '../config.js';
 import type { Runtime } from '../runtime.js';
 import { ApiError, HttpSweeps, type SweepOperations } from '../sweeps/sweep-operations.js';
@@ -50,7 +50,7 @@ export function defineOrchestratorCommand(command: Command): Command {
         return await command.run(ctx);
       } catch (error) {
         if (error instanceof ApiError || (error instanceof Error && EXPECTED_FAILURES.has(error.name))) {
-          ctx.stderr.write(`fermx ${command.path.join(' ')}: ${error.message}\n`);
+          ctx.stderr.write(terminalText(`fermx ${command.path.join(' ')}: ${error.message}\n`));
           return 1;
         }
         throw error;

@@ -1,4 +1,4 @@
-import { UsageError, type CommandContext } from '@fermx/cli';
+import { terminalText, UsageError, type CommandContext } from '@fermx/cli';
 import { readSpecFile, SpecFileError } from '../sweeps/spec-file.js';
 import { isSettled } from '../sweeps/sweep-record.js';
 import type { SweepOperations } from '../sweeps/sweep-operations.js';
@@ -27,7 +27,7 @@ export const sweepSubmitCommand = defineOrchestratorCommand({
       const outcome = await sweeps.submit(input);
       if (!outcome.ok) {
         if (ctx.values.json) writeJson(ctx, { error: outcome.error, issues: outcome.issues });
-        ctx.stderr.write(`fermx sweep submit: ${file}: ${outcome.error}; nothing was enqueued\n${outcome.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('')}`);
+        ctx.stderr.write(terminalText(`fermx sweep submit: ${file}: ${outcome.error}; nothing was enqueued\n${outcome.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('')}`));
         return 1;
       }
       const { ok: _ok, ...summary } = outcome;
