@@ -1,3 +1,4 @@
+import { accuracyInterval } from './accuracy-interval.js';
 import { trialParams } from './expand.js';
 import type { TrialResult } from './trial.js';
 
@@ -12,9 +13,18 @@ export interface LeaderboardRow {
   model: string;
   params: Record<string, unknown>;
   parameters: number;
+  /** Which model the figures below are of: the last epoch's or the best epoch's (result.rankedBy). */
+  ranked: 'last' | 'best';
+  /** Epoch of the ranked model. */
+  epoch: number;
   valAccuracy: number;
+  /** 95 % Wilson interval of valAccuracy over the val images. */
+  valInterval: [number, number];
   testAccuracy: number | null;
+  testInterval: [number, number] | null;
   macroF1: number;
+  /** The other model's val accuracy (the last when the best is ranked, and vice versa); null when there is none. */
+  otherValAccuracy: number | null;
   epochs: number;
   trainingSeconds: number;
   imagesPerSecond: number;
@@ -24,7 +34,18 @@ export interface LeaderboardRow {
   finishedAt: string;
 }
 
+/** The figures of the model a result ranks: the best epoch's when rankedBy is best and it was kept, else the last's. */
+export function rankedModel(result: TrialResult): { ranked: 'last' | 'best'; epoch: number; valAccuracy: number; testAccuracy: number | undefined; macroF1: number; confusionMatrix: number[][]; modelUri: string } {
+  const best = result.rankedBy === 'best' ? result.best : undefined;
+  if (best) return { ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy, testAccuracy: best.testAccuracy, macroF1: best.macroF1, confusionMatrix: best.confusionMatrix, modelUri: best.modelUri };
+  const m = result.metrics;
+  return { ranked: 'last', epoch: result.curves.at(-1)?.epoch ?? result.epochsRun, valAccuracy: m.valAccuracy, testAccuracy: m.testAccuracy, macroF1: m.macroF1, confusionMatrix: m.confusionMatrix, modelUri: result.modelUri };
+}
+
 export function leaderboardRow(result: TrialResult, rank = 0): LeaderboardRow {
+  const ranked = rankedModel(result);
+  const valCount = result.metrics.confusionMatrix.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
+  const other = ranked.ranked === 'best' ? result.metrics.valAccuracy : (result.best?.valAccuracy ?? null);
   const row: LeaderboardRow = {
     rank,
     trialId: result.trialId,
@@ -34,9 +55,14 @@ export function leaderboardRow(result: TrialResult, rank = 0): LeaderboardRow {
     model: result.model.architecture,
     params: trialParams(result),
     parameters: result.parameters,
-    valAccuracy: result.metrics.valAccuracy,
-    testAccuracy: result.metrics.testAccuracy ?? null,
-    macroF1: result.metrics.macroF1,
+    ranked: ranked.ranked,
+    epoch: ranked.epoch,
+    valAccuracy: ranked.valAccuracy,
+    valInterval: accuracyInterval(ranked.valAccuracy, valCount),
+    testAccuracy: ranked.testAccuracy ?? null,
+    testInterval: ranked.testAccuracy !== undefined && result.testCount ? accuracyInterval(ranked.testAccuracy, result.testCount) : null,
+    macroF1: ranked.macroF1,
+    otherValAccuracy: other,
     epochs: result.epochsRun,
     trainingSeconds: result.timing.trainingSeconds,
     imagesPerSecond: result.timing.imagesPerSecond,

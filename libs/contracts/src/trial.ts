@@ -96,6 +96,26 @@ export const TrialResultSchema = z.object({
   finishedAt: z.string(),
   /** Storage URI of the folder with model.json, weights.bin, metadata.json. */
   modelUri: z.string(),
+  /**
+   * The best epoch's model (by training.bestEpochBy, selected on val), kept beside the last one
+   * (`metrics`, `modelUri`). Absent in results from before it was kept.
+   */
+  best: z
+    .object({
+      epoch: z.number().int().positive(),
+      valAccuracy: z.number(),
+      valLoss: z.number(),
+      testAccuracy: z.number().optional(),
+      macroF1: z.number(),
+      perClassAccuracy: z.array(z.number()),
+      confusionMatrix: z.array(z.array(z.number())),
+      modelUri: z.string(),
+    })
+    .optional(),
+  /** Which of the two the leaderboard ranks (the sweep metric's summary `best` → best); absent means last. */
+  rankedBy: z.enum(['last', 'best']).optional(),
+  /** Images in the held-out split behind testAccuracy (for its interval). */
+  testCount: z.number().int().nonnegative().optional(),
 });
 export type TrialResult = z.infer<typeof TrialResultSchema>;
 
@@ -119,6 +139,8 @@ export const runKeys = {
   checkpoint: (sweepId: string, trialId: string, epoch: number) => `${runDir(sweepId, trialId)}/checkpoints/epoch-${epoch}.ckpt`,
   latestCheckpoint: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/checkpoints/latest.json`,
   model: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/model`,
+  /** The best epoch's model folder, beside `model` (the last epoch's). */
+  bestModel: (sweepId: string, trialId: string) => `${runDir(sweepId, trialId)}/model-best`,
   /** One file of the model folder (model.json, weights.bin, metadata.json). */
   modelFile: (sweepId: string, trialId: string, name: string) => `${runDir(sweepId, trialId)}/model/${name}`,
   /** The sweep and trial of a `runs/<sweepId>/<trialId>/result.json` key; undefined for any other key. */

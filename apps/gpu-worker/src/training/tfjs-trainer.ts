@@ -1,4 +1,4 @@
-import { openDataset } from '@fermx/data';
+import { MissingVotesError, openDataset, voteTargets } from '@fermx/data';
 import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
 import { createLogger } from '@fermx/cli';
 import { TrialInputError } from './errors/index.js';
@@ -28,9 +28,16 @@ export class TfjsTrainer implements Trainer {
     // Replicas are worker threads on CPU cores; a GPU backend picked by `auto` trains alone.
     const replicas = backend.name === 'wasm' || backend.name === 'cpu' ? (request.replicas ?? 1) : 1;
     if (replicas !== (request.replicas ?? 1)) log.warn({ backend: backend.name, replicas: request.replicas }, 'replicas ignored: backend is not a CPU backend');
+    let targets: Float32Array | undefined;
+    try {
+      if (spec.training.targets === 'ferplus-votes') targets = voteTargets(trainSet, `dataset ${spec.dataset.uri} (train split)`);
+    } catch (error) {
+      if (error instanceof MissingVotesError) throw new TrialInputError(error.message);
+      throw error;
+    }
     const outcome = await train({
       model: spec.model,
-      train: trainSet,
+      train: targets ? { ...trainSet, targets } : trainSet,
       val: valSet,
       options: { ...spec.training, replicas },
       resumeFrom: request.resumeFrom,
@@ -46,28 +53,46 @@ export class TfjsTrainer implements Trainer {
     const backendName = replicas > 1 ? `${backend.name} ×${replicas} replicas` : backend.name;
     if (outcome.stoppedBy === 'aborted') {
       outcome.model.dispose();
+      outcome.best?.model.dispose();
       return { stoppedBy: 'aborted', history, trainingSeconds: outcome.trainingSeconds, parameters: 0, backend: backendName, evaluation: { val: emptyReport(classes) }, modelFiles: {} };
     }
-    const val = await evaluate(outcome.model, valSet, { batchSize: spec.training.batchSize });
-    const test = testSet ? await evaluate(outcome.model, testSet, { batchSize: spec.training.batchSize }) : undefined;
+    const scoring = { batchSize: spec.training.batchSize, tta: spec.training.tta ?? 'none' };
+    const val = await evaluate(outcome.model, valSet, scoring);
+    const test = testSet ? await evaluate(outcome.model, testSet, scoring) : undefined;
     const parameters = outcome.model.countParams();
-    const modelFiles = await saveModelArtifacts(outcome.model, {
+    const metadata = (model: 'last' | 'best', epoch: number, scores: { val: typeof val; test: typeof test }) => ({
       config: spec.model,
       classes,
       backend,
       training: spec.training,
       metrics: {
-        valAccuracy: val.accuracy,
-        macroF1: val.macroF1,
-        ...(test ? { testAccuracy: test.accuracy, testSplit } : {}),
+        model,
+        epoch,
+        valAccuracy: scores.val.accuracy,
+        macroF1: scores.val.macroF1,
+        ...(scores.test ? { testAccuracy: scores.test.accuracy, testSplit } : {}),
         epochs: outcome.history.length,
         trialId: spec.trialId,
         sweepId: spec.sweepId,
         dataset: spec.dataset,
       },
     });
+    const modelFiles = await saveModelArtifacts(outcome.model, metadata('last', outcome.history.at(-1)?.epoch ?? 0, { val, test }));
     outcome.model.dispose();
-    return { stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backendName, evaluation: { val, ...(test ? { test, testSplit } : {}) }, modelFiles };
+    let best: TrainingOutcome['best'];
+    if (outcome.best) {
+      const bestVal = await evaluate(outcome.best.model, valSet, scoring);
+      const bestTest = testSet ? await evaluate(outcome.best.model, testSet, scoring) : undefined;
+      const bestFiles = await saveModelArtifacts(outcome.best.model, metadata('best', outcome.best.epoch.epoch, { val: bestVal, test: bestTest }));
+      outcome.best.model.dispose();
+      best = { epoch: outcome.best.epoch.epoch, valLoss: outcome.best.epoch.valLoss, evaluation: { val: bestVal, ...(bestTest ? { test: bestTest } : {}) }, modelFiles: bestFiles };
+    }
+    return {
+      stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backendName,
+      evaluation: { val, ...(test ? { test, testSplit } : {}) }, modelFiles,
+      ...(best ? { best } : {}),
+      ...(testSet ? { testCount: testSet.count } : {}),
+    };
   }
 }
 

@@ -41,6 +41,10 @@ export interface TrainingOutcome {
   evaluation: { val: EvaluationReport; test?: EvaluationReport; testSplit?: string };
   /** Model files, e.g. model.json, weights.bin, metadata.json. */
   modelFiles: Record<string, Uint8Array>;
+  /** The best epoch's model (spec.training.bestEpochBy), when the trainer keeps one. */
+  best?: { epoch: number; valLoss: number; evaluation: { val: EvaluationReport; test?: EvaluationReport }; modelFiles: Record<string, Uint8Array> };
+  /** Images in the held-out split (test or publictest) behind evaluation.test. */
+  testCount?: number;
 }
 
 /**

@@ -88,12 +88,13 @@ export class TrialFiles {
     return bytes ? (JSON.parse(decoder.decode(bytes)) as TrialResult) : undefined;
   }
 
-  /** Writes the model folder and returns its URI. */
-  async writeModel(files: Record<string, Uint8Array>): Promise<string> {
+  /** Writes the model folder (the last epoch's, or the best epoch's beside it) and returns its URI. */
+  async writeModel(files: Record<string, Uint8Array>, which: 'last' | 'best' = 'last'): Promise<string> {
+    const folder = which === 'best' ? runKeys.bestModel(this.sweepId, this.trialId) : runKeys.model(this.sweepId, this.trialId);
     for (const [name, bytes] of Object.entries(files)) {
-      await this.storage.put(runKeys.modelFile(this.sweepId, this.trialId, name), bytes, { contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+      await this.storage.put(`${folder}/${name}`, bytes, { contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
     }
-    return this.storage.uriOf(runKeys.model(this.sweepId, this.trialId));
+    return this.storage.uriOf(folder);
   }
 
   async writeResult(result: TrialResult): Promise<void> {

@@ -58,7 +58,7 @@ export class TrialRunner {
       await leaderboard.upsert(existing);
       return { kind: 'finished', result: existing };
     }
-    if (await cancelFlags.isCancelled(spec.sweepId)) return { kind: 'cancelled', epochsDone: 0 };
+    if (await cancelFlags.isCancelled(spec.sweepId, spec.trialId)) return { kind: 'cancelled', epochsDone: 0 };
 
     await files.writeConfig(spec);
     const pointer = await files.readLatest();
@@ -84,7 +84,7 @@ export class TrialRunner {
       await attempt.reportProgress(progressOf(metrics, spec.training.epochs));
       log.info({ ...fields, epoch: metrics.epoch, valAccuracy: metrics.valAccuracy, seconds: metrics.seconds }, 'epoch finished');
       if (attempt.signal.aborted) return 'stop';
-      if (await cancelFlags.isCancelled(spec.sweepId)) {
+      if (await cancelFlags.isCancelled(spec.sweepId, spec.trialId)) {
         stop.by = 'cancelled';
         return 'stop';
       }
@@ -122,12 +122,18 @@ export class TrialRunner {
     // Never rank a diverged model: its weights and evaluation are checked before anything is written.
     assertFiniteModel(outcome.modelFiles);
     assertFiniteEvaluation(outcome.evaluation);
+    if (outcome.best) {
+      assertFiniteModel(outcome.best.modelFiles);
+      assertFiniteEvaluation(outcome.best.evaluation);
+    }
     const modelUri = await files.writeModel(outcome.modelFiles);
+    const bestModelUri = outcome.best ? await files.writeModel(outcome.best.modelFiles, 'best') : undefined;
     const result = buildResult(spec, outcome, history, {
       status: stop.by === 'halving' ? 'stopped-early' : 'completed',
       host: this.deps.host,
       worker: this.deps.worker,
       modelUri,
+      bestModelUri,
     });
     assertFiniteResult(result);
     await files.writeResult(result);
@@ -145,9 +151,11 @@ function buildResult(
   spec: TrialSpec,
   outcome: TrainingOutcome,
   history: MetricsLine[],
-  meta: { status: TrialResult['status']; host: string; worker: string; modelUri: string },
+  meta: { status: TrialResult['status']; host: string; worker: string; modelUri: string; bestModelUri: string | undefined },
 ): TrialResult {
-  const curves: EpochMetrics[] = history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, valMacroF1, seconds, imagesPerSecond }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, ...(valMacroF1 === undefined ? {} : { valMacroF1 }), seconds, imagesPerSecond }));
+  const curves: EpochMetrics[] = history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, valMacroF1, learningRate, seconds, imagesPerSecond }) => ({
+    epoch, loss, accuracy, valLoss, valAccuracy, ...(valMacroF1 === undefined ? {} : { valMacroF1 }), ...(learningRate === undefined ? {} : { learningRate }), seconds, imagesPerSecond,
+  }));
   const trainingSeconds = curves.reduce((sum, m) => sum + m.seconds, 0);
   const epochsRun = curves.length;
   const { val, test, testSplit } = outcome.evaluation;
@@ -182,6 +190,23 @@ function buildResult(
     worker: meta.worker,
     finishedAt: new Date().toISOString(),
     modelUri: meta.modelUri,
+    ...(outcome.best && meta.bestModelUri ? { best: bestOf(outcome.best, meta.bestModelUri) } : {}),
+    rankedBy: outcome.best && resolveMetric(spec.metric).summary === 'best' ? 'best' : 'last',
+    ...(outcome.testCount === undefined ? {} : { testCount: outcome.testCount }),
+  };
+}
+
+function bestOf(best: NonNullable<TrainingOutcome['best']>, modelUri: string): NonNullable<TrialResult['best']> {
+  const { val, test } = best.evaluation;
+  return {
+    epoch: best.epoch,
+    valAccuracy: val.accuracy,
+    valLoss: best.valLoss,
+    ...(test ? { testAccuracy: test.accuracy } : {}),
+    macroF1: val.macroF1,
+    perClassAccuracy: val.perClassAccuracy,
+    confusionMatrix: val.confusionMatrix,
+    modelUri,
   };
 }
 
