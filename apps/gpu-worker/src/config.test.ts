@@ -20,6 +20,15 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig({ FERMX_REDIS_PREFIX: 'bad prefix' })).toThrow(/FERMX_REDIS_PREFIX: letters, digits/);
   });
 
+  it('reads REDIS_URL and FERMX_STORAGE with the schemas the orchestrator uses (libs/queue, libs/data)', () => {
+    // The worker used to accept any string here, so a typo surfaced only as a connection or storage failure.
+    expect(() => parseWorkerConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => parseWorkerConfig({ FERMX_STORAGE: 'ftp://host/dir' })).toThrow(/FERMX_STORAGE: expected file:\/\/PATH, a path, or s3:\/\/BUCKET\/PREFIX/);
+    expect(() => parseWorkerConfig({ FERMX_STORAGE: 's3://Bad_Bucket/x' })).toThrow(/FERMX_STORAGE: "Bad_Bucket" is not an S3 bucket name/);
+    expect(parseWorkerConfig({ REDIS_URL: '', FERMX_STORAGE: '', FERMX_REDIS_PREFIX: '' })).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', redisPrefix: 'fermx' });
+    expect(parseWorkerConfig({ REDIS_URL: 'rediss://:secret@redis.example:6380/2', FERMX_STORAGE: 'data/fermx' })).toMatchObject({ redisUrl: 'rediss://:secret@redis.example:6380/2', storageUri: 'data/fermx' });
+  });
+
   it('configures the synthetic trainer from env', () => {
     expect(parseWorkerConfig({ FERMX_TRAINER: 'synthetic', FERMX_SYNTHETIC_EPOCH_MS: '50', FERMX_SYNTHETIC_LOG: '/tmp/x' }).trainer).toEqual({ name: 'synthetic', epochMs: 50, logFile: '/tmp/x' });
   });

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { storageEnv } from '@fermx/data/env';
+import { queueEnv } from '@fermx/queue/env';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -11,10 +13,9 @@ const positiveMs = (fallback: number) => z.coerce.number().int().positive().defa
  * Flags win over env; an invalid value fails fast naming every bad key.
  */
 export const WorkerConfigSchema = z.object({
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  /** Redis key prefix of the queue and indexes; must match the orchestrator's. */
-  FERMX_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('fermx'),
-  FERMX_STORAGE: z.string().default('file://./.fermx'),
+  // REDIS_URL, FERMX_REDIS_PREFIX and FERMX_STORAGE: read exactly as the orchestrator reads them.
+  ...queueEnv,
+  ...storageEnv,
   /** Local dataset shard cache (by sha256); default ~/.cache/fermx/shards. */
   FERMX_CACHE_DIR: z.string().optional(),
   FERMX_GPU: z.coerce.number().int().min(0).optional(),

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { datasetRootsFrom, DatasetOutsideRootsError } from '@fermx/data';
+import { storageEnv } from '@fermx/data/env';
+import { queueEnv } from '@fermx/queue/env';
 
 /**
  * The orchestrator's whole configuration from the environment, parsed once at start. Flags with
  * the same meaning (`--port`, `--host`) override the env var.
  */
 export const OrchestratorConfigSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
-  FERMX_STORAGE: z.string().regex(/^(file|s3):\/\//, 'must be a file:// or s3:// URI').default('file://./.fermx'),
+  // REDIS_URL, FERMX_REDIS_PREFIX and FERMX_STORAGE: read exactly as the worker reads them.
+  ...queueEnv,
+  ...storageEnv,
   /** Bearer token for write operations of the HTTP API; unset = writes open, and `fermx serve` stays on loopback. */
   FERMX_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
@@ -17,8 +20,6 @@ export const OrchestratorConfigSchema = z.object({
   FERMX_SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Comma-separated URIs datasets may live under, besides FERMX_STORAGE. */
   FERMX_DATASET_ROOTS: z.string().optional(),
-  /** Redis key prefix of the queue and indexes (tests and side-by-side deployments). */
-  FERMX_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('fermx'),
 });
 
 export interface OrchestratorConfig {

@@ -9,4 +9,5 @@ export * from './leaderboard-row.js';
 export * from './validation-issue.js';
 export * from './random.js';
 export * from './env-var.js';
+export * from './env-var.js';
 export * from './accuracy-interval.js';

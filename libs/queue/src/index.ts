@@ -1,5 +1,6 @@
 export { TRIAL_QUEUE_NAME, DEFAULT_PREFIX, resolveKeySpace, redisKeys, type KeySpace } from './names.js';
 export { connectProducer, workerConnection, redactUrl, RedisUnavailableError } from './connections.js';
+export { queueEnv, RedisUrlSchema, DEFAULT_REDIS_URL } from './queue-env.js';
 export { trialQueue, trialJobOptions, addTrialJobs, DEFAULT_RETRY, JOB_RETENTION, type TrialQueue, type RetryPolicy } from './trial-queue.js';
 export { trialJobSummary, parseTrialJobSummary, TrialJobSummarySchema, type TrialJobSummary } from './trial-summary.js';
 export { LeaderboardIndex, type LeaderboardQuery, type RebuildReport } from './leaderboard-index.js';

@@ -1,6 +1,6 @@
 import { resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_STORAGE_URI } from './open-storage.js';
+import { DEFAULT_STORAGE_URI } from './storage-uri.js';
 
 /** A sweep's dataset URI lies outside every allowed dataset root (docs/ORCHESTRATOR.md "Security"). */
 export class DatasetOutsideRootsError extends Error {
