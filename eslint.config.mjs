@@ -46,8 +46,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests of the model and kernel libraries may use the test harness (it installs system packages such as the Vulkan loader).
-    files: ['libs/models/src/**/*.test.ts', 'libs/kernels/src/**/*.test.ts'],
+    // Tests of the model, kernel and data libraries may use the test harness (it installs system
+    // packages such as the Vulkan loader, and finds the data beside the checkout).
+    files: ['libs/models/src/**/*.test.ts', 'libs/kernels/src/**/*.test.ts', 'libs/data/src/**/*.test.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['@fermx/testing'], depConstraints }] },
   },
   {

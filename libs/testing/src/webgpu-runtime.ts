@@ -17,7 +17,8 @@ export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /**
  * Makes a WebGPU adapter possible on a machine without a GPU: the Vulkan loader (libvulkan1)
  * and chromium (for SwiftShader), installed with apt-get when missing and allowed. Returns
- * undefined when ready, else the reason, naming what to install, for a test to skip with.
+ * undefined when ready, else the reason, naming what to install: the WebGPU suites fail with it
+ * (describeRequiring), they never skip.
  */
 export function webgpuRuntimeProblem(): string | undefined {
   try {

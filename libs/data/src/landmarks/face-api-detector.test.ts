@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { itRequiring, SHARED_FER2013, sharedDataPath } from '@fermx/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSource } from '../fer2013/source-reader.js';
 import { faceGeometry } from './face-geometry.js';
 import { FaceApiLandmarkDetector } from './face-api-detector.js';
 import { REFERENCE_SHAPE } from './reference-shape.js';
 
-// The real FER2013 beside the checkout (never copied into the repo); libs/data may not import
-// the test harness, so the path is resolved here the way @fermx/testing's sharedDataPath does.
-const shared = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data/fer2013/fer2013-train-publictest.csv.gz');
+// The real FER2013 beside the checkout (never copied into the repo): CI has it, so there a missing
+// file fails the test; elsewhere the test skips, saying so.
+const shared = sharedDataPath(SHARED_FER2013.csv);
+const missingShared = shared ? undefined : `the real FER2013 is not beside the checkout (../shared/data/${SHARED_FER2013.csv})`;
 
 describe('FaceApiLandmarkDetector (face-api landmark net on tfjs-wasm)', () => {
   let detector: FaceApiLandmarkDetector;
@@ -36,9 +35,9 @@ describe('FaceApiLandmarkDetector (face-api landmark net on tfjs-wasm)', () => {
     await expect(detector.detect([new Uint8Array(10)])).rejects.toThrow(/expected 2304 grey pixels/);
   });
 
-  it.skipIf(!existsSync(shared))('gives plausible, mostly frontal landmarks on real FER2013 faces, batched', async () => {
+  itRequiring(missingShared, 'gives plausible, mostly frontal landmarks on real FER2013 faces, batched', async () => {
     const faces: Uint8Array[] = [];
-    for await (const item of readSource({ source: shared, limit: 12 })) if ('row' in item) faces.push(item.row.pixels);
+    for await (const item of readSource({ source: shared!, limit: 12 })) if ('row' in item) faces.push(item.row.pixels);
     const batch = await detector.detect(faces);
     const single = await detector.detect([faces[3]!]);
     expect(batch).toHaveLength(12);
@@ -47,5 +46,5 @@ describe('FaceApiLandmarkDetector (face-api landmark net on tfjs-wasm)', () => {
     const geometry = batch.map((l) => faceGeometry(l, REFERENCE_SHAPE));
     expect(geometry.filter((g) => g.shapeResidual < 0.35 && g.outside === 0).length).toBeGreaterThanOrEqual(9);
     for (const l of batch) expect(l[2 * 30 + 1]!).toBeLessThan(l[2 * 8 + 1]!); // nose above chin
-  });
+  }, undefined, { outsideCi: 'skip' });
 });

@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { webgpuRuntimeProblem } from '@fermx/testing';
-import { describe, expect, it } from 'vitest';
+import { describeRequiring, webgpuRuntimeProblem } from '@fermx/testing';
+import { expect, it } from 'vitest';
 import { BATCH_NORM_MOMENTS, BATCH_NORM_TRAINING_GRAD, composedMoments, composedTrainingGrad } from '../batch-norm-kernels.js';
 import { activateWebgpu, onBackend, randomValues, relativeError, type Values } from '../testing/webgpu-reference.js';
 import { seededRandom } from '../testing/kernel-reference.js';
 
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();
-const skipReason = 'problem' in backend ? backend.problem : undefined;
-if (skipReason) process.stderr.write(`[webgpu batch-norm tests skipped] ${skipReason}\n`);
+const problem = 'problem' in backend ? backend.problem : undefined;
 
 const epsilon = 1e-3;
 
@@ -76,7 +75,7 @@ function gradValues(shape: number[], withScale: boolean): Values[] {
   return [x, { data: mean, shape: [channels] }, { data: variance, shape: [channels] }, randomValues(shape, seed + 1), ...(withScale ? [randomValues([channels], seed + 2)] : [])];
 }
 
-describe.skipIf(Boolean(skipReason))('fermx batch-norm kernels on webgpu', () => {
+describeRequiring(problem, 'fermx batch-norm kernels on webgpu', () => {
   it.each(shapes)('moments match the composed reference: x=%j', async (...shape) => {
     const error = await worstError([randomValues(shape, seedOf(shape))], fusedMoments, ([x]) => composedMoments(x!));
     expect(error).toBeLessThan(1e-4);

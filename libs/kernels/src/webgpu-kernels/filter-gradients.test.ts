@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { webgpuRuntimeProblem } from '@fermx/testing';
-import { describe, expect, it } from 'vitest';
+import { describeRequiring, webgpuRuntimeProblem } from '@fermx/testing';
+import { expect, it } from 'vitest';
 import { activateWebgpu, randomValues, worstErrorAgainstCpu } from '../testing/webgpu-reference.js';
 
 // One file per tfjs engine: webgpu tests stay out of the wasm/cpu files (vitest forks per file).
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();
-const skipReason = 'problem' in backend ? backend.problem : undefined;
-if (skipReason) process.stderr.write(`[webgpu filter-gradient tests skipped] ${skipReason}\n`);
+const problem = 'problem' in backend ? backend.problem : undefined;
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | number;
@@ -37,7 +36,7 @@ function seedOf(...parts: number[]): number {
   return parts.reduce((a, b) => a * 31 + b, 7);
 }
 
-describe.skipIf(Boolean(skipReason))('fermx filter-gradient kernels on webgpu', () => {
+describeRequiring(problem, 'fermx filter-gradient kernels on webgpu', () => {
   it('are the registered webgpu kernels (stock ones replaced)', async () => {
     const x = tf.ones([1, 4, 4, 2]) as tf.Tensor4D;
     const w = tf.ones([3, 3, 2, 1]) as tf.Tensor4D;

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { webgpuRuntimeProblem } from '@fermx/testing';
-import { describe, expect, it } from 'vitest';
+import { describeRequiring, webgpuRuntimeProblem } from '@fermx/testing';
+import { expect, it } from 'vitest';
 import { trainingBatchNorm } from '../batch-norm-kernels.js';
 import { activateWebgpu, randomValues, worstErrorAgainstCpu } from '../testing/webgpu-reference.js';
 
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();
-const skipReason = 'problem' in backend ? backend.problem : undefined;
-if (skipReason) process.stderr.write(`[webgpu training-step test skipped] ${skipReason}\n`);
+const problem = 'problem' in backend ? backend.problem : undefined;
 
 type BatchNorm = (x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor4D;
 
@@ -40,7 +39,7 @@ const weights = [
 ];
 const labels = { data: new Float32Array(batch * classes).map((_, i) => (i % classes === Math.floor(i / classes) % classes ? 1 : 0)), shape: [batch, classes] };
 
-describe.skipIf(Boolean(skipReason))('a training step on webgpu with fermx kernels', () => {
+describeRequiring(problem, 'a training step on webgpu with fermx kernels', () => {
   it.each([
     ['composed (tf.moments + FusedBatchNorm)', composedBatchNorm],
     ['fused (FermxBatchNormMoments, FermxBatchNormTrainingGrad)', fusedBatchNorm],

@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { webgpuRuntimeProblem } from '@fermx/testing';
-import { describe, expect, it } from 'vitest';
+import { describeRequiring, webgpuRuntimeProblem } from '@fermx/testing';
+import { expect, it } from 'vitest';
 import { ADAM_UPDATE, registerFermxWebgpuKernels, restoreStockWebgpuKernels } from '@fermx/kernels';
 import { activateWebgpu, kernelsRunBy, randomValues, relativeError } from '@fermx/kernels/testing';
 import { AdamOptimizer, KERAS_ADAM } from './adam.js';
 
 const runtime = webgpuRuntimeProblem();
 const backend = runtime ? { problem: runtime } : await activateWebgpu();
-const skipReason = 'problem' in backend ? backend.problem : undefined;
-if (skipReason) process.stderr.write(`[webgpu Adam tests skipped] ${skipReason}\n`);
+const problem = 'problem' in backend ? backend.problem : undefined;
 
 // One element, a scalar, odd sizes, one past a 64-thread workgroup, and 65,537 + 64·65,535 + 3
 // elements: more than 65,535 workgroups, so the dispatch folds into y with a partial last row.
@@ -33,7 +32,7 @@ async function run(fused: boolean, steps: number): Promise<{ state: Float32Array
   return { state, kernels };
 }
 
-describe.skipIf(Boolean(skipReason))(`${ADAM_UPDATE} (fused Adam on webgpu)`, () => {
+describeRequiring(problem, `${ADAM_UPDATE} (fused Adam on webgpu)`, () => {
   it('updates weights and both moments as the composed ops on cpu do, in one kernel call per step, leaking nothing', async () => {
     await tf.setBackend('cpu');
     const reference = await run(false, 4);
