@@ -17,7 +17,7 @@ import { Worker } from 'bullmq';
 import type { TrialSpec } from '@fermx/contracts';
 import { exampleTrialSpec } from '@fermx/contracts/testing';
 import { openStorage } from '@fermx/data';
-import { addTrialJobs, connectProducer, trialJobOptions, trialQueue, workerConnection, type TrialQueue } from '@fermx/queue';
+import { addTrialJobs, connectProducer, TRIAL_QUEUE_NAME, trialJobOptions, trialQueue, workerConnection, type TrialQueue } from '@fermx/queue';
 import { RedisServer } from '@fermx/testing';
 import { parseConfig } from '../apps/orchestrator/src/config.js';
 import { openRuntime } from '../apps/orchestrator/src/runtime.js';
@@ -113,7 +113,7 @@ async function benchDispatch(url: string, say: (s: string) => void): Promise<voi
   let done = 0;
   const finished = new Promise<void>((resolve) => {
     const connection = workerConnection(url);
-    const worker = new Worker<TrialSpec>('fermx-trials', async () => undefined, { connection, prefix: keys.prefix, concurrency: 1 });
+    const worker = new Worker<TrialSpec>(TRIAL_QUEUE_NAME, async () => undefined, { connection, prefix: keys.prefix, concurrency: 1 });
     worker.on('completed', () => {
       if (++done === jobs) void worker.close().then(() => connection.quit()).then(() => resolve());
     });
@@ -174,7 +174,7 @@ function startChild(url: string, prefix: string, trialMs: number): Promise<Child
 }
 
 async function workerChild(url: string, prefix: string, trialMs: number): Promise<void> {
-  const worker = new Worker('fermx-trials', () => new Promise((r) => setTimeout(r, trialMs)), { connection: workerConnection(url), prefix, concurrency: 1 });
+  const worker = new Worker(TRIAL_QUEUE_NAME, () => new Promise((r) => setTimeout(r, trialMs)), { connection: workerConnection(url), prefix, concurrency: 1 });
   await worker.waitUntilReady();
   process.send?.('ready');
   process.once('SIGTERM', () => void worker.close().finally(() => process.exit(0)));

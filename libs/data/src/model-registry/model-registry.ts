@@ -54,7 +54,7 @@ export class ModelRegistry {
   /** Finds a trial's result in storage by its id alone (`runs/<sweep>/<trial>/result.json`). */
   async findTrial(trialId: string): Promise<TrialResult> {
     if (!TRIAL_ID.test(trialId)) throw new ModelRegistryError(`'${trialId}' is not a trial id (t- and 16 hex digits)`);
-    const keys = (await this.storage.list('runs/')).filter((key) => key.endsWith(`/${trialId}/result.json`));
+    const keys = (await this.storage.list(runKeys.root)).filter((key) => runKeys.parseResult(key)?.trialId === trialId);
     if (keys.length === 0) throw new ModelRegistryError(`no finished trial ${trialId} in ${this.storage.uri} (no runs/*/${trialId}/result.json)`);
     const parsed = TrialResultSchema.safeParse(JSON.parse(decoder.decode(await this.storage.get(keys[0]!))));
     if (!parsed.success) throw new ModelRegistryError(`${this.storage.uriOf(keys[0]!)} is not a trial result: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
