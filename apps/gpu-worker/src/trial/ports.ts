@@ -7,7 +7,8 @@ export interface RungJudge {
 }
 
 export interface CancelCheck {
-  isCancelled(sweepId: string): Promise<boolean>;
+  /** With the trial id: true only when every sweep owning the trial is cancelled (a shared trial runs on). */
+  isCancelled(sweepId: string, trialId?: string): Promise<boolean>;
 }
 
 export interface LeaderboardWriter {
