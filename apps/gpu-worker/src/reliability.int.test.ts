@@ -81,10 +81,12 @@ describe('fermx worker reliability', () => {
   it('a trial whose worker is killed with SIGKILL finishes on the other worker, resumed from its checkpoint', async () => {
     const spec = trialSpec(0, 8);
     const files = new TrialFiles(storage, spec);
+    // Both workers are ready before the trial is queued, so a slow start cannot let the first finish alone.
+    const both = [await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' }), await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '400' })];
     await enqueue(spec);
-    const a = await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' });
-    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 3, 30_000, () => 'worker-a never checkpointed epoch 3');
-    const b = await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '100' });
+    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 3, 30_000, () => 'no worker checkpointed epoch 3');
+    const a = both.find((w) => w.hasLog('starting trial'))!;
+    const b = both.find((w) => w !== a)!;
     a.child.kill('SIGKILL');
     await a.exited;
     const checkpointedByA = (await files.readLatest())!.epoch;
@@ -92,14 +94,14 @@ describe('fermx worker reliability', () => {
     const [job] = await waitFinished([spec.trialId], 60_000);
     expect(await job!.getState()).toBe('completed');
     const result = (await files.readResult())!;
-    expect(result.worker).toBe('worker-b');
+    expect(result.worker).toBe(b.id);
     expect(result.curves.map((c) => c.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
 
     // metrics.jsonl: every epoch once; A's epochs kept, B picked up right after A's last checkpoint
     const lines = await files.readMetrics();
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(lines.filter((l) => l.worker === 'worker-a').map((l) => l.epoch)).toEqual(Array.from({ length: checkpointedByA }, (_, i) => i + 1));
-    expect(lines.filter((l) => l.worker === 'worker-b').every((l) => l.epoch > checkpointedByA)).toBe(true);
+    expect(lines.filter((l) => l.worker === a.id).map((l) => l.epoch)).toEqual(Array.from({ length: checkpointedByA }, (_, i) => i + 1));
+    expect(lines.filter((l) => l.worker === b.id).every((l) => l.epoch > checkpointedByA)).toBe(true);
 
     // the trainer's own log: B's trainer never ran an epoch that A had checkpointed
     const trained = trainedEpochs();
@@ -155,7 +157,7 @@ describe('fermx worker reliability', () => {
 });
 
 describe('fermx worker with S3 storage that goes away', () => {
-  it('retries the trial while storage is unreachable and finishes it without losing epochs', async () => {
+  it('an outage longer than the retry budget loses no trial: trials are handed back without using attempts, the worker backs off, all complete when storage returns', async () => {
     const redis = await RedisServer.start();
     const s3 = await S3Server.start({ buckets: ['fermx-int'] });
     const connection = workerConnection(redis.url);
@@ -164,23 +166,32 @@ describe('fermx worker with S3 storage that goes away', () => {
     const storage = openStorage(storageUri, { ...process.env, ...s3.env });
     let worker: WorkerProcess | undefined;
     try {
-      const spec = trialSpec(3, 6, 'sweep-s3');
-      const files = new TrialFiles(storage, spec);
-      await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 6, backoffSeconds: 1, jitter: 0 } }));
+      const specs = [0, 1, 2, 3].map((i) => trialSpec(i, 4, 'sweep-s3'));
+      // A retry budget of about one second: two attempts, one second apart.
+      for (const spec of specs) await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 2, backoffSeconds: 1, jitter: 0 } }));
       worker = await WorkerProcess.start('worker-s3', { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_EPOCH_MS: '300', ...s3.env });
-      await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 2, 30_000, () => 'no checkpoint of epoch 2');
+      const first = new TrialFiles(storage, specs[0]!);
+      await waitFor(async () => ((await first.readLatest())?.epoch ?? 0) >= 2, 30_000, () => 'no checkpoint of epoch 2');
       await s3.pause();
-      await waitFor(() => worker!.hasLog('trial attempt failed'), 30_000, () => 'the worker never noticed storage was gone');
-      await new Promise((r) => setTimeout(r, 1500));
+      await waitFor(() => worker!.hasLog('infrastructure fault: worker stops taking trials and backs off'), 30_000, () => 'the worker never noticed storage was gone');
+      // Down for several times the retry budget: the old worker failed every queued trial here.
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(await queue.getFailedCount()).toBe(0);
+      expect(worker.hasLog('service still unavailable; backing off')).toBe(true);
+      expect(worker.logs.filter((l) => l.msg === 'trial handed back to the queue')).toHaveLength(1); // it does not drain the queue
       await s3.resume();
 
-      await waitFor(async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn), 60_000, () => 'trial did not finish after storage came back');
-      const job = (await queue.getJob(spec.trialId))!;
-      expect(await job.getState()).toBe('completed');
-      expect(job.attemptsMade).toBeGreaterThanOrEqual(2);
-      expect((await files.readMetrics()).map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect((await files.readResult())?.epochsRun).toBe(6);
-      expect((await new LeaderboardIndex(connection).query()).map((r) => r.trialId)).toEqual([spec.trialId]);
+      await waitFor(async () => (await Promise.all(specs.map(async (s) => (await queue.getJob(s.trialId))?.finishedOn))).every(Boolean), 90_000, () => 'trials did not finish after storage came back');
+      expect(worker.hasLog('service answers again; worker takes trials again')).toBe(true);
+      for (const spec of specs) {
+        const job = (await queue.getJob(spec.trialId))!;
+        expect(await job.getState()).toBe('completed');
+        expect(job.attemptsMade).toBe(1); // BullMQ counts the attempt that completed it; the outage used up none
+        const files = new TrialFiles(storage, spec);
+        expect((await files.readMetrics()).map((l) => l.epoch)).toEqual([1, 2, 3, 4]);
+        expect((await files.readResult())?.epochsRun).toBe(4);
+      }
+      expect((await new LeaderboardIndex(connection).query()).map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
     } finally {
       await worker?.dispose();
       await queue.close();

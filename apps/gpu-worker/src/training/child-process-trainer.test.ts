@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialSpec } from '@fermx/contracts';
 import { ChildProcessTrainer } from './child-process-trainer.js';
+import { TrialInputError } from './errors/index.js';
 import type { TrainingRequest } from './trainer.js';
 
 const spec: TrialSpec = {
@@ -52,6 +53,17 @@ describe('ChildProcessTrainer', () => {
     const outcome = await run;
     expect(outcome.stoppedBy).toBe('aborted');
     expect(Date.now() - began).toBeLessThan(10_000);
+  });
+
+  it("rebuilds the child's error as its own class (the class name crosses IPC explicitly)", async () => {
+    let saved: Uint8Array | undefined;
+    await trainer().train(request, { onEpoch: async (m, c) => ((saved = c), m.epoch === 1 ? 'stop' : 'continue') }, new AbortController().signal);
+    // a checkpoint of another trial is bad input for this one: fail once, never retried
+    const other = { ...request, spec: { ...spec, trialId: 't-00000000000000bb' }, resumeFrom: saved, resumeEpoch: 1 };
+    const error = await trainer().train(other, { onEpoch: async () => 'continue' }, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrialInputError);
+    expect((error as TrialInputError).retry).toBe('fail');
+    expect((error as Error).message).toMatch(/not a synthetic checkpoint of trial t-00000000000000bb/);
   });
 
   it('turns a failing epoch hook into a rejected run and kills the child', async () => {

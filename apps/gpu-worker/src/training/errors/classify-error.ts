@@ -12,6 +12,8 @@ import { UnexpectedTrialError } from './unexpected-trial-error.js';
  */
 export function classifyError(error: unknown): TrialError {
   if (error instanceof TrialError) return error;
+  // zod 4's ZodError need not be an `instanceof Error`: it is checked first.
+  if (error instanceof ZodError) return new TrialInputError(error.message, { cause: error });
   if (!(error instanceof Error)) return new UnexpectedTrialError('non-error', String(error));
   const options = { cause: error };
   if (error instanceof StorageUnavailableError) return new InfrastructureError('storage', error.message, options);
@@ -20,8 +22,7 @@ export function classifyError(error: unknown): TrialError {
     error instanceof InvalidStorageUriError ||
     error instanceof DatasetIntegrityError ||
     error instanceof DatasetOutsideRootsError ||
-    error instanceof CorruptRecordError ||
-    error instanceof ZodError
+    error instanceof CorruptRecordError
   ) {
     const input = new TrialInputError(error.message, options);
     input.stack = error.stack;
