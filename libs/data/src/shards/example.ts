@@ -2,6 +2,9 @@
  * `tf.train.Example` protobuf, encoded and decoded by hand (no protobuf dependency for five
  * message types). Example{features=1} → Features{map<string,Feature> feature=1} →
  * Feature{bytes_list=1 | float_list=2 | int64_list=3}, lists hold `repeated value = 1`.
+ * Writing packs floats and int64s (as TensorFlow does); reading accepts packed and unpacked
+ * repeated scalars, as every protobuf parser must. libs/data/src/testing/tf-example/ checks the
+ * shards against Google's protobuf runtime (docs/DATASET.md, "Shard format").
  */
 export type FeatureValue = { bytes: Uint8Array[] } | { int64: number[] } | { float: number[] };
 export type Features = Record<string, FeatureValue>;
@@ -102,6 +105,33 @@ class Reader {
     }
   }
 
+  /** An int64 varint: up to 10 bytes, negative values in two's complement. */
+  int64(): number {
+    const start = this.at;
+    const fast = this.varint();
+    if (fast <= Number.MAX_SAFE_INTEGER) return fast;
+    // Large or negative: exact arithmetic (labels and votes never get here).
+    this.at = start;
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      if (this.at >= this.bytes.byteLength) throw new Error('protobuf: truncated varint');
+      const b = this.bytes[this.at++]!;
+      result |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return Number(BigInt.asIntN(64, result));
+      shift += 7n;
+      if (shift > 63n) throw new Error('protobuf: varint longer than 10 bytes');
+    }
+  }
+
+  /** A little-endian float32 (wire type 5). */
+  float32(): number {
+    if (this.at + 4 > this.bytes.byteLength) throw new Error('protobuf: truncated float');
+    const value = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.at, 4).getFloat32(0, true);
+    this.at += 4;
+    return value;
+  }
+
   field(): { field: number; wire: number } {
     const tag = this.varint();
     return { field: Math.floor(tag / 8), wire: tag & 7 };
@@ -117,10 +147,15 @@ class Reader {
 
   skip(wire: number): void {
     if (wire === 0) this.varint();
-    else if (wire === 1) this.at += 8;
+    else if (wire === 1) this.advance(8);
     else if (wire === 2) this.bytesField();
-    else if (wire === 5) this.at += 4;
+    else if (wire === 5) this.advance(4);
     else throw new Error(`protobuf: unsupported wire type ${wire}`);
+  }
+
+  private advance(n: number): void {
+    if (this.at + n > this.bytes.byteLength) throw new Error('protobuf: truncated field');
+    this.at += n;
   }
 }
 
@@ -148,8 +183,8 @@ function decodeFeature(bytes: Uint8Array): FeatureValue {
         const f = list.field();
         if (f.field === 1 && f.wire === 2) {
           const packed = new Reader(list.bytesField());
-          while (!packed.done) out.push(packed.varint());
-        } else if (f.field === 1 && f.wire === 0) out.push(list.varint());
+          while (!packed.done) out.push(packed.int64());
+        } else if (f.field === 1 && f.wire === 0) out.push(list.int64());
         else list.skip(f.wire);
       }
       value = { int64: out };
@@ -158,9 +193,13 @@ function decodeFeature(bytes: Uint8Array): FeatureValue {
       while (!list.done) {
         const f = list.field();
         if (f.field === 1 && f.wire === 2) {
-          const packed = list.bytesField();
-          const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-          for (let i = 0; i + 4 <= packed.byteLength; i += 4) out.push(view.getFloat32(i, true));
+          // Packed: one length-delimited run of float32s.
+          const packed = new Reader(list.bytesField());
+          if (packed.bytes.byteLength % 4 !== 0) throw new Error(`protobuf: packed float list of ${packed.bytes.byteLength} bytes`);
+          while (!packed.done) out.push(packed.float32());
+        } else if (f.field === 1 && f.wire === 5) {
+          // Unpacked: one tagged float32 per value (proto2 writers, older TensorFlow).
+          out.push(list.float32());
         } else list.skip(f.wire);
       }
       value = { float: out };

@@ -42,3 +42,38 @@ describe('tf.train.Example + TFRecord', () => {
     expect(() => [...readRecords(shard.subarray(0, shard.byteLength - 3))]).toThrow(/truncated/);
   });
 });
+
+describe('decodeExample', () => {
+  /** Feature{float_list{value: ...}} with each value as its own tagged float32 (unpacked). */
+  function unpackedFloatExample(key: string, values: number[]): Uint8Array {
+    const floats = values.flatMap((v) => {
+      const b = new Uint8Array(5);
+      b[0] = 0x0d; // field 1, wire type 5 (32-bit)
+      new DataView(b.buffer).setFloat32(1, v, true);
+      return Array.from(b);
+    });
+    const floatList = [0x12, floats.length, ...floats]; // Feature.float_list = 2
+    const entry = [0x0a, key.length, ...new TextEncoder().encode(key), 0x12, floatList.length, ...floatList];
+    const features = [0x0a, entry.length, ...entry];
+    return Uint8Array.from([0x0a, features.length, ...features]);
+  }
+
+  it('reads unpacked repeated floats (proto2 writers) as well as packed ones', () => {
+    expect(decodeExample(unpackedFloatExample('f', [0.5, -2, 3.25]))).toEqual({ f: { float: [0.5, -2, 3.25] } });
+    expect(decodeExample(encodeExample({ f: { float: [0.5, -2, 3.25] } }))).toEqual({ f: { float: [0.5, -2, 3.25] } });
+  });
+
+  it('reads unpacked and negative int64 values', () => {
+    // Feature{int64_list{value: 7, value: -1}}: two tagged varints, -1 as ten bytes.
+    const list = [0x08, 0x07, 0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+    const feature = [0x1a, list.length, ...list];
+    const entry = [0x0a, 0x01, 0x6e, 0x12, feature.length, ...feature];
+    const example = Uint8Array.from([0x0a, entry.length + 2, 0x0a, entry.length, ...entry]);
+    expect(decodeExample(example)).toEqual({ n: { int64: [7, -1] } });
+  });
+
+  it('refuses a truncated float instead of dropping it', () => {
+    const bytes = unpackedFloatExample('f', [1]);
+    expect(() => decodeExample(bytes.subarray(0, bytes.byteLength - 1))).toThrow(/truncated/);
+  });
+});
