@@ -21,7 +21,6 @@ export { syntheticImageSet } from './training/synthetic-set.js';
 export { encodeCheckpoint, decodeCheckpoint, verifyCheckpoint, CheckpointCorruptError, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointCheck, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
 
 export { evaluate, predictProbabilities, type TestTimeAugmentation } from './metrics/evaluate.js';
-export { classProbabilities } from './metrics/class-probabilities.js';
 export { classificationReport, type EvaluationReport } from './metrics/classification-report.js';
 
 export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata } from './artifacts/model-artifacts.js';
