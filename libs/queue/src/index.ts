@@ -8,3 +8,6 @@ export { SuccessiveHalving, rungDecision, type RungDecision } from './asha.js';
 export { WorkerRegistry, type WorkerInfo } from './worker-registry.js';
 export { CancelFlags, CANCELLED_REASON_PREFIX, cancelledReason, isCancelledReason } from './cancel-flags.js';
 export { readTrialStates, existingJobIds, trialJobSweepId, type JobState, type TrialJobState } from './trial-states.js';
+export { TrialOwners } from './trial-owners.js';
+export { SweepGate, type DispatchSettings, type HeldTrial } from './sweep-gate.js';
+export { withSweepLock, SweepBusyError } from './sweep-lock.js';

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { compareRows, leaderboardRow, runKeys, TrialResultSchema, type LeaderboardRow, type TrialResult } from '@fermx/contracts';
 import type { Storage } from '@fermx/data';
 import { resolveKeySpace, type KeySpace } from './names.js';
+import { TrialOwners } from './trial-owners.js';
 
 export interface LeaderboardQuery {
   sweepId?: string;
@@ -28,9 +29,11 @@ const CHUNK = 500;
  */
 export class LeaderboardIndex {
   private readonly prefix: string;
+  private readonly owners: TrialOwners;
 
   constructor(private readonly redis: Redis, keys: KeySpace = {}) {
     this.prefix = `${resolveKeySpace(keys).prefix}:lb`;
+    this.owners = new TrialOwners(redis, keys);
   }
 
   private rowKey(trialId: string): string {
@@ -41,10 +44,13 @@ export class LeaderboardIndex {
     return [`${this.prefix}:all`, `${this.prefix}:sweep:${row.sweepId}`, `${this.prefix}:dataset:${normaliseUri(row.dataset)}`];
   }
 
-  /** Inserts or replaces the row of result.trialId. Idempotent. */
+  /**
+   * Inserts or replaces the row of result.trialId. Idempotent. The row is listed under its own
+   * sweep and under every other sweep that owns the same trial (TrialOwners).
+   */
   async upsert(result: TrialResult): Promise<LeaderboardRow> {
     const row = leaderboardRow(TrialResultSchema.parse(result));
-    const previous = await this.redis.get(this.rowKey(row.trialId));
+    const [previous, owners] = await Promise.all([this.redis.get(this.rowKey(row.trialId)), this.owners.of(row.trialId)]);
     const tx = this.redis.multi();
     if (previous) {
       // The trial moved sweep or dataset (a re-run under another sweep): drop its old memberships.
@@ -52,8 +58,19 @@ export class LeaderboardIndex {
     }
     tx.set(this.rowKey(row.trialId), JSON.stringify(row));
     for (const key of this.setKeys(row)) tx.zadd(key, row.valAccuracy, row.trialId);
+    for (const owner of owners) if (owner !== row.sweepId) tx.zadd(`${this.prefix}:sweep:${owner}`, row.valAccuracy, row.trialId);
     await tx.exec();
     return row;
+  }
+
+  /** Lists trials that already have a row under another sweep that now owns them too. */
+  async addToSweep(sweepId: string, trialIds: readonly string[]): Promise<number> {
+    const rows = (await this.getMany(trialIds)).filter((row): row is LeaderboardRow => row !== undefined);
+    if (rows.length === 0) return 0;
+    const tx = this.redis.multi();
+    for (const row of rows) tx.zadd(`${this.prefix}:sweep:${sweepId}`, row.valAccuracy, row.trialId);
+    await tx.exec();
+    return rows.length;
   }
 
   async get(trialId: string): Promise<LeaderboardRow | undefined> {

@@ -1,0 +1,143 @@
+/** SweepGate, TrialOwners and owner-aware cancel flags and leaderboard on a real redis-server. */
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TrialSpec } from '@fermx/contracts';
+import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
+import { RedisServer } from '@fermx/testing';
+import { CancelFlags, connectProducer, LeaderboardIndex, readTrialStates, SweepGate, TrialOwners, trialQueue, workerConnection, type TrialQueue } from './index.js';
+
+let server: RedisServer;
+let redis: Redis;
+let keys: { prefix: string };
+let queue: TrialQueue;
+let gate: SweepGate;
+
+const specs = (sweepId: string, n: number, from = 0): TrialSpec[] =>
+  Array.from({ length: n }, (_, i) => exampleTrialSpec({ sweepId, training: { epochs: 2, batchSize: 8, learningRate: 0.001, seed: from + i, augmentation: false } }));
+const held = (list: TrialSpec[]) => list.map((spec, order) => ({ spec, order }));
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  redis = await connectProducer(server.url);
+});
+afterAll(async () => {
+  await redis?.quit();
+  await server?.dispose();
+});
+
+describe('SweepGate', () => {
+  beforeEach(() => {
+    keys = { prefix: `test-${randomUUID()}` };
+    queue = trialQueue(redis, keys);
+    gate = new SweepGate({ redis, queue, index: new LeaderboardIndex(redis, keys), keys });
+  });
+  afterEach(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+
+  it('without pause or cap, enqueue puts every trial on the queue at once', async () => {
+    await gate.enqueue('s-free', held(specs('s-free', 3)));
+    expect(await queue.count()).toBe(3);
+    expect(await gate.heldIds('s-free')).toEqual([]);
+  });
+
+  it('a cap lets through at most N queued-or-running trials, in order; a finished one frees a slot', async () => {
+    const list = specs('s-cap', 5);
+    await gate.configure('s-cap', { maxConcurrent: 2 });
+    await gate.enqueue('s-cap', held(list));
+    expect((await queue.getJobs(['prioritized', 'waiting'])).map((j) => j.id).sort()).toEqual([list[0]!.trialId, list[1]!.trialId].sort());
+    expect(await gate.heldIds('s-cap')).toEqual(list.slice(2).map((t) => t.trialId));
+    expect(await gate.pendingSweeps()).toEqual(['s-cap']);
+    expect(await gate.dispatch('s-cap')).toBe(0);
+
+    // A worker takes one and finishes it: the next pass queues exactly one more.
+    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(server.url), prefix: keys.prefix });
+    const job = (await worker.getNextJob('token-1'))!;
+    expect(await gate.dispatch('s-cap')).toBe(0); // running still counts
+    await job.moveToCompleted('done', 'token-1', false);
+    expect(await gate.dispatch('s-cap')).toBe(1);
+    expect(await gate.inFlight('s-cap')).toBe(2);
+    await worker.close();
+
+    // Removing the cap dispatches the rest.
+    await gate.configure('s-cap', { maxConcurrent: null });
+    expect(await gate.dispatch('s-cap')).toBe(2);
+    expect(await gate.pendingSweeps()).toEqual([]);
+  });
+
+  it('a running trial whose worker died (stalled, lock gone) still counts against the cap', async () => {
+    const list = specs('s-stall', 2);
+    await gate.configure('s-stall', { maxConcurrent: 1 });
+    await gate.enqueue('s-stall', held(list));
+    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(server.url), prefix: keys.prefix });
+    const job = (await worker.getNextJob('token-2'))!;
+    await redis.del(`${keys.prefix}:${queue.name}:${job.id}:lock`); // the worker vanished
+    expect((await readTrialStates(redis, [job.id!], keys)).get(job.id!)!.state).toBe('waiting');
+    expect(await gate.dispatch('s-stall')).toBe(0);
+    await worker.close();
+  });
+
+  it('pause: pullBack takes queued jobs back into the held set; dispatch does nothing until resumed', async () => {
+    const list = specs('s-pause', 3);
+    await gate.enqueue('s-pause', held(list));
+    await gate.configure('s-pause', { paused: true });
+    expect(await gate.pullBack('s-pause')).toBe(3);
+    expect(await queue.count()).toBe(0);
+    expect(await gate.heldIds('s-pause')).toEqual(list.map((t) => t.trialId));
+    expect(await gate.dispatch('s-pause')).toBe(0);
+    await gate.configure('s-pause', { paused: false });
+    expect(await gate.dispatch('s-pause')).toBe(3);
+    expect((await queue.getJob(list[0]!.trialId))!.data).toEqual(list[0]);
+  });
+
+  it('pullBack leaves a job another owner sweep still dispatches (not paused, not cancelled)', async () => {
+    const [shared, own] = specs('s-a', 2);
+    const owners = new TrialOwners(redis, keys);
+    await owners.add('s-a', [shared!.trialId, own!.trialId]);
+    await owners.add('s-b', [shared!.trialId]);
+    await gate.enqueue('s-a', held([shared!, own!]));
+    await gate.configure('s-a', { paused: true });
+    expect(await gate.pullBack('s-a')).toBe(1);
+    expect((await queue.getJob(shared!.trialId))?.id).toBe(shared!.trialId);
+    expect(await queue.getJob(own!.trialId)).toBeUndefined();
+  });
+
+  it('reprioritise changes the priority of the sweep\'s queued jobs', async () => {
+    const list = specs('s-prio', 2);
+    await gate.enqueue('s-prio', held(list));
+    expect(await gate.reprioritise('s-prio', 3)).toBe(2);
+    expect((await queue.getJob(list[1]!.trialId))!.priority).toBe(3);
+    expect(await queue.getJobs(['prioritized'])).toHaveLength(2);
+  });
+});
+
+describe('trial ownership', () => {
+  const k = { prefix: `test-${randomUUID()}` };
+
+  it('a shared trial is cancelled for a worker only once every owner sweep is cancelled', async () => {
+    const owners = new TrialOwners(redis, k);
+    const flags = new CancelFlags(redis, k);
+    await owners.add('s-1', ['t-1', 't-2']);
+    await owners.add('s-2', ['t-1']);
+    await flags.cancel('s-1');
+    expect(await flags.isCancelled('s-1')).toBe(true);
+    expect(await flags.isCancelled('s-1', 't-1')).toBe(false);
+    expect(await flags.isCancelled('s-1', 't-2')).toBe(true);
+    await flags.cancel('s-2');
+    expect(await flags.isCancelled('s-1', 't-1')).toBe(true);
+  });
+
+  it('the leaderboard lists a shared trial under every owner sweep', async () => {
+    const index = new LeaderboardIndex(redis, k);
+    const result = exampleTrialResult({ sweepId: 'lb-a-00000000', valAccuracy: 0.7 });
+    await new TrialOwners(redis, k).add('lb-a-00000000', [result.trialId]);
+    await new TrialOwners(redis, k).add('lb-b-00000000', [result.trialId]);
+    await index.upsert(result);
+    expect((await index.query({ sweepId: 'lb-b-00000000' })).map((r) => r.trialId)).toEqual([result.trialId]);
+    expect(await index.addToSweep('lb-c-00000000', [result.trialId, 't-none'])).toBe(1);
+    expect((await index.query({ sweepId: 'lb-c-00000000' })).map((r) => r.trialId)).toEqual([result.trialId]);
+  });
+});

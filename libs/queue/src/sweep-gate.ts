@@ -1,0 +1,245 @@
+import type { Redis } from 'ioredis';
+import type { TrialSpec } from '@fermx/contracts';
+import { CancelFlags } from './cancel-flags.js';
+import type { LeaderboardIndex } from './leaderboard-index.js';
+import { resolveKeySpace, type KeySpace } from './names.js';
+import { addTrialJobs, DEFAULT_RETRY, type RetryPolicy, type TrialQueue } from './trial-queue.js';
+import { readTrialStates } from './trial-states.js';
+import { TrialOwners } from './trial-owners.js';
+
+/** How a sweep's trials reach the queue (`fermx sweep pause | resume | set`). */
+export interface DispatchSettings {
+  paused: boolean;
+  /** At most this many of the sweep's trials queued or running at once; undefined = no cap. */
+  maxConcurrent: number | undefined;
+  /** BullMQ priority of the sweep's jobs (1 runs first). */
+  priority: number;
+  retry: RetryPolicy;
+}
+
+/** A trial waiting for dispatch, with its position in the sweep (dispatch order). */
+export interface HeldTrial {
+  spec: TrialSpec;
+  order: number;
+}
+
+const CHUNK = 1000;
+
+/**
+ * Dispatch gating per sweep, in Redis (BullMQ's per-group concurrency and pause are Pro-only).
+ * A sweep that is paused or has a concurrency cap keeps its not-yet-dispatched trials in a held
+ * set (`<prefix>:sweep:<id>:held`, ordered, with their TrialSpecs); `dispatch` moves trials from
+ * it onto the BullMQ queue while fewer than the cap are queued or running. What counts as in
+ * flight is read from the BullMQ job hashes of the trials this sweep dispatched (any job that is
+ * not finished: waiting, delayed, active, or stalled after a worker died), never from a counter
+ * that a crashed process could leave wrong. Every step is idempotent (jobId = trialId, the job is
+ * added before the trial leaves the held set), so a crash mid-dispatch loses or doubles nothing.
+ *
+ * Callers serialise the methods of one sweep with withSweepLock (sweep-lock.ts).
+ */
+export class SweepGate {
+  private readonly prefix: string;
+  private readonly owners: TrialOwners;
+  private readonly cancelFlags: CancelFlags;
+
+  constructor(private readonly deps: { redis: Redis; queue: TrialQueue; index: Pick<LeaderboardIndex, 'getMany'>; keys?: KeySpace }) {
+    this.prefix = resolveKeySpace(deps.keys).prefix;
+    this.owners = new TrialOwners(deps.redis, deps.keys);
+    this.cancelFlags = new CancelFlags(deps.redis, deps.keys);
+  }
+
+  private key(sweepId: string, part: 'control' | 'held' | 'heldspec' | 'dispatched'): string {
+    return `${this.prefix}:sweep:${sweepId}:${part}`;
+  }
+
+  private get pendingKey(): string {
+    return `${this.prefix}:dispatch:pending`;
+  }
+
+  async settings(sweepId: string): Promise<DispatchSettings> {
+    const raw = await this.deps.redis.hgetall(this.key(sweepId, 'control'));
+    return {
+      paused: raw.paused === '1',
+      maxConcurrent: raw.maxConcurrent ? Number(raw.maxConcurrent) : undefined,
+      priority: raw.priority ? Number(raw.priority) : 10,
+      retry: raw.retry ? (JSON.parse(raw.retry) as RetryPolicy) : DEFAULT_RETRY,
+    };
+  }
+
+  /** First submit: the spec's priority and retry policy, unless the sweep already has settings. */
+  async initialise(sweepId: string, settings: { priority: number; retry: RetryPolicy }): Promise<void> {
+    await this.deps.redis.multi()
+      .hsetnx(this.key(sweepId, 'control'), 'priority', String(settings.priority))
+      .hsetnx(this.key(sweepId, 'control'), 'retry', JSON.stringify(settings.retry))
+      .exec();
+  }
+
+  /** Changes settings; `maxConcurrent: null` removes the cap. */
+  async configure(sweepId: string, change: { paused?: boolean; maxConcurrent?: number | null; priority?: number }): Promise<void> {
+    const key = this.key(sweepId, 'control');
+    const tx = this.deps.redis.multi();
+    if (change.paused !== undefined) tx.hset(key, 'paused', change.paused ? '1' : '0');
+    if (change.maxConcurrent === null) tx.hdel(key, 'maxConcurrent');
+    else if (change.maxConcurrent !== undefined) tx.hset(key, 'maxConcurrent', String(change.maxConcurrent));
+    if (change.priority !== undefined) tx.hset(key, 'priority', String(change.priority));
+    await tx.exec();
+  }
+
+  /**
+   * Sends trials toward the workers: straight onto the queue when nothing gates the sweep (the
+   * 10,000-trial submit path), else into the held set, then one dispatch pass.
+   */
+  async enqueue(sweepId: string, trials: readonly HeldTrial[]): Promise<void> {
+    if (trials.length === 0) return;
+    const settings = await this.settings(sweepId);
+    if (!settings.paused && settings.maxConcurrent === undefined) {
+      await addTrialJobs(this.deps.queue, trials.map((t) => t.spec), { priority: settings.priority, retry: settings.retry });
+      await this.markDispatched(sweepId, trials.map((t) => [t.spec.trialId, t.order]));
+      return;
+    }
+    await this.hold(sweepId, trials);
+    await this.dispatch(sweepId);
+  }
+
+  /** Puts trials in the sweep's held set (they run on a later dispatch pass). */
+  async hold(sweepId: string, trials: readonly HeldTrial[]): Promise<void> {
+    for (let i = 0; i < trials.length; i += CHUNK) {
+      const tx = this.deps.redis.multi();
+      for (const t of trials.slice(i, i + CHUNK)) {
+        tx.zadd(this.key(sweepId, 'held'), t.order, t.spec.trialId);
+        tx.hset(this.key(sweepId, 'heldspec'), t.spec.trialId, JSON.stringify(t.spec));
+      }
+      tx.sadd(this.pendingKey, sweepId);
+      await tx.exec();
+    }
+  }
+
+  async heldIds(sweepId: string): Promise<string[]> {
+    return this.deps.redis.zrange(this.key(sweepId, 'held'), 0, -1);
+  }
+
+  /** Sweeps with held trials (the dispatch loop's work list). */
+  async pendingSweeps(): Promise<string[]> {
+    return (await this.deps.redis.smembers(this.pendingKey)).sort();
+  }
+
+  /** Forgets the held trials (cancel): they are never dispatched. Returns how many. */
+  async dropHeld(sweepId: string): Promise<number> {
+    const replies = await this.deps.redis.multi().zcard(this.key(sweepId, 'held')).del(this.key(sweepId, 'held'), this.key(sweepId, 'heldspec')).srem(this.pendingKey, sweepId).exec();
+    return Number(replies?.[0]?.[1] ?? 0);
+  }
+
+  /** How many of the trials this sweep dispatched are queued or running; forgets finished ones. */
+  async inFlight(sweepId: string): Promise<number> {
+    const ids = await this.deps.redis.zrange(this.key(sweepId, 'dispatched'), 0, -1);
+    if (ids.length === 0) return 0;
+    const states = await readTrialStates(this.deps.redis, ids, this.deps.keys);
+    const finished = ids.filter((id) => {
+      const state = states.get(id)?.state;
+      return state !== 'waiting' && state !== 'active';
+    });
+    for (let i = 0; i < finished.length; i += CHUNK) await this.deps.redis.zrem(this.key(sweepId, 'dispatched'), ...finished.slice(i, i + CHUNK));
+    return ids.length - finished.length;
+  }
+
+  /**
+   * One dispatch pass: unless the sweep is paused or cancelled, moves held trials (in order) onto
+   * the queue while fewer than maxConcurrent are in flight. Trials that already have a result
+   * (trained for another sweep) leave the held set without a job. Returns how many were queued.
+   */
+  async dispatch(sweepId: string): Promise<number> {
+    const settings = await this.settings(sweepId);
+    if (settings.paused || (await this.cancelFlags.isCancelled(sweepId))) return 0;
+    const heldCount = await this.deps.redis.zcard(this.key(sweepId, 'held'));
+    if (heldCount === 0) {
+      await this.deps.redis.srem(this.pendingKey, sweepId);
+      return 0;
+    }
+    const slots = settings.maxConcurrent === undefined ? heldCount : settings.maxConcurrent - (await this.inFlight(sweepId));
+    if (slots <= 0) return 0;
+    const flat = await this.deps.redis.zrange(this.key(sweepId, 'held'), 0, slots - 1, 'WITHSCORES');
+    const take: [string, number][] = [];
+    for (let i = 0; i < flat.length; i += 2) take.push([flat[i]!, Number(flat[i + 1])]);
+    const ids = take.map(([id]) => id);
+    const [raws, rows] = await Promise.all([this.deps.redis.hmget(this.key(sweepId, 'heldspec'), ...ids), this.deps.index.getMany(ids)]);
+    const send = take.filter((_, i) => raws[i] && !rows[i]);
+    const specs = take.flatMap((_, i) => (raws[i] && !rows[i] ? [JSON.parse(raws[i]!) as TrialSpec] : []));
+    // Job first, then leave the held set: a crash in between re-adds a job that exists (a no-op).
+    await addTrialJobs(this.deps.queue, specs, { priority: settings.priority, retry: settings.retry });
+    await this.markDispatched(sweepId, send);
+    const tx = this.deps.redis.multi().zrem(this.key(sweepId, 'held'), ...ids).hdel(this.key(sweepId, 'heldspec'), ...ids);
+    await tx.exec();
+    if ((await this.deps.redis.zcard(this.key(sweepId, 'held'))) === 0) await this.deps.redis.srem(this.pendingKey, sweepId);
+    return specs.length;
+  }
+
+  /**
+   * Takes the sweep's queued (not running) jobs back into the held set: for pause, and before a
+   * new cap applies. A job that another owner sweep still wants on the queue (neither paused nor
+   * cancelled) stays. A job a worker took meanwhile stays too (removal refuses locked jobs).
+   * Returns how many were taken back.
+   */
+  async pullBack(sweepId: string): Promise<number> {
+    const flat = await this.deps.redis.zrange(this.key(sweepId, 'dispatched'), 0, -1, 'WITHSCORES');
+    const order = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) order.set(flat[i]!, Number(flat[i + 1]));
+    const states = await readTrialStates(this.deps.redis, [...order.keys()], this.deps.keys);
+    const waiting = [...order.keys()].filter((id) => states.get(id)?.state === 'waiting');
+    const keep = await this.wantedElsewhere(sweepId, waiting);
+    let pulled = 0;
+    for (const trialId of waiting) {
+      if (keep.has(trialId)) continue;
+      const job = await this.deps.queue.getJob(trialId);
+      if (!job) continue;
+      const held: HeldTrial = { spec: job.data, order: order.get(trialId)! };
+      await this.hold(sweepId, [held]);
+      const removed = await this.deps.queue.remove(trialId).catch(() => 0);
+      if (removed !== 1) {
+        // A worker took it meanwhile: it runs to the end; not held.
+        await this.deps.redis.multi().zrem(this.key(sweepId, 'held'), trialId).hdel(this.key(sweepId, 'heldspec'), trialId).exec();
+        continue;
+      }
+      await this.deps.redis.zrem(this.key(sweepId, 'dispatched'), trialId);
+      pulled++;
+    }
+    return pulled;
+  }
+
+  /** Sets the priority of the sweep's queued jobs (held trials get it when dispatched). Returns how many changed. */
+  async reprioritise(sweepId: string, priority: number): Promise<number> {
+    const ids = await this.deps.redis.zrange(this.key(sweepId, 'dispatched'), 0, -1);
+    const states = await readTrialStates(this.deps.redis, ids, this.deps.keys);
+    let changed = 0;
+    for (const id of ids) {
+      if (states.get(id)?.state !== 'waiting') continue;
+      const job = await this.deps.queue.getJob(id);
+      if (!job || job.finishedOn) continue;
+      try {
+        await job.changePriority({ priority });
+        changed++;
+      } catch {
+        // Taken by a worker meanwhile: it already runs.
+      }
+    }
+    return changed;
+  }
+
+  /** Records trials as dispatched by this sweep (their jobs count toward its cap until they finish). */
+  async markDispatched(sweepId: string, trials: readonly (readonly [string, number])[]): Promise<void> {
+    for (let i = 0; i < trials.length; i += CHUNK) {
+      const args = trials.slice(i, i + CHUNK).flatMap(([id, order]) => [order, id]);
+      if (args.length) await this.deps.redis.zadd(this.key(sweepId, 'dispatched'), ...args);
+    }
+  }
+
+  /** Trials (of these) that another owner sweep, neither paused nor cancelled, still wants queued. */
+  private async wantedElsewhere(sweepId: string, trialIds: readonly string[]): Promise<Set<string>> {
+    const owners = await this.owners.ofMany(trialIds);
+    const others = [...new Set([...owners.values()].flat().filter((o) => o !== sweepId))];
+    if (others.length === 0) return new Set();
+    const cancelled = await this.cancelFlags.cancelledAmong(others);
+    const live = new Set<string>();
+    for (const other of others) if (!cancelled.has(other) && !(await this.settings(other)).paused) live.add(other);
+    return new Set(trialIds.filter((id) => (owners.get(id) ?? []).some((o) => live.has(o))));
+  }
+}
