@@ -12,6 +12,7 @@ import { CancelFlags, LeaderboardIndex, trialJobOptions, trialQueue, WorkerRegis
 import { RedisServer } from '@fermx/testing';
 import { parseWorkerConfig } from '../config.js';
 import { SyntheticTrainer } from '../training/synthetic-trainer.js';
+import type { Trainer } from '../training/trainer.js';
 import { TrialFiles } from '../trial/trial-files.js';
 import { waitFor } from '../testing/worker-process.js';
 import { startWorker, type RunningWorker } from './start-worker.js';
@@ -48,9 +49,9 @@ describe('TrialWorker (in-process, real Redis)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async (epochMs: number) => {
+  const start = async (epochMs: number, trainer: Trainer = new SyntheticTrainer({ epochMs })) => {
     const env = { REDIS_URL: redis.url, FERMX_STORAGE: `file://${dir}`, FERMX_HEARTBEAT_MS: '200', FERMX_WORKER_ID: 'w-int' };
-    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, new SyntheticTrainer({ epochMs }));
+    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, trainer);
   };
   const finished = async (id: string) => {
     await waitFor(async () => Boolean((await queue.getJob(id))?.finishedOn), 20_000, () => `job ${id} never finished`);
@@ -97,6 +98,24 @@ describe('TrialWorker (in-process, real Redis)', () => {
     expect(results.slice(1).map((r) => r?.status)).toEqual(['stopped-early', 'stopped-early']);
     expect(results.slice(1).every((r) => (r?.epochsRun ?? 0) < 4)).toBe(true);
     expect((await new LeaderboardIndex(connection).query()).map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
+  });
+
+  it('a trainer whose loss turns NaN fails its trial once, naming the epoch; it is never ranked', async () => {
+    const nanAtEpoch2: Trainer = {
+      train: (req, hooks, signal) => new SyntheticTrainer({ epochMs: 5 }).train(req, { onEpoch: (m, c) => hooks.onEpoch(m.epoch === 2 ? { ...m, loss: Number.NaN } : m, c) }, signal),
+    };
+    await start(5, nanAtEpoch2);
+    const [diverging, second] = [spec(3), spec(4)];
+    // Five attempts allowed: a diverged model must not use them up.
+    for (const s of [diverging, second]) await queue.add(s.trialId, s, trialJobOptions(s.trialId, { retry: { attempts: 5, backoffSeconds: 1, jitter: 0 } }));
+    const job = await finished(diverging.trialId);
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(/epoch 2: loss is NaN/);
+    expect(await new TrialFiles(storage, diverging).readResult()).toBeUndefined();
+    // the next trial diverges too (same trainer): neither is on the leaderboard
+    await finished(second.trialId);
+    expect(await new LeaderboardIndex(connection).query()).toEqual([]);
   });
 
   it('heartbeats in the worker registry with its current trial and leaves it on stop', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { DatasetIntegrityError, StorageNotFoundError, StorageUnavailableError } from '@fermx/data';
-import { classifyError, fromWire, InfrastructureError, toWire, TrainerCrashedError, TrialDivergedError, TrialError, TrialInputError, UnexpectedTrialError } from './index.js';
+import { classifyError, fromWire, InfrastructureError, toWire, TrainerCrashedError, TrialDivergedError, TrialInputError, UnexpectedTrialError, type TrialError } from './index.js';
 
 describe('trial errors', () => {
   it('each class carries its kind and retry policy', () => {
