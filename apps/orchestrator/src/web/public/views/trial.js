@@ -44,6 +44,7 @@ export function trialView(root, route, ctx) {
         datasetLabel(spec.dataset ?? result?.dataset),
       ),
       data.progress && !result ? progressLine(data.progress) : null,
+      data.resultError ? h('p', { class: 'error', role: 'alert', id: 'result-error' }, data.resultError) : null,
       h(
         'dl',
         { class: 'cards' },

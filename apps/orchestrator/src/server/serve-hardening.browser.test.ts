@@ -8,15 +8,17 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKeys } from '@fermx/contracts';
 import { openStorage } from '@fermx/data';
 import { CHROMIUM, ensureBinary, RedisServer } from '@fermx/testing';
 import { parseConfig } from '../config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
+import { serveWebAsset } from '../web/index.js';
 import { startServer, type RunningServer } from './serve.js';
 
-// The attack of issue "Safe by default": `fermx serve` with no FERMX_API_TOKEN, and a page on
-// another origin that makes the operator's browser POST to it. Debian's chromium sends the
-// requests for real (no-cors, text/plain: no preflight); the server must refuse every one.
+// `fermx serve` with no FERMX_API_TOKEN in Debian's chromium: a page on another origin that makes
+// the operator's browser POST to it (no-cors, text/plain: no preflight) must be refused every
+// time, and a trial whose result.json is corrupt still opens, saying what is wrong.
 
 let redis: RedisServer;
 let dir: string;
@@ -65,7 +67,7 @@ beforeAll(async () => {
       done();
     },
   });
-  server = await startServer(runtime, { port: 0, log: pino({ level: 'debug' }, sink) });
+  server = await startServer(runtime, { port: 0, log: pino({ level: 'debug' }, sink), serveAsset: (req, res) => serveWebAsset(req, res) });
   const queued = await runtime.sweeps.submit(spec('victim', 1));
   if (!queued.ok) throw new Error(`seed sweep refused: ${queued.error}`);
   queuedSweepId = queued.sweepId;
@@ -117,4 +119,23 @@ describe('a cross-site page against fermx serve without a token', () => {
       expect((await runtime.sweeps.status(queuedSweepId))?.counts).toMatchObject({ total: 1, waiting: 1, cancelled: 0 });
     });
   }
+});
+
+describe('the trial page of a trial whose result.json is corrupt', () => {
+  it('opens and says what is wrong with that trial', async () => {
+    const trialId = (await runtime.sweeps.status(queuedSweepId))!.trials[0]!.trialId;
+    await openStorage(pathToFileURL(dir).href).put(runKeys.result(queuedSweepId, trialId), '{"trialId": "t-trunc');
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${server.url}/#/trial/${trialId}`);
+      await expect.poll(() => page.locator('#result-error').textContent(), { timeout: 20_000 }).toMatch(/result\.json is corrupt/);
+      expect(await page.locator('h1').textContent()).toContain(trialId);
+      expect(await page.locator('#result-error').textContent()).not.toContain(dir);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });
