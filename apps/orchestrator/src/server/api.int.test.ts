@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runKeys, type TrialResult, type TrialSpec } from '@fermx/contracts';
+import { runKeys, type TrialSpec } from '@fermx/contracts';
 import { exampleTrialResult } from '@fermx/contracts/testing';
 import { createLogger } from '@fermx/cli';
 import { openStorage } from '@fermx/data';
-import { workerConnection } from '@fermx/queue';
+import { trialJobSummary, workerConnection, type TrialJobSummary } from '@fermx/queue';
 import { RedisServer } from '@fermx/testing';
 import { parseConfig } from '../config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
@@ -106,18 +106,20 @@ describe('HTTP API', () => {
       }
     })().catch(() => undefined);
 
-    // A stand-in worker: reports progress, writes result.json, returns the result (the job's return value).
+    // A stand-in worker that behaves as fermx's: reports progress, writes result.json, upserts the
+    // leaderboard row (the worker is its one writer) and returns a summary as the job's return value.
     const storage = runtime.storage;
     let n = 0;
-    const worker = new Worker<TrialSpec, TrialResult>(
+    const worker = new Worker<TrialSpec, TrialJobSummary>(
       'fermx-trials',
       async (job) => {
         await job.updateProgress({ epoch: 1, epochs: 2, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 1, imagesPerSecond: 100 });
         if (n++ === 3) throw new Error('simulated out of memory');
         const result = exampleTrialResult({ ...job.data, valAccuracy: 0.5 + n / 10, status: n === 2 ? 'stopped-early' : 'completed' });
         await storage.put(runKeys.result(result.sweepId, result.trialId), JSON.stringify(result));
-        await storage.put(`${runKeys.model(result.sweepId, result.trialId)}/model.json`, '{"format":"layers-model"}');
-        return result;
+        await storage.put(runKeys.modelFile(result.sweepId, result.trialId, 'model.json'), '{"format":"layers-model"}');
+        await runtime.index.upsert(result);
+        return trialJobSummary(result);
       },
       { connection: workerConnection(redis.url), prefix: runtime.config.prefix, concurrency: 1 },
     );
@@ -139,6 +141,8 @@ describe('HTTP API', () => {
     expect((await api('GET', '/api/leaderboard?status=stopped-early')).json.rows).toHaveLength(1);
     expect(events.join('')).toMatch(/event: progress\ndata: \{"trialId":"t-[0-9a-f]{16}","sweepId":"api-test-[0-9a-f]{8}","progress":\{"epoch":1/);
     expect(events.join('')).toContain('event: trial');
+    // The trial event's status comes from the job's summary (stopped-early is not BullMQ's own state).
+    expect(events.join('')).toMatch(/event: trial\ndata: \{[^}]*"status":"stopped-early"/);
 
     const best = board[0].trialId as string;
     const detail = await api('GET', `/api/trials/${best}`);
