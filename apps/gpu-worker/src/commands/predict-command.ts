@@ -9,13 +9,14 @@ const DETECTORS = ['ssd', 'tiny'] as const;
 export const predictCommand = defineCommand({
   path: ['predict'],
   summary: 'Find every face in photos, frame it like FER2013, and print the model\'s class probabilities per face',
-  usage: `MODEL IMAGE|DIR... [--json] [--annotate DIR] [--mask ${MASK_MODES.join('|')}] [--detector ${DETECTORS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}]`,
+  usage: `MODEL IMAGE|DIR... [--json] [--annotate DIR] [--mask ${MASK_MODES.join('|')}] [--detector ${DETECTORS.join('|')}] [--min-score 0.5] [--backend ${BACKEND_CHOICES.join('|')}]`,
   args: ['MODEL', 'IMAGE...'],
   options: {
     json: { type: 'boolean', default: false },
     annotate: { type: 'string' },
     mask: { type: 'string', default: 'auto' },
     detector: { type: 'string', default: 'ssd' },
+    'min-score': { type: 'string', default: '0.5' },
     backend: { type: 'string' },
   },
   async run(ctx) {
@@ -25,6 +26,8 @@ export const predictCommand = defineCommand({
     if (!MASK_MODES.includes(mask as (typeof MASK_MODES)[number])) throw new UsageError(`--mask must be one of ${MASK_MODES.join(', ')}, got '${mask}'`);
     const detector = ctx.values.detector as string;
     if (!DETECTORS.includes(detector as (typeof DETECTORS)[number])) throw new UsageError(`--detector must be one of ${DETECTORS.join(', ')}, got '${detector}'`);
+    const minScore = Number(ctx.values['min-score']);
+    if (!(minScore > 0 && minScore < 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got '${String(ctx.values['min-score'])}'`);
     let config;
     try {
       // Inference runs on wasm by default (the detector does too): no GPU probing for a few photos.
@@ -40,7 +43,7 @@ export const predictCommand = defineCommand({
     const { ModelRegistryError } = await import('@fermx/data');
     let predictor;
     try {
-      predictor = await Predictor.load({ model, backend: config.backend, mask: mask as (typeof MASK_MODES)[number], detector: detector as (typeof DETECTORS)[number], env: ctx.env });
+      predictor = await Predictor.load({ model, backend: config.backend, mask: mask as (typeof MASK_MODES)[number], detector: detector as (typeof DETECTORS)[number], minScore, env: ctx.env });
     } catch (error) {
       if (!(error instanceof ModelRegistryError) && classifyError(error).retry !== 'fail') throw error;
       ctx.stderr.write(`fermx predict: ${(error as Error).message}\n`);

@@ -23,6 +23,10 @@ export interface PredictorOptions {
   backend: BackendChoice;
   mask: MaskMode;
   detector?: FaceDetectorName;
+  /** The detector's minimum score (default 0.5). */
+  minScore?: number;
+  /** Framing refinements (frameFaces' option; default 1). */
+  refinements?: number;
   env: NodeJS.ProcessEnv;
 }
 
@@ -44,6 +48,7 @@ export class Predictor {
     private readonly net: tf.LayersModel,
     private readonly finder: FaceFinder,
     private readonly landmarks: LandmarkDetector,
+    private readonly refinements: number,
   ) {}
 
   static async load(options: PredictorOptions): Promise<Predictor> {
@@ -56,9 +61,9 @@ export class Predictor {
       return bytes;
     });
     const maskDecision = decideMask(options.mask, { ...model, classes: metadata.classes });
-    const finder = await FaceApiFaceFinder.load({ detector: options.detector ?? 'ssd' });
+    const finder = await FaceApiFaceFinder.load({ detector: options.detector ?? 'ssd', ...(options.minScore !== undefined ? { minScore: options.minScore } : {}) });
     const landmarks = await FaceApiLandmarkDetector.load();
-    return new Predictor(model, metadata, maskDecision, backend.name, net, finder, landmarks);
+    return new Predictor(model, metadata, maskDecision, backend.name, net, finder, landmarks, options.refinements ?? 1);
   }
 
   get classes(): readonly string[] {
@@ -67,8 +72,7 @@ export class Predictor {
 
   /** Faces of one decoded photo, left to right. */
   async predictPhoto(photo: RgbImage): Promise<FacePrediction[]> {
-    const faces = await frameFaces(photo, this.finder, this.landmarks);
-    return this.classify(faces);
+    return this.classify(await this.frame(photo));
   }
 
   /** The 48×48 inputs the model sees for these faces (masked when the decision says so). */
@@ -92,6 +96,7 @@ export class Predictor {
 
   /** Softmax outputs for 48×48 grey inputs (bytes /255, as in training). */
   async probabilities(inputs: readonly Uint8Array[]): Promise<Float32Array[]> {
+    if (inputs.length === 0) return [];
     const side = 48;
     const pixels = new Float32Array(inputs.length * side * side);
     inputs.forEach((input, b) => {
@@ -106,7 +111,7 @@ export class Predictor {
 
   /** Faces found and framed in a photo, without classifying them (benches, the framing check). */
   frame(photo: RgbImage): Promise<FramedFace[]> {
-    return frameFaces(photo, this.finder, this.landmarks);
+    return frameFaces(photo, this.finder, this.landmarks, { refinements: this.refinements });
   }
 
   async dispose(): Promise<void> {
