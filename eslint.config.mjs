@@ -9,7 +9,7 @@ const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   // The model library is pure ML: no queue, no storage. It may read the shared contracts (zod
-  // schemas only, no I/O): the model config is one schema there (docs/ARCHITECTURE.md).
+  // schemas only, no I/O): the model config is one schema there (docs/MODELS.md).
   { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:models', 'scope:kernels', 'scope:shared'] },
   // The kernel library is tfjs backends and kernels only: it depends on no other fermx lib.
   { sourceTag: 'scope:kernels', onlyDependOnLibsWithTags: ['scope:kernels'] },

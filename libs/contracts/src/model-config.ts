@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The one model-config schema: the sweep spec, the queue payload, the worker and @fermx/models'
  * builder all validate with it, so a config that passes `sweep submit` also builds (see
- * docs/ARCHITECTURE.md, "One schema per contract"). The upper bounds keep a typo from asking a
+ * docs/MODELS.md, "One model-config schema"). The upper bounds keep a typo from asking a
  * worker for a model that cannot fit in memory.
  */
 export const ARCHITECTURES = ['mxception', 'mini-xception', 'xception', 'cnn'] as const;

@@ -124,7 +124,7 @@ const runDir = (sweepId: string, trialId: string) => `${RUNS}${sweepId}/${trialI
 const RESULT_KEY = /^runs\/([^/]+)\/([^/]+)\/result\.json$/;
 
 /**
- * Where a trial's files live in storage (docs/ARCHITECTURE.md, storage layout). Every reader and
+ * Where a trial's files live in storage (docs/WORKER.md, "Storage (per trial)"). Every reader and
  * writer builds these keys here; no other code spells `runs/…`.
  */
 export const runKeys = {

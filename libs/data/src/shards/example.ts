@@ -4,7 +4,7 @@
  * Feature{bytes_list=1 | float_list=2 | int64_list=3}, lists hold `repeated value = 1`.
  * Writing packs floats and int64s (as TensorFlow does); reading accepts packed and unpacked
  * repeated scalars, as every protobuf parser must. libs/data/src/testing/tf-example/ checks the
- * shards against Google's protobuf runtime (docs/DATASET.md, "Shard format").
+ * shards against Google's protobuf runtime (docs/DATASET.md, on shards).
  */
 export type FeatureValue = { bytes: Uint8Array[] } | { int64: number[] } | { float: number[] };
 export type Features = Record<string, FeatureValue>;
