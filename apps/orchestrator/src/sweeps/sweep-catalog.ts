@@ -5,7 +5,7 @@ import type { SweepRecord, SweepSummary } from './sweep-record.js';
 
 /** Sweeps: full record in storage (source of truth), a summary per sweep in Redis for listings. */
 export class SweepCatalog {
-  constructor(private readonly redis: Redis, private readonly storage: Storage, private readonly prefix: string) {}
+  constructor(private readonly redis: Redis, readonly storage: Storage, private readonly prefix: string) {}
 
   private get listKey(): string {
     return `${this.prefix}:sweeps`;

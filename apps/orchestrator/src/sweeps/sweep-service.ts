@@ -3,6 +3,10 @@ import { expandSweep, parseSweepSpec, sweepIdOf, trialParams, type TrialProgress
 import { addTrialJobs, existingJobIds, isCancelledReason, readTrialStates, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
+import { SearchDispatcher } from './search-dispatcher.js';
+import { isTpeSpec } from './search-space.js';
+import { enqueueTrial, type EnqueueOutcome } from './sweep-enqueue.js';
+import type { TrialSettings } from './manual-trial.js';
 import { countTrials, type SweepRecord, type TrialCounts, type TrialStatus } from './sweep-record.js';
 
 export type SubmitOutcome =
@@ -67,6 +71,8 @@ export class SweepService {
     } catch (error) {
       return { ok: false, error: 'invalid sweep spec', issues: [{ path: 'dataset', message: (error as Error).message }] };
     }
+    // Model-based sweeps are not expanded: their trials are proposed as results arrive.
+    if (isTpeSpec(spec)) return this.search.submit(spec, input, sweepIdOf(spec, dataset.ref.version), dataset);
     const existingRecord = await this.deps.catalog.get(sweepIdOf(spec, dataset.ref.version));
     const createdAt = existingRecord?.createdAt ?? (this.deps.now?.() ?? new Date()).toISOString();
     const { sweepId, trials } = expandSweep(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt });
@@ -88,6 +94,18 @@ export class SweepService {
     const fresh = trials.filter((t, i) => !jobs.has(t.trialId) && !rows[i]);
     await addTrialJobs(this.deps.queue, fresh, { priority: spec.priority, retry: spec.retry });
     return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length };
+  }
+
+  private searchDispatcher: SearchDispatcher | undefined;
+
+  /** Model-based (tpe) sweeps: proposals as results arrive (search-dispatcher.ts). */
+  get search(): SearchDispatcher {
+    return (this.searchDispatcher ??= new SearchDispatcher({ ...this.deps, storage: this.deps.catalog.storage }));
+  }
+
+  /** Adds one specific trial to a sweep (`fermx sweep enqueue`); undefined for an unknown sweep. */
+  enqueue(sweepId: string, settings: TrialSettings): Promise<EnqueueOutcome | undefined> {
+    return enqueueTrial({ ...this.deps, search: this.search }, sweepId, settings);
   }
 
   async status(sweepId: string): Promise<SweepStatus | undefined> {
