@@ -18,8 +18,11 @@ COPY apps/demo/package.json apps/demo/
 COPY libs/cli/package.json libs/cli/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/data/package.json libs/data/
+COPY libs/face-models/package.json libs/face-models/
+COPY libs/kernels/package.json libs/kernels/
 COPY libs/models/package.json libs/models/
 COPY libs/queue/package.json libs/queue/
+COPY libs/search/package.json libs/search/
 COPY libs/testing/package.json libs/testing/
 COPY infra/package.json infra/
 RUN npm ci --omit=dev --no-audit --no-fund \
