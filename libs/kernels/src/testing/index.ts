@@ -3,3 +3,4 @@
 export { onBackend, randomValues, relativeError, worstErrorOn, kernelsRunBy, type Computation, type Values } from './kernel-reference.js';
 export { wasmWithFermxKernels } from './wasm-reference.js';
 export { activateWebgpu } from './webgpu-reference.js';
+export { assembleWat, shippedWasmModule, wasmBytes } from './wat.js';
