@@ -101,6 +101,9 @@ describe('fermx serve without a token', () => {
     expect(same.status).toBe(201);
     const yaml = await raw('POST', '/api/sweeps', { 'Content-Type': 'application/yaml' }, `name: yaml-sweep\ndataset: ${datasetUri}\nmodel: { architecture: cnn, width: 0.25 }\nparameters: { seed: { grid: [2] }, epochs: 1 }\n`);
     expect(yaml.status).toBe(201);
+    // Behind a reverse proxy that keeps the page's host in X-Forwarded-Host.
+    const proxied = await raw('POST', '/api/sweeps', { ...json, Origin: 'https://fermx.example', 'X-Forwarded-Host': 'fermx.example' }, JSON.stringify(spec('proxied', 3)));
+    expect(proxied.status).toBe(201);
     const sweepId = JSON.parse(same.text).sweepId as string;
     expect((await raw('POST', `/api/sweeps/${sweepId}/cancel`, { 'Content-Type': 'text/plain', Origin: `http://${own}` }, '{}')).status).toBe(415);
     expect((await raw('POST', `/api/sweeps/${sweepId}/cancel`, { Origin: 'http://evil.example' })).status).toBe(403);

@@ -29,7 +29,9 @@ export function isReadMethod(method: string | undefined): boolean {
 /**
  * Browsers say where a request comes from: `Sec-Fetch-Site` (anything but same-origin, or none for
  * a typed URL, is another site — a page on another port is `same-site`) and `Origin`, which must
- * name this server's own host. Clients that are not browsers (curl, the CLI) send neither.
+ * name this server's own host: its `Host`, or the `X-Forwarded-Host` a reverse proxy sets (a page
+ * cannot add that header to a request without a CORS preflight, which this server never grants).
+ * Clients that are not browsers (curl, the CLI) send neither.
  */
 export function refuseCrossSite(req: IncomingMessage): void {
   const site = header(req, 'sec-fetch-site');
@@ -42,8 +44,8 @@ export function refuseCrossSite(req: IncomingMessage): void {
   } catch {
     originHost = undefined;
   }
-  const host = header(req, 'host');
-  if (!originHost || !host || originHost.toLowerCase() !== host.toLowerCase()) throw new HttpError(403, 'cross-site request refused (Origin is not this server)');
+  const own = [header(req, 'host'), header(req, 'x-forwarded-host')?.split(',')[0]?.trim()].filter((h): h is string => Boolean(h)).map((h) => h.toLowerCase());
+  if (!originHost || !own.includes(originHost.toLowerCase())) throw new HttpError(403, 'cross-site request refused (Origin is not this server)');
 }
 
 /**
