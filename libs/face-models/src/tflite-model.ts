@@ -144,7 +144,7 @@ export function withMetadataBuffer(model: Uint8Array, name: string, data: Uint8A
   w.reserve(4);
   w.raw(w.reserve(4), new TextEncoder().encode(IDENTIFIER));
   // The new root: same fields as the old one; buffers and metadata become the new vectors.
-  const fields = [{ slot: MODEL.version, size: 4 }];
+  const fields: Array<{ slot: number; size: number }> = [{ slot: MODEL.version, size: 4 }];
   for (let slot = 1; slot < MODEL.fieldCount; slot++) {
     if (root.has(slot) || slot === MODEL.buffers || slot === MODEL.metadata) fields.push({ slot, size: 4 });
   }

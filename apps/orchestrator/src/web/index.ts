@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveVendorAsset } from './vendor-assets.js';
 
 /** Folder holding the leaderboard page (index.html, app.js, styles.css, modules). */
 export const WEB_ROOT = fileURLToPath(new URL('./public/', import.meta.url));
@@ -19,9 +20,11 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 // Everything the page needs comes from this origin; the policy makes a stray CDN link fail loudly.
-const CONTENT_SECURITY_POLICY = [
+// 'wasm-unsafe-eval' lets the Try-it page compile WebAssembly (MediaPipe Tasks, tfjs' wasm
+// backend) from this origin's .wasm files; it allows no JavaScript eval.
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
@@ -60,6 +63,7 @@ export function resolveAssetPath(urlPath: string, root: string = WEB_ROOT): stri
 export async function serveWebAsset(req: IncomingMessage, res: ServerResponse, root: string = WEB_ROOT): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+  if (urlPath.startsWith('/vendor/')) return serveVendorAsset(req, res, urlPath);
   const file = resolveAssetPath(urlPath, root);
   if (!file) return false;
   let body: Buffer;

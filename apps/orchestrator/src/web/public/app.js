@@ -6,8 +6,9 @@ import { parseRoute } from './lib/model.js';
 import { leaderboardView } from './views/leaderboard.js';
 import { sweepView } from './views/sweep.js';
 import { trialView } from './views/trial.js';
+import { tryItView } from './views/try-it.js';
 
-const VIEWS = { leaderboard: leaderboardView, trial: trialView, sweep: sweepView };
+const VIEWS = { leaderboard: leaderboardView, trial: trialView, sweep: sweepView, try: tryItView };
 
 const main = document.getElementById('main');
 const errorBox = document.getElementById('error');

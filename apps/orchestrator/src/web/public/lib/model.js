@@ -110,6 +110,7 @@ export function parseRoute(hash) {
   const query = new URLSearchParams(qs ?? '');
   if (parts[0] === 'trial' && parts[1]) return { view: 'trial', id: parts[1], query };
   if (parts[0] === 'sweep' && parts[1]) return { view: 'sweep', id: parts[1], query };
+  if (parts[0] === 'try') return { view: 'try', id: parts.slice(1).join('/'), query };
   return { view: 'leaderboard', query };
 }
 

@@ -121,6 +121,9 @@ export function trialView(root, route, ctx) {
           (data.modelFiles ?? []).length
             ? h('ul', { class: 'files' }, data.modelFiles.map((f) => h('li', {}, h('a', { href: f.url, download: f.name }, f.name))))
             : h('p', { class: 'muted' }, 'No model files yet.'),
+          data.modelFiles?.some((f) => f.name === 'model.json')
+            ? h('p', {}, h('a', { href: `#/try/trial/${encodeURIComponent(route.id)}`, class: 'button', id: 'try-it-link' }, 'Try it: photo or webcam'))
+            : null,
           result?.modelUri ? h('p', { class: 'muted' }, 'Stored at ', h('code', {}, result.modelUri)) : null,
         ),
       ),
