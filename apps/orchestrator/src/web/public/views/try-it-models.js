@@ -8,21 +8,26 @@ async function json(url) {
   return res.json();
 }
 
+/** FER2013's classes in its own order: the one fermx profile (fer2013) whose faces are not masked. */
+const FER2013_CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+
 /**
- * Whether the model was trained on masked faces (then the page masks unmasked faces, as
- * `fermx predict --mask auto` does): the model's own metadata says so when it was written by a
- * fermx that records it; otherwise the dataset's classes decide (FERM's four classes are masked).
+ * Whether the model was trained on masked faces, so the page masks faces as `fermx predict
+ * --mask auto` does (apps/gpu-worker/src/prediction/mask-decision.ts): a promoted model's lineage
+ * says so; otherwise the classes decide (every fermx profile masks its faces except fer2013,
+ * whose classes are FER2013's seven in order). Returns { masked, why }.
  */
-export function trainedOnMasks(metadata) {
-  if (typeof metadata?.masked === 'boolean') return metadata.masked;
-  if (typeof metadata?.dataset?.masked === 'boolean') return metadata.dataset.masked;
-  return false;
+export function trainedOnMasks(classes, lineage) {
+  if (typeof lineage?.dataset?.masked === 'boolean') return { masked: lineage.dataset.masked, why: `lineage: dataset ${lineage.dataset.uri}` };
+  const fer2013 = classes.join(',') === FER2013_CLASSES.join(',');
+  return { masked: !fer2013, why: fer2013 ? "FER2013's own classes (unmasked profile)" : 'classes of a masked FERM profile' };
 }
 
-function fromMetadata(title, base, metadata) {
+function fromMetadata(title, base, metadata, lineage) {
   const classes = Array.isArray(metadata?.classes) ? metadata.classes.map(String) : [];
   if (classes.length === 0) throw new Error(`${base}metadata.json lists no classes`);
-  return { title, url: `${base}model.json`, classes, masked: trainedOnMasks(metadata), metadata };
+  const { masked, why } = trainedOnMasks(classes, lineage);
+  return { title, url: `${base}model.json`, classes, masked, maskedWhy: why, metadata };
 }
 
 /** The model of a trial (its files as `fermx serve` lists them). */
@@ -41,15 +46,20 @@ export async function promotedModels() {
   return Array.isArray(body) ? body : (body.models ?? []);
 }
 
-/** A promoted model by `name@alias` or `name@vN` (plain `name` = its production alias). */
+/** A promoted model's folder URL (GET /api/models/<name>/v<N>/files/<file>). */
+export function promotedFilesBase(name, version) {
+  return `/api/models/${encodeURIComponent(name)}/v${version}/files/`;
+}
+
+/** A promoted model by `name@alias` or `name@vN` (registry shape: versions are lineages, aliases map to version numbers). */
 export async function promotedModel(ref) {
   const [name, tag = 'production'] = ref.split('@');
-  const detail = await json(`/api/models/${encodeURIComponent(name)}`);
-  const versions = detail.versions ?? [];
-  const version = /^v\d+$/.test(tag) ? tag : (detail.aliases?.[tag] ?? detail.aliases?.[tag]?.version);
-  const entry = versions.find((v) => (v.version ?? v.name) === version);
-  if (!entry) throw new Error(`no version ${tag} of model ${name}`);
-  const base = entry.filesUrl ?? `/api/models/${encodeURIComponent(name)}/${encodeURIComponent(version)}/files/`;
-  const metadata = entry.metadata ?? (await json(`${base}metadata.json`));
-  return fromMetadata(`${name}@${tag}`, base, metadata);
+  const models = await promotedModels();
+  const model = models.find((m) => m.name === name);
+  if (!model) throw new Error(`no promoted model ${name}`);
+  const version = /^v\d+$/.test(tag) ? Number(tag.slice(1)) : model.aliases?.[tag];
+  const lineage = (model.versions ?? []).find((v) => v.version === version);
+  if (!lineage) throw new Error(`model ${name} has no ${tag}`);
+  const base = promotedFilesBase(name, version);
+  return fromMetadata(`${name}@${tag} (v${version})`, base, await json(`${base}metadata.json`), lineage);
 }

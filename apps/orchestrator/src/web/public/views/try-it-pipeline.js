@@ -8,8 +8,11 @@ const TASKS_VISION = '/vendor/tasks-vision/vision_bundle.mjs';
 const TASKS_WASM = '/vendor/tasks-vision/wasm';
 const RUNTIME = '/vendor/try-it-runtime.js';
 
-/** The mask fermx draws on an unmasked face for a model trained on masks (same as `fermx predict`). */
-export const PREDICT_MASK = { seed: 0, index: 0, styles: ['surgical-white'] };
+/**
+ * The mask fermx draws for a model trained on masks: the one `fermx predict` draws
+ * (apps/gpu-worker/src/prediction/predictor.ts, PREDICT_MASK), a plain surgical mask.
+ */
+const predictMask = (runtime) => ({ ...runtime.maskSpecFor(2020, 0, ['surgical-white']), topOnBridge: 0.35, chinDrop: 0.06 });
 
 let runtimePromise;
 /** The bundled runtime, loaded once per page (the bundle is a few MB). */
@@ -33,7 +36,7 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
   });
   let mode = 'IMAGE';
   const [classifier] = await Promise.all([runtime.loadClassifier(model.url), runtime.loadLandmarkNet()]);
-  const maskSpec = runtime.maskSpecFor(PREDICT_MASK.seed, PREDICT_MASK.index, PREDICT_MASK.styles);
+  const maskSpec = predictMask(runtime);
 
   /** Faces in an image or video frame: box (pixels) and the three keypoints framing needs. */
   async function detect(source, width, height, timestamp) {

@@ -8,6 +8,7 @@ import { promotedModel, promotedModels, trialModel } from './try-it-models.js';
 import { base64, drawCrop, drawFrame, drawOcclusion } from './try-it-draw.js';
 
 const pct = (p) => `${(p * 100).toFixed(1)} %`;
+const pctOrDash = (p) => (typeof p === 'number' ? pct(p) : '–');
 
 export function tryItView(root, route, ctx) {
   const [kind, ...rest] = (route.id ?? '').split('/');
@@ -35,10 +36,12 @@ function promotedList(root, ctx) {
     .then((models) => {
       if (!ctx.alive()) return;
       if (models.length === 0) return replace(body, h('p', { class: 'muted' }, 'No promoted models yet (fermx model promote TRIAL --name NAME).'));
+      // One row per alias, and one per version no alias points at.
       const rows = models.flatMap((m) => {
-        const aliases = Object.entries(m.aliases ?? {});
-        const refs = aliases.length ? aliases.map(([alias, v]) => ({ ref: `${m.name}@${alias}`, version: typeof v === 'string' ? v : v?.version })) : [{ ref: `${m.name}@${m.latest ?? `v${(m.versions ?? []).length}`}`, version: m.latest }];
-        return refs.map(({ ref, version }) => ({ ref, version, model: m }));
+        const aliased = Object.entries(m.aliases ?? {}).map(([alias, version]) => ({ ref: `${m.name}@${alias}`, version }));
+        const pointed = new Set(aliased.map((a) => a.version));
+        const plain = (m.versions ?? []).filter((v) => !pointed.has(v.version)).map((v) => ({ ref: `${m.name}@v${v.version}`, version: v.version }));
+        return [...aliased, ...plain].map((r) => ({ ...r, lineage: (m.versions ?? []).find((v) => v.version === r.version) }));
       });
       replace(
         body,
@@ -46,18 +49,20 @@ function promotedList(root, ctx) {
           'table',
           { id: 'promoted-models' },
           h('caption', { class: 'visually-hidden' }, 'Promoted models'),
-          h('thead', {}, h('tr', {}, ['Model', 'Version', 'Trial', ''].map((t) => h('th', { scope: 'col' }, t)))),
+          h('thead', {}, h('tr', {}, ['Model', 'Version', 'Classes', 'Val accuracy', 'Macro-F1', 'Trial', ''].map((t) => h('th', { scope: 'col' }, t)))),
           h(
             'tbody',
             {},
-            rows.map(({ ref, version, model }) => {
-              const v = (model.versions ?? []).find((x) => (x.version ?? x.name) === version);
-              const trialId = v?.trialId ?? v?.lineage?.trialId;
+            rows.map(({ ref, version, lineage }) => {
+              const trialId = lineage?.trial?.trialId;
               return h(
                 'tr',
                 { 'data-ref': ref },
                 h('th', { scope: 'row' }, ref),
-                h('td', {}, version ?? '–'),
+                h('td', {}, `v${version}`),
+                h('td', {}, (lineage?.dataset?.classes ?? []).join(', ') || '–'),
+                h('td', {}, pctOrDash(lineage?.metrics?.valAccuracy)),
+                h('td', {}, lineage?.metrics?.macroF1 === undefined ? '–' : lineage.metrics.macroF1.toFixed(3)),
                 h('td', {}, trialId ? h('a', { href: trialHref(trialId) }, trialId) : '–'),
                 h('td', {}, h('a', { href: `#/try/model/${encodeURIComponent(ref)}`, class: 'button' }, 'Try it')),
               );
@@ -78,7 +83,7 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
   const maskSelect = h(
     'select',
     { id: 'try-mask' },
-    h('option', { value: 'auto' }, `auto (${model.masked ? 'mask: trained on masks' : 'no mask: trained unmasked'})`),
+    h('option', { value: 'auto' }, `auto: ${model.masked ? 'draw a mask' : 'no mask'} (${model.maskedWhy})`),
     h('option', { value: 'always' }, 'always'),
     h('option', { value: 'never' }, 'never'),
   );
