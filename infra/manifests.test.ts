@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { DEFAULT_PREFIX, TRIAL_QUEUE_NAME } from '@fermx/queue';
+import { redisKeys } from '@fermx/queue';
 
 const infra = dirname(fileURLToPath(import.meta.url));
 const root = join(infra, '..');
@@ -90,7 +90,7 @@ describe('Kubernetes manifests', () => {
     const scaled = byKind('ScaledObject')[0]!;
     expect(scaled.spec.scaleTargetRef.name).toBe('fermx-worker');
     const redis = scaled.spec.triggers.find((t: any) => t.type === 'redis');
-    expect(redis.metadata.listName).toBe(`${DEFAULT_PREFIX}:${TRIAL_QUEUE_NAME}:wait`);
+    expect(redis.metadata.listName).toBe(redisKeys.waitList({}));
     const api = scaled.spec.triggers.find((t: any) => t.type === 'metrics-api');
     expect(api.metadata.url).toMatch(/^http:\/\/fermx-orchestrator\.fermx\.svc\/api\/queue$/);
   });

@@ -25,6 +25,11 @@ export const redisKeys = {
     const { prefix, queueName } = resolveKeySpace(keys);
     return `${prefix}:${queueName}:${trialId}`;
   },
+  /** BullMQ's list of waiting (unprioritised) jobs; KEDA scales workers on its length (infra/k8s). */
+  waitList: (keys: KeySpace): string => {
+    const { prefix, queueName } = resolveKeySpace(keys);
+    return `${prefix}:${queueName}:wait`;
+  },
   /** BullMQ's lock of a running trial job (present while a worker holds it). */
   trialJobLock: (keys: KeySpace, trialId: string): string => `${redisKeys.trialJob(keys, trialId)}:lock`,
   /** Set while a sweep is cancelled (`fermx sweep cancel`); workers check it after each epoch. */

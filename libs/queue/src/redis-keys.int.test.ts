@@ -32,6 +32,10 @@ describe('redisKeys', () => {
     expect(await redis.exists(redisKeys.trialJob(keys, spec.trialId))).toBe(1);
     expect(await trialJobSweepId(redis, spec.trialId, keys)).toBe('sweep-keys');
     expect(await trialJobSweepId(redis, 't-0000000000000000', keys)).toBeUndefined();
+    // A job without a priority waits in BullMQ's wait list, the one KEDA watches.
+    const plain = exampleTrialSpec({ sweepId: 'sweep-keys', training: { ...spec.training, seed: 99 } });
+    await queue.add(plain.trialId, plain, { jobId: plain.trialId });
+    expect(await redis.lrange(redisKeys.waitList(keys), 0, -1)).toEqual([plain.trialId]);
     await queue.close();
   });
 
