@@ -1,8 +1,9 @@
 import type { Command } from '@fermx/cli';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { modelsCommand } from './commands/models-command.js';
+import { modelAliasCommand, modelListCommand, modelPromoteCommand } from './commands/model-commands.js';
 import { predictCommand } from './commands/predict-command.js';
 import { workerCommand } from './commands/worker-command.js';
 
 /** This app's `fermx` commands (the CLI in bin/fermx.mjs dispatches here). */
-export const commands: Command[] = [workerCommand, evaluateCommand, modelsCommand, predictCommand];
+export const commands: Command[] = [workerCommand, evaluateCommand, modelsCommand, predictCommand, modelPromoteCommand, modelListCommand, modelAliasCommand];

@@ -57,7 +57,7 @@ export class ModelRegistry {
     const keys = (await this.storage.list(runKeys.root)).filter((key) => runKeys.parseResult(key)?.trialId === trialId);
     if (keys.length === 0) throw new ModelRegistryError(`no finished trial ${trialId} in ${this.storage.uri} (no runs/*/${trialId}/result.json)`);
     const parsed = TrialResultSchema.safeParse(JSON.parse(decoder.decode(await this.storage.get(keys[0]!))));
-    if (!parsed.success) throw new ModelRegistryError(`${this.storage.uriOf(keys[0]!)} is not a trial result: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success) throw new ModelRegistryError(`${this.storage.uriOf(keys[0]!)} is not a trial result: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     return parsed.data;
   }
 
