@@ -1,5 +1,5 @@
 import { PAPER_AUGMENTATION } from '../model-config.js';
-import type { TrialResult, TrialSpec } from '../trial.js';
+import { runKeys, type TrialResult, type TrialSpec } from '../trial.js';
 import { trialIdOf } from '../trial-id.js';
 
 /**
@@ -52,7 +52,7 @@ export function exampleTrialResult(overrides: Partial<TrialResult> & { valAccura
     host: 'gpu-node-1',
     worker: 'gpu-node-1:0',
     finishedAt: '2026-01-01T01:00:00.000Z',
-    modelUri: `file:///tmp/fermx/runs/${spec.sweepId}/${spec.trialId}/model`,
+    modelUri: `file:///tmp/fermx/${runKeys.model(spec.sweepId, spec.trialId)}`,
     ...rest,
   };
 }

@@ -1,4 +1,4 @@
-import { mulberry32, type Architecture, type EpochMetrics, type TrialResult, type TrialSpec } from '@fermx/contracts';
+import { mulberry32, runKeys, type Architecture, type EpochMetrics, type TrialResult, type TrialSpec } from '@fermx/contracts';
 
 /** FERM's four classes (paper): neutral, sad, surprise, angry. */
 export const FERM_CLASSES = ['neutral', 'sad', 'surprise', 'angry'];
@@ -87,7 +87,7 @@ export function fixtureTrialResults(trials: TrialSpec[], options: FixtureResultO
       host,
       worker: `${host}/worker${i % 2}`,
       finishedAt: new Date(finishedAt.getTime() + i * 60_000).toISOString(),
-      modelUri: `runs/${trial.sweepId}/${trial.trialId}/model`,
+      modelUri: runKeys.model(trial.sweepId, trial.trialId),
     } satisfies TrialResult;
   });
 }
