@@ -64,7 +64,7 @@ export type TrialProgress = z.infer<typeof TrialProgressSchema>;
 
 export const TRIAL_RESULT_STATUSES = ['completed', 'stopped-early'] as const;
 
-/** `runs/<sweepId>/<trialId>/result.json` and the job's return value. */
+/** `runs/<sweepId>/<trialId>/result.json` (storage only: the job returns a summary, libs/queue trial-summary.ts). */
 export const TrialResultSchema = z.object({
   trialId: z.string(),
   sweepId: z.string(),
