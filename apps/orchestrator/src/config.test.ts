@@ -7,8 +7,13 @@ describe('parseConfig', () => {
   it('has defaults for a one-machine run: loopback only, writes open', () => {
     expect(parseConfig({})).toEqual({
       redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', apiToken: undefined, port: 8080, host: '127.0.0.1',
-      sseMaxClients: 100, datasetRoots: [pathToFileURL(resolve('.fermx')).href], prefix: 'fermx',
+      sseMaxClients: 100, datasetRoots: [pathToFileURL(resolve('.fermx')).href], prefix: 'fermx', maxTrials: 10_000,
     });
+  });
+
+  it('FERMX_MAX_TRIALS sets the largest sweep; a non-number is named', () => {
+    expect(parseConfig({ FERMX_MAX_TRIALS: '500' }).maxTrials).toBe(500);
+    expect(() => parseConfig({ FERMX_MAX_TRIALS: 'many' })).toThrow(/FERMX_MAX_TRIALS/);
   });
 
   it('listens on every interface only with a token, and refuses a non-loopback host without one', () => {

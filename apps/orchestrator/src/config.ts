@@ -20,6 +20,8 @@ export const OrchestratorConfigSchema = z.object({
   FERMX_SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Comma-separated URIs datasets may live under, besides FERMX_STORAGE. */
   FERMX_DATASET_ROOTS: z.string().optional(),
+  /** Largest sweep a submit or `sweep extend` accepts, counted before expanding (docs/ORCHESTRATOR.md). */
+  FERMX_MAX_TRIALS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
 
 export interface OrchestratorConfig {
@@ -32,6 +34,8 @@ export interface OrchestratorConfig {
   /** Absolute URIs a sweep's dataset must lie under (storage root first). */
   datasetRoots: string[];
   prefix: string;
+  /** FERMX_MAX_TRIALS: the largest sweep a submit or extend accepts. */
+  maxTrials: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +71,6 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { PORT?: string; 
   if (!c || problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return {
     redisUrl: c.REDIS_URL, storageUri: c.FERMX_STORAGE, apiToken: c.FERMX_API_TOKEN, port: c.PORT, host,
-    sseMaxClients: c.FERMX_SSE_MAX_CLIENTS, datasetRoots, prefix: c.FERMX_REDIS_PREFIX,
+    sseMaxClients: c.FERMX_SSE_MAX_CLIENTS, datasetRoots, prefix: c.FERMX_REDIS_PREFIX, maxTrials: c.FERMX_MAX_TRIALS,
   };
 }

@@ -1,4 +1,5 @@
-import type { SubmitOutcome, SweepListEntry, SweepStatus } from './sweep-service.js';
+import { SteeringError } from './steering-error.js';
+import type { SteerOutcome, SubmitOutcome, SweepListEntry, SweepStatus } from './sweep-service.js';
 
 /** What the CLI does with sweeps, directly (Redis + storage) or through `fermx serve`'s API. */
 export interface SweepOperations {
@@ -6,6 +7,12 @@ export interface SweepOperations {
   status(sweepId: string): Promise<SweepStatus | undefined>;
   cancel(sweepId: string): Promise<{ cancelled: number } | undefined>;
   list(): Promise<SweepListEntry[]>;
+  /** Steering (docs/ORCHESTRATOR.md); a refusal throws SteeringError (404, 409, 400). */
+  pause(sweepId: string): Promise<SteerOutcome>;
+  resume(sweepId: string): Promise<SteerOutcome>;
+  extend(sweepId: string, n: number): Promise<SteerOutcome>;
+  retry(sweepId: string, target: { failed: true } | { trialId: string }): Promise<SteerOutcome>;
+  set(sweepId: string, change: { maxConcurrent?: number | null; priority?: number }): Promise<SteerOutcome>;
 }
 
 /** A refused API call (401, 404, 5xx): its status and the server's message. */
@@ -66,5 +73,33 @@ export class HttpSweeps implements SweepOperations {
     const { status, json } = await this.call('GET', '/api/sweeps');
     if (status !== 200) return this.fail(status, json);
     return json.sweeps as SweepListEntry[];
+  }
+
+  pause(sweepId: string): Promise<SteerOutcome> {
+    return this.steer(sweepId, 'pause');
+  }
+
+  resume(sweepId: string): Promise<SteerOutcome> {
+    return this.steer(sweepId, 'resume');
+  }
+
+  extend(sweepId: string, n: number): Promise<SteerOutcome> {
+    return this.steer(sweepId, 'extend', { n });
+  }
+
+  retry(sweepId: string, target: { failed: true } | { trialId: string }): Promise<SteerOutcome> {
+    return this.steer(sweepId, 'retry', target);
+  }
+
+  set(sweepId: string, change: { maxConcurrent?: number | null; priority?: number }): Promise<SteerOutcome> {
+    return this.steer(sweepId, 'set', change);
+  }
+
+  /** POST /api/sweeps/:id/<action>; the server's 400/404/409 come back as SteeringError. */
+  private async steer(sweepId: string, action: string, body: object = {}): Promise<SteerOutcome> {
+    const { status, json } = await this.call('POST', `/api/sweeps/${encodeURIComponent(sweepId)}/${action}`, body);
+    if (status === 200) return json as unknown as SteerOutcome;
+    if (status === 400 || status === 404 || status === 409) throw new SteeringError(status, typeof json.error === 'string' ? json.error : `${action} refused`);
+    return this.fail(status, json);
   }
 }

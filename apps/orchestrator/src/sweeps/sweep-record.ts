@@ -12,6 +12,33 @@ export interface SweepRecord {
   priority: number;
   createdAt: string;
   trials: TrialSpec[];
+  /** Classes in the dataset's manifest at submit (expands `extend`ed trials the same way). */
+  datasetClasses?: number;
+  /** `fermx sweep extend --n K`: the K of each extension, in order (random strategy). */
+  extensions?: number[];
+  /** Every transition (submit, pause, resume, extend, retry, set, cancel), oldest first. */
+  history?: SweepTransition[];
+}
+
+/** One entry of a sweep's history: what changed, when, and what it did. */
+export type SweepTransition = { at: string } & (
+  | { action: 'submitted' | 'resubmitted'; enqueued: number; existing: number }
+  | { action: 'paused'; heldBack: number }
+  | { action: 'resumed'; dispatched: number }
+  | { action: 'extended'; n: number; added: number; total: number }
+  | { action: 'retried'; trialIds: string[] }
+  | { action: 'set'; maxConcurrent?: number | null; priority?: number; reprioritised: number }
+  | { action: 'cancelled'; cancelled: number }
+);
+
+/** How the sweep's trials reach the workers now (`fermx sweep pause | resume | set`). */
+export interface DispatchView {
+  paused: boolean;
+  /** At most this many trials of the sweep queued or running at once; absent = no cap. */
+  maxConcurrent?: number;
+  priority: number;
+  /** Trials waiting for dispatch (paused, or over the cap). */
+  held: number;
 }
 
 /** The Redis copy used for listings: the record without the trial specs. */

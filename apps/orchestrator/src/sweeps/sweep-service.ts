@@ -1,13 +1,14 @@
 import type { Redis } from 'ioredis';
-import { expandSweep, parseSweepSpec, sweepIdOf, trialParams, type TrialProgress, type ValidationIssue, type LeaderboardRow, type TrialSpec } from '@fermx/contracts';
-import { addTrialJobs, existingJobIds, isCancelledReason, readTrialStates, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
+import { assertSweepSize, DEFAULT_MAX_SWEEP_TRIALS, expandSweep, parseSweepSpec, sweepIdOf, SweepTooLargeError, trialParams, type TrialProgress, type ValidationIssue, type LeaderboardRow, type SweepSpec, type TrialSpec } from '@fermx/contracts';
+import { existingJobIds, isCancelledReason, readTrialStates, SweepBusyError, SweepGate, TrialOwners, withSweepLock, type CancelFlags, type HeldTrial, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { SearchDispatcher } from './search-dispatcher.js';
 import { isTpeSpec } from './search-space.js';
 import { enqueueTrial, type EnqueueOutcome } from './sweep-enqueue.js';
 import type { TrialSettings } from './manual-trial.js';
-import { countTrials, type SweepRecord, type TrialCounts, type TrialStatus } from './sweep-record.js';
+import { countTrials, type DispatchView, type SweepRecord, type SweepTransition, type TrialCounts, type TrialStatus } from './sweep-record.js';
+import { SweepSteering } from './sweep-steering.js';
 
 export type SubmitOutcome =
   | { ok: true; sweepId: string; trials: string[]; enqueued: number; existing: number }
@@ -20,6 +21,8 @@ export interface TrialView {
   model: string;
   params: Record<string, unknown>;
   attempts: number;
+  /** Waiting for dispatch: the sweep is paused or at its concurrency cap. */
+  held?: true;
   progress?: TrialProgress;
   failedReason?: string;
   result?: Pick<LeaderboardRow, 'valAccuracy' | 'testAccuracy' | 'macroF1' | 'epochs' | 'trainingSeconds' | 'imagesPerSecond' | 'backend' | 'host'>;
@@ -38,6 +41,15 @@ export interface SweepStatus {
   sweep: Omit<SweepRecord, 'trials'>;
   counts: TrialCounts;
   trials: TrialView[];
+  /** Pause, cap, priority and held trials (absent from servers older than steering). */
+  dispatch?: DispatchView;
+}
+
+/** What a steering command did: the transition appended to the history, and the dispatch state after it. */
+export interface SteerOutcome {
+  sweepId: string;
+  transition: SweepTransition;
+  dispatch: DispatchView;
 }
 
 export interface SweepServiceDeps {
@@ -49,22 +61,52 @@ export interface SweepServiceDeps {
   halving: SuccessiveHalving;
   probe: DatasetProbe;
   keys: { prefix: string; queueName?: string };
+  /** Largest sweep a submit or extend accepts (FERMX_MAX_TRIALS; default 10,000). */
+  maxTrials?: number;
   now?: () => Date;
 }
 
-/** Submit, inspect and cancel sweeps against Redis (queue, indexes) and storage (records). */
+/** Submit, inspect, steer and cancel sweeps against Redis (queue, indexes) and storage (records). */
 export class SweepService {
-  constructor(private readonly deps: SweepServiceDeps) {}
+  private readonly gate: SweepGate;
+  private readonly owners: TrialOwners;
+  private readonly steering: SweepSteering;
+
+  constructor(private readonly deps: SweepServiceDeps) {
+    this.gate = new SweepGate({ redis: deps.redis, queue: deps.queue, index: deps.index, keys: deps.keys });
+    this.owners = new TrialOwners(deps.redis, deps.keys);
+    this.steering = new SweepSteering({
+      ...deps, gate: this.gate, owners: this.owners, maxTrials: this.maxTrials,
+      statuses: (sweepId, trialIds) => this.statuses(sweepId, trialIds),
+      dispatchView: (sweepId) => this.dispatchView(sweepId),
+      append: (record, transition) => this.append(record, transition),
+    });
+  }
+
+  private get maxTrials(): number {
+    return this.deps.maxTrials ?? DEFAULT_MAX_SWEEP_TRIALS;
+  }
+
+  private now(): string {
+    return (this.deps.now?.() ?? new Date()).toISOString();
+  }
 
   /**
    * Validates, expands and enqueues one job per trial (jobId = trialId). Nothing is written or
-   * enqueued when the spec or its dataset is bad; a resubmit enqueues only trials that have
-   * neither a job nor a result.
+   * enqueued when the spec or its dataset is bad, or when it expands to more than maxTrials
+   * (counted before anything is enumerated); a resubmit enqueues only trials that have neither a
+   * job nor a result, and keeps the sweep's extensions, history and dispatch settings.
    */
   async submit(input: unknown): Promise<SubmitOutcome> {
     const parsed = parseSweepSpec(input);
     if (!parsed.ok) return { ok: false, error: 'invalid sweep spec', issues: parsed.issues };
     const spec = parsed.spec;
+    try {
+      assertSweepSize(spec, this.maxTrials);
+    } catch (error) {
+      if (error instanceof SweepTooLargeError) return tooLarge(spec, error);
+      throw error;
+    }
     let dataset;
     try {
       dataset = await this.deps.probe(spec.dataset);
@@ -73,27 +115,44 @@ export class SweepService {
     }
     // Model-based sweeps are not expanded: their trials are proposed as results arrive.
     if (isTpeSpec(spec)) return this.search.submit(spec, input, sweepIdOf(spec, dataset.ref.version), dataset);
-    const existingRecord = await this.deps.catalog.get(sweepIdOf(spec, dataset.ref.version));
-    const createdAt = existingRecord?.createdAt ?? (this.deps.now?.() ?? new Date()).toISOString();
-    const { sweepId, trials } = expandSweep(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt });
-    if (trials.length === 0) return { ok: false, error: 'invalid sweep spec', issues: [{ path: 'parameters', message: 'the sweep expands to no trials' }] };
+    const sweepId = sweepIdOf(spec, dataset.ref.version);
+    return withSweepLock(this.deps.redis, this.deps.keys, sweepId, async () => {
+      const existingRecord = await this.deps.catalog.get(sweepId);
+      const createdAt = existingRecord?.createdAt ?? this.now();
+      const extensions = existingRecord?.extensions ?? [];
+      const { trials } = expandSweep(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt }, { extensions });
+      if (trials.length === 0) return { ok: false, error: 'invalid sweep spec', issues: [{ path: 'parameters', message: 'the sweep expands to no trials' }] };
 
-    const record: SweepRecord = {
-      sweepId, name: spec.name, dataset: dataset.ref, spec: input, strategy: spec.strategy.type, priority: spec.priority, createdAt, trials,
-      ...(spec.description ? { description: spec.description } : {}),
-    };
-    const ids = trials.map((t) => t.trialId);
-    // The record goes to storage while Redis answers which trials are already known.
-    const [, jobs, rows] = await Promise.all([
-      this.deps.catalog.save(record),
-      existingJobIds(this.deps.redis, ids, this.deps.keys),
-      this.deps.index.getMany(ids),
-    ]);
-    if (spec.halving) await this.deps.halving.configure(sweepId, spec.halving);
-    await this.deps.cancelFlags.clear(sweepId);
-    const fresh = trials.filter((t, i) => !jobs.has(t.trialId) && !rows[i]);
-    await addTrialJobs(this.deps.queue, fresh, { priority: spec.priority, retry: spec.retry });
-    return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length };
+      const ids = trials.map((t) => t.trialId);
+      const [jobs, rows, held] = await Promise.all([
+        existingJobIds(this.deps.redis, ids, this.deps.keys),
+        this.deps.index.getMany(ids),
+        this.gate.heldIds(sweepId).then((h) => new Set(h)),
+      ]);
+      const fresh: HeldTrial[] = [];
+      trials.forEach((t, i) => {
+        if (!jobs.has(t.trialId) && !rows[i] && !held.has(t.trialId)) fresh.push({ spec: t, order: i });
+      });
+      const transition: SweepTransition = { at: this.now(), action: existingRecord ? 'resubmitted' : 'submitted', enqueued: fresh.length, existing: ids.length - fresh.length };
+      const record: SweepRecord = {
+        sweepId, name: spec.name, dataset: dataset.ref, spec: input, strategy: spec.strategy.type, priority: existingRecord?.priority ?? spec.priority, createdAt, trials,
+        datasetClasses: dataset.numClasses,
+        ...(spec.description ? { description: spec.description } : {}),
+        ...(extensions.length ? { extensions } : {}),
+        history: [...(existingRecord?.history ?? []), transition],
+      };
+      await Promise.all([
+        this.deps.catalog.save(record),
+        spec.halving ? this.deps.halving.configure(sweepId, spec.halving) : undefined,
+        this.deps.cancelFlags.clear(sweepId),
+        this.owners.add(sweepId, ids),
+        this.gate.initialise(sweepId, { priority: spec.priority, retry: spec.retry }),
+      ]);
+      // Trials another sweep already finished are listed on this sweep's leaderboard too.
+      if (rows.some(Boolean)) await this.deps.index.addToSweep(sweepId, ids.filter((_, i) => rows[i]));
+      await this.gate.enqueue(sweepId, fresh);
+      return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length };
+    });
   }
 
   private searchDispatcher: SearchDispatcher | undefined;
@@ -111,9 +170,61 @@ export class SweepService {
   async status(sweepId: string): Promise<SweepStatus | undefined> {
     const record = await this.deps.catalog.get(sweepId);
     if (!record) return undefined;
-    const views = await this.trialViews(sweepId, record.trials);
+    const [views, dispatch] = await Promise.all([this.trialViews(sweepId, record.trials), this.dispatchView(sweepId)]);
     const { trials: _t, ...sweep } = record;
-    return { sweep, counts: countTrials(views.map((v) => v.status)), trials: views };
+    return { sweep, counts: countTrials(views.map((v) => v.status)), trials: views, dispatch };
+  }
+
+  /** Stops dispatching: running trials finish, queued ones go back to the held set. */
+  pause(sweepId: string): Promise<SteerOutcome> {
+    return this.steering.pause(sweepId);
+  }
+
+  /** Dispatches again (up to the cap). */
+  resume(sweepId: string): Promise<SteerOutcome> {
+    return this.steering.resume(sweepId);
+  }
+
+  /** K more trials per grid point from the same seeded stream (random sweeps); same sweep id. */
+  extend(sweepId: string, n: number): Promise<SteerOutcome> {
+    return this.steering.extend(sweepId, n);
+  }
+
+  /** Failed trials run again with fresh attempts, resuming from their last checkpoint. */
+  retry(sweepId: string, target: { failed: true } | { trialId: string }): Promise<SteerOutcome> {
+    return this.steering.retry(sweepId, target);
+  }
+
+  /** Concurrency cap (null removes it) and priority of the sweep's jobs. */
+  set(sweepId: string, change: { maxConcurrent?: number | null; priority?: number }): Promise<SteerOutcome> {
+    return this.steering.set(sweepId, change);
+  }
+
+  /**
+   * One dispatch pass over every sweep with held trials (the `fermx serve` loop). A sweep whose
+   * lock is held elsewhere is skipped until the next pass. Returns how many trials were queued.
+   */
+  async dispatchPending(): Promise<number> {
+    let queued = 0;
+    for (const sweepId of await this.gate.pendingSweeps()) {
+      try {
+        queued += await withSweepLock(this.deps.redis, this.deps.keys, sweepId, () => this.gate.dispatch(sweepId), { waitMs: 0 });
+      } catch (error) {
+        if (!(error instanceof SweepBusyError)) throw error;
+      }
+    }
+    return queued;
+  }
+
+  async dispatchView(sweepId: string): Promise<DispatchView> {
+    const [settings, held] = await Promise.all([this.gate.settings(sweepId), this.gate.heldIds(sweepId)]);
+    return { paused: settings.paused, ...(settings.maxConcurrent !== undefined ? { maxConcurrent: settings.maxConcurrent } : {}), priority: settings.priority, held: held.length };
+  }
+
+  /** Appends a transition to the sweep's history in its record (storage). Callers hold the sweep lock. */
+  private async append(record: SweepRecord, transition: SweepTransition): Promise<void> {
+    record.history = [...(record.history ?? []), transition];
+    await this.deps.catalog.save(record);
   }
 
   async list(): Promise<SweepListEntry[]> {
@@ -131,48 +242,79 @@ export class SweepService {
   }
 
   /**
-   * Flags the sweep (running trials stop at their next epoch) and removes its waiting jobs.
-   * Returns how many trials were cancelled (removed + running); undefined for an unknown sweep.
+   * Flags the sweep (running trials stop at their next epoch), forgets its held trials and removes
+   * its queued jobs. A trial another live sweep owns too (same configuration) is not cancelled:
+   * a running one keeps running (the worker asks CancelFlags with the trial id), a queued job stays
+   * when an owner dispatches freely, else it moves to the held set of each gated owner. Returns
+   * how many trials were cancelled; undefined for an unknown sweep.
    */
   async cancel(sweepId: string): Promise<{ cancelled: number } | undefined> {
     const summary = await this.deps.catalog.summary(sweepId);
     if (!summary) return undefined;
-    await this.deps.cancelFlags.cancel(sweepId);
-    const states = await readTrialStates(this.deps.redis, summary.trialIds, this.deps.keys);
-    let cancelled = 0;
-    for (const [trialId, state] of states) {
-      if (state.state === 'active') cancelled++;
-      if (state.state !== 'waiting') continue;
-      try {
-        const removed = await this.deps.queue.remove(trialId);
-        if (removed === 1) cancelled++;
-      } catch {
-        // Taken by a worker meanwhile: it sees the flag after its next epoch.
-        cancelled++;
+    const handOver = new Map<string, string[]>(); // other owner -> trial ids it takes over
+    const cancelled = await withSweepLock(this.deps.redis, this.deps.keys, sweepId, async () => {
+      await this.deps.cancelFlags.cancel(sweepId);
+      await this.gate.dropHeld(sweepId);
+      const states = await readTrialStates(this.deps.redis, summary.trialIds, this.deps.keys);
+      const open = summary.trialIds.filter((id) => states.get(id)?.state === 'waiting' || states.get(id)?.state === 'active');
+      const owners = await this.owners.ofMany(open);
+      const others = [...new Set([...owners.values()].flat().filter((o) => o !== sweepId))];
+      const cancelledOthers = await this.deps.cancelFlags.cancelledAmong(others);
+      const settings = new Map(await Promise.all(others.filter((o) => !cancelledOthers.has(o)).map(async (o) => [o, await this.gate.settings(o)] as const)));
+      let count = 0;
+      for (const trialId of open) {
+        const live = (owners.get(trialId) ?? []).filter((o) => settings.has(o));
+        if (states.get(trialId)!.state === 'active') {
+          if (live.length === 0) count++;
+          continue;
+        }
+        // Another owner dispatches freely: the queued job is its job now.
+        if (live.some((o) => !settings.get(o)!.paused && settings.get(o)!.maxConcurrent === undefined)) continue;
+        let removed = 0;
+        try {
+          removed = await this.deps.queue.remove(trialId);
+        } catch {
+          removed = 0;
+        }
+        if (removed !== 1) {
+          // Taken by a worker meanwhile: it sees the flag after its next epoch (unless shared).
+          if (live.length === 0) count++;
+          continue;
+        }
+        if (live.length === 0) count++;
+        for (const o of live) handOver.set(o, [...(handOver.get(o) ?? []), trialId]);
       }
-    }
+      const record = await this.deps.catalog.get(sweepId);
+      if (record) await this.append(record, { at: this.now(), action: 'cancelled', cancelled: count });
+      return count;
+    });
+    for (const [owner, trialIds] of handOver) await this.steering.adopt(owner, trialIds);
     return { cancelled };
   }
 
-  private async statuses(sweepId: string, trialIds: string[]): Promise<{ trialId: string; status: TrialStatus; state: TrialJobState | undefined; row: LeaderboardRow | undefined }[]> {
-    const [states, rows, cancelled] = await Promise.all([
+  private async statuses(sweepId: string, trialIds: string[]): Promise<{ trialId: string; status: TrialStatus; state: TrialJobState | undefined; row: LeaderboardRow | undefined; held: boolean }[]> {
+    const [states, rows, cancelled, held] = await Promise.all([
       readTrialStates(this.deps.redis, trialIds, this.deps.keys),
       this.deps.index.getMany(trialIds),
       this.deps.cancelFlags.isCancelled(sweepId),
+      this.gate.heldIds(sweepId).then((ids) => new Set(ids)),
     ]);
     return trialIds.map((trialId, i) => {
       const state = states.get(trialId);
       const row = rows[i];
-      return { trialId, state, row, status: trialStatus(state, row, cancelled) };
+      // A held trial has no job yet: it waits for dispatch.
+      const isHeld = held.has(trialId) && !row && (state === undefined || state.state === 'missing');
+      return { trialId, state, row, held: isHeld, status: isHeld && !cancelled ? 'waiting' : trialStatus(state, row, cancelled) };
     });
   }
 
   private async trialViews(sweepId: string, trials: TrialSpec[]): Promise<TrialView[]> {
     const statuses = await this.statuses(sweepId, trials.map((t) => t.trialId));
     return trials.map((trial, i) => {
-      const { status, state, row } = statuses[i]!;
+      const { status, state, row, held } = statuses[i]!;
       const view: TrialView = { trialId: trial.trialId, status, model: trial.model.architecture, params: trialParams(trial), attempts: state?.attemptsMade ?? 0 };
       if (trial.variant) view.variant = trial.variant;
+      if (held) view.held = true;
       if (state?.progress) view.progress = state.progress;
       if (state?.failedReason && status !== 'completed' && status !== 'stopped-early') view.failedReason = state.failedReason;
       if (row) {
@@ -198,4 +340,10 @@ export function trialStatus(state: TrialJobState | undefined, row: Pick<Leaderbo
     default:
       return sweepCancelled ? 'cancelled' : 'missing';
   }
+}
+
+/** The submit answer for a spec over the maximum: the count, at the field that sets it. */
+function tooLarge(spec: SweepSpec, error: SweepTooLargeError): SubmitOutcome {
+  const path = spec.strategy.type === 'grid' ? 'parameters' : 'strategy.n';
+  return { ok: false, error: 'invalid sweep spec', issues: [{ path, message: `${error.message} (FERMX_MAX_TRIALS)` }] };
 }

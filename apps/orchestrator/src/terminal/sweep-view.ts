@@ -2,6 +2,7 @@ import { terminalCell } from '@fermx/cli';
 import { formatParams } from '../leaderboard/leaderboard-format.js';
 import type { SweepListEntry, SweepStatus, TrialView } from '../sweeps/sweep-service.js';
 import { formatTable, percent } from './table.js';
+import { describeDispatch, describeTransition } from './sweep-history.js';
 
 const STATUS_MARK: Record<TrialView['status'], string> = {
   waiting: '·', active: '▶', completed: '✓', 'stopped-early': '✂', failed: '✗', cancelled: '⊘', missing: '?',
@@ -40,6 +41,8 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     lines.push(`${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`);
   }
   if (trials.length > shown.length) lines.push(`… and ${trials.length - shown.length} more trials (use --json for all)`);
+  if (status.dispatch) lines.push('', `dispatch: ${describeDispatch(status.dispatch)}`);
+  if (sweep.history?.length) lines.push('', 'history:', ...sweep.history.map((t) => `  ${describeTransition(t)}`));
   return lines.join('\n') + '\n';
 }
 

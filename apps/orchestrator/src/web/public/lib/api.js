@@ -47,6 +47,13 @@ export const api = {
       headers: { authorization: `Bearer ${getToken()}`, 'content-type': 'application/json' },
       body: '{}',
     }),
+  /** pause | resume | extend {n} | retry {failed|trialId} | set {maxConcurrent, priority} (docs/ORCHESTRATOR.md). */
+  steerSweep: (id, action, body = {}) =>
+    request(`/api/sweeps/${encodeURIComponent(id)}/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
 };
 
 /**

@@ -4,6 +4,7 @@ import { lineChart, parallelCoordinates } from '../lib/charts.js';
 import { h, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
 import { constantKeys, datasetLabel, modelName, paramKeys, paramLabel, paramValue, trialHref } from '../lib/model.js';
 import { statusBadge, trialCounts } from './leaderboard.js';
+import { steeringPanel } from './sweep-steering.js';
 
 const MAX_COMPARE = 4;
 const FINISHED = new Set(['completed', 'stopped-early', 'failed', 'cancelled']);
@@ -16,6 +17,7 @@ export function sweepView(root, route, ctx) {
   const compareBox = h('section', { class: 'panel', id: 'compare', 'aria-labelledby': 'compare-h', 'aria-live': 'polite' });
   const cancelNote = h('p', { class: 'muted', id: 'cancel-note', role: 'status' });
   let cancelled; // { count } once this page cancelled the sweep
+  const steerDraft = {}; // the steering inputs' values, kept across live re-renders
 
   async function refresh() {
     try {
@@ -76,6 +78,7 @@ export function sweepView(root, route, ctx) {
       h('h1', { tabindex: '-1' }, 'Sweep ', sweep.name ?? id),
       h('p', { class: 'subtitle' }, h('code', {}, id), ' · ', datasetLabel(sweep.dataset), ' · created ', when(sweep.createdAt), ' · ', trialCounts(counts)),
       h('div', { class: 'actions' }, cancelButton, cancelNote),
+      steeringPanel({ id, data, ctx, draft: steerDraft, onDone: () => ctx.debounce('sweep', refresh, 300) }),
       trials.filter((t) => Number.isFinite(metricOf(t))).length < 2
         ? h('section', { class: 'panel', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h' }, 'Hyperparameters'), h('p', { class: 'muted' }, 'The parallel-coordinates plot appears once two trials have results.'))
         : axes.length
