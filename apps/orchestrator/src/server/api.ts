@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime.js';
 import type { EventHub } from './event-hub.js';
 import { HttpError, readBody, sendJson } from './http-io.js';
 import { ID_PATTERNS, requestId, type IdKind } from './request-ids.js';
+import { runSteering, STEERING_ACTIONS } from './steering-requests.js';
 import { checkLoopbackHost, guardWrite, isReadMethod, type WritePolicy } from './write-guard.js';
 
 export interface ApiDeps {
@@ -68,6 +69,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       if (!outcome) throw new HttpError(404, `no sweep ${id}`);
       sendJson(res, 200, outcome);
     }],
+    // Steering (docs/ORCHESTRATOR.md): POST /api/sweeps/:id/pause | resume | extend | retry | set.
+    ...STEERING_ACTIONS.map((action): Route => ['POST', new RegExp(`^/api/sweeps/([^/]+)/${action}$`), ['sweepId'], async (req, res, [id]) => sendJson(res, 200, await runSteering(req, action, runtime.sweeps, id!))]),
     ['GET', /^\/api\/leaderboard$/, [], async (_req, res, _p, url) => {
       const query: LeaderboardQuery = {};
       const q = url.searchParams;

@@ -4,6 +4,7 @@ import type { Logger } from '@fermx/cli';
 import type { Runtime } from '../runtime.js';
 import { createApiHandler, type ApiDeps } from './api.js';
 import { EventHub } from './event-hub.js';
+import { DispatchLoop } from '../sweeps/dispatch-loop.js';
 
 export interface RunningServer {
   server: Server;
@@ -24,7 +25,7 @@ export class ListenError extends Error {
  * Starts `fermx serve`: the JSON API under /api, live events, and the leaderboard page. Listens on
  * runtime.config.host (loopback unless a token is set, see config.ts) unless `host` is given.
  */
-export async function startServer(runtime: Runtime, options: { port: number; host?: string; log: Logger; serveAsset?: ApiDeps['serveAsset'] }): Promise<RunningServer> {
+export async function startServer(runtime: Runtime, options: { port: number; host?: string; log: Logger; serveAsset?: ApiDeps['serveAsset']; dispatchIntervalMs?: number }): Promise<RunningServer> {
   const { log } = options;
   const host = options.host ?? runtime.config.host;
   const events = new EventHub({ redisUrl: runtime.config.redisUrl, redis: runtime.redis, index: runtime.index, keys: { prefix: runtime.config.prefix }, log, sse: { maxClients: runtime.config.sseMaxClients } });
@@ -48,6 +49,9 @@ export async function startServer(runtime: Runtime, options: { port: number; hos
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
   }
+  // Held trials of paused or capped sweeps are dispatched from here (docs/ORCHESTRATOR.md, Steering a sweep).
+  const dispatcher = new DispatchLoop(runtime.sweeps, log, options.dispatchIntervalMs);
+  dispatcher.start();
   const { port } = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   if (!runtime.config.apiToken) log.warn({ host, port }, 'writes are open: no FERMX_API_TOKEN is set, so only this machine may connect (loopback) and anyone on it may submit or cancel sweeps');
@@ -59,6 +63,7 @@ export async function startServer(runtime: Runtime, options: { port: number; hos
     port,
     close: () =>
       (closing ??= (async () => {
+        await dispatcher.stop();
         await events.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
