@@ -6,6 +6,7 @@ import type { DatasetRef, TrialSpec } from './trial.js';
 import { canonicalJson, sha256Hex, trialIdOf } from './trial-id.js';
 import { mulberry32 } from './random.js';
 import { assertSweepSize } from './sweep-size.js';
+import { replicateSeed } from './repeats.js';
 
 export interface ExpandContext {
   dataset: DatasetRef;
@@ -85,7 +86,7 @@ export function expandSweep(spec: SweepSpec, ctx: ExpandContext, options: Expand
   const seen = new Set<string>();
   let duplicates = 0;
   for (const variant of variants) {
-    for (const point of points) {
+    for (const point of replicatePoints(points, spec.repeats ?? 1)) {
       const trial = trialOfPoint(spec, sweepId, variant, point, ctx);
       if (seen.has(trial.trialId)) {
         duplicates++;
@@ -138,6 +139,15 @@ export function trialParams(trial: Pick<TrialSpec, 'model' | 'training'>): Recor
   const { architecture: _a, numClasses: _n, ...model } = trial.model;
   const { augmentation, earlyStopping: _e, ...training } = trial.training;
   return { ...model, ...training, augmentation: augmentation === false ? 'none' : augmentation };
+}
+
+/** `repeats: K`: each point K times, replicate k with seed replicateSeed(point's seed, k). */
+function replicatePoints(points: TrialParams[], repeats: number): TrialParams[] {
+  if (repeats <= 1) return points;
+  return points.flatMap((point) => {
+    const base = typeof point.seed === 'number' ? point.seed : DEFAULT_TRAINING.seed;
+    return Array.from({ length: repeats }, (_, k) => ({ ...point, seed: replicateSeed(base, k) }));
+  });
 }
 
 function enumerate(d: Domain<unknown>): unknown[] {

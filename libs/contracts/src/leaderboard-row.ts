@@ -20,6 +20,8 @@ export interface LeaderboardRow {
   valAccuracy: number;
   /** 95 % Wilson interval of valAccuracy over the val images. */
   valInterval: [number, number];
+  /** Val images behind valAccuracy (for statistical ties); absent in rows indexed before it was recorded. */
+  valCount?: number;
   testAccuracy: number | null;
   testInterval: [number, number] | null;
   macroF1: number;
@@ -59,6 +61,7 @@ export function leaderboardRow(result: TrialResult, rank = 0): LeaderboardRow {
     epoch: ranked.epoch,
     valAccuracy: ranked.valAccuracy,
     valInterval: accuracyInterval(ranked.valAccuracy, valCount),
+    valCount,
     testAccuracy: ranked.testAccuracy ?? null,
     testInterval: ranked.testAccuracy !== undefined && result.testCount ? accuracyInterval(ranked.testAccuracy, result.testCount) : null,
     macroF1: ranked.macroF1,

@@ -15,11 +15,12 @@ export class SweepTooLargeError extends Error {
  * How many trials a spec expands to, computed from the axis sizes without enumerating anything
  * (an upper bound: configurations that repeat are enqueued once). Grid: variants × the product of
  * every axis's size. Random: variants × the product of the `grid` axes × (n + every extension).
+ * Both × `repeats` (seed replicates).
  */
 export function sweepTrialCount(spec: SweepSpec, extensions: readonly number[] = []): number {
   const variants = spec.models?.length ?? (spec.model ? 1 : 0);
   const domains = (Object.values(spec.parameters) as (Domain<unknown> | undefined)[]).filter((d): d is Domain<unknown> => d !== undefined);
-  let count = variants;
+  let count = variants * (spec.repeats ?? 1);
   if (spec.strategy.type === 'grid') {
     for (const d of domains) count *= domainSize(d);
     return count;

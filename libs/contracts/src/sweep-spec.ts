@@ -18,6 +18,9 @@ import {
 import { HalvingSchema, METRIC_SUMMARIES, METRICS, MetricNameSchema, type MetricSpec } from './trial.js';
 import { DEFAULT_METRIC, defaultGoal } from './objective.js';
 import { toValidationIssues, ValidationError, type ValidationIssue } from './validation-issue.js';
+import { ConstraintsSchema } from './constraints.js';
+import { ParetoObjectivesSchema } from './pareto.js';
+import { MAX_REPEATS } from './repeats.js';
 
 /**
  * A search-space entry. In YAML: a plain value (fixed), `{ grid: [..] }` (every value is tried),
@@ -209,6 +212,12 @@ export const SweepSpecSchema = z
     /** BullMQ priority: 1 runs first; larger numbers wait. */
     priority: z.number().int().min(1).max(2_097_152).default(10),
     retry: RetrySchema.default({ attempts: 3, backoffSeconds: 30, jitter: 0.5 }),
+    /** Seed replicates of every configuration (seeds derived by replicateSeed); shown aggregated with `--aggregate`. */
+    repeats: z.number().int().min(1).max(MAX_REPEATS).optional(),
+    /** Several figures traded off (Pareto front on the sweep page, marked on the leaderboard). */
+    objectives: ParetoObjectivesSchema.optional(),
+    /** Bounds on parameters/FLOPs (checked at submit) and on measured figures (checked after training). */
+    constraints: ConstraintsSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     if (!spec.model === !spec.models) ctx.addIssue({ code: 'custom', path: spec.model ? ['models'] : ['model'], message: 'give either model or models (a list of variants), not both or neither' });
@@ -226,6 +235,10 @@ export const SweepSpecSchema = z
         names.add(variant.name);
       }
     });
+    if (spec.repeats !== undefined && spec.repeats > 1) {
+      if (spec.strategy.type === 'tpe') ctx.addIssue({ code: 'custom', path: ['repeats'], message: 'repeats needs strategy grid or random (tpe proposes one trial per configuration)' });
+      if (spec.parameters.seed !== undefined && spec.parameters.seed.kind !== 'fixed') ctx.addIssue({ code: 'custom', path: ['parameters', 'seed'], message: 'repeats derives the seeds; give seed one fixed value (the base seed) or leave it out' });
+    }
     if (spec.warmStart && spec.strategy.type !== 'tpe') ctx.addIssue({ code: 'custom', path: ['warmStart'], message: 'warmStart seeds a model-based search; it needs strategy { type: tpe }' });
     if (spec.strategy.type === 'grid') {
       for (const [key, d] of Object.entries(spec.parameters) as [string, Domain<unknown> | undefined][]) {
