@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseWorkerConfig } from './config.js';
+import { parseWorkerConfig, WorkerConfigSchema } from './config.js';
 
 describe('parseWorkerConfig', () => {
   it('has working defaults and lets flags win over env', () => {
     const c = parseWorkerConfig({ FERMX_BACKEND: 'cpu', FERMX_GPU: '1' }, { gpu: '0', backend: 'wasm' });
-    expect(c).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', gpu: 0, backend: 'wasm', trainer: { name: 'tfjs' }, lockDurationMs: 30_000 });
+    expect(c).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', gpu: 0, backend: 'wasm', lockDurationMs: 30_000 });
     expect(c.workerId).toMatch(/:gpu0$/);
   });
 
@@ -29,8 +29,9 @@ describe('parseWorkerConfig', () => {
     expect(parseWorkerConfig({ REDIS_URL: 'rediss://:secret@redis.example:6380/2', FERMX_STORAGE: 'data/fermx' })).toMatchObject({ redisUrl: 'rediss://:secret@redis.example:6380/2', storageUri: 'data/fermx' });
   });
 
-  it('configures the synthetic trainer from env', () => {
-    expect(parseWorkerConfig({ FERMX_TRAINER: 'synthetic', FERMX_SYNTHETIC_EPOCH_MS: '50', FERMX_SYNTHETIC_LOG: '/tmp/x' }).trainer).toEqual({ name: 'synthetic', epochMs: 50, logFile: '/tmp/x' });
+  it('offers no switch to the synthetic trainer: it is test material, started only through apps/gpu-worker/src/testing/synthetic-worker.ts', () => {
+    expect(Object.keys(WorkerConfigSchema.shape).filter((key) => /TRAINER|SYNTHETIC/.test(key))).toEqual([]);
+    expect(parseWorkerConfig({ FERMX_TRAINER: 'synthetic', FERMX_SYNTHETIC_EPOCH_MS: '50' })).not.toHaveProperty('trainer');
   });
 
   it('takes --replicas (FERMX_REPLICAS) for CPU workers, default 1, and refuses it with a GPU backend', () => {

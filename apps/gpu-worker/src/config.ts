@@ -22,10 +22,6 @@ export const WorkerConfigSchema = z.object({
   FERMX_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
   /** Data-parallel training replicas (worker threads) per trial on the CPU backends (wasm, cpu). */
   FERMX_REPLICAS: z.coerce.number().int().min(1).max(64).default(1),
-  /** `tfjs` trains for real; `synthetic` simulates epochs (reliability tests, queue benchmark). */
-  FERMX_TRAINER: z.enum(['tfjs', 'synthetic']).default('tfjs'),
-  FERMX_SYNTHETIC_EPOCH_MS: positiveMs(200),
-  FERMX_SYNTHETIC_LOG: z.string().optional(),
   /** BullMQ job lock; a killed worker's trial is picked up again after about this long. */
   FERMX_LOCK_DURATION_MS: positiveMs(30_000),
   FERMX_STALLED_INTERVAL_MS: positiveMs(30_000),
@@ -50,7 +46,6 @@ export interface WorkerConfig {
   backend: BackendChoice;
   /** Training replicas per trial; > 1 only takes effect when the trial trains on wasm or cpu. */
   replicas: number;
-  trainer: { name: 'tfjs' } | { name: 'synthetic'; epochMs: number; logFile?: string };
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
@@ -84,8 +79,6 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string;
     throw new WorkerConfigError(`invalid worker configuration: ${flagName('FERMX_REPLICAS')}: replicas > 1 trains on CPU threads; use --backend wasm, cpu or auto, not ${c.FERMX_BACKEND}`);
   }
   const host = hostname();
-  const trainer: WorkerConfig['trainer'] =
-    c.FERMX_TRAINER === 'synthetic' ? { name: 'synthetic', epochMs: c.FERMX_SYNTHETIC_EPOCH_MS, ...(c.FERMX_SYNTHETIC_LOG ? { logFile: c.FERMX_SYNTHETIC_LOG } : {}) } : { name: 'tfjs' };
   return {
     redisUrl: c.REDIS_URL,
     redisPrefix: c.FERMX_REDIS_PREFIX,
@@ -94,7 +87,6 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string;
     gpu: c.FERMX_GPU,
     backend: c.FERMX_BACKEND,
     replicas: c.FERMX_REPLICAS,
-    trainer,
     lockDurationMs: c.FERMX_LOCK_DURATION_MS,
     stalledIntervalMs: c.FERMX_STALLED_INTERVAL_MS,
     maxStalledCount: c.FERMX_MAX_STALLED_COUNT,

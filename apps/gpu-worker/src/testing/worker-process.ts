@@ -1,13 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+import { SYNTHETIC_WORKER_ENTRY, TSX_LOADER } from './entries.js';
 
 /** Settings that make reliability tests fast: short locks, quick stalled checks, synthetic epochs. */
 export const FAST_WORKER_ENV = {
-  FERMX_TRAINER: 'synthetic',
   FERMX_LOCK_DURATION_MS: '2000',
   FERMX_STALLED_INTERVAL_MS: '1000',
   FERMX_HEARTBEAT_MS: '500',
@@ -17,7 +13,7 @@ export const FAST_WORKER_ENV = {
   FERMX_LOG_LEVEL: 'info',
 } as const;
 
-/** A real `node bin/fermx.mjs worker` process, with its JSON log lines collected. */
+/** A real worker process (`fermx worker` with the synthetic trainer child), with its JSON log lines collected. */
 export class WorkerProcess {
   readonly logs: Record<string, unknown>[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -38,9 +34,9 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Starts a worker; `cwd` defaults to the temp dir, away from the repo, as a user would run it. */
+  /** Starts a worker (synthetic-worker.ts); `cwd` defaults to the temp dir, away from the repo, as a user would run it. */
   static async start(id: string, env: Record<string, string>, cwd = tmpdir()): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/fermx.mjs'), 'worker'], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, SYNTHETIC_WORKER_ENTRY], {
       cwd,
       env: { ...process.env, ...FAST_WORKER_ENV, FERMX_WORKER_ID: id, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],

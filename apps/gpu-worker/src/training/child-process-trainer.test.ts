@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialSpec } from '@fermx/contracts';
+import { SYNTHETIC_TRAINER_ENTRY } from '../testing/entries.js';
 import { ChildProcessTrainer } from './child-process-trainer.js';
 import { TrialInputError } from './errors/index.js';
 import type { TrainingRequest } from './trainer.js';
@@ -15,7 +16,7 @@ const spec: TrialSpec = {
   createdAt: new Date(0).toISOString(),
 };
 const request: TrainingRequest = { spec, resumeEpoch: 0, backend: 'cpu', cacheDir: '/tmp/none' };
-const trainer = (epochMs = 20) => new ChildProcessTrainer({ trainer: { name: 'synthetic', epochMs }, env: process.env, abortGraceMs: 2000 });
+const trainer = (epochMs = 20) => new ChildProcessTrainer({ entry: SYNTHETIC_TRAINER_ENTRY, env: { ...process.env, FERMX_SYNTHETIC_EPOCH_MS: String(epochMs) }, abortGraceMs: 2000 });
 
 describe('ChildProcessTrainer', () => {
   it('trains in a child process, relaying epochs, checkpoints and decisions over IPC', async () => {

@@ -4,15 +4,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // The error classes by file, not the barrel: classify-error would load @fermx/data.
 import { TrainerCrashedError } from './errors/trainer-crashed-error.js';
 import { fromWire } from './errors/wire-error.js';
-import type { ChildMessage, ParentMessage, TrainerSettings } from './protocol.js';
+import type { ChildMessage, ParentMessage } from './protocol.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
-const ENTRY = fileURLToPath(new URL('./trainer-process.ts', import.meta.url));
+/** The production trainer child: tfjs. */
+export const TFJS_TRAINER_ENTRY = fileURLToPath(new URL('./trainer-process.ts', import.meta.url));
 // tsx's loader by absolute URL: a bare `--import tsx` would resolve from the working directory.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ChildProcessTrainerOptions {
-  trainer: TrainerSettings;
+  /** The child's entry script (default: the tfjs trainer; tests and benches pass the synthetic one's). */
+  entry?: string;
   /** The child's environment (the worker's, plus e.g. CUDA_VISIBLE_DEVICES for `--gpu`). */
   env: NodeJS.ProcessEnv;
   /** After an abort, how long the child may take to stop before it is killed. */
@@ -28,7 +30,7 @@ export class ChildProcessTrainer implements Trainer {
   constructor(private readonly options: ChildProcessTrainerOptions) {}
 
   train(request: TrainingRequest, hooks: TrainingHooks, signal: AbortSignal): Promise<TrainingOutcome> {
-    const child = fork(ENTRY, [], {
+    const child = fork(this.options.entry ?? TFJS_TRAINER_ENTRY, [], {
       execArgv: ['--import', TSX_LOADER],
       serialization: 'advanced', // Uint8Array checkpoints and model files cross as bytes
       env: this.options.env,
@@ -75,7 +77,7 @@ export class ChildProcessTrainer implements Trainer {
       });
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
-      post({ type: 'start', request, trainer: this.options.trainer });
+      post({ type: 'start', request });
     }).finally(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });

@@ -3,7 +3,7 @@ import { DatasetOutsideRootsError } from '@fermx/data';
 import { exampleTrialSpec } from '@fermx/contracts/testing';
 import { classifyError, TrialInputError } from './errors/index.js';
 import { ConfinedTrainer } from './confined-trainer.js';
-import { createTrainer } from './create-trainer.js';
+import { createTfjsTrainer } from './create-trainer.js';
 import type { Trainer, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /** Records what it was asked to train; reads nothing. */
@@ -40,7 +40,7 @@ describe('ConfinedTrainer', () => {
   });
 
   it('is what the worker trains with: the tfjs trainer comes confined to the roots of its env', async () => {
-    const trainer = await createTrainer({ name: 'tfjs' });
+    const trainer = await createTfjsTrainer();
     expect(trainer).toBeInstanceOf(ConfinedTrainer);
     expect((trainer as ConfinedTrainer).roots).toEqual(ConfinedTrainer.fromEnv(new RecordingTrainer()).roots);
   });

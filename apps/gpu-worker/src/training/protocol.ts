@@ -2,12 +2,9 @@ import type { EpochMetrics } from '@fermx/contracts';
 import type { WireError } from './errors/index.js';
 import type { EpochDecision, TrainingOutcome, TrainingRequest } from './trainer.js';
 
-/** Which trainer the child builds, and its settings (plain data: it crosses the IPC channel). */
-export type TrainerSettings = { name: 'tfjs' } | { name: 'synthetic'; epochMs: number; logFile?: string };
-
 /** Worker → trainer child. */
 export type ParentMessage =
-  | { type: 'start'; request: TrainingRequest; trainer: TrainerSettings }
+  | { type: 'start'; request: TrainingRequest }
   | { type: 'decision'; epoch: number; decision: EpochDecision }
   | { type: 'abort' };
 

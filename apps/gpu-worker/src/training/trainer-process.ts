@@ -1,55 +1,9 @@
 /**
  * Entry of the trainer child process. tfjs blocks the event loop for whole batches, so training
  * runs here while the worker process keeps renewing the BullMQ job lock. Every storage write
- * happens in the worker; this process only reads the dataset and trains.
+ * happens in the worker; this process only reads the dataset and trains, always with tfjs.
  */
-import { createTrainer } from './create-trainer.js';
-import { toWire } from './errors/wire-error.js';
-import type { ChildMessage, ParentMessage } from './protocol.js';
-import type { EpochDecision } from './trainer.js';
+import { createTfjsTrainer } from './create-trainer.js';
+import { serveTrainer } from './trainer-child.js';
 
-const abort = new AbortController();
-const pending = new Map<number, (decision: EpochDecision) => void>();
-
-function send(message: ChildMessage): Promise<void> {
-  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
-}
-
-// The worker died (kill -9): another worker resumes this trial from its last checkpoint.
-process.on('disconnect', () => process.exit(0));
-
-process.on('message', (message: ParentMessage) => {
-  if (message.type === 'start') void start(message);
-  else if (message.type === 'decision') {
-    pending.get(message.epoch)?.(message.decision);
-    pending.delete(message.epoch);
-  } else if (message.type === 'abort') {
-    abort.abort();
-    for (const resolve of pending.values()) resolve('stop');
-    pending.clear();
-  }
-});
-
-async function start(message: Extract<ParentMessage, { type: 'start' }>): Promise<void> {
-  try {
-    const trainer = await createTrainer(message.trainer);
-    const outcome = await trainer.train(
-      message.request,
-      {
-        onEpoch: async (metrics, checkpoint) => {
-          if (abort.signal.aborted) return 'stop';
-          const decision = new Promise<EpochDecision>((resolve) => pending.set(metrics.epoch, resolve));
-          await send({ type: 'epoch', metrics, checkpoint });
-          return decision;
-        },
-      },
-      abort.signal,
-    );
-    await send({ type: 'done', outcome });
-  } catch (error) {
-    // Loaded only on failure: classifying maps @fermx/data's errors, and that barrel takes seconds to load.
-    const { classifyError } = await import('./errors/classify-error.js');
-    await send({ type: 'failed', error: toWire(classifyError(error)) }).catch(() => undefined);
-  }
-  process.disconnect();
-}
+serveTrainer(createTfjsTrainer);

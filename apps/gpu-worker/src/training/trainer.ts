@@ -48,12 +48,9 @@ export interface TrainingOutcome {
 }
 
 /**
- * The training step behind one interface: the real tfjs trainer, or a synthetic one that the
- * reliability tests and the queue benchmark use to exercise the same checkpoint/result path fast.
+ * The training step behind one interface: the worker trains with tfjs; tests and benches inject
+ * the synthetic trainer (apps/gpu-worker/src/testing/) to exercise the same checkpoint/result path fast.
  */
 export interface Trainer {
   train(request: TrainingRequest, hooks: TrainingHooks, signal: AbortSignal): Promise<TrainingOutcome>;
 }
-
-/** Trainers by name (FERMX_TRAINER): `tfjs` trains for real; `synthetic` sleeps per epoch. */
-export type TrainerName = 'tfjs' | 'synthetic';

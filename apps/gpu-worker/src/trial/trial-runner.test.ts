@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { StorageUnavailableError, type Storage } from '@fermx/data';
 import type { TrialResult, TrialSpec } from '@fermx/contracts';
 import { classifyError, InfrastructureError, TrialDivergedError } from '../training/errors/index.js';
-import { SyntheticTrainer, syntheticWeights } from '../training/synthetic-trainer.js';
+import { SyntheticTrainer, syntheticWeights } from '../testing/synthetic-trainer.js';
 import type { Trainer } from '../training/trainer.js';
 import { TrialRunner, type TrialRunnerDeps } from './trial-runner.js';
 import { TrialFiles } from './trial-files.js';

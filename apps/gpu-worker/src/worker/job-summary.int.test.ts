@@ -11,7 +11,7 @@ import { openStorage, type Storage } from '@fermx/data';
 import { LeaderboardIndex, redisKeys, trialJobOptions, trialQueue, workerConnection, type TrialQueue } from '@fermx/queue';
 import { RedisServer } from '@fermx/testing';
 import { parseWorkerConfig } from '../config.js';
-import { SyntheticTrainer } from '../training/synthetic-trainer.js';
+import { SyntheticTrainer } from '../testing/synthetic-trainer.js';
 import { TrialFiles } from '../trial/trial-files.js';
 import { waitFor } from '../testing/worker-process.js';
 import { startWorker, type RunningWorker } from './start-worker.js';
@@ -41,7 +41,7 @@ describe('a trial finished by the worker (in-process, real Redis)', () => {
 
   it('returns a summary to BullMQ; curves and matrices live only in result.json; the worker indexes the row', async () => {
     const env = { REDIS_URL: redis.url, FERMX_STORAGE: `file://${dir}`, FERMX_WORKER_ID: 'w-summary' };
-    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, new SyntheticTrainer({ epochMs: 5 }));
+    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, { trainer: new SyntheticTrainer({ epochMs: 5 }) });
     const spec = exampleTrialSpec({ sweepId: 'sweep-summary', model: { architecture: 'cnn', numClasses: 4 }, training: { epochs: 3, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false } });
     await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId));
     await waitFor(async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn), 20_000, () => 'trial never finished');

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { CancelFlags, LeaderboardIndex, SuccessiveHalving, WorkerRegistry, resolveKeySpace, workerConnection } from '@fermx/queue';
 import { openStorage } from '@fermx/data';
 import type { Logger } from '@fermx/cli';
@@ -16,10 +17,17 @@ export interface RunningWorker {
 }
 
 /**
- * Wires config → adapters (storage, Redis, trainer child) → the BullMQ worker and its heartbeat.
- * `trainer` may be injected (tests); by default training runs in a child process.
+ * What tests and benches may swap in: a `trainer` object (in-process), or the `trainerEntry`
+ * script of the trainer child (the synthetic trainer's, apps/gpu-worker/src/testing/). A
+ * production worker (`fermx worker`) passes neither and trains with tfjs in a child process.
  */
-export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS.ProcessEnv, trainer?: Trainer): Promise<RunningWorker> {
+export interface WorkerOverrides {
+  trainer?: Trainer;
+  trainerEntry?: string;
+}
+
+/** Wires config → adapters (storage, Redis, trainer child) → the BullMQ worker and its heartbeat. */
+export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS.ProcessEnv, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
   const storage = openStorage(config.storageUri, env);
   const redis = workerConnection(config.redisUrl);
   const keys = { prefix: config.redisPrefix };
@@ -28,7 +36,9 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
   let backend: string = config.backend;
   const runner = new TrialRunner({
     storage,
-    trainer: trainer ?? new ChildProcessTrainer({ trainer: config.trainer, env: { ...env, ...gpuEnv }, abortGraceMs: config.shutdownGraceMs }),
+    trainer:
+      overrides.trainer ??
+      new ChildProcessTrainer({ ...(overrides.trainerEntry ? { entry: overrides.trainerEntry } : {}), env: { ...env, ...gpuEnv }, abortGraceMs: config.shutdownGraceMs }),
     halving: new SuccessiveHalving(redis, keys),
     cancelFlags: new CancelFlags(redis, keys),
     leaderboard: {
@@ -66,7 +76,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
   );
   await worker.start();
   heartbeat.start();
-  log.info({ queue: queueName, storage: storage.uri, trainer: config.trainer.name, backend: config.backend, replicas: config.replicas, gpu: config.gpu }, 'worker ready');
+  log.info({ queue: queueName, storage: storage.uri, trainer: overrides.trainer ? 'injected' : overrides.trainerEntry ? basename(overrides.trainerEntry, '.ts') : 'tfjs', backend: config.backend, replicas: config.replicas, gpu: config.gpu }, 'worker ready');
 
   let stopping: Promise<void> | undefined;
   return {

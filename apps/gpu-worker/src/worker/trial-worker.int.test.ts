@@ -11,7 +11,7 @@ import { openStorage, type Storage } from '@fermx/data';
 import { CancelFlags, LeaderboardIndex, trialJobOptions, trialQueue, WorkerRegistry, workerConnection, type TrialQueue } from '@fermx/queue';
 import { RedisServer } from '@fermx/testing';
 import { parseWorkerConfig } from '../config.js';
-import { SyntheticTrainer } from '../training/synthetic-trainer.js';
+import { SyntheticTrainer } from '../testing/synthetic-trainer.js';
 import type { Trainer } from '../training/trainer.js';
 import { TrialFiles } from '../trial/trial-files.js';
 import { waitFor } from '../testing/worker-process.js';
@@ -51,7 +51,7 @@ describe('TrialWorker (in-process, real Redis)', () => {
 
   const start = async (epochMs: number, trainer: Trainer = new SyntheticTrainer({ epochMs })) => {
     const env = { REDIS_URL: redis.url, FERMX_STORAGE: `file://${dir}`, FERMX_HEARTBEAT_MS: '200', FERMX_WORKER_ID: 'w-int' };
-    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, trainer);
+    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, { trainer });
   };
   const finished = async (id: string) => {
     await waitFor(async () => Boolean((await queue.getJob(id))?.finishedOn), 20_000, () => `job ${id} never finished`);

@@ -2,8 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EpochMetrics } from '@fermx/contracts';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointHeader } from '@fermx/models/checkpoint';
-import { TrialInputError } from './errors/trial-input-error.js';
-import type { EvaluationReport, Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
+import { TrialInputError } from '../training/errors/trial-input-error.js';
+import type { EvaluationReport, Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from '../training/trainer.js';
 
 export interface SyntheticTrainerOptions {
   /** Wall time one simulated epoch takes. */
