@@ -10,10 +10,10 @@ import { tryItView } from './views/try-it.js';
 
 const VIEWS = { leaderboard: leaderboardView, trial: trialView, sweep: sweepView, try: tryItView };
 
-const main = document.getElementById('main');
-const errorBox = document.getElementById('error');
-const announcer = document.getElementById('announcer');
-const liveBadge = document.getElementById('live-mode');
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const errorBox = /** @type {HTMLElement} */ (document.getElementById('error'));
+const announcer = /** @type {HTMLElement} */ (document.getElementById('announcer'));
+const liveBadge = /** @type {HTMLElement} */ (document.getElementById('live-mode'));
 const timers = new Map();
 
 const ctx = {
@@ -67,10 +67,10 @@ function route() {
 }
 
 function tokenForm() {
-  const form = document.getElementById('token-form');
-  const input = document.getElementById('token');
-  const state = document.getElementById('token-state');
-  const clear = document.getElementById('token-clear');
+  const form = /** @type {HTMLFormElement} */ (document.getElementById('token-form'));
+  const input = /** @type {HTMLInputElement} */ (document.getElementById('token'));
+  const state = /** @type {HTMLElement} */ (document.getElementById('token-state'));
+  const clear = /** @type {HTMLElement} */ (document.getElementById('token-clear'));
   const show = () => {
     const has = Boolean(getToken());
     state.textContent = has ? 'Token set: cancel enabled' : 'Read-only';

@@ -37,6 +37,8 @@ function mix(a, b, t) {
 /**
  * Line chart. series: [{ name, points: [{ x, y }], dashed? }]. Returns a <figure> with the SVG,
  * a legend and the numbers as a table (for screen readers and copying).
+ * @param {{ title: string, series: { name: string, points: { x: number, y: number }[], dashed?: boolean }[], xLabel?: string,
+ *   yFormat?: (v: any) => string, yDomain?: [number, number], width?: number, height?: number, id?: string }} options
  */
 export function lineChart({ title, series, xLabel, yFormat = compact, yDomain, width = 460, height = 240, id }) {
   const m = { top: 12, right: 14, bottom: 40, left: 56 };

@@ -32,11 +32,17 @@ export function statusBadge(status) {
 
 export function leaderboardView(root, route, ctx) {
   const state = {
+    /** @type {any[]} */
     rows: [],
+    /** @type {any[]} */
     sweeps: [],
     running: new Map(), // trialId -> { trialId, sweepId, progress }
+    /** @type {any[]} */
     workers: [],
-    sort: { column: route.query.get('sort') ?? 'valAccuracy', direction: route.query.get('dir') === 'ascending' ? 'ascending' : 'descending' },
+    sort: {
+      column: route.query.get('sort') ?? 'valAccuracy',
+      direction: /** @type {'ascending' | 'descending'} */ (route.query.get('dir') === 'ascending' ? 'ascending' : 'descending'),
+    },
     filters: Object.fromEntries([...FILTERS, 'q'].map((f) => [f, route.query.get(f) ?? ''])),
   };
 
@@ -159,7 +165,7 @@ export function leaderboardView(root, route, ctx) {
     const column = columns.find((c) => c.id === state.sort.column) ?? columns.find((c) => c.id === 'valAccuracy');
     const shown = sortRows(filterRows(state.rows, state.filters), column.get, state.sort.direction);
     // Live reloads rebuild the table; keep keyboard focus on the header button it was on.
-    const focusedColumn = table.contains(document.activeElement) ? document.activeElement.closest('th')?.dataset.column : undefined;
+    const focusedColumn = table.contains(document.activeElement) ? document.activeElement?.closest('th')?.dataset.column : undefined;
     const headRow = h(
       'tr',
       {},

@@ -9,6 +9,7 @@ import { h } from '../lib/dom.js';
  * user typed across live re-renders; `onDone()` reloads the page after a command; `ctx.announce`
  * reads the outcome to screen-reader users.
  */
+/** @param {{ id: string, data: any, ctx: any, draft?: Record<string, string>, onDone: () => void }} options */
 export function steeringPanel({ id, data, ctx, draft = {}, onDone }) {
   const token = getToken();
   const dispatch = data.dispatch ?? { paused: false, priority: data.sweep?.priority ?? 10, held: 0 };

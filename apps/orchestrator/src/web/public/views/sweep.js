@@ -17,6 +17,7 @@ export function sweepView(root, route, ctx) {
   const compareBox = h('section', { class: 'panel', id: 'compare', 'aria-labelledby': 'compare-h', 'aria-live': 'polite' });
   const cancelNote = h('p', { class: 'muted', id: 'cancel-note', role: 'status' });
   let cancelled; // { count } once this page cancelled the sweep
+  /** @type {Record<string, string>} */
   const steerDraft = {}; // the steering inputs' values, kept across live re-renders
 
   async function refresh() {
@@ -185,6 +186,7 @@ export function sweepView(root, route, ctx) {
     if (!ctx.alive() || ids.join() !== [...selected].join()) return; // left the page, or selection changed while loading
     const items = ids.map((t) => ({ id: t, d: details.get(t) }));
     const keys = paramKeys(items.map(({ id: t }) => ({ params: paramsOf(data.trials.find((x) => x.trialId === t) ?? {}) })));
+    /** @type {any[][]} */
     const rows = [
       ['Status', (it) => statusBadge(it.d.status ?? it.d.result?.status)],
       ...keys.map((k) => [paramLabel(k), (it) => compact(paramValue(paramsOf(data.trials.find((x) => x.trialId === it.id) ?? {})[k]))]),

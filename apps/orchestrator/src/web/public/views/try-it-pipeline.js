@@ -24,6 +24,8 @@ export function loadRuntime() {
 /**
  * Creates the detector and the runtime for one model. `model` is { url (model.json), classes,
  * masked }. Returns { backend, detect(source, mode, timestamp), analyse(source, faces) }.
+ * @param {{ url: string, classes: string[], masked?: boolean }} model
+ * @param {{ backend?: string, minConfidence?: number }} [options]
  */
 export async function createPipeline(model, { backend: preferredBackend, minConfidence = 0.5 } = {}) {
   const [vision, runtime] = await Promise.all([import(TASKS_VISION), loadRuntime()]);

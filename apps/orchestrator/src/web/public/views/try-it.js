@@ -222,7 +222,7 @@ const scratch = document.createElement('canvas');
 function imageData(source, width, height) {
   scratch.width = width;
   scratch.height = height;
-  const g = scratch.getContext('2d', { willReadFrequently: true });
+  const g = /** @type {CanvasRenderingContext2D} */ (scratch.getContext('2d', { willReadFrequently: true }));
   g.drawImage(source, 0, 0, width, height);
   return g.getImageData(0, 0, width, height);
 }
