@@ -1,14 +1,15 @@
 import { terminalText, UsageError } from '@fermx/cli';
 import type { LeaderboardQuery } from '@fermx/queue';
 import { absoluteDatasetUri } from '../sweeps/dataset-uri.js';
-import { leaderboardCsv, leaderboardTable } from '../leaderboard/leaderboard-format.js';
+import { aggregatedCsv, aggregatedTable, leaderboardCsv, leaderboardTable } from '../leaderboard/leaderboard-format.js';
+import { aggregatedLeaderboard, rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
 import { defineOrchestratorCommand, withRuntime, writeJson } from './session.js';
 
 export const leaderboardCommand = defineOrchestratorCommand({
   path: ['leaderboard'],
-  summary: 'Finished trials sorted by val accuracy, per sweep or dataset: table, JSON or CSV',
-  usage: '[--sweep ID] [--dataset URI] [--model ARCH] [--limit N] [--json | --csv]',
-  options: { sweep: { type: 'string' }, dataset: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } },
+  summary: 'Finished trials sorted by val accuracy (95 % interval, ties with the best, Pareto front), per sweep or dataset: table, JSON or CSV; --aggregate joins seed replicates',
+  usage: '[--sweep ID] [--dataset URI] [--model ARCH] [--limit N] [--aggregate] [--json | --csv]',
+  options: { sweep: { type: 'string' }, dataset: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' }, aggregate: { type: 'boolean' }, json: { type: 'boolean' }, csv: { type: 'boolean' } },
   async run(ctx) {
     if (ctx.values.json && ctx.values.csv) throw new UsageError('give --json or --csv, not both');
     const query: LeaderboardQuery = {};
@@ -21,7 +22,14 @@ export const leaderboardCommand = defineOrchestratorCommand({
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${ctx.values.limit}'`);
       query.limit = limit;
     }
-    const rows = await withRuntime(ctx, (runtime) => runtime.index.query(query));
+    if (ctx.values.aggregate) {
+      const rows = await withRuntime(ctx, (runtime) => aggregatedLeaderboard(runtime, query));
+      if (ctx.values.json) writeJson(ctx, { rows, aggregate: 'repeats' });
+      else if (ctx.values.csv) ctx.stdout.write(aggregatedCsv(rows));
+      else ctx.stdout.write(aggregatedTable(rows));
+      return;
+    }
+    const rows = await withRuntime(ctx, (runtime) => rankedLeaderboard(runtime, query));
     if (ctx.values.json) writeJson(ctx, { rows });
     else if (ctx.values.csv) ctx.stdout.write(leaderboardCsv(rows));
     else ctx.stdout.write(leaderboardTable(rows));
@@ -35,8 +43,9 @@ export const leaderboardRebuildCommand = defineOrchestratorCommand({
   options: { json: { type: 'boolean' } },
   async run(ctx) {
     const report = await withRuntime(ctx, async (runtime) => {
-      const results = await runtime.index.rebuild(runtime.storage);
+      // Sweeps first: they restore which sweeps own each trial, so every owner lists its rows.
       const sweeps = await runtime.catalog.rebuild();
+      const results = await runtime.index.rebuild(runtime.storage);
       return { ...results, sweeps };
     });
     if (ctx.values.json) writeJson(ctx, report);

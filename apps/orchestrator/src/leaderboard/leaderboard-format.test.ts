@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { leaderboardRow } from '@fermx/contracts';
+import { aggregateRepeats, leaderboardRow } from '@fermx/contracts';
 import { exampleTrialResult } from '@fermx/contracts/testing';
-import { formatParams, leaderboardCsv, leaderboardTable } from './leaderboard-format.js';
+import { aggregatedCsv, aggregatedTable, formatParams, intervalText, leaderboardCsv, leaderboardTable } from './leaderboard-format.js';
 
 describe('leaderboard formats', () => {
   const rows = [leaderboardRow(exampleTrialResult({ valAccuracy: 0.8895, sweepName: 'has,comma' }), 1)];
@@ -41,5 +41,32 @@ describe('leaderboard formats', () => {
 
   it('formatParams orders known knobs first', () => {
     expect(formatParams({ seed: 1, dropout: 0.1, augmentation: 'none' })).toBe('dropout=0.1 seed=1 aug=none');
+  });
+});
+
+describe('noise-aware leaderboard formats', () => {
+  const base = leaderboardRow(exampleTrialResult({ valAccuracy: 0.85 }), 1);
+
+  it('table shows the 95 % interval and marks ties, the Pareto front and infeasible trials', () => {
+    const table = leaderboardTable([
+      { ...base, tiedWithBest: true, paretoOptimal: true },
+      { ...base, trialId: 't-other', rank: 2, tiedWithBest: false, infeasible: ['imagesPerSecond 50 < min 100'] },
+    ]);
+    expect(table).toContain('val 95% CI');
+    expect(table).toContain(intervalText(base.valInterval));
+    expect(table).toMatch(/≈ P\n/);
+    expect(table).toContain('infeasible: imagesPerSecond 50 < min 100');
+    expect(table).toContain('statistically tied with the best');
+    const csv = leaderboardCsv([{ ...base, tiedWithBest: true, paretoOptimal: false }]).trimEnd().split('\n');
+    expect(csv[0]).toMatch(/,valLow,valHigh,tiedWithBest,paretoOptimal,infeasible$/);
+    expect(csv[1]).toMatch(new RegExp(`,${base.valInterval[0]},${base.valInterval[1]},true,false,$`));
+  });
+
+  it('aggregated table shows mean ± sd of the replicates', () => {
+    const rows = aggregateRepeats([0.8, 0.82, 0.84].map((v, seed) => ({ ...base, trialId: `t-${seed}`, valAccuracy: v, params: { ...base.params, seed } })));
+    const table = aggregatedTable(rows);
+    expect(table).toContain('82.00% ± 2.00');
+    expect(table).toContain('0,1,2');
+    expect(aggregatedCsv(rows)).toContain(',3,0 1 2,t-0 t-1 t-2,');
   });
 });

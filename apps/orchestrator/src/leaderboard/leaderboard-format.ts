@@ -1,5 +1,6 @@
-import type { LeaderboardRow } from '@fermx/contracts';
+import type { AggregatedRow, LeaderboardRow, MeanSd } from '@fermx/contracts';
 import { formatCsv, formatTable, percent } from '../terminal/table.js';
+import type { RankedRow } from './ranked-leaderboard.js';
 
 const PARAM_ORDER = ['dropout', 'middleFlowRepeats', 'width', 'batchSize', 'learningRate', 'epochs', 'seed', 'augmentation'];
 
@@ -16,28 +17,78 @@ export function formatParams(params: Record<string, unknown>): string {
     .join(' ');
 }
 
-export function leaderboardTable(rows: LeaderboardRow[]): string {
+/** "82.1–89.3" (percent, no sign): a 95 % interval in a table cell. */
+export function intervalText(interval: [number, number] | null | undefined): string {
+  return interval ? `${(interval[0] * 100).toFixed(1)}–${(interval[1] * 100).toFixed(1)}` : '—';
+}
+
+/** "≈" tied with the best (within noise), "P" Pareto-optimal, "infeasible: …" a broken constraint. */
+export function rowMarks(r: Partial<RankedRow>): string {
+  const marks: string[] = [];
+  if (r.tiedWithBest) marks.push('≈');
+  if (r.paretoOptimal) marks.push('P');
+  if (r.infeasible?.length) marks.push(`infeasible: ${r.infeasible.join('; ')}`);
+  return marks.join(' ');
+}
+
+export function leaderboardTable(rows: (LeaderboardRow | RankedRow)[]): string {
+  if (rows.length === 0) return 'No results yet.\n';
+  const table = formatTable(
+    ['#', 'trial', 'sweep', 'model', 'params', 'val acc', 'val 95% CI', 'test acc', 'macro-F1', 'epochs', 'time s', 'img/s', 'backend', 'host', 'status', 'marks'],
+    rows.map((r) => [
+      r.rank, r.trialId, r.sweepName, r.variant ?? r.model, formatParams(r.params), percent(r.valAccuracy), intervalText(r.valInterval), percent(r.testAccuracy), percent(r.macroF1),
+      r.epochs, r.trainingSeconds.toFixed(1), Math.round(r.imagesPerSecond), r.backend, r.host, r.status, rowMarks(r),
+    ]),
+  );
+  const legend = rows.some((r) => 'tiedWithBest' in r) ? '≈ statistically tied with the best on the same val set (two-proportion test, 5 %); P Pareto-optimal for the sweep\'s objectives\n' : '';
+  return table + legend;
+}
+
+/** "82.00% ± 1.20" (sd in points) or just the mean for one replicate. */
+export function meanSdText(m: MeanSd | null): string {
+  if (!m) return '—';
+  return m.sd === null ? percent(m.mean) : `${percent(m.mean)} ± ${(m.sd * 100).toFixed(2)}`;
+}
+
+/** `fermx leaderboard --aggregate`: one line per configuration, its seed replicates as mean ± sd. */
+export function aggregatedTable(rows: AggregatedRow[]): string {
   if (rows.length === 0) return 'No results yet.\n';
   return formatTable(
-    ['#', 'trial', 'sweep', 'model', 'params', 'val acc', 'test acc', 'macro-F1', 'epochs', 'time s', 'img/s', 'backend', 'host', 'status'],
+    ['#', 'sweep', 'model', 'params', 'n', 'seeds', 'val acc (mean ± sd)', 'test acc (mean ± sd)', 'macro-F1', 'img/s', 'status'],
     rows.map((r) => [
-      r.rank, r.trialId, r.sweepName, r.variant ?? r.model, formatParams(r.params), percent(r.valAccuracy), percent(r.testAccuracy), percent(r.macroF1),
-      r.epochs, r.trainingSeconds.toFixed(1), Math.round(r.imagesPerSecond), r.backend, r.host, r.status,
+      r.rank, r.sweepName, r.variant ?? r.model, formatParams(r.params), r.replicates, r.seeds.join(','), meanSdText(r.valAccuracy), meanSdText(r.testAccuracy),
+      meanSdText(r.macroF1), Math.round(r.imagesPerSecond.mean), r.status,
     ]),
   );
 }
 
 export const LEADERBOARD_CSV_HEADER = [
   'rank', 'trialId', 'sweepId', 'sweepName', 'dataset', 'model', 'variant', 'params', 'parameters', 'valAccuracy', 'testAccuracy', 'macroF1', 'epochs',
-  'trainingSeconds', 'imagesPerSecond', 'backend', 'host', 'status', 'finishedAt',
+  'trainingSeconds', 'imagesPerSecond', 'backend', 'host', 'status', 'finishedAt', 'valLow', 'valHigh', 'tiedWithBest', 'paretoOptimal', 'infeasible',
 ];
 
-export function leaderboardCsv(rows: LeaderboardRow[]): string {
+export function leaderboardCsv(rows: (LeaderboardRow | Partial<RankedRow> & LeaderboardRow)[]): string {
   return formatCsv(
     LEADERBOARD_CSV_HEADER,
     rows.map((r) => [
       r.rank, r.trialId, r.sweepId, r.sweepName, r.dataset, r.model, r.variant ?? '', JSON.stringify(r.params), r.parameters, r.valAccuracy, r.testAccuracy,
-      r.macroF1, r.epochs, r.trainingSeconds, r.imagesPerSecond, r.backend, r.host, r.status, r.finishedAt,
+      r.macroF1, r.epochs, r.trainingSeconds, r.imagesPerSecond, r.backend, r.host, r.status, r.finishedAt, r.valInterval?.[0] ?? null, r.valInterval?.[1] ?? null,
+      flag('tiedWithBest' in r ? r.tiedWithBest : undefined), flag('paretoOptimal' in r ? r.paretoOptimal : undefined), 'infeasible' in r && r.infeasible ? r.infeasible.join('; ') : '',
     ]),
   );
+}
+
+/** CSV of `--aggregate`: one line per configuration. */
+export function aggregatedCsv(rows: AggregatedRow[]): string {
+  return formatCsv(
+    ['rank', 'sweepId', 'sweepName', 'dataset', 'model', 'variant', 'params', 'replicates', 'seeds', 'trialIds', 'valAccuracyMean', 'valAccuracySd', 'testAccuracyMean', 'testAccuracySd', 'macroF1Mean', 'macroF1Sd', 'imagesPerSecondMean', 'status'],
+    rows.map((r) => [
+      r.rank, r.sweepId, r.sweepName, r.dataset, r.model, r.variant ?? '', JSON.stringify(r.params), r.replicates, r.seeds.join(' '), r.trialIds.join(' '),
+      r.valAccuracy.mean, r.valAccuracy.sd, r.testAccuracy?.mean ?? null, r.testAccuracy?.sd ?? null, r.macroF1.mean, r.macroF1.sd, r.imagesPerSecond.mean, r.status,
+    ]),
+  );
+}
+
+function flag(v: boolean | null | undefined): string {
+  return v === true ? 'true' : v === false ? 'false' : '';
 }

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { runKeys, TrialResultSchema, type TrialResult, type TrialSpec } from '@fermx/contracts';
 import { readTrialStates, type LeaderboardQuery } from '@fermx/queue';
 import { absoluteDatasetUri } from '../sweeps/dataset-uri.js';
+import { aggregatedLeaderboard, rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
 import { parseSpecText, SpecFileError } from '../sweeps/spec-file.js';
 import { trialStatus } from '../sweeps/sweep-service.js';
 import type { Logger } from '@fermx/cli';
@@ -83,7 +84,9 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
         query.status = status;
       }
       if (q.get('limit')) query.limit = Math.max(1, Number.parseInt(q.get('limit')!, 10) || 1);
-      sendJson(res, 200, { rows: await runtime.index.query(query) });
+      const aggregate = q.get('aggregate');
+      if (aggregate && aggregate !== 'repeats') throw new HttpError(400, 'aggregate must be repeats', [{ path: 'aggregate', message: 'must be repeats' }]);
+      sendJson(res, 200, aggregate ? { rows: await aggregatedLeaderboard(runtime, query), aggregate } : { rows: await rankedLeaderboard(runtime, query) });
     }],
     ['GET', /^\/api\/trials\/([^/]+)$/, ['trialId'], async (_req, res, [id]) => sendJson(res, 200, await trialDetail(deps, id!))],
     ['GET', /^\/api\/trials\/([^/]+)\/files\/([^/]+)$/, ['trialId', 'fileName'], async (_req, res, [id, name]) => {
