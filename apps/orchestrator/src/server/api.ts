@@ -10,6 +10,7 @@ import type { Logger } from '@fermx/cli';
 import type { Runtime } from '../runtime.js';
 import type { EventHub } from './event-hub.js';
 import { HttpError, readBody, sendJson } from './http-io.js';
+import { modelRoutes } from './model-routes.js';
 import { ID_PATTERNS, requestId, type IdKind } from './request-ids.js';
 import { runSteering, STEERING_ACTIONS } from './steering-requests.js';
 import { checkLoopbackHost, guardWrite, isReadMethod, type WritePolicy } from './write-guard.js';
@@ -111,6 +112,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       sendJson(res, 200, { queue: runtime.queue.name, runnable: (counts.waiting ?? 0) + (counts.prioritized ?? 0), ...counts });
     }],
     ['GET', /^\/api\/workers$/, [], async (_req, res) => sendJson(res, 200, { workers: await runtime.workers.list() })],
+    // Promoted models (docs/PREDICT.md): GET /api/models, GET /api/models/:name, its files, POST /api/models/promote.
+    ...modelRoutes(runtime.storage),
   ];
 
   // Kubernetes probes: alive = the process answers (never Redis: an outage must not restart-loop

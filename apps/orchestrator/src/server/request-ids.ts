@@ -9,11 +9,14 @@ export const ID_PATTERNS = {
   trialId: /^t-[0-9a-f]{16}$/,
   sweepId: /^[a-z0-9](?:[a-z0-9-]{0,63})-[0-9a-f]{8}$/,
   fileName: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+  /** A promoted model's name (@fermx/data MODEL_NAME) and version tag (`v3`). */
+  modelName: /^[a-z0-9][a-z0-9-]{0,62}$/,
+  modelVersion: /^v[1-9][0-9]{0,5}$/,
 } as const;
 
 export type IdKind = keyof typeof ID_PATTERNS;
 
-const LABEL: Record<IdKind, string> = { trialId: 'trial id', sweepId: 'sweep id', fileName: 'file name' };
+const LABEL: Record<IdKind, string> = { trialId: 'trial id', sweepId: 'sweep id', fileName: 'file name', modelName: 'model name', modelVersion: 'model version' };
 
 /**
  * Decodes one URL path segment and checks it against its id shape: a malformed escape

@@ -6,6 +6,10 @@ import { AliasesFileSchema, LineageSchema, MODEL_ALIASES, ModelAliasSchema, Mode
 /** A model reference the registry cannot resolve, or a promotion it refuses: the message says which and why. */
 export class ModelRegistryError extends Error {
   override readonly name = 'ModelRegistryError';
+  /** `not-found`: no such trial, model, alias or version; `invalid`: a request the registry refuses. */
+  constructor(message: string, readonly kind: 'not-found' | 'invalid' = 'invalid') {
+    super(message);
+  }
 }
 
 export interface PromotedModel {
@@ -55,7 +59,7 @@ export class ModelRegistry {
   async findTrial(trialId: string): Promise<TrialResult> {
     if (!TRIAL_ID.test(trialId)) throw new ModelRegistryError(`'${trialId}' is not a trial id (t- and 16 hex digits)`);
     const keys = (await this.storage.list(runKeys.root)).filter((key) => runKeys.parseResult(key)?.trialId === trialId);
-    if (keys.length === 0) throw new ModelRegistryError(`no finished trial ${trialId} in ${this.storage.uri} (no runs/*/${trialId}/result.json)`);
+    if (keys.length === 0) throw new ModelRegistryError(`no finished trial ${trialId} in ${this.storage.uri} (no runs/*/${trialId}/result.json)`, 'not-found');
     const parsed = TrialResultSchema.safeParse(JSON.parse(decoder.decode(await this.storage.get(keys[0]!))));
     if (!parsed.success) throw new ModelRegistryError(`${this.storage.uriOf(keys[0]!)} is not a trial result: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     return parsed.data;
@@ -77,7 +81,7 @@ export class ModelRegistry {
     const modelDir = `${runKeys.model(result.sweepId, result.trialId)}/`;
     const files = (await this.storage.list(modelDir)).map((key) => key.slice(modelDir.length)).filter((file) => !file.includes('/'));
     for (const needed of ['model.json', 'weights.bin', 'metadata.json']) {
-      if (!files.includes(needed)) throw new ModelRegistryError(`trial ${result.trialId} has no ${needed} in ${this.storage.uriOf(modelDir)}`);
+      if (!files.includes(needed)) throw new ModelRegistryError(`trial ${result.trialId} has no ${needed} in ${this.storage.uriOf(modelDir)}`, 'not-found');
     }
     const version = (await this.latestVersion(name.data)) + 1;
     for (const file of files) {
@@ -115,7 +119,7 @@ export class ModelRegistry {
 
   /** Points `alias` of `name` at `version` and records the move. */
   async moveAlias(name: string, alias: ModelAlias, version: number): Promise<AliasesFile> {
-    if (!(await this.storage.exists(registryKeys.lineage(name, version)))) throw new ModelRegistryError(`model ${name} has no version v${version}`);
+    if (!(await this.storage.exists(registryKeys.lineage(name, version)))) throw new ModelRegistryError(`model ${name} has no version v${version}`, 'not-found');
     const file = await this.readAliases(name);
     const from = file.aliases[alias] ?? null;
     if (from === version) return file;
@@ -158,11 +162,11 @@ export class ModelRegistry {
     } else {
       const { aliases } = await this.readAliases(name);
       const pointed = aliases[tag as ModelAlias];
-      if (pointed === undefined) throw new ModelRegistryError(`model ${name} has no ${tag} alias in ${this.storage.uri} (fermx model list shows what is promoted)`);
+      if (pointed === undefined) throw new ModelRegistryError(`model ${name} has no ${tag} alias in ${this.storage.uri} (fermx model list shows what is promoted)`, 'not-found');
       version = pointed;
     }
     const bytes = await this.storage.getOptional(registryKeys.lineage(name, version));
-    if (!bytes) throw new ModelRegistryError(`model ${name} has no version v${version} in ${this.storage.uri}`);
+    if (!bytes) throw new ModelRegistryError(`model ${name} has no version v${version} in ${this.storage.uri}`, 'not-found');
     return { uri: this.storage.uriOf(registryKeys.version(name, version)), lineage: LineageSchema.parse(JSON.parse(decoder.decode(bytes))) };
   }
 
