@@ -298,4 +298,14 @@ describe('steering a sweep (real queue, real workers)', () => {
     expect((await status(ids.a!)).sweep.history!.map((t) => t.action)).toEqual(['submitted', 'cancelled']);
     await expect(sweeps.resume(ids.a!)).rejects.toThrow(`sweep ${ids.a} is cancelled; submit its spec again to bring it back`);
   });
+
+  it('leaderboard rebuild restores trial ownership from the sweep records: shared rows stay listed under both sweeps', async () => {
+    const ownerKeys = await runtime.redis.keys(`${env.FERMX_REDIS_PREFIX}:trial:*:owners`);
+    expect(ownerKeys.length).toBeGreaterThan(0);
+    await runtime.redis.del(...ownerKeys);
+    expect((await fermx('leaderboard', 'rebuild')).code).toBe(0);
+    const rows = await runtime.index.query({ sweepId: ids.b! });
+    expect(rows.map((r) => r.trialId).sort()).toEqual((await status(ids.b!)).trials.map((t) => t.trialId).sort());
+    expect(rows.filter((r) => r.sweepId === ids.a).map((r) => r.trialId).sort()).toEqual([...shared].sort());
+  });
 });

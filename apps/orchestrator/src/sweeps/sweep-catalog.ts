@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TrialOwners } from '@fermx/queue';
 import { runKeys } from '@fermx/contracts';
 import type { Storage } from '@fermx/data';
 import type { SweepRecord, SweepSummary } from './sweep-record.js';
@@ -20,10 +21,14 @@ export class SweepCatalog {
     await this.index(record);
   }
 
-  /** Puts a record's summary into Redis (also used when rebuilding from storage). */
+  /**
+   * Puts a record's summary into Redis and records the sweep as an owner of each of its trials
+   * (also used when rebuilding from storage).
+   */
   async index(record: SweepRecord): Promise<void> {
     const summary: SweepSummary = { sweepId: record.sweepId, name: record.name, dataset: record.dataset, createdAt: record.createdAt, trialIds: record.trials.map((t) => t.trialId) };
     await this.redis.multi().set(this.summaryKey(record.sweepId), JSON.stringify(summary)).zadd(this.listKey, Date.parse(record.createdAt), record.sweepId).exec();
+    await new TrialOwners(this.redis, { prefix: this.prefix }).add(record.sweepId, summary.trialIds);
   }
 
   async get(sweepId: string): Promise<SweepRecord | undefined> {

@@ -76,7 +76,7 @@ export class SweepService {
     this.gate = new SweepGate({ redis: deps.redis, queue: deps.queue, index: deps.index, keys: deps.keys });
     this.owners = new TrialOwners(deps.redis, deps.keys);
     this.steering = new SweepSteering({
-      ...deps, gate: this.gate, owners: this.owners, maxTrials: this.maxTrials,
+      ...deps, gate: this.gate, maxTrials: this.maxTrials,
       statuses: (sweepId, trialIds) => this.statuses(sweepId, trialIds),
       dispatchView: (sweepId) => this.dispatchView(sweepId),
       append: (record, transition) => this.append(record, transition),
@@ -141,11 +141,11 @@ export class SweepService {
         ...(extensions.length ? { extensions } : {}),
         history: [...(existingRecord?.history ?? []), transition],
       };
+      // Saving also records this sweep as an owner of each trial (before any job is queued).
       await Promise.all([
         this.deps.catalog.save(record),
         spec.halving ? this.deps.halving.configure(sweepId, spec.halving) : undefined,
         this.deps.cancelFlags.clear(sweepId),
-        this.owners.add(sweepId, ids),
         this.gate.initialise(sweepId, { priority: spec.priority, retry: spec.retry }),
       ]);
       // Trials another sweep already finished are listed on this sweep's leaderboard too.

@@ -1,5 +1,5 @@
 import { expandSweep, parseSweepSpec, SweepTooLargeError, type TrialSpec } from '@fermx/contracts';
-import { existingJobIds, withSweepLock, type HeldTrial, type SweepGate, type TrialOwners } from '@fermx/queue';
+import { existingJobIds, withSweepLock, type HeldTrial, type SweepGate } from '@fermx/queue';
 import type { DispatchView, SweepRecord, SweepTransition, TrialStatus } from './sweep-record.js';
 import type { SteerOutcome, SweepServiceDeps } from './sweep-service.js';
 import { SteeringError } from './steering-error.js';
@@ -9,7 +9,6 @@ const MAX_PRIORITY = 2_097_152;
 
 export interface SweepSteeringDeps extends SweepServiceDeps {
   gate: SweepGate;
-  owners: TrialOwners;
   maxTrials: number;
   statuses(sweepId: string, trialIds: string[]): Promise<{ trialId: string; status: TrialStatus }[]>;
   dispatchView(sweepId: string): Promise<DispatchView>;
@@ -88,9 +87,8 @@ export class SweepSteering {
       for (const t of added) record.trials.push(t);
       record.extensions = extensions;
       const ids = added.map((t) => t.trialId);
-      // The record lists the new trials before any of them is queued (status and rebuild see them).
+      // The record lists the new trials (and owns them) before any of them is queued.
       await this.deps.catalog.save(record);
-      await this.deps.owners.add(sweepId, ids);
       const [jobs, rows] = await Promise.all([existingJobIds(this.deps.redis, ids, this.deps.keys), this.deps.index.getMany(ids)]);
       if (rows.some(Boolean)) await this.deps.index.addToSweep(sweepId, ids.filter((_, i) => rows[i]));
       const fresh: HeldTrial[] = [];
