@@ -164,6 +164,18 @@ describe('steering a sweep (real queue, real workers)', () => {
     expect((await status(a.sweepId)).counts).toMatchObject({ total: 4, waiting: 2, cancelled: 2 });
   });
 
+  it('the API steers only with the token and a valid body', async () => {
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })
+        .then(async (r) => ({ status: r.status, json: (await r.json()) as { error: string; issues?: unknown } }));
+    expect((await post(`/api/sweeps/${ids.b}/pause`, {})).status).toBe(401);
+    expect(await post(`/api/sweeps/${ids.b}/extend`, { n: 0 }, TOKEN)).toEqual({ status: 400, json: { error: 'invalid extend request', issues: [{ path: 'n', message: expect.any(String) }] } });
+    expect((await post(`/api/sweeps/${ids.b}/retry`, {}, TOKEN)).status).toBe(400);
+    expect((await post(`/api/sweeps/${ids.b}/set`, { maxConcurrent: 2, colour: 1 }, TOKEN)).json.issues).toEqual([{ path: 'colour', message: "unknown key 'colour'" }]);
+    expect(await post('/api/sweeps/nosuch-00000000/pause', {}, TOKEN)).toEqual({ status: 404, json: { error: 'no sweep nosuch-00000000' } });
+    expect((await status(ids.b!)).dispatch).toEqual({ paused: false, priority: 10, held: 0 });
+  });
+
   it('set --max-concurrent 1 (CLI) holds all but one queued trial; set --priority changes the queued jobs', async () => {
     const c = await submit(spec('capped', { learningRate: { grid: [0.002, 0.003, 0.004, 0.005] }, epochs: 3 }));
     ids.c = c.sweepId;

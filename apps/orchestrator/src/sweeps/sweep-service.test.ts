@@ -34,6 +34,14 @@ describe('SweepService.submit validation', () => {
     ]));
   });
 
+  it('refuses a spec over the maximum with its count before the dataset, Redis or storage is touched', async () => {
+    const service = new SweepService({ ...untouchable(async () => { throw new Error('probe must not run'); }), maxTrials: 100 });
+    const grid = await service.submit({ name: 'x', dataset: 'file:///d', model: { architecture: 'cnn' }, parameters: { seed: { int: [1, 1000] }, batchSize: { int: [1, 1000] }, epochs: { int: [1, 1000] } } });
+    expect(grid).toEqual({ ok: false, error: 'invalid sweep spec', issues: [{ path: 'parameters', message: 'the sweep expands to 1,000,000,000 trials; the maximum is 100 (FERMX_MAX_TRIALS)' }] });
+    const random = await service.submit({ name: 'x', dataset: 'file:///d', model: { architecture: 'cnn' }, strategy: { type: 'random', n: 51 }, parameters: { seed: { grid: [1, 2] } } });
+    expect(random).toMatchObject({ ok: false, issues: [{ path: 'strategy.n', message: 'the sweep expands to 102 trials; the maximum is 100 (FERMX_MAX_TRIALS)' }] });
+  });
+
   it('reports an unreachable dataset at the dataset field', async () => {
     const service = new SweepService(untouchable(async (uri) => { throw new Error(`dataset ${uri} has no manifest.json`); }));
     const outcome = await service.submit({ name: 'x', dataset: 'file:///nowhere', model: { architecture: 'cnn' } });
