@@ -34,7 +34,7 @@ export interface TrialWorkerOptions {
  */
 export class TrialWorker {
   private readonly worker: Worker<unknown, TrialJobSummary>;
-  private current: { trialId: string; abort: AbortController } | undefined;
+  private current: { jobId: string | undefined; trialId: string; abort: AbortController; lockLost: boolean } | undefined;
   private closing: Promise<void> | undefined;
   private readonly backoff: OutageBackoff;
 
@@ -59,6 +59,15 @@ export class TrialWorker {
     this.worker.on('error', (error) => log.warn({ err: error }, 'queue connection error'));
     this.worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'trial attempt failed'));
     this.worker.on('stalled', (jobId) => log.warn({ jobId }, 'stalled trial moved back to wait'));
+    // The job's lock expired (this worker's event loop stalled, or Redis lost it in a restart):
+    // another worker may already be resuming the trial, so this one stops instead of training it twice.
+    this.worker.on('lockRenewalFailed', (jobIds) => {
+      const current = this.current;
+      if (!current || !jobIds.includes(current.jobId ?? '')) return;
+      log.warn({ jobId: current.jobId, trialId: current.trialId }, 'lost the lock of the running trial; stopping it here (another worker resumes it)');
+      current.lockLost = true;
+      current.abort.abort();
+    });
   }
 
   get currentTrial(): string | undefined {
@@ -80,7 +89,8 @@ export class TrialWorker {
     const spec = parsed.data;
     const fields = { jobId: job.id, sweepId: spec.sweepId, trialId: spec.trialId, attempt: job.attemptsMade + 1 };
     const abort = new AbortController();
-    this.current = { trialId: spec.trialId, abort };
+    const current = { jobId: job.id, trialId: spec.trialId, abort, lockLost: false };
+    this.current = current;
     this.options.onCurrentTrial?.(spec.trialId);
     if (this.closing) abort.abort();
     try {
@@ -98,7 +108,7 @@ export class TrialWorker {
         this.options.log.info({ ...fields, epochsDone: outcome.epochsDone }, 'trial cancelled with its sweep');
         throw new UnrecoverableError(cancelledReason(spec.sweepId));
       }
-      return await this.handBack(job, token, fields, outcome.epochsDone);
+      return await this.handBack(job, token, fields, outcome.epochsDone, current.lockLost);
     } catch (error) {
       if (error instanceof UnrecoverableError || error instanceof WaitingError) throw error;
       // Decided by the error's class (docs/WORKER.md "Reliability"), never by its name.
@@ -108,7 +118,7 @@ export class TrialWorker {
         this.options.log.warn({ ...fields, kind: fault.kind, error: fault.name, err: fault.message }, 'trial failed for good: its own fault, no retries');
         throw new UnrecoverableError(`trial ${spec.trialId} cannot run: ${fault.message}`);
       }
-      if (abort.signal.aborted) return await this.handBack(job, token, fields, undefined);
+      if (abort.signal.aborted) return await this.handBack(job, token, fields, undefined, current.lockLost);
       if (fault instanceof InfrastructureError) {
         // Not the trial's fault: back to the queue without using an attempt; the worker waits
         // for the service instead of failing every queued trial in turn.
@@ -122,8 +132,15 @@ export class TrialWorker {
     }
   }
 
-  /** Moves the job back to wait without using up an attempt, so another worker resumes it. */
-  private async handBack(job: Job, token: string | undefined, fields: object, epochsDone: number | undefined): Promise<never> {
+  /**
+   * Moves the job back to wait without using up an attempt, so another worker resumes it. A job
+   * whose lock was lost is no longer this worker's to move: the stalled check has put it back.
+   */
+  private async handBack(job: Job, token: string | undefined, fields: object, epochsDone: number | undefined, lockLost = false): Promise<never> {
+    if (lockLost) {
+      this.options.log.info({ ...fields, epochsDone }, 'trial left to the queue after its lock was lost');
+      throw new WaitingError();
+    }
     await job.moveToWait(token);
     this.options.log.info({ ...fields, epochsDone }, 'trial handed back to the queue');
     throw new WaitingError();
