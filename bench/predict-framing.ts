@@ -85,6 +85,7 @@ async function pasted(rows: number): Promise<void> {
   let rightDirect = 0;
   let rightOracle = 0;
   let rightPredict = 0;
+  let rightDirectFound = 0;
   let sameTop = 0;
   let extra = 0;
   let seconds = 0;
@@ -121,6 +122,7 @@ async function pasted(rows: number): Promise<void> {
       ratios.push(box.width / paste.box.width);
       const p = predicted[j]!;
       if (argmax(p) === face.label) rightPredict++;
+      if (argmax(direct[i]!) === face.label) rightDirectFound++;
       if (argmax(p) === argmax(direct[i]!)) sameTop++;
       let gap = 0;
       for (let c = 0; c < p.length; c++) gap = Math.max(gap, Math.abs(p[c]! - direct[i]![c]!));
@@ -135,7 +137,7 @@ async function pasted(rows: number): Promise<void> {
   console.log(`framing vs the pasted square: centre offset / side ${quantiles(offsets)}; side ratio ${quantiles(ratios)}`);
   console.log(`accuracy on the rows (fermx evaluate's computation): ${pct(rightDirect, n)}`);
   console.log(`accuracy on the pasted square cut back out (ferCrop): ${pct(rightOracle, n)}`);
-  console.log(`accuracy through predict (not found = wrong): ${pct(rightPredict, n)}; on the ${found} found: ${pct(rightPredict, found)}`);
+  console.log(`accuracy through predict (not found = wrong): ${pct(rightPredict, n)}; on the ${found} found: ${pct(rightPredict, found)} (the same ${found} rows themselves: ${pct(rightDirectFound, found)})`);
   console.log(`predict's top class = the row's top class: ${pct(sameTop, found)} of found; max |Δp| per face ${quantiles(probabilityGaps)}`);
   console.log(`predict pipeline (detect + frame + model): ${(seconds / (n / perCanvas)).toFixed(2)} s per canvas, ${(found / seconds).toFixed(1)} faces/s`);
 }
