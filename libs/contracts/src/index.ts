@@ -15,3 +15,4 @@ export * from './statistical-ties.js';
 export * from './repeats.js';
 export * from './pareto.js';
 export * from './constraints.js';
+export * from './importance.js';

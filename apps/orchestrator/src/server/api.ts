@@ -4,6 +4,7 @@ import { runKeys, TrialResultSchema, type TrialResult, type TrialSpec } from '@f
 import { readTrialStates, type LeaderboardQuery } from '@fermx/queue';
 import { absoluteDatasetUri } from '../sweeps/dataset-uri.js';
 import { aggregatedLeaderboard, rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
+import { sweepAnalysis } from '../leaderboard/sweep-analysis-query.js';
 import { parseSpecText, SpecFileError } from '../sweeps/spec-file.js';
 import { trialStatus } from '../sweeps/sweep-service.js';
 import type { Logger } from '@fermx/cli';
@@ -16,7 +17,7 @@ import { runSteering, STEERING_ACTIONS } from './steering-requests.js';
 import { checkLoopbackHost, guardWrite, isReadMethod, type WritePolicy } from './write-guard.js';
 
 export interface ApiDeps {
-  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config'>;
+  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config' | 'halving'>;
   events?: EventHub;
   /** Where unexpected errors go (their messages may name storage paths, so answers never carry them). */
   log?: Logger;
@@ -73,6 +74,11 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     }],
     // Steering (docs/ORCHESTRATOR.md): POST /api/sweeps/:id/pause | resume | extend | retry | set.
     ...STEERING_ACTIONS.map((action): Route => ['POST', new RegExp(`^/api/sweeps/([^/]+)/${action}$`), ['sweepId'], async (req, res, [id]) => sendJson(res, 200, await runSteering(req, action, runtime.sweeps, id!))]),
+    ['GET', /^\/api\/sweeps\/([^/]+)\/analysis$/, ['sweepId'], async (_req, res, [id]) => {
+      const analysis = await sweepAnalysis(runtime, id!);
+      if (!analysis) throw new HttpError(404, `no sweep ${id}`);
+      sendJson(res, 200, analysis);
+    }],
     ['GET', /^\/api\/leaderboard$/, [], async (_req, res, _p, url) => {
       const query: LeaderboardQuery = {};
       const q = url.searchParams;
