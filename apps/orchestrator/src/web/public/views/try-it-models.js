@@ -18,7 +18,7 @@ const FER2013_CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise',
  * whose classes are FER2013's seven in order). Returns { masked, why }.
  */
 export function trainedOnMasks(classes, lineage) {
-  if (typeof lineage?.dataset?.masked === 'boolean') return { masked: lineage.dataset.masked, why: `lineage: dataset ${lineage.dataset.uri}` };
+  if (typeof lineage?.masked === 'boolean') return { masked: lineage.masked, why: `promoted from a ${lineage.masked ? 'masked' : 'unmasked'} dataset` };
   const fer2013 = classes.join(',') === FER2013_CLASSES.join(',');
   return { masked: !fer2013, why: fer2013 ? "FER2013's own classes (unmasked profile)" : 'classes of a masked FERM profile' };
 }
@@ -46,20 +46,16 @@ export async function promotedModels() {
   return Array.isArray(body) ? body : (body.models ?? []);
 }
 
-/** A promoted model's folder URL (GET /api/models/<name>/v<N>/files/<file>). */
-export function promotedFilesBase(name, version) {
-  return `/api/models/${encodeURIComponent(name)}/v${version}/files/`;
-}
-
-/** A promoted model by `name@alias` or `name@vN` (registry shape: versions are lineages, aliases map to version numbers). */
+/**
+ * A promoted model by `name@alias` or `name@vN` (GET /api/models: versions carry their tag `vN`,
+ * classes, whether the training faces were masked and their files' URL; aliases map to tags).
+ */
 export async function promotedModel(ref) {
   const [name, tag = 'production'] = ref.split('@');
-  const models = await promotedModels();
-  const model = models.find((m) => m.name === name);
+  const model = (await promotedModels()).find((m) => m.name === name);
   if (!model) throw new Error(`no promoted model ${name}`);
-  const version = /^v\d+$/.test(tag) ? Number(tag.slice(1)) : model.aliases?.[tag];
-  const lineage = (model.versions ?? []).find((v) => v.version === version);
-  if (!lineage) throw new Error(`model ${name} has no ${tag}`);
-  const base = promotedFilesBase(name, version);
-  return fromMetadata(`${name}@${tag} (v${version})`, base, await json(`${base}metadata.json`), lineage);
+  const version = /^v\d+$/.test(tag) ? tag : model.aliases?.[tag];
+  const entry = (model.versions ?? []).find((v) => v.version === version);
+  if (!entry) throw new Error(`model ${name} has no ${tag}`);
+  return fromMetadata(`${name}@${tag} (${version})`, entry.filesUrl, await json(`${entry.filesUrl}metadata.json`), entry);
 }

@@ -59,7 +59,7 @@ function promotedList(root, ctx) {
                 'tr',
                 { 'data-ref': ref },
                 h('th', { scope: 'row' }, ref),
-                h('td', {}, `v${version}`),
+                h('td', {}, version),
                 h('td', {}, (lineage?.dataset?.classes ?? []).join(', ') || '–'),
                 h('td', {}, pctOrDash(lineage?.metrics?.valAccuracy)),
                 h('td', {}, lineage?.metrics?.macroF1 === undefined ? '–' : lineage.metrics.macroF1.toFixed(3)),

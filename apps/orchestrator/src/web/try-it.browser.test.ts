@@ -1,0 +1,276 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertSweepSpec, datasetVersionOf, expandSweep, runKeys, type TrialSpec } from '@fermx/contracts';
+import { CHROMIUM, ensureBinary, freePort, RedisServer, type Requirement } from '@fermx/testing';
+import { FERM_CLASSES, fixtureTrialResults } from './testing/trial-result-fixtures.js';
+
+// The Try-it page in Debian's chromium against a real `fermx serve` (real redis-server, file://
+// storage): a trial whose model is fermx's committed FERM model, promoted with `fermx model
+// promote`; photos are @vladmandic/face-api's multi-face demo pictures (an npm dependency); the
+// webcam is chromium's fake camera fed a Y4M that Debian's ffmpeg makes from those photos.
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const FERMX = join(REPO, 'bin/fermx.mjs');
+const MODEL_DIR = join(REPO, 'models/ferm-m-xception');
+const FACE_PHOTOS = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api')), '../demo');
+const PHOTO = join(FACE_PHOTOS, 'sample1.jpg');
+const FFMPEG: Requirement = { binary: 'ffmpeg', debianPackage: 'ffmpeg', purpose: 'the Try-it browser test (a fake camera fed by face photos)' };
+const MODEL_NAME = 'ferm-try';
+const run = promisify(execFile);
+
+// What MediaPipe Tasks' wasm prints through console.error although nothing is wrong.
+const KNOWN_CONSOLE_NOISE = [/^INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.$/];
+
+let redis: RedisServer;
+let storageDir: string;
+let workDir: string;
+let env: NodeJS.ProcessEnv;
+let server: ChildProcess | undefined;
+let serverLog = '';
+let base: string;
+let context: BrowserContext;
+let page: Page;
+let trialId: string;
+const pageErrors: string[] = [];
+const externalRequests: string[] = [];
+
+async function fermx(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run(process.execPath, [FERMX, ...args], { cwd: REPO, env, timeout: 240_000, maxBuffer: 16 << 20 });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`fermx ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
+  }
+}
+
+function write(key: string, value: unknown): void {
+  const path = join(storageDir, key);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 1));
+}
+
+/** A finished one-trial sweep whose model files are fermx's committed FERM model. */
+function seedTrialWithModel(): string {
+  const manifest = JSON.stringify({ name: 'ferm', classes: FERM_CLASSES, counts: { train: 3072, val: 384, test: 384 }, image: { masked: true }, shards: [] });
+  write('datasets/ferm/v1/manifest.json', manifest);
+  const dataset = { uri: `${pathToFileURL(storageDir).href}/datasets/ferm/v1`, version: datasetVersionOf(manifest) };
+  const spec = assertSweepSpec({ name: 'try-it', dataset: dataset.uri, model: { architecture: 'mxception' }, parameters: { epochs: 50 } });
+  const createdAt = '2026-12-01T09:00:00.000Z';
+  const { sweepId, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
+  write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
+  const [result] = fixtureTrialResults(trials, { seed: 3 });
+  const trial = trials.find((t: TrialSpec) => t.trialId === result!.trialId)!;
+  write(runKeys.config(sweepId, trial.trialId), trial);
+  write(runKeys.result(sweepId, trial.trialId), result);
+  const modelDir = join(storageDir, runKeys.model(sweepId, trial.trialId));
+  mkdirSync(modelDir, { recursive: true });
+  for (const file of readdirSync(MODEL_DIR)) copyFileSync(join(MODEL_DIR, file), join(modelDir, file));
+  return trial.trialId;
+}
+
+/** Two face photos, 2 s each, as a 640×480 Y4M: what chromium's fake camera plays in a loop. */
+async function faceVideo(dir: string): Promise<string> {
+  const ffmpeg = ensureBinary(FFMPEG);
+  const out = join(dir, 'faces.y4m');
+  const fit = 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=10';
+  await run(ffmpeg, ['-v', 'error', '-y', '-loop', '1', '-t', '2', '-i', PHOTO, '-loop', '1', '-t', '2', '-i', join(FACE_PHOTOS, 'sample2.jpg'),
+    '-filter_complex', `[0:v]${fit}[a];[1:v]${fit}[b];[a][b]concat=n=2:v=1[v]`, '-map', '[v]', '-pix_fmt', 'yuv420p', out], { timeout: 120_000 });
+  return out;
+}
+
+async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`fermx serve exited with ${server.exitCode}: ${serverLog}`);
+    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`fermx serve did not answer /api/health within ${deadlineMs} ms: ${serverLog}`);
+}
+
+interface PageFace {
+  top: string;
+  box: number[];
+  probabilities: Record<string, number>;
+  masked: boolean;
+  pixels: Uint8Array;
+  maxDrop: number | null;
+}
+
+async function facesOnPage(): Promise<PageFace[]> {
+  const raw = await page.$$eval('#try-faces article.face', (articles) =>
+    articles.map((a) => ({
+      top: (a as HTMLElement).dataset.top ?? '',
+      box: ((a as HTMLElement).dataset.box ?? '').split(',').map(Number),
+      probabilities: Object.fromEntries(Array.from(a.querySelectorAll('ol.probs li')).map((li) => [(li as HTMLElement).dataset.class ?? '', Number((li as HTMLElement).dataset.p)])),
+      masked: (a.querySelector('canvas.crop') as HTMLElement).dataset.masked === 'true',
+      pixels: (a.querySelector('canvas.crop') as HTMLElement).dataset.pixels ?? '',
+      maxDrop: (a.querySelector('canvas.occlusion') as HTMLElement | null)?.dataset.maxDrop ?? null,
+    })),
+  );
+  return raw.map((f) => ({ ...f, pixels: new Uint8Array(Buffer.from(f.pixels, 'base64')), maxDrop: f.maxDrop === null ? null : Number(f.maxDrop) }));
+}
+
+async function openTrialTryIt(): Promise<void> {
+  await page.goto(`${base}/#/trial/${trialId}`);
+  await page.locator('#try-it-link').click();
+  await expect.poll(() => page.textContent('#try-status'), { timeout: 180_000, interval: 500 }).toMatch(/^Ready|^Could not/);
+  expect(await page.textContent('#try-status')).toMatch(/^Ready\. TensorFlow\.js backend: (wasm|webgl)/);
+}
+
+async function uploadPhoto(path: string): Promise<PageFace[]> {
+  await page.setInputFiles('#try-photo', path);
+  await expect.poll(() => page.textContent('#try-status'), { timeout: 180_000, interval: 500 }).toMatch(/faces? found|not a|Could not/);
+  return facesOnPage();
+}
+
+beforeAll(async () => {
+  const executablePath = ensureBinary(CHROMIUM);
+  workDir = mkdtempSync(join(tmpdir(), 'fermx-try-it-'));
+  const video = await faceVideo(workDir);
+  redis = await RedisServer.start();
+  storageDir = join(workDir, 'storage');
+  mkdirSync(storageDir);
+  env = { ...process.env, REDIS_URL: redis.url, FERMX_STORAGE: pathToFileURL(storageDir).href, FERMX_API_TOKEN: 'try-it-token', FERMX_REDIS_PREFIX: `try-${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'warn' };
+  trialId = seedTrialWithModel();
+  await fermx('leaderboard', 'rebuild');
+  await fermx('model', 'promote', trialId, '--name', MODEL_NAME, '--alias', 'production');
+
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [FERMX, 'serve', '--port', String(port)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  await waitForHealth(base, 60_000);
+
+  context = await chromium.launchPersistentContext(join(workDir, 'chromium'), {
+    executablePath,
+    headless: true,
+    viewport: { width: 1366, height: 900 },
+    args: [
+      '--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+      // WebGL without a GPU (MediaPipe Tasks hands every image to its graph as a WebGL texture).
+      '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      // The webcam: chromium's fake camera playing the face video, permission granted.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`,
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !KNOWN_CONSOLE_NOISE.some((re) => re.test(msg.text()))) pageErrors.push(msg.text());
+  });
+  // Everything must come from this server: any other request fails the test.
+  await context.route(/^(?!http:\/\/127\.0\.0\.1:\d+\/).*/, (route) => {
+    externalRequests.push(route.request().url());
+    return route.abort();
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  await redis?.dispose();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('Try it page on a real fermx serve', () => {
+  let photoFaces: PageFace[];
+
+  it('finds every face of a multi-face photo with MediaPipe, shows probabilities, the masked 48×48 input and an occlusion map', async () => {
+    await openTrialTryIt();
+    photoFaces = await uploadPhoto(PHOTO);
+    expect(photoFaces.length).toBeGreaterThanOrEqual(2);
+    for (const face of photoFaces) {
+      expect(FERM_CLASSES).toContain(face.top);
+      const values = Object.values(face.probabilities);
+      expect(values).toHaveLength(FERM_CLASSES.length);
+      expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      expect(face.probabilities[face.top]).toBe(Math.max(...values));
+      // FERM was trained on masked faces: the page masks the face, as `fermx predict` does.
+      expect(face.masked).toBe(true);
+      expect(face.pixels).toHaveLength(48 * 48);
+      expect(face.maxDrop).toBeGreaterThan(0);
+    }
+    expect(await page.locator('#try-faces canvas.occlusion').count()).toBe(photoFaces.length);
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("runs the model as Node does: the page's 48×48 inputs through tfjs in Node give the probabilities the page shows", async () => {
+    const modelJson = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
+    const weights = readFileSync(join(MODEL_DIR, 'weights.bin'));
+    await tf.setBackend('cpu');
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights), weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }),
+    );
+    const input = tf.tensor4d(Float32Array.from(photoFaces.flatMap((f) => Array.from(f.pixels, (v) => v / 255))), [photoFaces.length, 48, 48, 1]);
+    const output = (model.predict(input) as tf.Tensor).arraySync() as number[][];
+    photoFaces.forEach((face, i) => FERM_CLASSES.forEach((c, k) => expect(Math.abs(output[i]![k]! - face.probabilities[c]!)).toBeLessThan(1e-3)));
+    model.dispose();
+  });
+
+  it('agrees with `fermx predict` on the same photo: the same faces and top classes; probabilities within 0.05 where both frame the face alike', async () => {
+    const cli = JSON.parse(await fermx('predict', trialId, PHOTO, '--json')) as { mask: { draw: boolean }; faces: Array<{ crop: { x: number; y: number; width: number }; probabilities: Record<string, number>; top: { label: string } }> };
+    expect(cli.mask.draw).toBe(true);
+    expect(cli.faces.length).toBe(photoFaces.length);
+    let alike = 0;
+    for (const face of cli.faces) {
+      // The page's face whose FER box centre is nearest (detectors differ: MediaPipe in the page, face-api in the CLI).
+      const cx = face.crop.x + face.crop.width / 2;
+      const cy = face.crop.y + face.crop.width / 2;
+      const match = photoFaces.map((f) => ({ f, d: Math.hypot(f.box[0]! + f.box[2]! / 2 - cx, f.box[1]! + f.box[3]! / 2 - cy) })).sort((a, b) => a.d - b.d)[0]!;
+      expect(match.d, `the page has no face near the CLI's face at ${cx},${cy}`).toBeLessThan(face.crop.width / 2);
+      expect(match.f.top).toBe(face.top.label);
+      // The same 48×48 framing (centre within 5 % of the side, size within 5 %): the same input up to
+      // JPEG decoding and the mask's rasteriser (Chrome's SVG renderer in the page, librsvg in the CLI).
+      if (match.d < 0.05 * face.crop.width && Math.abs(match.f.box[2]! / face.crop.width - 1) < 0.05) {
+        alike++;
+        for (const c of FERM_CLASSES) expect(Math.abs(match.f.probabilities[c]! - face.probabilities[c]!), `${c} of the face at ${cx},${cy}`).toBeLessThan(0.05);
+      }
+    }
+    expect(alike).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs live on the webcam (a fake camera playing face photos): faces, probabilities, the masked crop and frames per second', async () => {
+    await page.locator('#try-camera').click();
+    await expect.poll(async () => Number(await page.getAttribute('#try-fps', 'data-frames')), { timeout: 180_000, interval: 500 }).toBeGreaterThanOrEqual(4);
+    const faces = await facesOnPage();
+    expect(faces.length).toBeGreaterThanOrEqual(1);
+    expect(faces.every((f) => f.masked && Math.abs(Object.values(f.probabilities).reduce((a, b) => a + b, 0) - 1) < 1e-4)).toBe(true);
+    expect(Number(await page.getAttribute('#try-fps', 'data-fps'))).toBeGreaterThan(0);
+    expect(await page.textContent('#try-fps')).toMatch(/frames\/s/);
+    await page.locator('#try-stop').click();
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lists promoted models (GET /api/models) and runs one by name@alias', async () => {
+    await page.goto(`${base}/#/try`);
+    const row = page.locator(`#promoted-models tr[data-ref="${MODEL_NAME}@production"]`);
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.locator('td').nth(0).textContent()).toBe('v1');
+    await row.getByRole('link', { name: 'Try it' }).click();
+    await expect.poll(() => page.textContent('#try-status'), { timeout: 180_000, interval: 500 }).toMatch(/^Ready|^Could not/);
+    expect(await page.textContent('h1')).toContain(`${MODEL_NAME}@production`);
+    const faces = await uploadPhoto(PHOTO);
+    expect(faces.map((f) => f.top)).toEqual(photoFaces.map((f) => f.top));
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
