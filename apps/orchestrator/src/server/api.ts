@@ -14,6 +14,7 @@ import { HttpError, readBody, sendJson } from './http-io.js';
 import { modelRoutes } from './model-routes.js';
 import { ID_PATTERNS, requestId, type IdKind } from './request-ids.js';
 import { runSteering, STEERING_ACTIONS } from './steering-requests.js';
+import { readTrialSettings } from './enqueue-request.js';
 import { checkLoopbackHost, guardWrite, isReadMethod, type WritePolicy } from './write-guard.js';
 
 export interface ApiDeps {
@@ -71,6 +72,14 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       const outcome = await runtime.sweeps.cancel(id!);
       if (!outcome) throw new HttpError(404, `no sweep ${id}`);
       sendJson(res, 200, outcome);
+    }],
+    // One specific trial (`fermx sweep enqueue`): body { set: { name: value }, variant? } -> 201 { sweepId, trialId, enqueued }.
+    ['POST', /^\/api\/sweeps\/([^/]+)\/trials$/, ['sweepId'], async (req, res, [id]) => {
+      const outcome = await runtime.sweeps.enqueue(id!, await readTrialSettings(req));
+      if (!outcome) throw new HttpError(404, `no sweep ${id}`);
+      if (!outcome.ok) throw new HttpError(400, outcome.error, outcome.issues);
+      const { ok: _ok, ...created } = outcome;
+      sendJson(res, 201, created);
     }],
     // Steering (docs/ORCHESTRATOR.md): POST /api/sweeps/:id/pause | resume | extend | retry | set.
     ...STEERING_ACTIONS.map((action): Route => ['POST', new RegExp(`^/api/sweeps/([^/]+)/${action}$`), ['sweepId'], async (req, res, [id]) => sendJson(res, 200, await runSteering(req, action, runtime.sweeps, id!))]),

@@ -1,5 +1,7 @@
 import { SteeringError } from './steering-error.js';
 import type { SteerOutcome, SubmitOutcome, SweepListEntry, SweepStatus } from './sweep-service.js';
+import type { EnqueueOutcome } from './sweep-enqueue.js';
+import type { TrialSettings } from './manual-trial.js';
 
 /** What the CLI does with sweeps, directly (Redis + storage) or through `fermx serve`'s API. */
 export interface SweepOperations {
@@ -13,6 +15,8 @@ export interface SweepOperations {
   extend(sweepId: string, n: number): Promise<SteerOutcome>;
   retry(sweepId: string, target: { failed: true } | { trialId: string }): Promise<SteerOutcome>;
   set(sweepId: string, change: { maxConcurrent?: number | null; priority?: number }): Promise<SteerOutcome>;
+  /** One specific trial (`sweep enqueue`); undefined for an unknown sweep. */
+  enqueue(sweepId: string, settings: TrialSettings): Promise<EnqueueOutcome | undefined>;
 }
 
 /** A refused API call (401, 404, 5xx): its status and the server's message. */
@@ -60,6 +64,14 @@ export class HttpSweeps implements SweepOperations {
     if (status === 404) return undefined;
     if (status !== 200) return this.fail(status, json);
     return json as unknown as SweepStatus;
+  }
+
+  async enqueue(sweepId: string, settings: TrialSettings): Promise<EnqueueOutcome | undefined> {
+    const { status, json } = await this.call('POST', `/api/sweeps/${encodeURIComponent(sweepId)}/trials`, settings);
+    if (status === 404) return undefined;
+    if (status === 201) return { ok: true, ...(json as Omit<Extract<EnqueueOutcome, { ok: true }>, 'ok'>) };
+    if (status === 400 && Array.isArray(json.issues)) return { ok: false, error: String(json.error), issues: json.issues as { path: string; message: string }[] };
+    return this.fail(status, json);
   }
 
   async cancel(sweepId: string): Promise<{ cancelled: number } | undefined> {
