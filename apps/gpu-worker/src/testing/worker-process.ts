@@ -42,7 +42,12 @@ export class WorkerProcess {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const worker = new WorkerProcess(id, child);
-    await worker.waitForLog('worker ready', 60_000);
+    try {
+      await worker.waitForLog('worker ready', 60_000);
+    } catch (error) {
+      await worker.dispose(); // a worker that never got ready must not outlive its caller
+      throw error;
+    }
     return worker;
   }
 
