@@ -39,6 +39,9 @@ export const api = {
   sweeps: () => request('/api/sweeps'),
   sweep: (id) => request(`/api/sweeps/${encodeURIComponent(id)}`),
   leaderboard: () => request('/api/leaderboard'),
+  /** Rows that differ only in their seed joined into one (mean ± sd); `sweep` narrows to one sweep. */
+  leaderboardAggregated: (sweep) => request(`/api/leaderboard?aggregate=repeats${sweep ? `&sweep=${encodeURIComponent(sweep)}` : ''}`),
+  sweepAnalysis: (id) => request(`/api/sweeps/${encodeURIComponent(id)}/analysis`),
   trial: (id) => request(`/api/trials/${encodeURIComponent(id)}`),
   workers: () => request('/api/workers'),
   cancelSweep: (id) =>

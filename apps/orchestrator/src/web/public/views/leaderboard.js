@@ -2,6 +2,8 @@
 import { api } from '../lib/api.js';
 import { h, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
 import { constantKeys, datasetKey, datasetLabel, filterRows, modelName, paramKeys, paramLabel, paramValue, sortRows, sweepHref, trialHref } from '../lib/model.js';
+import { csvText, download } from '../lib/export.js';
+import { EXPORT_HEADER, exportCells, intervalText, rowMarks, repeatsTable } from './leaderboard-noise.js';
 
 const FILTERS = ['dataset', 'sweep', 'model', 'status'];
 
@@ -15,7 +17,10 @@ function baseColumns(keys, showDataset) {
     { id: 'model', label: 'Model', get: (r) => r.variant ?? modelName(r.model), cell: (r) => h('span', { title: modelName(r.model) }, r.variant ?? modelName(r.model)) },
     ...keys.map((k) => ({ id: `p.${k}`, label: paramLabel(k), get: (r) => paramValue(r.params?.[k]), cell: (r) => compact(paramValue(r.params?.[k])), numeric: true })),
     { id: 'parameters', label: 'Weights', title: 'Trainable parameters', get: (r) => r.parameters, cell: (r) => num(r.parameters), numeric: true },
-    { id: 'valAccuracy', label: 'Val acc', get: (r) => r.valAccuracy, cell: (r) => h('strong', {}, pct(r.valAccuracy)), numeric: true, firstDirection: 'descending' },
+    // Infeasible trials (a broken constraint) sort after every feasible one: never ranked best.
+    { id: 'valAccuracy', label: 'Val acc', get: (r) => (r.infeasible?.length ? r.valAccuracy - 2 : r.valAccuracy), cell: (r) => h('strong', {}, pct(r.valAccuracy)), numeric: true, firstDirection: 'descending' },
+    { id: 'valInterval', label: '95 % CI', title: '95 % Wilson interval of the val accuracy over the val images', get: (r) => r.valInterval?.[0], cell: (r) => intervalText(r.valInterval), numeric: true, firstDirection: 'descending' },
+    { id: 'marks', label: 'Marks', title: '≈ best: statistically tied with the best on the same val set; Pareto: on the front of the sweep\'s objectives; infeasible: breaks a constraint', get: (r) => (r.tiedWithBest ? 2 : 0) + (r.paretoOptimal ? 1 : 0), cell: (r) => rowMarks(r) },
     { id: 'testAccuracy', label: 'Test acc', get: (r) => r.testAccuracy, cell: (r) => pct(r.testAccuracy), numeric: true, firstDirection: 'descending' },
     { id: 'macroF1', label: 'Macro F1', get: (r) => r.macroF1, cell: (r) => (typeof r.macroF1 === 'number' ? r.macroF1.toFixed(3) : '–'), numeric: true, firstDirection: 'descending' },
     { id: 'epochs', label: 'Epochs', get: (r) => r.epochs, cell: (r) => num(r.epochs), numeric: true },
@@ -58,6 +63,16 @@ export function leaderboardView(root, route, ctx) {
   const fixedNote = h('p', { class: 'fixed-note', id: 'leaderboard-fixed', hidden: true });
   const table = h('table', { class: 'data leaderboard', id: 'leaderboard', 'aria-describedby': 'leaderboard-count' });
   const emptyNote = h('p', { class: 'empty', hidden: true });
+  const repeatsBox = h('div', { id: 'repeats', hidden: true });
+  const aggregateBox = h('input', { type: 'checkbox', id: 'aggregate-repeats', onchange: () => void renderRepeats() });
+  const exportBar = h(
+    'div',
+    { class: 'actions', id: 'export' },
+    h('button', { type: 'button', class: 'secondary', id: 'download-csv', onclick: () => exportShown('csv') }, 'Download CSV'),
+    h('button', { type: 'button', class: 'secondary', id: 'download-json', onclick: () => exportShown('json') }, 'Download JSON'),
+    h('label', { for: 'aggregate-repeats' }, aggregateBox, ' Join seed replicates (mean ± sd)'),
+  );
+  let shownRows = [];
 
   replace(
     root,
@@ -95,9 +110,11 @@ export function leaderboardView(root, route, ctx) {
         h('button', { type: 'reset', class: 'secondary', onclick: resetFilters }, 'Clear filters'),
       ),
       fixedNote,
+      exportBar,
       countLine,
       h('div', { class: 'scroll' }, table),
       emptyNote,
+      repeatsBox,
     ),
   );
 
@@ -164,6 +181,7 @@ export function leaderboardView(root, route, ctx) {
     fixedNote.hidden = notes.length === 0;
     const column = columns.find((c) => c.id === state.sort.column) ?? columns.find((c) => c.id === 'valAccuracy');
     const shown = sortRows(filterRows(state.rows, state.filters), column.get, state.sort.direction);
+    shownRows = shown;
     // Live reloads rebuild the table; keep keyboard focus on the header button it was on.
     const focusedColumn = table.contains(document.activeElement) ? document.activeElement?.closest('th')?.dataset.column : undefined;
     const headRow = h(
@@ -204,6 +222,25 @@ export function leaderboardView(root, route, ctx) {
     countLine.textContent = `${shown.length} of ${state.rows.length} trials shown · sorted by ${column.label}, ${state.sort.direction}`;
     emptyNote.hidden = shown.length > 0;
     emptyNote.textContent = state.rows.length === 0 ? 'No results yet: trials appear here when they finish.' : 'No trials match these filters.';
+  }
+
+  function exportShown(kind) {
+    const name = `fermx-leaderboard.${kind}`;
+    if (kind === 'json') download(name, JSON.stringify({ rows: shownRows }, null, 1), 'application/json');
+    else download(name, csvText(EXPORT_HEADER, shownRows.map(exportCells)), 'text/csv');
+    ctx.announce(`Downloaded ${shownRows.length} rows as ${kind.toUpperCase()}`);
+  }
+
+  async function renderRepeats() {
+    repeatsBox.hidden = !aggregateBox.checked;
+    if (!aggregateBox.checked) return;
+    try {
+      const { rows } = await api.leaderboardAggregated(state.filters.sweep);
+      if (!ctx.alive()) return;
+      replace(repeatsBox, repeatsTable(rows));
+    } catch (error) {
+      replace(repeatsBox, h('p', { class: 'error' }, `Could not join the replicates: ${error.message}`));
+    }
   }
 
   function sortBy(c) {
@@ -307,6 +344,7 @@ export function leaderboardView(root, route, ctx) {
     renderRunning();
     renderFilters();
     renderTable();
+    if (aggregateBox.checked) void renderRepeats();
   }
 
   refresh();

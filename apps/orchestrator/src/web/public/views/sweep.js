@@ -5,6 +5,7 @@ import { h, replace, pct, num, seconds, when, compact, shortId } from '../lib/do
 import { constantKeys, datasetLabel, modelName, paramKeys, paramLabel, paramValue, trialHref } from '../lib/model.js';
 import { statusBadge, trialCounts } from './leaderboard.js';
 import { steeringPanel } from './sweep-steering.js';
+import { sweepAnalysisPanel, trialDownloads } from './sweep-analysis.js';
 
 const MAX_COMPARE = 4;
 const FINISHED = new Set(['completed', 'stopped-early', 'failed', 'cancelled']);
@@ -19,11 +20,13 @@ export function sweepView(root, route, ctx) {
   let cancelled; // { count } once this page cancelled the sweep
   /** @type {Record<string, string>} */
   const steerDraft = {}; // the steering inputs' values, kept across live re-renders
+  const analysis = sweepAnalysisPanel(id, ctx); // kept across re-renders; reloaded with the sweep
 
   async function refresh() {
     try {
       data = await api.sweep(id);
       if (!ctx.alive()) return;
+      void analysis.refresh();
       ctx.clearError();
       render();
     } catch (error) {
@@ -104,10 +107,12 @@ export function sweepView(root, route, ctx) {
         'section',
         { class: 'panel', 'aria-labelledby': 'trials-h' },
         h('h2', { id: 'trials-h' }, `Trials (${trials.length})`),
+        trialDownloads(`fermx-sweep-${id}`, () => trials),
         h('p', { class: 'muted' }, `Tick 2 to ${MAX_COMPARE} trials to compare them side by side.`),
         fixed.length ? h('p', { class: 'fixed-note' }, `Same for every trial: ${fixed.map((k) => `${paramLabel(k)} ${compact(paramsOf(trials[0])[k])}`).join(' · ')}`) : null,
         h('div', { class: 'scroll' }, trialTable(trials, keys.filter((k) => !fixed.includes(k)))),
       ),
+      analysis.element,
       compareBox,
     );
     renderCompare();

@@ -1,0 +1,215 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertSweepSpec, datasetVersionOf, expandSweep, runKeys, type SweepSpecInput, type TrialResult } from '@fermx/contracts';
+import { SuccessiveHalving } from '@fermx/queue';
+import { CHROMIUM, ensureBinary, freePort, RedisServer } from '@fermx/testing';
+import { fixtureTrialResults, FERM_CLASSES } from './testing/trial-result-fixtures.js';
+
+// Browser test of the noise-aware leaderboard and the sweep analysis (docs/LEADERBOARD.md, "Sweep
+// analysis"): Debian's chromium against a real `fermx serve` on a real redis-server and file://
+// storage, seeded as workers leave it (sweep.json, result.json per trial, ASHA rung records).
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const FERMX = join(REPO, 'bin/fermx.mjs');
+const run = promisify(execFile);
+const PREFIX = `an-${randomUUID().slice(0, 8)}`;
+
+let redis: RedisServer;
+let client: Redis;
+let storageDir: string;
+let env: NodeJS.ProcessEnv;
+let server: ChildProcess | undefined;
+let serverLog = '';
+let base: string;
+let context: BrowserContext;
+let page: Page;
+let sweepId: string;
+let smallSweepId: string;
+let results: TrialResult[];
+let slowTrial: string;
+const pageErrors: string[] = [];
+
+async function fermx(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [FERMX, ...args], { cwd: REPO, env, timeout: 60_000 }).catch((e: { stderr?: string; message: string }) => {
+    throw new Error(`fermx ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
+  });
+  return stdout;
+}
+
+function write(key: string, value: unknown): void {
+  const path = join(storageDir, key);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function seedSweep(input: SweepSpecInput, manifest: string, mutate: (results: TrialResult[]) => void = () => undefined): { sweepId: string; results: TrialResult[] } {
+  const spec = assertSweepSpec(input);
+  const dataset = { uri: spec.dataset, version: datasetVersionOf(manifest) };
+  const createdAt = '2026-11-20T09:00:00.000Z';
+  const { sweepId: id, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
+  write(runKeys.sweep(id), { sweepId: id, name: spec.name, dataset, spec: input, strategy: spec.strategy.type, priority: 10, createdAt, trials });
+  const seeded = fixtureTrialResults(trials, { seed: 11 }).map((r, i) => ({ ...r, finishedAt: new Date(Date.parse('2026-11-20T10:00:00Z') + i * 60_000).toISOString() }));
+  mutate(seeded);
+  for (const r of seeded) write(runKeys.result(id, r.trialId), r);
+  return { sweepId: id, results: seeded };
+}
+
+beforeAll(async () => {
+  const executablePath = ensureBinary(CHROMIUM);
+  redis = await RedisServer.start();
+  client = new Redis(redis.url);
+  storageDir = mkdtempSync(join(tmpdir(), 'fermx-analysis-'));
+  env = { ...process.env, REDIS_URL: redis.url, FERMX_STORAGE: pathToFileURL(storageDir).href, FERMX_API_TOKEN: 'analysis-token', FERMX_REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn' };
+  const manifest = JSON.stringify({ name: 'ferm', classes: FERM_CLASSES, counts: { train: 3072, val: 384, test: 384 }, shards: [] });
+  write('datasets/ferm/v1/manifest.json', manifest);
+  const datasetUri = `${pathToFileURL(storageDir).href}/datasets/ferm/v1`;
+  const halving = { rungs: [2, 4], reductionFactor: 2 };
+  ({ sweepId, results } = seedSweep(
+    {
+      name: 'analysis',
+      dataset: datasetUri,
+      // A variant name a spreadsheet would run as a formula: the CSV download must neutralise it.
+      model: { name: '=HYPERLINK("x")', architecture: 'cnn' },
+      strategy: { type: 'random', n: 12, seed: 3 },
+      parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, batchSize: { choice: [32, 64] }, epochs: 8 },
+      repeats: 2,
+      halving,
+      objectives: ['val_accuracy', 'parameters'],
+      constraints: { imagesPerSecond: { min: 10 } },
+    },
+    manifest,
+    (rs) => {
+      rs[0]!.timing.imagesPerSecond = 5; // breaks the measured constraint: infeasible
+      slowTrial = rs[0]!.trialId;
+    },
+  ));
+  ({ sweepId: smallSweepId } = seedSweep({ name: 'small', dataset: datasetUri, model: { architecture: 'cnn' }, strategy: { type: 'random', n: 3, seed: 1 }, parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 8 } }, manifest));
+  await fermx('leaderboard', 'rebuild');
+  // ASHA's rung records, as workers report them after rung epochs.
+  const asha = new SuccessiveHalving(client, { prefix: PREFIX });
+  await asha.configure(sweepId, halving, 'max');
+  for (const r of results) {
+    for (const rung of halving.rungs) {
+      const at = r.curves.find((c) => c.epoch === rung);
+      if (at) await asha.reportRung(sweepId, r.trialId, rung, at.valAccuracy);
+    }
+  }
+
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [FERMX, 'serve', '--port', String(port)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${base}/api/health`).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`fermx serve did not start: ${serverLog}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fermx-chromium-')), {
+    executablePath,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 860 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(msg.text());
+  });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  client?.disconnect();
+  await redis?.dispose();
+  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
+});
+
+describe('noise-aware leaderboard page', () => {
+  it('shows each trial\'s 95 % interval, ties with the best, the Pareto front, and the infeasible trial last', async () => {
+    await page.goto(`${base}/#/?sweep=${sweepId}`);
+    await page.waitForSelector(`#leaderboard tbody tr >> nth=${results.length - 1}`);
+    const api = (await (await fetch(`${base}/api/leaderboard?sweep=${sweepId}`)).json()) as { rows: { trialId: string; tiedWithBest: boolean; paretoOptimal: boolean; infeasible?: string[]; valInterval: [number, number] }[] };
+    const rows = page.locator('#leaderboard tbody tr');
+    expect(await rows.count()).toBe(results.length);
+    const first = api.rows[0]!;
+    expect(await rows.first().textContent()).toContain(`${(first.valInterval[0] * 100).toFixed(1)}–${(first.valInterval[1] * 100).toFixed(1)} %`);
+    expect(await page.locator('#leaderboard .mark-tie').count()).toBe(api.rows.filter((r) => r.tiedWithBest).length);
+    expect(api.rows.filter((r) => r.tiedWithBest).length).toBeGreaterThan(0);
+    expect(await page.locator('#leaderboard .mark-pareto').count()).toBe(api.rows.filter((r) => r.paretoOptimal).length);
+    expect(api.rows.at(-1)!.trialId).toBe(slowTrial);
+    expect(api.rows.at(-1)!.infeasible).toEqual(['imagesPerSecond 5 < min 10']);
+    expect(await rows.last().locator('.mark-infeasible').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('downloads the filtered table as CSV (formula cells neutralised) and JSON', async () => {
+    await page.selectOption('#filter-status', 'completed');
+    const shown = await page.locator('#leaderboard tbody tr').count();
+    const [csvFile] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const csv = readFileSync((await csvFile.path())!, 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(shown + 1);
+    expect(csv[0]).toMatch(/^rank,trialId,/);
+    expect(csv[1]).toContain(`"'=HYPERLINK(""x"")"`);
+    const [jsonFile] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+    const json = JSON.parse(readFileSync((await jsonFile.path())!, 'utf8')) as { rows: { status: string }[] };
+    expect(json.rows).toHaveLength(shown);
+    expect(json.rows.every((r) => r.status === 'completed')).toBe(true);
+    await page.selectOption('#filter-status', '');
+  });
+
+  it('joins the seed replicates into one line per configuration (mean ± sd)', async () => {
+    await page.check('#aggregate-repeats');
+    await page.waitForSelector('#leaderboard-repeats tbody tr');
+    // 12 configurations x 2 seeds; the infeasible trial is left out, so one configuration has 1 replicate.
+    expect(await page.locator('#leaderboard-repeats tbody tr').count()).toBe(12);
+    expect(await page.locator('#leaderboard-repeats tbody tr').first().locator('.val-mean').textContent()).toMatch(/ %( ± \d+\.\d\d)?$/);
+    expect(await page.locator('#leaderboard-repeats tbody tr', { hasText: 'seeds 0, 1' }).count()).toBe(11);
+    await page.uncheck('#aggregate-repeats');
+  });
+});
+
+describe('sweep analysis page', () => {
+  it('shows importance, best-so-far, slices, the Pareto front and the ASHA ladder, each with a data table', async () => {
+    await page.goto(`${base}/#/sweep/${sweepId}`);
+    await page.waitForSelector('#importance svg');
+    const analysis = (await (await fetch(`${base}/api/sweeps/${sweepId}/analysis`)).json()) as { importance: { ok: boolean; importances: unknown[] }; pareto: { points: { optimal: boolean }[] }; ladder: { rungs: { trials: { decision: string }[] }[] }; history: unknown[] };
+    expect(analysis.importance.ok).toBe(true);
+    expect(await page.locator('#importance rect.bar').count()).toBe(2);
+    expect(await page.locator('#best-so-far path[data-series="best so far"]').count()).toBe(1);
+    expect(analysis.history).toHaveLength(results.length - 1);
+    expect(await page.locator('#slices figure').count()).toBe(2);
+    expect(await page.locator('#pareto circle.highlight').count()).toBe(analysis.pareto.points.filter((p) => p.optimal).length);
+    expect(await page.locator('#ladder table.ladder').count()).toBe(2);
+    const stopped = analysis.ladder.rungs[0]!.trials.filter((t) => t.decision === 'stop').length;
+    expect(stopped).toBe(results.filter((r) => r.status === 'stopped-early' && r.epochsRun === 2).length);
+    expect(await page.locator('#ladder table[data-rung="2"] .decision-stop').count()).toBe(stopped);
+    for (const id of ['importance', 'best-so-far', 'pareto']) expect(await page.locator(`#${id} details.chart-data table tbody tr`).count()).toBeGreaterThan(0);
+    expect(await page.locator('#infeasible-note').textContent()).toContain('imagesPerSecond 5 < min 10');
+    const [jsonFile] = await Promise.all([page.waitForEvent('download'), page.click('#sweep-download-json')]);
+    expect((JSON.parse(readFileSync((await jsonFile.path())!, 'utf8')) as { trials: unknown[] }).trials).toHaveLength(results.length);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses parameter importance below the minimum trial count, with the reason', async () => {
+    await page.goto(`${base}/#/sweep/${smallSweepId}`);
+    await page.waitForSelector('#importance-refused');
+    expect(await page.locator('#importance-refused').textContent()).toBe('parameter importance needs at least 10 finished trials; this sweep has 3.');
+    expect(pageErrors).toEqual([]);
+  });
+});
