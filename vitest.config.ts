@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers (STYLE.md 11): unit tests need no services; integration tests start real
+// Three tiers (CONTRIBUTING.md "Test tiers"): unit tests need no services; integration tests start real
 // redis-server and s3rver on ephemeral ports (libs/testing); browser tests drive Debian's chromium.
 export default defineConfig({
   test: {

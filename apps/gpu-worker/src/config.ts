@@ -9,7 +9,7 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /**
- * The worker's whole configuration, from env vars and flags, parsed once at start (STYLE.md 4).
+ * The worker's whole configuration, from env vars and flags, parsed once at start (CONTRIBUTING.md "Conventions").
  * Flags win over env; an invalid value fails fast naming every bad key.
  */
 export const WorkerConfigSchema = z.object({

@@ -3,7 +3,7 @@ import { pino, destination, type Logger } from 'pino';
 export type { Logger };
 
 /**
- * Structured logs (STYLE.md 10): a constant message plus fields. JSON lines on stderr so that
+ * Structured logs (CONTRIBUTING.md "Conventions"): a constant message plus fields. JSON lines on stderr so that
  * stdout stays for command output (`--json`, tables). `FERMX_LOG_LEVEL` sets the level.
  */
 export function createLogger(name: string, env: NodeJS.ProcessEnv = process.env): Logger {

@@ -88,7 +88,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
           ['leave registry', () => heartbeat.stop()],
           ['close redis', () => redis.quit()],
         ];
-        // Every step runs even when one fails (STYLE.md: Worker.close runs all cleanup).
+        // Every step runs even when one fails (CONTRIBUTING.md "Conventions": shutdown).
         for (const [step, run] of steps) {
           await run().catch((error: unknown) => log.warn({ err: error, step }, 'shutdown step failed'));
         }

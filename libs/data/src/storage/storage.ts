@@ -1,7 +1,7 @@
 /**
  * One adapter for every place fermx keeps datasets, checkpoints and results. Keys are
  * slash-separated paths relative to the storage root (`datasets/ferm/v1/manifest.json`).
- * `file://` and `s3://` URIs give the same layout (DESIGN.md "Storage layout").
+ * `file://` and `s3://` URIs give the same layout (docs/ARCHITECTURE.md "Storage layout").
  */
 export interface Storage {
   /** The root URI this storage was opened with, e.g. `s3://bucket/prefix` or `file:///abs/dir`. */
