@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBinary, freePort, MissingRequirementError, REDIS_SERVER, RedisServer, type CommandContext, type Logger } from '@fermx/cli';
 import { resolveDemoSource } from './demo-source.js';
+import { bestTrial, tryItUrl, type DemoRow } from './demo-promotion.js';
 import { demoSweepYaml } from './demo-sweep.js';
 import { ProcessGroup, runStep } from './process-group.js';
 
@@ -96,8 +97,17 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext, log: Lo
 
     out.write(`\n== 4/4 leaderboard of sweep ${submitted.sweepId}${source.kind === 'synthetic' ? ' (SYNTHETIC data)' : ''}\n`);
     await runStep('leaderboard', process.execPath, [fermxBin, 'leaderboard', '--sweep', submitted.sweepId], env, out);
+    const { rows } = JSON.parse(await runStep('leaderboard', process.execPath, [fermxBin, 'leaderboard', '--sweep', submitted.sweepId, '--json'], env, out, { quiet: true })) as { rows: DemoRow[] };
+    const best = bestTrial(rows);
     const url = `http://127.0.0.1:${port}/#/sweep/${submitted.sweepId}`;
     out.write(`\nLeaderboard page: ${url}\n`);
+    if (best) {
+      const name = source.kind === 'synthetic' ? 'demo-synthetic' : 'demo-ferm';
+      out.write(`\n== promoting the best trial by macro-F1: ${best.trialId} (${best.variant ?? best.model}, val accuracy ${(best.valAccuracy * 100).toFixed(1)} %, macro-F1 ${best.macroF1.toFixed(3)}; chance is 0.25)\n`);
+      await runStep('promote', process.execPath, [fermxBin, 'model', 'promote', best.trialId, '--name', name, '--alias', 'production'], env, out);
+      out.write(`Try it (photo or webcam): ${tryItUrl(port, `${name}@production`)}\n`);
+      out.write(`On the command line: npx fermx predict ${name}@production PHOTO… (with FERMX_STORAGE=${storage})\n`);
+    }
     if (options.exitWhenDone) return 0;
     out.write('Serving until Ctrl-C.\n');
     await new Promise(() => undefined);

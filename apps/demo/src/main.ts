@@ -7,7 +7,7 @@ const int = (value: unknown, fallback: number) => (value === undefined ? fallbac
 export const commands: Command[] = [
   defineCommand({
     path: ['demo'],
-    summary: 'Run the whole pipeline on this machine: local redis-server, file:// storage, small FERM, small sweep, two workers, leaderboard (CI=true: exit when done)',
+    summary: 'Run the whole pipeline on this machine: local redis-server, file:// storage, small FERM, small sweep, two workers, leaderboard, the best model promoted (CI=true: exit when done)',
     usage: '[--source FER2013.csv[.gz]] [--ferplus fer2013new.csv] [--rows N] [--epochs N] [--workers N] [--port 8080]',
     options: {
       source: { type: 'string' },
@@ -22,8 +22,8 @@ export const commands: Command[] = [
         {
           ...(typeof ctx.values.source === 'string' ? { source: ctx.values.source } : {}),
           ...(typeof ctx.values.ferplus === 'string' ? { ferplus: ctx.values.ferplus } : {}),
-          rows: int(ctx.values.rows, 3000),
-          epochs: int(ctx.values.epochs, 3),
+          rows: int(ctx.values.rows, 12000),
+          epochs: int(ctx.values.epochs, 15),
           workers: int(ctx.values.workers, 2),
           port: int(ctx.values.port, 8080),
           exitWhenDone: ctx.env.CI === 'true' || ctx.env.CI === '1',
