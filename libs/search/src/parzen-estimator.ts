@@ -41,14 +41,15 @@ export class ParzenEstimator {
   logPdf(x: readonly number[]): number {
     const terms = this.kernels.map((component, k) => {
       let sum = this.logWeights[k]!;
-      for (let j = 0; j < this.space.length; j++) sum += kernelLogPdf(this.space[j]!, component[j]!, x[j]!);
+      for (let j = 0; j < this.space.length; j++) sum += kernelLogPdf(component[j]!, x[j]!);
       return sum;
     });
     return logSumExp(terms);
   }
 }
 
-type Kernel = { mu: number; sigma: number } | { logProbabilities: number[] };
+/** A numeric kernel carries its truncated normal's log normaliser, so evaluating it is one square. */
+type Kernel = { mu: number; sigma: number; logNorm: number } | { logProbabilities: number[] };
 
 /** Optuna's default_weights: flat up to 25 observations, then a ramp from 1/n for the oldest. */
 export function observationWeights(n: number): number[] {
@@ -73,7 +74,8 @@ function kernelsFor(d: Dimension, column: number[], priorWeight: number, dimensi
   const { low, high } = coordinateBounds(d);
   const range = high - low;
   const sigma = Math.min(range, Math.max(range / Math.min(100, n + 1), 0.2 * Math.max(n, 1) ** (-1 / (dimensions + 4)) * range));
-  return [...column.map((mu) => ({ mu, sigma })), { mu: (low + high) / 2, sigma: range }];
+  const kernel = (mu: number, s: number) => ({ mu, sigma: s, logNorm: truncatedNormalLogPdf(mu, mu, s, low, high) });
+  return [...column.map((mu) => kernel(mu, sigma)), kernel((low + high) / 2, range)];
 }
 
 function sampleKernel(d: Dimension, kernel: Kernel, random: () => number): number {
@@ -89,10 +91,11 @@ function sampleKernel(d: Dimension, kernel: Kernel, random: () => number): numbe
   return sampleTruncatedNormal(random, kernel.mu, kernel.sigma, low, high);
 }
 
-function kernelLogPdf(d: Dimension, kernel: Kernel, x: number): number {
+function kernelLogPdf(kernel: Kernel, x: number): number {
   if ('logProbabilities' in kernel) return kernel.logProbabilities[x] ?? -Infinity;
-  const { low, high } = coordinateBounds(d as Exclude<Dimension, { kind: 'categorical' }>);
-  return truncatedNormalLogPdf(x, kernel.mu, kernel.sigma, low, high);
+  // Callers pass in-range coordinates (encode clips), so the truncation only enters through logNorm.
+  const z = (x - kernel.mu) / kernel.sigma;
+  return kernel.logNorm - 0.5 * z * z;
 }
 
 export function logSumExp(values: readonly number[]): number {

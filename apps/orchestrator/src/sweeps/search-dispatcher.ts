@@ -25,6 +25,9 @@ export type SearchSubmitOutcome =
   | { ok: true; sweepId: string; trials: string[]; enqueued: number; existing: number }
   | { ok: false; error: string; issues: ValidationIssue[] };
 
+/** Events between two rewrites of the log's copy in storage. */
+const MIRROR_EVERY = 100;
+
 /** A tpe sweep as loaded for a pass: its record, spec, cells and the study rebuilt from its log. */
 interface LoadedSearch {
   record: SweepRecord;
@@ -160,10 +163,14 @@ export class SearchDispatcher {
       if (event.type === 'ask') trials.push(trialOfCell(loaded.spec, sweepId, loaded.cells[event.cell]!, event.params, loaded.ctx));
     }
     // The log first: a crash after it re-enqueues the logged trials on the next pass (jobId = trialId).
-    await this.log.append(sweepId, [...facts, ...proposals]);
-    if (facts.length || proposals.length) await this.mirror(sweepId, study.events);
+    const added = [...facts, ...proposals];
+    await this.log.append(sweepId, added);
     await this.publish(loaded, trials);
-    if (cancelled || study.done()) await this.log.deactivate(sweepId);
+    const finished = cancelled || study.done();
+    // The storage copy is rewritten every MIRROR_EVERY events and at the end, not on every pass (it is O(log)).
+    const total = study.events.length;
+    if (added.length && (finished || Math.floor(total / MIRROR_EVERY) !== Math.floor((total - added.length) / MIRROR_EVERY))) await this.mirror(sweepId, study.events);
+    if (finished) await this.log.deactivate(sweepId);
     return trials.length;
   }
 
