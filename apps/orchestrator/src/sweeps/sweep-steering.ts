@@ -69,8 +69,11 @@ export class SweepSteering {
       const parsed = parseSweepSpec(record.spec);
       if (!parsed.ok) throw new SteeringError(409, `sweep ${sweepId}'s stored spec no longer validates: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
       const spec = parsed.spec;
+      if (spec.strategy.type === 'grid') {
+        throw new SteeringError(409, `sweep ${sweepId} uses strategy grid, which already enumerates every point of its space; extend continues a random sweep's seeded stream (for more points, submit a spec with more values)`);
+      }
       if (spec.strategy.type !== 'random') {
-        throw new SteeringError(409, `sweep ${sweepId} uses strategy ${spec.strategy.type}, which already enumerates every point of its space; extend continues a random sweep's seeded stream (for more points, submit a spec with more values)`);
+        throw new SteeringError(409, `sweep ${sweepId} uses strategy ${spec.strategy.type}, whose trials are proposed as results arrive; extend continues a random sweep's seeded stream`);
       }
       const extensions = [...(record.extensions ?? []), n];
       const numClasses = record.datasetClasses ?? (await this.datasetClasses(record));
