@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.js';
 import { createApiHandler, type ApiDeps } from './api.js';
 import { EventHub } from './event-hub.js';
 import { DispatchLoop } from '../sweeps/dispatch-loop.js';
+import { SearchLoop } from '../sweeps/search-loop.js';
 
 export interface RunningServer {
   server: Server;
@@ -52,6 +53,9 @@ export async function startServer(runtime: Runtime, options: { port: number; hos
   // Held trials of paused or capped sweeps are dispatched from here (docs/ORCHESTRATOR.md, Steering a sweep).
   const dispatcher = new DispatchLoop(runtime.sweeps, log, options.dispatchIntervalMs);
   dispatcher.start();
+  // Model-based (tpe) sweeps propose their next trials here as results arrive (docs/ORCHESTRATOR.md, Search strategies).
+  const search = new SearchLoop(runtime.sweeps.search, { redisUrl: runtime.config.redisUrl, keys: { prefix: runtime.config.prefix }, log, ...(options.dispatchIntervalMs ? { intervalMs: options.dispatchIntervalMs } : {}) });
+  await search.start();
   const { port } = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   if (!runtime.config.apiToken) log.warn({ host, port }, 'writes are open: no FERMX_API_TOKEN is set, so only this machine may connect (loopback) and anyone on it may submit or cancel sweeps');
@@ -64,6 +68,7 @@ export async function startServer(runtime: Runtime, options: { port: number; hos
     close: () =>
       (closing ??= (async () => {
         await dispatcher.stop();
+        await search.stop();
         await events.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
