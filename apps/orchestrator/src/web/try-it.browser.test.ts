@@ -208,6 +208,9 @@ describe('Try it page on a real fermx serve', () => {
       expect(face.maxDrop).toBeGreaterThan(0);
     }
     expect(await page.locator('#try-faces canvas.occlusion').count()).toBe(photoFaces.length);
+    // docs/try-it.png comes from here: FERMX_TRY_IT_SCREENSHOT=/tmp/try-it.png npx vitest run <this file>.
+    const target = process.env.FERMX_TRY_IT_SCREENSHOT;
+    if (target) await page.screenshot({ path: target, fullPage: true });
     expect(externalRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
