@@ -90,7 +90,16 @@ export class SearchDispatcher {
   /** Runs a pass over every search still proposing (the serve loop); returns the trials proposed. */
   async advanceAll(): Promise<number> {
     let proposed = 0;
-    for (const sweepId of await this.log.active()) proposed += await this.advance(sweepId);
+    const failures: string[] = [];
+    // One broken search (its Redis state lost) must not stall the others.
+    for (const sweepId of await this.log.active()) {
+      try {
+        proposed += await this.advance(sweepId);
+      } catch (error) {
+        failures.push(`${sweepId}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length) throw new Error(`search pass failed for ${failures.join('; ')} (${proposed} trials proposed for the others)`);
     return proposed;
   }
 
