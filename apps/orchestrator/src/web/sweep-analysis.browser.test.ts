@@ -148,7 +148,7 @@ describe('noise-aware leaderboard page', () => {
     const rows = page.locator('#leaderboard tbody tr');
     expect(await rows.count()).toBe(results.length);
     const first = api.rows[0]!;
-    expect(await rows.first().textContent()).toContain(`${(first.valInterval[0] * 100).toFixed(1)}–${(first.valInterval[1] * 100).toFixed(1)} %`);
+    expect(await rows.first().textContent()).toContain(`${(first.valInterval[0] * 100).toFixed(1)}–${(first.valInterval[1] * 100).toFixed(1)}`);
     expect(await page.locator('#leaderboard .mark-tie').count()).toBe(api.rows.filter((r) => r.tiedWithBest).length);
     expect(api.rows.filter((r) => r.tiedWithBest).length).toBeGreaterThan(0);
     expect(await page.locator('#leaderboard .mark-pareto').count()).toBe(api.rows.filter((r) => r.paretoOptimal).length);

@@ -3,14 +3,14 @@
 import { h, pct, num, shortId } from '../lib/dom.js';
 import { modelName, trialHref } from '../lib/model.js';
 
-/** [0.821, 0.893] -> "82.1–89.3 %". */
-export function intervalText(interval) {
-  return Array.isArray(interval) ? `${(interval[0] * 100).toFixed(1)}–${(interval[1] * 100).toFixed(1)} %` : '–';
+/** [0.821, 0.893] -> "82.1–89.3 %" ("82.1–89.3" with unit false). */
+export function intervalText(interval, unit = true) {
+  return Array.isArray(interval) ? `${(interval[0] * 100).toFixed(1)}–${(interval[1] * 100).toFixed(1)}${unit ? ' %' : ''}` : '–';
 }
 
 export function rowMarks(r) {
   const marks = [];
-  if (r.tiedWithBest) marks.push(h('span', { class: 'badge mark-tie', title: 'Not significantly worse than the best on the same val set (two-proportion test, 5 %)' }, '≈ best'));
+  if (r.tiedWithBest) marks.push(h('span', { class: 'badge mark-tie', title: 'Not significantly worse than the best on the same val set (two-proportion test, 5 %)' }, '≈', h('span', { class: 'visually-hidden' }, ' tied with the best')));
   if (r.paretoOptimal) marks.push(h('span', { class: 'badge mark-pareto', title: 'No other trial of its sweep is at least as good on every objective and better on one' }, 'Pareto'));
   if (r.infeasible?.length) marks.push(h('span', { class: 'badge mark-infeasible', title: r.infeasible.join('; ') }, 'infeasible'));
   return marks.length ? marks.flatMap((m, i) => (i ? [' ', m] : [m])) : '';

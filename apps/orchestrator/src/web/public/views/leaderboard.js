@@ -8,7 +8,7 @@ import { EXPORT_HEADER, exportCells, intervalText, rowMarks, repeatsTable } from
 const FILTERS = ['dataset', 'sweep', 'model', 'status'];
 
 /** Columns of the leaderboard; `get` feeds sorting, `cell` renders. Param columns are added per data. */
-function baseColumns(keys, showDataset) {
+function baseColumns(keys, showDataset, showMarks) {
   return [
     { id: 'rank', label: '#', title: 'Rank by validation accuracy', get: (r) => r.rank, cell: (r) => num(r.rank), numeric: true },
     { id: 'trial', label: 'Trial', get: (r) => r.trialId, rowHeader: true, cell: (r) => h('a', { href: trialHref(r.trialId), title: r.trialId }, shortId(r.trialId)) },
@@ -18,9 +18,8 @@ function baseColumns(keys, showDataset) {
     ...keys.map((k) => ({ id: `p.${k}`, label: paramLabel(k), get: (r) => paramValue(r.params?.[k]), cell: (r) => compact(paramValue(r.params?.[k])), numeric: true })),
     { id: 'parameters', label: 'Weights', title: 'Trainable parameters', get: (r) => r.parameters, cell: (r) => num(r.parameters), numeric: true },
     // Infeasible trials (a broken constraint) sort after every feasible one: never ranked best.
-    { id: 'valAccuracy', label: 'Val acc', get: (r) => (r.infeasible?.length ? r.valAccuracy - 2 : r.valAccuracy), cell: (r) => h('strong', {}, pct(r.valAccuracy)), numeric: true, firstDirection: 'descending' },
-    { id: 'valInterval', label: '95 % CI', title: '95 % Wilson interval of the val accuracy over the val images', get: (r) => r.valInterval?.[0], cell: (r) => intervalText(r.valInterval), numeric: true, firstDirection: 'descending' },
-    { id: 'marks', label: 'Marks', title: '≈ best: statistically tied with the best on the same val set; Pareto: on the front of the sweep\'s objectives; infeasible: breaks a constraint', get: (r) => (r.tiedWithBest ? 2 : 0) + (r.paretoOptimal ? 1 : 0), cell: (r) => rowMarks(r) },
+    { id: 'valAccuracy', label: 'Val acc', title: 'Validation accuracy, with its 95 % interval below', get: (r) => (r.infeasible?.length ? r.valAccuracy - 2 : r.valAccuracy), cell: (r) => [h('strong', {}, pct(r.valAccuracy)), r.valInterval ? h('span', { class: 'ci', title: '95 % Wilson interval over the val images' }, intervalText(r.valInterval, false)) : null], numeric: true, firstDirection: 'descending' },
+    showMarks && { id: 'marks', label: 'Marks', title: '≈: statistically tied with the best on the same val set; Pareto: on the front of the sweep\'s objectives; infeasible: breaks a constraint', get: (r) => (r.tiedWithBest ? 2 : 0) + (r.paretoOptimal ? 1 : 0), cell: (r) => rowMarks(r) },
     { id: 'testAccuracy', label: 'Test acc', get: (r) => r.testAccuracy, cell: (r) => pct(r.testAccuracy), numeric: true, firstDirection: 'descending' },
     { id: 'macroF1', label: 'Macro F1', get: (r) => r.macroF1, cell: (r) => (typeof r.macroF1 === 'number' ? r.macroF1.toFixed(3) : '–'), numeric: true, firstDirection: 'descending' },
     { id: 'epochs', label: 'Epochs', get: (r) => r.epochs, cell: (r) => num(r.epochs), numeric: true },
@@ -172,7 +171,7 @@ export function leaderboardView(root, route, ctx) {
     const fixed = constantKeys(state.rows, allKeys, (r, k) => paramValue(r.params?.[k]));
     const datasets = new Set(state.rows.map((r) => datasetKey(r.dataset)));
     const keys = allKeys.filter((k) => !fixed.includes(k) && k !== 'epochs');
-    const columns = baseColumns(keys, datasets.size !== 1);
+    const columns = baseColumns(keys, datasets.size !== 1, state.rows.some((r) => r.tiedWithBest || r.paretoOptimal || r.infeasible?.length));
     const notes = [
       ...(datasets.size === 1 ? [`Dataset ${datasetLabel(state.rows[0].dataset)}`] : []),
       ...fixed.map((k) => `${paramLabel(k)} ${compact(paramValue(state.rows[0].params?.[k]))}`),
