@@ -22,13 +22,26 @@ const depConstraints = [
   { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
   { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
   { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:queue'] },
-  { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
+  { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:kernels', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.fermx/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'apps/orchestrator/src/web/public/**'] },
+  // Every TypeScript file, and the browser JS the leaderboard page is served as (no build step).
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.fermx/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', '!apps/orchestrator/src/web/public/**/*.js'] },
   ...tseslint.configs.recommended,
+  {
+    // Type-aware rules: a promise nobody awaits loses its error (CONTRIBUTING.md "Conventions").
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    // The page's plain ES modules, typechecked through their own tsconfig (checkJs, DOM lib).
+    files: ['apps/orchestrator/src/web/public/**/*.js'],
+    languageOptions: { sourceType: 'module', parserOptions: { project: ['apps/orchestrator/tsconfig.web.json'], tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },

@@ -20,12 +20,18 @@ beforeAll(async () => {
   writeFileSync(join(root, '.secret.js'), 'nope');
   writeFileSync(join(base, 'outside.js'), 'outside');
   server = createServer((req, res) => {
-    serveWebAsset(req, res, root).then((served) => {
-      if (!served) {
-        res.statusCode = 404;
-        res.end('fallthrough');
-      }
-    });
+    serveWebAsset(req, res, root).then(
+      (served) => {
+        if (!served) {
+          res.statusCode = 404;
+          res.end('fallthrough');
+        }
+      },
+      (error: unknown) => {
+        res.statusCode = 500;
+        res.end(String(error));
+      },
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;

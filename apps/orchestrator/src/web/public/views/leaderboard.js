@@ -346,7 +346,7 @@ export function leaderboardView(root, route, ctx) {
     if (aggregateBox.checked) void renderRepeats();
   }
 
-  refresh();
+  void refresh(); // refresh() reports its own errors on the page
   return {
     refresh,
     onProgress({ trialId, sweepId, progress }) {

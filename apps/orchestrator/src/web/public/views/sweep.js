@@ -115,7 +115,7 @@ export function sweepView(root, route, ctx) {
       analysis.element,
       compareBox,
     );
-    renderCompare();
+    renderCompare().catch((error) => ctx.showError(`Could not compare the trials: ${error.message}`));
   }
 
   function trialTable(trials, keys) {
@@ -268,7 +268,7 @@ export function sweepView(root, route, ctx) {
     }
   }
 
-  refresh();
+  void refresh(); // refresh() reports its own errors on the page
   return {
     refresh,
     onProgress(ev) {

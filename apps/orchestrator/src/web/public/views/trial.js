@@ -131,7 +131,7 @@ export function trialView(root, route, ctx) {
     );
   }
 
-  refresh();
+  void refresh(); // refresh() reports its own errors on the page
   return {
     refresh,
     onProgress(ev) {
