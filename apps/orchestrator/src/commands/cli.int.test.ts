@@ -87,7 +87,13 @@ describe('fermx sweep / leaderboard / workers', () => {
     const csv = (await fermx('leaderboard', '--sweep', submitted.sweepId, '--csv')).out.trimEnd().split('\n');
     expect(csv).toHaveLength(2);
     expect(csv[1]).toMatch(new RegExp(`^1,${spec.trialId},${submitted.sweepId},cli-test,`));
-    expect((await fermx('leaderboard')).out).toContain('75.00%');
+    const table = (await fermx('leaderboard')).out;
+    expect(table).toContain('75.00%');
+    // Noise-aware: the 95 % interval (on the fixture's val images) and the best marked as such.
+    expect(table).toMatch(/val 95% CI[\s\S]*\d+\.\d–\d+\.\d[\s\S]*≈/);
+    const aggregated = JSON.parse((await fermx('leaderboard', '--aggregate', '--json')).out);
+    expect(aggregated).toMatchObject({ aggregate: 'repeats', rows: [{ rank: 1, replicates: 1, trialIds: [spec.trialId], valAccuracy: { mean: 0.75, sd: null } }] });
+    expect((await fermx('leaderboard', '--aggregate')).out).toMatch(/val acc \(mean ± sd\)[\s\S]*75\.00%/);
     expect((await fermx('leaderboard', '--json', '--csv')).code).toBe(2);
 
     const cancelled = await fermx('sweep', 'cancel', submitted.sweepId);
