@@ -206,6 +206,13 @@ describe('sweep analysis page', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('the API answers a bad aggregate with 400 and an unknown sweep\'s analysis with 404', async () => {
+    const bad = await fetch(`${base}/api/leaderboard?aggregate=seeds`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'aggregate must be repeats' });
+    expect((await fetch(`${base}/api/sweeps/no-such-sweep-00000000/analysis`)).status).toBe(404);
+  });
+
   it('refuses parameter importance below the minimum trial count, with the reason', async () => {
     await page.goto(`${base}/#/sweep/${smallSweepId}`);
     await page.waitForSelector('#importance-refused');
