@@ -13,6 +13,9 @@ export const SHARED_MODULES: Readonly<Record<string, string>> = {
   // mask-style's seeded PRNG comes from @fermx/contracts, whose barrel also holds Node-only code:
   // the bundle takes the one module it needs.
   '@fermx/contracts': fileURLToPath(new URL('../../../../libs/contracts/src/random.ts', import.meta.url)),
+  // runtime/keypoint-box.ts imports the framing from @fermx/data's barrel (Node tests use it so);
+  // in the bundle that is the framing module alone.
+  '@fermx/data': fileURLToPath(new URL('../../../../libs/data/src/faces/fer-framing.ts', import.meta.url)),
 };
 
 /**

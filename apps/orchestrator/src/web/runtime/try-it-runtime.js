@@ -9,8 +9,9 @@ import { ferCrop, greyscale } from 'fermx:fer-crop';
 import { FER_SIDE, ferBoxFromKeypoints, ferBoxFromLandmarks68, pointsInImage } from 'fermx:fer-framing';
 import { maskSvg } from 'fermx:mask-shape';
 import { maskSpecFor } from 'fermx:mask-style';
+import { keypointBox, plausibleRefinement } from './keypoint-box.ts';
 
-export { tf, FER_SIDE, ferBoxFromKeypoints, ferBoxFromLandmarks68, ferCrop, greyscale, pointsInImage, maskSpecFor };
+export { tf, FER_SIDE, ferBoxFromKeypoints, ferBoxFromLandmarks68, ferCrop, greyscale, pointsInImage, maskSpecFor, keypointBox, plausibleRefinement };
 
 /** The WebGL renderer's name, and whether it is a software rasteriser (no GPU). */
 export function webglRenderer() {
@@ -89,30 +90,6 @@ export async function frameFaces(grey, keypointsList, refinements = 1) {
     landmarks = landmarks.map((l, i) => (keep[i] ? found.shift() : l));
   }
   return boxes.map((box, i) => ({ box, pixels: crops[i], landmarks: landmarks[i] }));
-}
-
-/**
- * The first box from the detector's keypoints: `ferBoxFromKeypoints` (eye midpoint and size as in
- * FER2013), with its centre turned about the eye midpoint by the head's roll (the eye line's
- * angle). Upright faces get the same box; a tilted head gets a box centred on its face instead
- * of below its eyes, so the landmark refinement starts on the face.
- */
-export function keypointBox(k) {
-  const box = ferBoxFromKeypoints(k);
-  const roll = Math.atan2(k.leftEye.y - k.rightEye.y, k.leftEye.x - k.rightEye.x);
-  const eye = { x: (k.rightEye.x + k.leftEye.x) / 2, y: (k.rightEye.y + k.leftEye.y) / 2 };
-  const dx = box.x + box.width / 2 - eye.x;
-  const dy = box.y + box.height / 2 - eye.y;
-  const cx = eye.x + dx * Math.cos(roll) - dy * Math.sin(roll);
-  const cy = eye.y + dx * Math.sin(roll) + dy * Math.cos(roll);
-  return { x: cx - box.width / 2, y: cy - box.height / 2, width: box.width, height: box.height };
-}
-
-/** A refined box is kept when its size is within 1.5× of the previous one and its centre moved less than half its side. */
-export function plausibleRefinement(before, after) {
-  const ratio = after.width / before.width;
-  const shift = Math.hypot(after.x + after.width / 2 - (before.x + before.width / 2), after.y + after.height / 2 - (before.y + before.height / 2));
-  return ratio > 1 / 1.5 && ratio < 1.5 && shift < before.width / 2;
 }
 
 /**
