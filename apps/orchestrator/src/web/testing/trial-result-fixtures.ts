@@ -5,7 +5,13 @@ export const FERM_CLASSES = ['neutral', 'sad', 'surprise', 'angry'];
 
 // Typical parameter counts and relative speed per architecture, so that the fixtures exercise
 // the page with realistic magnitudes.
-const PROFILE: Record<Architecture, { parameters: number; secondsPerEpoch: number; ceiling: number }> = {
+interface Profile {
+  parameters: number;
+  secondsPerEpoch: number;
+  ceiling: number;
+}
+const OTHER: Profile = { parameters: 100_000, secondsPerEpoch: 2, ceiling: 0.85 };
+const PROFILE: Partial<Record<Architecture, Profile>> = {
   cnn: { parameters: 431_000, secondsPerEpoch: 1.3, ceiling: 0.83 },
   'mini-xception': { parameters: 56_900, secondsPerEpoch: 2.05, ceiling: 0.85 },
   xception: { parameters: 920_000, secondsPerEpoch: 4.6, ceiling: 0.85 },
@@ -34,7 +40,7 @@ export function fixtureTrialResults(trials: TrialSpec[], options: FixtureResultO
   return trials.map((trial, i) => {
     const { model, training } = trial;
     const epochs = training.epochs;
-    const profile = PROFILE[model.architecture];
+    const profile = PROFILE[model.architecture] ?? OTHER;
     // Learning rates near 1e-3 do best; far from it the ceiling drops.
     const lrPenalty = Math.abs(Math.log10(training.learningRate) + 3) * 0.06;
     const ceiling = profile.ceiling - lrPenalty - (model.dropout ?? 0.2) * 0.02 - random() * 0.03;
