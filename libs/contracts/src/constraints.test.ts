@@ -8,7 +8,9 @@ describe('constraints', () => {
     const constraints = ConstraintsSchema.parse({ parameters: { max: 100_000 }, imagesPerSecond: { min: 100 }, valAccuracy: { min: 0.5, max: 1 } });
     expect(measuredViolations(row, constraints)).toEqual(['parameters 150,000 > max 100,000', 'imagesPerSecond 80 < min 100']);
     expect(measuredViolations(row, undefined)).toEqual([]);
-    expect(measuredViolations({ ...row, imagesPerSecond: Number.NaN }, ConstraintsSchema.parse({ imagesPerSecond: { min: 1 } }))).toEqual(['imagesPerSecond NaN < min 1']);
+    expect(measuredViolations({ ...row, imagesPerSecond: Number.NaN }, ConstraintsSchema.parse({ imagesPerSecond: { min: 1 } }))).toEqual([
+      'imagesPerSecond NaN < min 1',
+    ]);
   });
 
   it('refuses empty bounds, min above max, empty constraints and unknown figures (flops is not measured yet)', () => {

@@ -10,7 +10,14 @@ describe('PED-ANOVA importance', () => {
       values: { a: i < 5 ? 'x' : 'y', b: i % 2 === 0 ? 'p' : 'q' },
       objective: 1 - i / 10, // trial 0 best, then 1
     }));
-    const result = pedAnovaImportance({ parameters: [{ name: 'a', scale: 'categorical' }, { name: 'b', scale: 'categorical' }], trials, goal: 'max' });
+    const result = pedAnovaImportance({
+      parameters: [
+        { name: 'a', scale: 'categorical' },
+        { name: 'b', scale: 'categorical' },
+      ],
+      trials,
+      goal: 'max',
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.topTrials).toBe(2);
@@ -35,7 +42,14 @@ describe('PED-ANOVA importance', () => {
       const noise = (i * 13) % 40;
       return { values: { learningRate: lr, dropout: noise / 40 }, objective: -Math.abs(Math.log10(lr) + 2.5) };
     });
-    const result = pedAnovaImportance({ parameters: [{ name: 'learningRate', scale: 'log' }, { name: 'dropout', scale: 'linear' }], trials, goal: 'max' });
+    const result = pedAnovaImportance({
+      parameters: [
+        { name: 'learningRate', scale: 'log' },
+        { name: 'dropout', scale: 'linear' },
+      ],
+      trials,
+      goal: 'max',
+    });
     expect(result.ok).toBe(true);
     if (result.ok) {
       expect(result.importances[0]!.name).toBe('learningRate');
@@ -44,7 +58,14 @@ describe('PED-ANOVA importance', () => {
   });
 
   it(`refuses fewer than ${MIN_IMPORTANCE_TRIALS} finished trials with a message`, () => {
-    const result = pedAnovaImportance({ parameters: [{ name: 'a', scale: 'categorical' }], trials: [{ values: { a: 1 }, objective: 1 }, { values: { a: 2 }, objective: Number.NaN }], goal: 'max' });
+    const result = pedAnovaImportance({
+      parameters: [{ name: 'a', scale: 'categorical' }],
+      trials: [
+        { values: { a: 1 }, objective: 1 },
+        { values: { a: 2 }, objective: Number.NaN },
+      ],
+      goal: 'max',
+    });
     expect(result).toEqual({ ok: false, reason: `parameter importance needs at least ${MIN_IMPORTANCE_TRIALS} finished trials; this sweep has 1` });
   });
 });

@@ -28,8 +28,7 @@ export interface ImportanceInput {
 }
 
 export type ImportanceResult =
-  | { ok: true; topTrials: number; trials: number; importances: { name: string; importance: number; divergence: number }[] }
-  | { ok: false; reason: string };
+  { ok: true; topTrials: number; trials: number; importances: { name: string; importance: number; divergence: number }[] } | { ok: false; reason: string };
 
 export function pedAnovaImportance(input: ImportanceInput): ImportanceResult {
   const trials = input.trials.filter((t) => Number.isFinite(t.objective));
@@ -81,7 +80,7 @@ function smoothed(all: unknown[], top: unknown[], log: boolean): [number[], numb
     const mean = values.reduce((a, b) => a + b, 0) / n;
     const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, n - 1));
     // Scott's rule, floored so identical values still spread over a few grid steps.
-    const bandwidth = Math.max(1.06 * sd * n ** -0.2, range / GRID_STEPS * 2);
+    const bandwidth = Math.max(1.06 * sd * n ** -0.2, (range / GRID_STEPS) * 2);
     const p = grid.map((g) => values.reduce((a, v) => a + Math.exp(-0.5 * ((g - v) / bandwidth) ** 2), 0));
     const sum = p.reduce((a, b) => a + b, 0);
     return p.map((v) => v / sum);

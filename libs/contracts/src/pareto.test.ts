@@ -23,11 +23,23 @@ describe('Pareto front', () => {
 
   it('three objectives', () => {
     const goals = ['max', 'min', 'max'] as const;
-    expect(paretoFront([[1, 1, 1], [1, 1, 2], [2, 3, 0]], goals)).toEqual([false, true, true]);
+    expect(
+      paretoFront(
+        [
+          [1, 1, 1],
+          [1, 1, 2],
+          [2, 3, 0],
+        ],
+        goals,
+      ),
+    ).toEqual([false, true, true]);
   });
 
   it('objectives default the goal per figure and refuse duplicates and single entries', () => {
-    expect(ParetoObjectivesSchema.parse(['val_accuracy', { name: 'parameters' }])).toEqual([{ name: 'val_accuracy', goal: 'max' }, { name: 'parameters', goal: 'min' }]);
+    expect(ParetoObjectivesSchema.parse(['val_accuracy', { name: 'parameters' }])).toEqual([
+      { name: 'val_accuracy', goal: 'max' },
+      { name: 'parameters', goal: 'min' },
+    ]);
     expect(ParetoObjectivesSchema.safeParse(['val_accuracy', 'val_accuracy']).success).toBe(false);
     expect(ParetoObjectivesSchema.safeParse(['val_accuracy']).success).toBe(false);
   });

@@ -17,10 +17,9 @@ const DEFAULT_GOALS: Record<ParetoObjectiveName, 'max' | 'min'> = {
 };
 
 export const ParetoObjectiveSchema = z
-  .union([
-    z.enum(PARETO_OBJECTIVES),
-    z.strictObject({ name: z.enum(PARETO_OBJECTIVES), goal: z.enum(['max', 'min']).optional() }),
-  ], { error: `an objective is one of ${PARETO_OBJECTIVES.join(', ')} or { name, goal: max|min }` })
+  .union([z.enum(PARETO_OBJECTIVES), z.strictObject({ name: z.enum(PARETO_OBJECTIVES), goal: z.enum(['max', 'min']).optional() })], {
+    error: `an objective is one of ${PARETO_OBJECTIVES.join(', ')} or { name, goal: max|min }`,
+  })
   .transform((o) => {
     const spec = typeof o === 'string' ? { name: o } : o;
     return { name: spec.name, goal: spec.goal ?? DEFAULT_GOALS[spec.name] };
@@ -41,7 +40,10 @@ export const ParetoObjectivesSchema = z
   });
 
 /** The row's value of one objective. */
-export function objectiveValue(name: ParetoObjectiveName, row: Pick<LeaderboardRow, 'valAccuracy' | 'macroF1' | 'parameters' | 'imagesPerSecond' | 'trainingSeconds'>): number {
+export function objectiveValue(
+  name: ParetoObjectiveName,
+  row: Pick<LeaderboardRow, 'valAccuracy' | 'macroF1' | 'parameters' | 'imagesPerSecond' | 'trainingSeconds'>,
+): number {
   switch (name) {
     case 'val_accuracy':
       return row.valAccuracy;
@@ -84,6 +86,9 @@ export function paretoFront(points: readonly (readonly number[])[], goals: reado
 /** Trial ids on the Pareto front of the rows for the objectives. */
 export function paretoTrialIds(rows: readonly LeaderboardRow[], objectives: readonly ParetoObjective[]): Set<string> {
   const goals = objectives.map((o) => o.goal);
-  const flags = paretoFront(rows.map((r) => objectives.map((o) => objectiveValue(o.name, r))), goals);
+  const flags = paretoFront(
+    rows.map((r) => objectives.map((o) => objectiveValue(o.name, r))),
+    goals,
+  );
   return new Set(rows.filter((_, i) => flags[i]).map((r) => r.trialId));
 }

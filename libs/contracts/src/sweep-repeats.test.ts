@@ -13,7 +13,14 @@ describe('repeats: K in a sweep spec', () => {
     const { trials } = expandSweep(spec, ctx);
     expect(trials).toHaveLength(6);
     expect(sweepTrialCount(spec)).toBe(6);
-    expect(trials.map((t) => [t.training.learningRate, t.training.seed])).toEqual([[0.001, 0], [0.001, 1], [0.001, 2], [0.01, 0], [0.01, 1], [0.01, 2]]);
+    expect(trials.map((t) => [t.training.learningRate, t.training.seed])).toEqual([
+      [0.001, 0],
+      [0.001, 1],
+      [0.001, 2],
+      [0.01, 0],
+      [0.01, 1],
+      [0.01, 2],
+    ]);
     expect(new Set(trials.map((t) => t.trialId)).size).toBe(6);
     for (const p of plain) expect(trials.some((t) => t.trialId === p.trialId)).toBe(true);
     // Deterministic: the same spec gives the same trials.

@@ -7,7 +7,10 @@ import { sweepRules } from './sweep-rules.js';
 /** The leaderboard as `GET /api/leaderboard` and `fermx leaderboard` show it: ties, Pareto front and constraints applied. */
 export async function rankedLeaderboard(runtime: Pick<Runtime, 'index' | 'catalog'>, query: LeaderboardQuery): Promise<RankedRow[]> {
   const rows = await runtime.index.query(query);
-  const rules = await sweepRules(rows.map((r) => r.sweepId), (id) => runtime.catalog.get(id));
+  const rules = await sweepRules(
+    rows.map((r) => r.sweepId),
+    (id) => runtime.catalog.get(id),
+  );
   return rankLeaderboard(rows, rules);
 }
 

@@ -18,12 +18,24 @@ describe('rankLeaderboard', () => {
       row('t-e', 0.84, { sweepId: 's2' }),
     ];
     const specs: Record<string, unknown> = {
-      s1: { name: 's1', dataset: 'file:///d', model: { architecture: 'cnn' }, objectives: ['val_accuracy', 'parameters'], constraints: { imagesPerSecond: { min: 100 } } },
+      s1: {
+        name: 's1',
+        dataset: 'file:///d',
+        model: { architecture: 'cnn' },
+        objectives: ['val_accuracy', 'parameters'],
+        constraints: { imagesPerSecond: { min: 100 } },
+      },
       s2: { name: 's2', dataset: 'file:///d', model: { architecture: 'cnn' } },
     };
     const rules = await sweepRules(['s1', 's2', 'gone'], async (id) => (specs[id] ? { spec: specs[id] } : undefined));
     const ranked = rankLeaderboard(rows, rules);
-    expect(ranked.map((r) => [r.rank, r.trialId])).toEqual([[1, 't-b'], [2, 't-c'], [3, 't-d'], [4, 't-e'], [5, 't-a']]);
+    expect(ranked.map((r) => [r.rank, r.trialId])).toEqual([
+      [1, 't-b'],
+      [2, 't-c'],
+      [3, 't-d'],
+      [4, 't-e'],
+      [5, 't-a'],
+    ]);
     const by = Object.fromEntries(ranked.map((r) => [r.trialId, r]));
     expect(by['t-a']!.infeasible).toEqual(['imagesPerSecond 50 < min 100']);
     expect(by['t-a']!.tiedWithBest).toBe(false);

@@ -4,7 +4,9 @@ import { exampleTrialResult } from '@fermx/contracts/testing';
 import { analyseSweep } from './sweep-analysis.js';
 
 const spec = {
-  name: 'a', dataset: 'file:///d', model: { architecture: 'cnn' },
+  name: 'a',
+  dataset: 'file:///d',
+  model: { architecture: 'cnn' },
   parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, batchSize: { choice: [32, 64] }, epochs: 8 },
   strategy: { type: 'random', n: 12 },
   halving: { rungs: [2, 4], reductionFactor: 2 },
@@ -14,13 +16,31 @@ const spec = {
 
 function row(i: number, extra: Partial<LeaderboardRow> = {}): LeaderboardRow {
   const r = leaderboardRow(exampleTrialResult({ valAccuracy: 0.5 + i / 100 }));
-  return { ...r, trialId: `t-${i}`, sweepId: 's', finishedAt: `2026-01-01T00:00:${String(60 - i * 4).padStart(2, '0')}.000Z`, params: { ...r.params, learningRate: 10 ** (-4 + i / 6), batchSize: i % 2 ? 32 : 64 }, parameters: 1000 * (12 - i), imagesPerSecond: 500, epochs: 8, valCount: 384, ...extra };
+  return {
+    ...r,
+    trialId: `t-${i}`,
+    sweepId: 's',
+    finishedAt: `2026-01-01T00:00:${String(60 - i * 4).padStart(2, '0')}.000Z`,
+    params: { ...r.params, learningRate: 10 ** (-4 + i / 6), batchSize: i % 2 ? 32 : 64 },
+    parameters: 1000 * (12 - i),
+    imagesPerSecond: 500,
+    epochs: 8,
+    valCount: 384,
+    ...extra,
+  };
 }
 
 describe('analyseSweep', () => {
   const rows = Array.from({ length: 12 }, (_, i) => row(i, i === 11 ? { imagesPerSecond: 10 } : i === 3 ? { status: 'stopped-early', epochs: 2 } : {}));
   const rungs = [
-    { epoch: 2, trials: [{ trialId: 't-4', metric: 0.6 }, { trialId: 't-3', metric: 0.4 }, { trialId: 't-5', metric: 0.55 }] },
+    {
+      epoch: 2,
+      trials: [
+        { trialId: 't-4', metric: 0.6 },
+        { trialId: 't-3', metric: 0.4 },
+        { trialId: 't-5', metric: 0.55 },
+      ],
+    },
     { epoch: 4, trials: [{ trialId: 't-4', metric: 0.62 }] },
   ];
   const analysis = analyseSweep(spec, rows, rungs);
@@ -32,7 +52,10 @@ describe('analyseSweep', () => {
   });
 
   it('slices and importance cover the searched parameters with their scales', () => {
-    expect(analysis.slices.map((s) => [s.name, s.scale, s.points.length])).toEqual([['batchSize', 'categorical', 11], ['learningRate', 'log', 11]]);
+    expect(analysis.slices.map((s) => [s.name, s.scale, s.points.length])).toEqual([
+      ['batchSize', 'categorical', 11],
+      ['learningRate', 'log', 11],
+    ]);
     expect(analysis.importance.ok).toBe(true);
     if (analysis.importance.ok) expect(analysis.importance.importances[0]!.name).toBe('learningRate');
   });
@@ -42,7 +65,11 @@ describe('analyseSweep', () => {
   });
 
   it('the ASHA ladder reads each decision from what followed', () => {
-    expect(analysis.ladder!.rungs[0]!.trials.map((t) => [t.trialId, t.decision])).toEqual([['t-4', 'continue'], ['t-3', 'stop'], ['t-5', 'continue']]);
+    expect(analysis.ladder!.rungs[0]!.trials.map((t) => [t.trialId, t.decision])).toEqual([
+      ['t-4', 'continue'],
+      ['t-3', 'stop'],
+      ['t-5', 'continue'],
+    ]);
     expect(analysis.ladder!.rungs[1]!.trials.map((t) => [t.trialId, t.decision])).toEqual([['t-4', 'continue']]);
   });
 

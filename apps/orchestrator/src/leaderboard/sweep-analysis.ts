@@ -72,9 +72,16 @@ export function analyseSweep(specInput: unknown, rows: readonly LeaderboardRow[]
   const parsed = parseSweepSpec(specInput);
   const spec = parsed.ok ? parsed.spec : undefined;
   const sweepId = rows[0]?.sweepId;
-  const rules = new Map(sweepId && spec ? [[sweepId, { ...(spec.objectives ? { objectives: spec.objectives } : {}), ...(spec.constraints ? { constraints: spec.constraints } : {}) }]] : []);
+  const rules = new Map(
+    sweepId && spec
+      ? [[sweepId, { ...(spec.objectives ? { objectives: spec.objectives } : {}), ...(spec.constraints ? { constraints: spec.constraints } : {}) }]]
+      : [],
+  );
   // Rows listed under this sweep but owned by another (shared trials) take this sweep's rules too.
-  const ranked: RankedRow[] = rankLeaderboard(rows.map((r) => ({ ...r, sweepId: sweepId ?? r.sweepId })), rules);
+  const ranked: RankedRow[] = rankLeaderboard(
+    rows.map((r) => ({ ...r, sweepId: sweepId ?? r.sweepId })),
+    rules,
+  );
   const feasible = ranked.filter((r) => !r.infeasible);
   const parameters = spec ? searchedParameters(spec) : [];
 
@@ -109,7 +116,10 @@ export function analyseSweep(specInput: unknown, rows: readonly LeaderboardRow[]
   if (spec?.objectives) {
     const objectives = spec.objectives;
     const values = feasible.map((r) => objectives.map((o) => objectiveValue(o.name, r)));
-    const optimal = paretoFront(values, objectives.map((o) => o.goal));
+    const optimal = paretoFront(
+      values,
+      objectives.map((o) => o.goal),
+    );
     analysis.pareto = { objectives, points: feasible.map((r, i) => ({ trialId: r.trialId, values: values[i]!, optimal: optimal[i]! })) };
   }
 

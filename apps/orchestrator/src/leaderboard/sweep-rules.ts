@@ -8,7 +8,10 @@ export interface SweepRules {
 }
 
 /** The rules of each sweep (its stored spec re-parsed; a sweep without a readable spec has none). */
-export async function sweepRules(sweepIds: Iterable<string>, getRecord: (sweepId: string) => Promise<Pick<SweepRecord, 'spec'> | undefined>): Promise<Map<string, SweepRules>> {
+export async function sweepRules(
+  sweepIds: Iterable<string>,
+  getRecord: (sweepId: string) => Promise<Pick<SweepRecord, 'spec'> | undefined>,
+): Promise<Map<string, SweepRules>> {
   const ids = [...new Set(sweepIds)];
   const records = await Promise.all(ids.map((id) => getRecord(id).catch(() => undefined)));
   const out = new Map<string, SweepRules>();

@@ -50,13 +50,20 @@ function write(key: string, value: unknown): void {
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
 }
 
-function seedSweep(input: SweepSpecInput, manifest: string, mutate: (results: TrialResult[]) => void = () => undefined): { sweepId: string; results: TrialResult[] } {
+function seedSweep(
+  input: SweepSpecInput,
+  manifest: string,
+  mutate: (results: TrialResult[]) => void = () => undefined,
+): { sweepId: string; results: TrialResult[] } {
   const spec = assertSweepSpec(input);
   const dataset = { uri: spec.dataset, version: datasetVersionOf(manifest) };
   const createdAt = '2026-11-20T09:00:00.000Z';
   const { sweepId: id, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
   write(runKeys.sweep(id), { sweepId: id, name: spec.name, dataset, spec: input, strategy: spec.strategy.type, priority: 10, createdAt, trials });
-  const seeded = fixtureTrialResults(trials, { seed: 11 }).map((r, i) => ({ ...r, finishedAt: new Date(Date.parse('2026-11-20T10:00:00Z') + i * 60_000).toISOString() }));
+  const seeded = fixtureTrialResults(trials, { seed: 11 }).map((r, i) => ({
+    ...r,
+    finishedAt: new Date(Date.parse('2026-11-20T10:00:00Z') + i * 60_000).toISOString(),
+  }));
   mutate(seeded);
   for (const r of seeded) write(runKeys.result(id, r.trialId), r);
   return { sweepId: id, results: seeded };
@@ -67,7 +74,14 @@ beforeAll(async () => {
   redis = await RedisServer.start();
   client = new Redis(redis.url);
   storageDir = mkdtempSync(join(tmpdir(), 'fermx-analysis-'));
-  env = { ...process.env, REDIS_URL: redis.url, FERMX_STORAGE: pathToFileURL(storageDir).href, FERMX_API_TOKEN: 'analysis-token', FERMX_REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn' };
+  env = {
+    ...process.env,
+    REDIS_URL: redis.url,
+    FERMX_STORAGE: pathToFileURL(storageDir).href,
+    FERMX_API_TOKEN: 'analysis-token',
+    FERMX_REDIS_PREFIX: PREFIX,
+    LOG_LEVEL: 'warn',
+  };
   const manifest = JSON.stringify({ name: 'ferm', classes: FERM_CLASSES, counts: { train: 3072, val: 384, test: 384 }, shards: [] });
   write('datasets/ferm/v1/manifest.json', manifest);
   const datasetUri = `${pathToFileURL(storageDir).href}/datasets/ferm/v1`;
@@ -91,7 +105,16 @@ beforeAll(async () => {
       slowTrial = rs[0]!.trialId;
     },
   ));
-  ({ sweepId: smallSweepId } = seedSweep({ name: 'small', dataset: datasetUri, model: { architecture: 'cnn' }, strategy: { type: 'random', n: 3, seed: 1 }, parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 8 } }, manifest));
+  ({ sweepId: smallSweepId } = seedSweep(
+    {
+      name: 'small',
+      dataset: datasetUri,
+      model: { architecture: 'cnn' },
+      strategy: { type: 'random', n: 3, seed: 1 },
+      parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 8 },
+    },
+    manifest,
+  ));
   await fermx('leaderboard', 'rebuild');
   // ASHA's rung records, as workers report them after rung epochs.
   const asha = new SuccessiveHalving(client, { prefix: PREFIX });
@@ -109,7 +132,12 @@ beforeAll(async () => {
   server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(`${base}/api/health`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline || server.exitCode !== null) throw new Error(`fermx serve did not start: ${serverLog}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -141,10 +169,12 @@ afterAll(async () => {
 });
 
 describe('noise-aware leaderboard page', () => {
-  it('shows each trial\'s 95 % interval, ties with the best, the Pareto front, and the infeasible trial last', async () => {
+  it("shows each trial's 95 % interval, ties with the best, the Pareto front, and the infeasible trial last", async () => {
     await page.goto(`${base}/#/?sweep=${sweepId}`);
     await page.waitForSelector(`#leaderboard tbody tr >> nth=${results.length - 1}`);
-    const api = (await (await fetch(`${base}/api/leaderboard?sweep=${sweepId}`)).json()) as { rows: { trialId: string; tiedWithBest: boolean; paretoOptimal: boolean; infeasible?: string[]; valInterval: [number, number] }[] };
+    const api = (await (await fetch(`${base}/api/leaderboard?sweep=${sweepId}`)).json()) as {
+      rows: { trialId: string; tiedWithBest: boolean; paretoOptimal: boolean; infeasible?: string[]; valInterval: [number, number] }[];
+    };
     const rows = page.locator('#leaderboard tbody tr');
     expect(await rows.count()).toBe(results.length);
     const first = api.rows[0]!;
@@ -162,7 +192,9 @@ describe('noise-aware leaderboard page', () => {
     await page.selectOption('#filter-status', 'completed');
     const shown = await page.locator('#leaderboard tbody tr').count();
     const [csvFile] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
-    const csv = readFileSync((await csvFile.path())!, 'utf8').trimEnd().split('\n');
+    const csv = readFileSync((await csvFile.path())!, 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(csv).toHaveLength(shown + 1);
     expect(csv[0]).toMatch(/^rank,trialId,/);
     expect(csv[1]).toContain(`"'=HYPERLINK(""x"")"`);
@@ -188,7 +220,12 @@ describe('sweep analysis page', () => {
   it('shows importance, best-so-far, slices, the Pareto front and the ASHA ladder, each with a data table', async () => {
     await page.goto(`${base}/#/sweep/${sweepId}`);
     await page.waitForSelector('#importance svg');
-    const analysis = (await (await fetch(`${base}/api/sweeps/${sweepId}/analysis`)).json()) as { importance: { ok: boolean; importances: unknown[] }; pareto: { points: { optimal: boolean }[] }; ladder: { rungs: { trials: { decision: string }[] }[] }; history: unknown[] };
+    const analysis = (await (await fetch(`${base}/api/sweeps/${sweepId}/analysis`)).json()) as {
+      importance: { ok: boolean; importances: unknown[] };
+      pareto: { points: { optimal: boolean }[] };
+      ladder: { rungs: { trials: { decision: string }[] }[] };
+      history: unknown[];
+    };
     expect(analysis.importance.ok).toBe(true);
     expect(await page.locator('#importance rect.bar').count()).toBe(2);
     expect(await page.locator('#best-so-far path[data-series="best so far"]').count()).toBe(1);
@@ -206,7 +243,7 @@ describe('sweep analysis page', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('the API answers a bad aggregate with 400 and an unknown sweep\'s analysis with 404', async () => {
+  it("the API answers a bad aggregate with 400 and an unknown sweep's analysis with 404", async () => {
     const bad = await fetch(`${base}/api/leaderboard?aggregate=seeds`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'aggregate must be repeats' });

@@ -10,19 +10,76 @@ export function intervalText(interval, unit = true) {
 
 export function rowMarks(r) {
   const marks = [];
-  if (r.tiedWithBest) marks.push(h('span', { class: 'badge mark-tie', title: 'Not significantly worse than the best on the same val set (two-proportion test, 5 %)' }, '≈', h('span', { class: 'visually-hidden' }, ' tied with the best')));
-  if (r.paretoOptimal) marks.push(h('span', { class: 'badge mark-pareto', title: 'No other trial of its sweep is at least as good on every objective and better on one' }, 'Pareto'));
+  if (r.tiedWithBest)
+    marks.push(
+      h(
+        'span',
+        { class: 'badge mark-tie', title: 'Not significantly worse than the best on the same val set (two-proportion test, 5 %)' },
+        '≈',
+        h('span', { class: 'visually-hidden' }, ' tied with the best'),
+      ),
+    );
+  if (r.paretoOptimal)
+    marks.push(
+      h('span', { class: 'badge mark-pareto', title: 'No other trial of its sweep is at least as good on every objective and better on one' }, 'Pareto'),
+    );
   if (r.infeasible?.length) marks.push(h('span', { class: 'badge mark-infeasible', title: r.infeasible.join('; ') }, 'infeasible'));
   return marks.length ? marks.flatMap((m, i) => (i ? [' ', m] : [m])) : '';
 }
 
-export const EXPORT_HEADER = ['rank', 'trialId', 'sweepId', 'sweepName', 'dataset', 'model', 'variant', 'params', 'parameters', 'valAccuracy', 'valLow', 'valHigh', 'tiedWithBest', 'paretoOptimal', 'infeasible', 'testAccuracy', 'macroF1', 'epochs', 'trainingSeconds', 'imagesPerSecond', 'backend', 'host', 'status', 'finishedAt'];
+export const EXPORT_HEADER = [
+  'rank',
+  'trialId',
+  'sweepId',
+  'sweepName',
+  'dataset',
+  'model',
+  'variant',
+  'params',
+  'parameters',
+  'valAccuracy',
+  'valLow',
+  'valHigh',
+  'tiedWithBest',
+  'paretoOptimal',
+  'infeasible',
+  'testAccuracy',
+  'macroF1',
+  'epochs',
+  'trainingSeconds',
+  'imagesPerSecond',
+  'backend',
+  'host',
+  'status',
+  'finishedAt',
+];
 
 export function exportCells(r) {
   return [
-    r.rank, r.trialId, r.sweepId, r.sweepName, r.dataset, modelName(r.model), r.variant ?? '', JSON.stringify(r.params ?? {}), r.parameters, r.valAccuracy,
-    r.valInterval?.[0], r.valInterval?.[1], r.tiedWithBest ?? '', r.paretoOptimal ?? '', (r.infeasible ?? []).join('; '), r.testAccuracy, r.macroF1, r.epochs,
-    r.trainingSeconds, r.imagesPerSecond, r.backend, r.host, r.status, r.finishedAt,
+    r.rank,
+    r.trialId,
+    r.sweepId,
+    r.sweepName,
+    r.dataset,
+    modelName(r.model),
+    r.variant ?? '',
+    JSON.stringify(r.params ?? {}),
+    r.parameters,
+    r.valAccuracy,
+    r.valInterval?.[0],
+    r.valInterval?.[1],
+    r.tiedWithBest ?? '',
+    r.paretoOptimal ?? '',
+    (r.infeasible ?? []).join('; '),
+    r.testAccuracy,
+    r.macroF1,
+    r.epochs,
+    r.trainingSeconds,
+    r.imagesPerSecond,
+    r.backend,
+    r.host,
+    r.status,
+    r.finishedAt,
   ];
 }
 
@@ -41,7 +98,15 @@ export function repeatsTable(rows) {
       'table',
       { class: 'data', id: 'leaderboard-repeats' },
       h('caption', {}, 'Seed replicates joined: one line per configuration (same model and parameters, any seed), mean ± sample standard deviation'),
-      h('thead', {}, h('tr', {}, ['#', 'Model', 'Parameters', 'Replicates', 'Val acc', 'Test acc', 'Macro F1', 'img/s', 'Trials'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['#', 'Model', 'Parameters', 'Replicates', 'Val acc', 'Test acc', 'Macro F1', 'img/s', 'Trials'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -51,13 +116,24 @@ export function repeatsTable(rows) {
             { 'data-config': r.configKey },
             h('td', { class: 'num' }, num(r.rank)),
             h('th', { scope: 'row' }, r.variant ?? r.model),
-            h('td', {}, Object.entries(r.params ?? {}).filter(([k]) => k !== 'epochs').map(([k, v]) => `${k}=${typeof v === 'object' ? 'on' : v}`).join(' ')),
+            h(
+              'td',
+              {},
+              Object.entries(r.params ?? {})
+                .filter(([k]) => k !== 'epochs')
+                .map(([k, v]) => `${k}=${typeof v === 'object' ? 'on' : v}`)
+                .join(' '),
+            ),
             h('td', { class: 'num' }, `${r.replicates} (seeds ${r.seeds.join(', ')})`),
             h('td', { class: 'num val-mean' }, meanSd(r.valAccuracy)),
             h('td', { class: 'num' }, meanSd(r.testAccuracy)),
             h('td', { class: 'num' }, r.macroF1?.sd === null ? r.macroF1.mean.toFixed(3) : `${r.macroF1.mean.toFixed(3)} ± ${r.macroF1.sd.toFixed(3)}`),
             h('td', { class: 'num' }, num(r.imagesPerSecond?.mean)),
-            h('td', {}, r.trialIds.map((id, i) => [i ? ', ' : '', h('a', { href: trialHref(id) }, shortId(id))])),
+            h(
+              'td',
+              {},
+              r.trialIds.map((id, i) => [i ? ', ' : '', h('a', { href: trialHref(id) }, shortId(id))]),
+            ),
           ),
         ),
       ),

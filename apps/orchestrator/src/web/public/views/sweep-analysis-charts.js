@@ -8,7 +8,30 @@ function dataTable(header, rows) {
     'details',
     { class: 'chart-data' },
     h('summary', {}, 'Data table'),
-    h('table', {}, h('thead', {}, h('tr', {}, header.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => h(i ? 'td' : 'th', i ? {} : { scope: 'row' }, c)))))),
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          header.map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            r.map((c, i) => h(i ? 'td' : 'th', i ? {} : { scope: 'row' }, c)),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -16,7 +39,19 @@ function dataTable(header, rows) {
  * Scatter plot. points: [{ x, y, label, highlight? }]; xScale 'linear' | 'log' | 'categorical'.
  * `front: true` joins the highlighted points (a Pareto front) in x order.
  */
-export function scatterChart({ id, title, points, xLabel, yLabel, xScale = 'linear', xFormat = compact, yFormat = compact, front = false, width = 460, height = 260 }) {
+export function scatterChart({
+  id,
+  title,
+  points,
+  xLabel,
+  yLabel,
+  xScale = 'linear',
+  xFormat = compact,
+  yFormat = compact,
+  front = false,
+  width = 460,
+  height = 260,
+}) {
   const m = { top: 12, right: 14, bottom: 42, left: 60 };
   const cats = xScale === 'categorical' ? [...new Set(points.map((p) => String(p.x)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })) : [];
   const fx = (v) => (xScale === 'categorical' ? cats.indexOf(String(v)) : xScale === 'log' ? Math.log10(v) : v);
@@ -37,18 +72,40 @@ export function scatterChart({ id, title, points, xLabel, yLabel, xScale = 'line
     svg.append(s('text', { class: 'tick', x: m.left - 6, y: Y(t) + 4, 'text-anchor': 'end' }, yFormat(t)));
   }
   const xTicks = xScale === 'categorical' ? cats : xScale === 'log' ? ticks(x0, x1, 4).map((v) => 10 ** v) : ticks(x0, x1, 5);
-  for (const t of xTicks) svg.append(s('text', { class: 'tick', x: X(t), y: height - m.bottom + 16, 'text-anchor': 'middle' }, xScale === 'categorical' ? t : xFormat(t)));
+  for (const t of xTicks)
+    svg.append(s('text', { class: 'tick', x: X(t), y: height - m.bottom + 16, 'text-anchor': 'middle' }, xScale === 'categorical' ? t : xFormat(t)));
   svg.append(s('line', { class: 'axis', x1: m.left, x2: width - m.right, y1: height - m.bottom, y2: height - m.bottom }));
   svg.append(s('line', { class: 'axis', x1: m.left, x2: m.left, y1: m.top, y2: height - m.bottom }));
   svg.append(s('text', { class: 'axis-label', x: (m.left + width - m.right) / 2, y: height - 6, 'text-anchor': 'middle' }, xLabel));
   if (front) {
     const pts = usable.filter((p) => p.highlight).sort((a, b) => fx(a.x) - fx(b.x));
-    if (pts.length > 1) svg.append(s('path', { class: 'series series-1 pareto-front', d: pts.map((p, k) => `${k ? 'L' : 'M'}${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join('') }));
+    if (pts.length > 1)
+      svg.append(
+        s('path', { class: 'series series-1 pareto-front', d: pts.map((p, k) => `${k ? 'L' : 'M'}${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join('') }),
+      );
   }
   for (const p of usable) {
-    svg.append(s('circle', { class: `dot ${p.highlight ? 'series-1 highlight' : 'series-0'}`, cx: X(p.x), cy: Y(p.y), r: p.highlight ? 4.5 : 3, 'data-trial': p.label }, s('title', {}, `${p.label}: ${xLabel} ${xScale === 'categorical' ? p.x : xFormat(p.x)}, ${yLabel} ${yFormat(p.y)}${p.highlight ? ' (highlighted)' : ''}`)));
+    svg.append(
+      s(
+        'circle',
+        { class: `dot ${p.highlight ? 'series-1 highlight' : 'series-0'}`, cx: X(p.x), cy: Y(p.y), r: p.highlight ? 4.5 : 3, 'data-trial': p.label },
+        s(
+          'title',
+          {},
+          `${p.label}: ${xLabel} ${xScale === 'categorical' ? p.x : xFormat(p.x)}, ${yLabel} ${yFormat(p.y)}${p.highlight ? ' (highlighted)' : ''}`,
+        ),
+      ),
+    );
   }
-  const table = dataTable(['trial', xLabel, yLabel, ...(points.some((p) => p.highlight) ? [front ? 'on the front' : 'highlighted'] : [])], usable.map((p) => [p.label, xScale === 'categorical' ? String(p.x) : xFormat(p.x), yFormat(p.y), ...(points.some((q) => q.highlight) ? [p.highlight ? 'yes' : 'no'] : [])]));
+  const table = dataTable(
+    ['trial', xLabel, yLabel, ...(points.some((p) => p.highlight) ? [front ? 'on the front' : 'highlighted'] : [])],
+    usable.map((p) => [
+      p.label,
+      xScale === 'categorical' ? String(p.x) : xFormat(p.x),
+      yFormat(p.y),
+      ...(points.some((q) => q.highlight) ? [p.highlight ? 'yes' : 'no'] : []),
+    ]),
+  );
   return h('figure', { class: 'chart-figure', id }, h('figcaption', {}, title), svg, table);
 }
 
@@ -68,5 +125,14 @@ export function barChart({ id, title, bars, format = (v) => `${(v * 100).toFixed
     svg.append(s('rect', { class: 'bar', x: left, y: yy + 3, width: Math.max(0, Math.min(1, b.value)) * barMax, height: row - 10, rx: 3 }));
     svg.append(s('text', { class: 'value', x: left + barMax + 6, y: yy + 15 }, format(b.value)));
   });
-  return h('figure', { class: 'chart-figure', id }, h('figcaption', {}, title), svg, dataTable(['parameter', 'importance'], bars.map((b) => [b.label, format(b.value)])));
+  return h(
+    'figure',
+    { class: 'chart-figure', id },
+    h('figcaption', {}, title),
+    svg,
+    dataTable(
+      ['parameter', 'importance'],
+      bars.map((b) => [b.label, format(b.value)]),
+    ),
+  );
 }
