@@ -23,7 +23,7 @@ export const commands: Command[] = [
           ...(typeof ctx.values.source === 'string' ? { source: ctx.values.source } : {}),
           ...(typeof ctx.values.ferplus === 'string' ? { ferplus: ctx.values.ferplus } : {}),
           rows: int(ctx.values.rows, 12000),
-          epochs: int(ctx.values.epochs, 15),
+          ...(ctx.values.epochs !== undefined ? { epochs: int(ctx.values.epochs, 15) } : {}),
           workers: int(ctx.values.workers, 2),
           port: int(ctx.values.port, 8080),
           exitWhenDone: ctx.env.CI === 'true' || ctx.env.CI === '1',
