@@ -57,7 +57,8 @@ describe('real tfjs training through the worker', () => {
       sweepId: 'sweep-tfjs',
       dataset,
       model: { architecture: 'cnn', numClasses: 4, width: 0.25 },
-      training: { epochs: 2, batchSize: 16, learningRate: 0.003, seed: 1, augmentation: false },
+      training: { epochs: 2, batchSize: 16, learningRate: 0.003, seed: 1, augmentation: false, ema: 0.9, tta: 'flip', schedule: 'cosine' },
+      metric: { name: 'val_accuracy', goal: 'max', summary: 'best' },
     });
     worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env);
     await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
@@ -79,10 +80,27 @@ describe('real tfjs training through the worker', () => {
       cwd: repoRoot,
       env: { ...env, FERMX_LOG_LEVEL: 'warn' },
     });
-    const report = JSON.parse(stdout) as { accuracy: number; macroF1: number; confusionMatrix: number[][]; perClassAccuracy: number[]; split: string };
+    const report = JSON.parse(stdout) as { accuracy: number; macroF1: number; confusionMatrix: number[][]; perClassAccuracy: number[]; split: string; tta: string; interval95: [number, number] };
     expect(report.split).toBe('test');
     expect(report.accuracy).toBeCloseTo(result.metrics.testAccuracy!, 6);
     expect(report.perClassAccuracy).toHaveLength(4);
     expect(report.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(32);
+    expect(report.tta).toBe('flip');
+    expect(report.interval95[0]).toBeLessThan(report.accuracy);
+    expect(report.interval95[1]).toBeGreaterThan(report.accuracy);
+
+    // The best epoch's model is kept beside the last, ranked (summary best), and evaluate reproduces it too.
+    const best = result.best!;
+    expect(result.rankedBy).toBe('best');
+    expect(result.curves.map((c) => c.epoch)).toContain(best.epoch);
+    expect(best.valAccuracy).toBe(Math.max(...result.curves.map((c) => c.valAccuracy)));
+    expect(best.modelUri).toBe('s3://fermx-tfjs/lab/runs/sweep-tfjs/' + spec.trialId + '/model-best');
+    expect(result.testCount).toBe(32);
+    const bestRun = await promisify(execFile)(process.execPath, ['bin/fermx.mjs', 'evaluate', best.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'], {
+      cwd: repoRoot,
+      env: { ...env, FERMX_LOG_LEVEL: 'warn' },
+    });
+    expect((JSON.parse(bestRun.stdout) as { accuracy: number }).accuracy).toBeCloseTo(best.testAccuracy!, 6);
+    expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy });
   });
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * docs/MODELS.md, "One model-config schema"). The upper bounds keep a typo from asking a
  * worker for a model that cannot fit in memory.
  */
-export const ARCHITECTURES = ['mxception', 'mini-xception', 'xception', 'cnn'] as const;
+export const ARCHITECTURES = ['mxception', 'mini-xception', 'xception', 'cnn', 'rmn', 'rmn-published'] as const;
 export const ArchitectureSchema = z.enum(ARCHITECTURES);
 export type Architecture = z.infer<typeof ArchitectureSchema>;
 

@@ -1,4 +1,5 @@
 import { defineCommand, UsageError } from '@fermx/cli';
+import { accuracyInterval } from '@fermx/contracts';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
 import { classifyError } from '../training/errors/index.js';
 
@@ -9,17 +10,20 @@ type Split = (typeof SPLITS)[number];
 export const evaluateCommand = defineCommand({
   path: ['evaluate'],
   summary: 'Accuracy, macro-F1, per-class accuracy and confusion matrix of a saved model on a dataset split',
-  usage: `MODEL_URI DATASET_URI [--split ${SPLITS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}] [--json]`,
+  usage: `MODEL_URI DATASET_URI [--split ${SPLITS.join('|')}] [--tta none|flip] [--backend ${BACKEND_CHOICES.join('|')}] [--json]`,
   args: ['MODEL_URI', 'DATASET_URI'],
   options: {
     split: { type: 'string', default: 'val' },
     backend: { type: 'string' },
+    tta: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
     const [modelUri, datasetUri] = ctx.positionals as [string, string];
     const split = ctx.values.split as string;
     if (!SPLITS.includes(split as Split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${split}'`);
+    const tta = ctx.values.tta as string | undefined;
+    if (tta !== undefined && tta !== 'none' && tta !== 'flip') throw new UsageError(`--tta must be none or flip, got '${tta}'`);
     let config;
     try {
       config = parseWorkerConfig(ctx.env, { backend: ctx.values.backend as string | undefined });
@@ -32,7 +36,7 @@ export const evaluateCommand = defineCommand({
     const { formatEvaluation } = await import('../evaluation/format-evaluation.js');
     let outcome;
     try {
-      outcome = await evaluateModel({ modelUri, datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env });
+      outcome = await evaluateModel({ modelUri, datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env, ...(tta ? { tta } : {}) });
     } catch (error) {
       // Bad input (no model there, no such split, class mismatch) is a message, not a stack trace.
       if (classifyError(error).retry !== 'fail') throw error;
@@ -40,9 +44,10 @@ export const evaluateCommand = defineCommand({
       return 1;
     }
     if (ctx.values.json) {
-      ctx.stdout.write(`${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, ...outcome.report }, null, 2)}\n`);
+      const interval95 = accuracyInterval(outcome.report.accuracy, outcome.report.count);
+      ctx.stdout.write(`${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, tta: outcome.tta, ...outcome.report, interval95 }, null, 2)}\n`);
     } else {
-      ctx.stdout.write(formatEvaluation(outcome.report, { model: modelUri, dataset: datasetUri, split, count: outcome.report.count }));
+      ctx.stdout.write(formatEvaluation(outcome.report, { model: modelUri, dataset: datasetUri, split, count: outcome.report.count, tta: outcome.tta }));
     }
     return 0;
   },

@@ -25,7 +25,7 @@ export const modelsCommand = defineCommand({
     const header = ['MODEL', 'PARAMETERS', 'TRAINABLE', 'FLOPS/IMAGE (MAC)'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-    ctx.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n${classes} classes, input 48x48x1; FLOPs = multiply-accumulates of conv/dense layers.\n`);
+    ctx.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n${classes} classes, input 48x48x1 (rmn-published resizes it to 224x224x3 inside the model, as the paper's layout takes); FLOPs = multiply-accumulates of conv/dense layers.\n`);
     return 0;
   },
 });

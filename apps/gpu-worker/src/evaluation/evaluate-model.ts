@@ -1,5 +1,5 @@
 import { openDataset, openStorage } from '@fermx/data';
-import { evaluate, initBackend, loadModelArtifacts } from '@fermx/models';
+import { evaluate, initBackend, loadModelArtifacts, type TestTimeAugmentation } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
 import type { BackendChoice } from '../config.js';
 
@@ -10,6 +10,8 @@ export interface EvaluateModelArgs {
   datasetUri: string;
   split: 'train' | 'val' | 'test' | 'publictest';
   backend: BackendChoice;
+  /** Test-time augmentation; undefined = what the model was trained and selected with (its metadata), else none. */
+  tta?: TestTimeAugmentation;
   /** Shard cache; undefined = @fermx/data's default ($FERMX_CACHE_DIR or ~/.cache/fermx/shards). */
   cacheDir: string | undefined;
   env: NodeJS.ProcessEnv;
@@ -31,8 +33,9 @@ export async function evaluateModel(args: EvaluateModelArgs) {
   if (trained.join(',') !== set.classes.join(',')) {
     throw new TrialInputError(`model ${args.modelUri} was trained on classes [${trained.join(', ')}] but dataset ${args.datasetUri} has [${set.classes.join(', ')}]`);
   }
+  const tta: TestTimeAugmentation = args.tta ?? metadata.training?.tta ?? 'none';
   try {
-    return { report: await evaluate(model, set), backend: backend.name };
+    return { report: await evaluate(model, set, { tta }), backend: backend.name, tta };
   } finally {
     model.dispose();
   }

@@ -7,7 +7,7 @@ describe('formatEvaluation', () => {
       { accuracy: 0.75, macroF1: 0.7321, perClassAccuracy: [1, 0.5], confusionMatrix: [[2, 0], [1, 1]], classes: ['neutral', 'sad'] },
       { model: 'file:///m', dataset: 'file:///d', split: 'val', count: 4 },
     );
-    expect(text).toContain('accuracy 75.00%   macro-F1 73.21');
+    expect(text).toContain('accuracy 75.00% (95 % interval 30.06%–95.44%)   macro-F1 73.21');
     expect(text).toContain('dataset  file:///d (val, 4 images)');
     expect(text).toMatch(/neutral\s+100\.00%/);
     expect(text).toMatch(/sad\s+50\.00%/);

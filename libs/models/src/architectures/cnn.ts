@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_SIZE, type ModelConfig } from './model-config.js';
+import type { BuildOptions } from './build-options.js';
 import { LayerFactory } from './layer-factory.js';
 
 /**
@@ -9,8 +10,8 @@ import { LayerFactory } from './layer-factory.js';
  */
 export const CNN_WIDTHS = [16, 32, 64] as const;
 
-export function buildCnn(config: ModelConfig, seed?: number): tf.LayersModel {
-  const f = new LayerFactory(config.width ?? 1, seed);
+export function buildCnn(config: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
+  const f = new LayerFactory(config.width ?? 1, options);
   const input = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1] });
   let x: tf.SymbolicTensor = input;
   for (const filters of CNN_WIDTHS) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BuildOptions } from './build-options.js';
 import { fusedBatchNormalization } from './fused-batch-normalization.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
@@ -9,12 +10,14 @@ type SymbolicTensor = tf.SymbolicTensor;
  */
 export class LayerFactory {
   private nextSeed: number;
+  private readonly zeros: boolean;
 
   constructor(
     readonly width: number,
-    seed: number | undefined,
+    options: BuildOptions = {},
   ) {
-    this.nextSeed = seed === undefined ? -1 : seed * 1000;
+    this.nextSeed = options.seed === undefined ? -1 : options.seed * 1000;
+    this.zeros = options.zeros ?? false;
   }
 
   /** Channel count after the width multiplier (at least 1). */
@@ -22,7 +25,13 @@ export class LayerFactory {
     return Math.max(1, Math.round(base * this.width));
   }
 
+  /** The next seeded kernel initializer, for layers this factory does not make itself. */
+  kernelInitializer(): ReturnType<typeof tf.initializers.glorotUniform> {
+    return this.initializer();
+  }
+
   private initializer(): ReturnType<typeof tf.initializers.glorotUniform> {
+    if (this.zeros) return tf.initializers.zeros();
     if (this.nextSeed < 0) return tf.initializers.glorotUniform({});
     this.nextSeed += 1;
     return tf.initializers.glorotUniform({ seed: this.nextSeed });

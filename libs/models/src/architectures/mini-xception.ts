@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_SIZE, type ModelConfig } from './model-config.js';
+import type { BuildOptions } from './build-options.js';
 import { LayerFactory } from './layer-factory.js';
 
 /**
@@ -10,8 +11,8 @@ import { LayerFactory } from './layer-factory.js';
  */
 export const MINI_XCEPTION_WIDTHS = { stem: 8, modules: [16, 32, 64, 128] } as const;
 
-export function buildMiniXception(config: ModelConfig, seed?: number): tf.LayersModel {
-  const f = new LayerFactory(config.width ?? 1, seed);
+export function buildMiniXception(config: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
+  const f = new LayerFactory(config.width ?? 1, options);
   const input = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1] });
   let x = f.convBnRelu(input, f.channels(MINI_XCEPTION_WIDTHS.stem), { padding: 'valid' });
   x = f.convBnRelu(x, f.channels(MINI_XCEPTION_WIDTHS.stem), { padding: 'valid' });

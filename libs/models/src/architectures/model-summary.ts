@@ -57,7 +57,7 @@ export function summarizeModel(config: ModelConfig, model: tf.LayersModel): Mode
 export function describeModels(numClasses = 4): ModelSummary[] {
   return ARCHITECTURES.map((architecture) => {
     const config: ModelConfig = { architecture, numClasses };
-    const model = buildModel(config, { seed: 0 });
+    const model = buildModel(config, { zeros: true });
     try {
       return summarizeModel(config, model);
     } finally {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_SIZE, type ModelConfig } from './model-config.js';
+import type { BuildOptions } from './build-options.js';
 import { LayerFactory } from './layer-factory.js';
 
 /**
@@ -11,8 +12,8 @@ import { LayerFactory } from './layer-factory.js';
  */
 export const M_XCEPTION_WIDTHS = { stem: 16, blocks: [32, 64], middle: 64, exit: [64, 128] } as const;
 
-export function buildMXception(config: ModelConfig, seed?: number): tf.LayersModel {
-  const f = new LayerFactory(config.width ?? 1, seed);
+export function buildMXception(config: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
+  const f = new LayerFactory(config.width ?? 1, options);
   const w = M_XCEPTION_WIDTHS;
   const input = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1] });
   let x = f.convBnRelu(input, f.channels(w.stem));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_SIZE, type ModelConfig } from './model-config.js';
+import type { BuildOptions } from './build-options.js';
 import { LayerFactory } from './layer-factory.js';
 
 /**
@@ -10,8 +11,8 @@ import { LayerFactory } from './layer-factory.js';
  */
 export const XCEPTION_WIDTHS = { stem: [8, 16], entry: [24, 48, 152], middle: 152, exit: [152, 200], tail: [304, 408] } as const;
 
-export function buildXception(config: ModelConfig, seed?: number): tf.LayersModel {
-  const f = new LayerFactory(config.width ?? 1, seed);
+export function buildXception(config: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
+  const f = new LayerFactory(config.width ?? 1, options);
   const w = XCEPTION_WIDTHS;
   const input = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1] });
   let x = f.convBnRelu(input, f.channels(w.stem[0]), { strides: 2, padding: 'valid' });
