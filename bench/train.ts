@@ -15,8 +15,9 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import {
-  PAPER_AUGMENTATION, buildModel, buildTrainingModel, initBackend as initModelsBackend, localTrainingStep, syntheticImageSet, train, type BackendChoice, type EpochMetrics,
+  PAPER_AUGMENTATION, buildModel, buildTrainingModel, initBackend as initModelsBackend, localTrainingStep, train, type BackendChoice, type EpochMetrics,
 } from '@fermx/models';
+import { syntheticImageSet } from '@fermx/models/testing';
 
 const { values: flags } = parseArgs({
   options: {

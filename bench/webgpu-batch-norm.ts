@@ -14,7 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { buildTrainingModel, initBackend, localTrainingStep, syntheticImageSet } from '@fermx/models';
+import { buildTrainingModel, initBackend, localTrainingStep } from '@fermx/models';
+import { syntheticImageSet } from '@fermx/models/testing';
 
 const { values: flags } = parseArgs({
   options: {

@@ -17,7 +17,6 @@ export { localTrainingStep, shardGradients, shardRanges, type ShardPlan, type Sh
 export { PAPER_AUGMENTATION, augmentationTransforms, augmentBatch, type AugmentationConfig } from './training/augmentation.js';
 export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-stopping.js';
 export { validateImageSet, PIXELS_PER_IMAGE, type ImageSet } from './training/image-set.js';
-export { syntheticImageSet } from './training/synthetic-set.js';
 export { encodeCheckpoint, decodeCheckpoint, verifyCheckpoint, CheckpointCorruptError, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointCheck, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
 
 export { evaluate, predictProbabilities, type TestTimeAugmentation } from './metrics/evaluate.js';

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { evaluate, initBackend, loadModelArtifacts, syntheticImageSet } from '@fermx/models';
+import { evaluate, initBackend, loadModelArtifacts } from '@fermx/models';
+import { syntheticImageSet } from '@fermx/models/testing';
 
 // The models committed in models/ (docs/RESULTS.md) must load, match their metadata and predict.
 const modelsDir = fileURLToPath(new URL('../../../../models/', import.meta.url));

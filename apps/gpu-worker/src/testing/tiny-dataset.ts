@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { datasetVersionOf, type DatasetRef } from '@fermx/contracts';
 import { encodeFermRecord, frameRecords, type Storage } from '@fermx/data';
-import { syntheticImageSet } from '@fermx/models';
+import { syntheticImageSet } from '@fermx/models/testing';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
