@@ -160,6 +160,52 @@ describe('tpe sweep through the queue (real redis-server, two synthetic workers)
     }
   });
 
+  it('goes through the dispatch gate: a paused sweep gets no new trial (enqueue is held), a capped one never exceeds its cap, extend --n raises n', async () => {
+    const o = await orchestrator();
+    try {
+      const submitted = await o.runtime.sweeps.submit({ ...spec(), name: 'tpe-steer', strategy: { type: 'tpe', n: 8, startupTrials: 3, maxConcurrent: 4, seed: 9 } });
+      if (!submitted.ok) throw new Error(JSON.stringify(submitted.issues));
+      const sweepId = submitted.sweepId;
+      const events = () => o.runtime.sweeps.search.log.read(sweepId);
+      const count = async (type: SearchEvent['type']) => (await events()).filter((e) => e.type === type).length;
+      await o.runtime.sweeps.pause(sweepId);
+      const manual = await o.runtime.sweeps.enqueue(sweepId, { set: { learningRate: '1e-3', dropout: '0.1', batchSize: '16' } });
+      if (!manual?.ok) throw new Error(JSON.stringify(manual));
+      const asked = await count('ask');
+      // Whatever a worker had taken finishes; the search sees it end, and proposes nothing.
+      await until('the running trials to end', async () => {
+        const s = (await o.runtime.sweeps.status(sweepId))!;
+        return s.trials.every((t) => t.status !== 'active' && (t.status !== 'waiting' || t.held)) && (await count('end')) === s.trials.filter((t) => t.status === 'completed' || t.status === 'stopped-early').length;
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await count('ask')).toBe(asked);
+      const paused = (await o.runtime.sweeps.status(sweepId))!;
+      expect(paused.trials.find((t) => t.trialId === manual.trialId)).toMatchObject({ status: 'waiting', held: true });
+
+      await o.runtime.sweeps.set(sweepId, { maxConcurrent: 1 });
+      await o.runtime.sweeps.resume(sweepId);
+      let most = 0;
+      await until('the search to finish under the cap', async () => {
+        await o.runtime.sweeps.dispatchPending();
+        const s = (await o.runtime.sweeps.status(sweepId))!;
+        most = Math.max(most, s.trials.filter((t) => t.status === 'active' || (t.status === 'waiting' && !t.held)).length);
+        return !(await o.runtime.sweeps.search.log.active()).includes(sweepId);
+      });
+      expect(most).toBe(1);
+      expect(await count('ask')).toBe(9); // n = 8 and the manual trial
+
+      const extended = await o.runtime.sweeps.extend(sweepId, 2);
+      expect(extended.transition).toMatchObject({ action: 'extended', n: 2, added: 1 });
+      await until('the extension to finish', async () => {
+        await o.runtime.sweeps.dispatchPending();
+        return !(await o.runtime.sweeps.search.log.active()).includes(sweepId);
+      });
+      expect(await count('ask')).toBe(11);
+    } finally {
+      await o.stop();
+    }
+  });
+
   it('warm start takes results of an earlier sweep on the same dataset and refuses one on another', async () => {
     const o = await orchestrator();
     try {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { parseSweepSpec, resultObjective, runKeys, type ExpandContext, type TrialResult, type TrialSpec, type ValidationIssue } from '@fermx/contracts';
 import type { Storage } from '@fermx/data';
-import { addTrialJobs, existingJobIds, isCancelledReason, readTrialStates, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialQueue } from '@fermx/queue';
+import { existingJobIds, isCancelledReason, readTrialStates, SweepGate, withSweepLock, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialQueue } from '@fermx/queue';
 import { replaySearch, SearchStudy, type Point, type SearchEvent } from '@fermx/search';
 import type { ProbedDataset } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
@@ -48,9 +48,11 @@ interface LoadedSearch {
  */
 export class SearchDispatcher {
   readonly log: SearchLog;
+  private readonly gate: SweepGate;
 
   constructor(private readonly deps: SearchDispatcherDeps) {
     this.log = new SearchLog(deps.redis, deps.keys.prefix);
+    this.gate = new SweepGate({ redis: deps.redis, queue: deps.queue, index: deps.index, keys: deps.keys });
   }
 
   /** Records a tpe sweep (after the spec and dataset were checked) and makes its first proposals. */
@@ -68,6 +70,7 @@ export class SearchDispatcher {
     await this.deps.catalog.save(record);
     if (spec.halving) await this.deps.halving.configure(sweepId, spec.halving, spec.metric.goal);
     await this.deps.cancelFlags.clear(sweepId);
+    await this.gate.initialise(sweepId, { priority: spec.priority, retry: spec.retry });
     const fresh = (await this.log.read(sweepId)).length === 0;
     if (fresh) {
       await this.log.setMeta(sweepId, { numClasses: dataset.numClasses });
@@ -130,7 +133,7 @@ export class SearchDispatcher {
   async replay(sweepId: string): Promise<{ events: number; mismatches: ReturnType<typeof replaySearch> } | undefined> {
     const loaded = await this.load(sweepId);
     if (!loaded) return undefined;
-    const config = searchConfig(loaded.spec, loaded.cells);
+    const config = searchConfig(loaded.spec, loaded.cells, loaded.record.extensions);
     const mismatches = replaySearch(config, loaded.study.events, this.idOf(loaded));
     return { events: loaded.study.events.length, mismatches };
   }
@@ -144,7 +147,7 @@ export class SearchDispatcher {
     const [events, meta] = await Promise.all([this.log.read(sweepId), this.log.meta(sweepId)]);
     if (!meta) throw new Error(`search state of sweep ${sweepId} is missing from Redis (resubmit the sweep to restart its search)`);
     const cells = searchCells(spec);
-    const study = new SearchStudy(searchConfig(spec, cells), events);
+    const study = new SearchStudy(searchConfig(spec, cells, record.extensions), events);
     return { record, spec, cells, study, ctx: { dataset: record.dataset, numClasses: meta.numClasses, createdAt: record.createdAt } };
   }
 
@@ -164,7 +167,11 @@ export class SearchDispatcher {
     const proposals: SearchEvent[] = [];
     const trials: TrialSpec[] = [];
     const cancelled = await this.deps.cancelFlags.isCancelled(sweepId);
-    while (!cancelled && study.freeSlots() > 0) {
+    // A paused sweep gets no proposal; a capped one (`sweep set --max-concurrent`) no more than
+    // its cap counts running, held trials included (they are proposals without a result).
+    const dispatch = await this.gate.settings(sweepId);
+    const capSlots = dispatch.paused ? 0 : dispatch.maxConcurrent === undefined ? Infinity : dispatch.maxConcurrent - study.running().length;
+    while (!cancelled && study.freeSlots() > 0 && trials.length < capSlots) {
       const event = study.propose(this.idOf(loaded));
       if (!event) break;
       study.apply(event);
@@ -241,21 +248,30 @@ export class SearchDispatcher {
     return resultObjective(spec.metric, JSON.parse(new TextDecoder().decode(bytes)) as TrialResult);
   }
 
-  /** Lists new trials in sweep.json and enqueues those with neither a job nor a result. */
+  /**
+   * Lists new trials in sweep.json and sends those with neither a job, a result nor a place in the
+   * held set through the sweep's dispatch gate (pause, concurrency cap, priority: sweep-gate.ts),
+   * under the sweep's lock like every gate operation.
+   */
   private async publish(loaded: LoadedSearch, trials: readonly TrialSpec[]): Promise<number> {
     if (trials.length === 0) return 0;
-    const { record, spec } = loaded;
-    const known = new Set(record.trials.map((t) => t.trialId));
-    const added = trials.filter((t) => !known.has(t.trialId));
-    if (added.length) {
-      record.trials = [...record.trials, ...added];
-      await this.deps.catalog.save(record);
-    }
-    const ids = trials.map((t) => t.trialId);
-    const [jobs, rows] = await Promise.all([existingJobIds(this.deps.redis, ids, this.deps.keys), this.deps.index.getMany(ids)]);
-    const fresh = trials.filter((t, i) => !jobs.has(t.trialId) && !rows[i]);
-    await addTrialJobs(this.deps.queue, fresh, { priority: spec.priority, retry: spec.retry });
-    return fresh.length;
+    const sweepId = loaded.record.sweepId;
+    return withSweepLock(this.deps.redis, this.deps.keys, sweepId, async () => {
+      const record = (await this.deps.catalog.get(sweepId)) ?? loaded.record;
+      const known = new Set(record.trials.map((t) => t.trialId));
+      const added = trials.filter((t) => !known.has(t.trialId));
+      if (added.length) {
+        record.trials = [...record.trials, ...added];
+        await this.deps.catalog.save(record);
+      }
+      loaded.record = record;
+      const order = new Map(record.trials.map((t, i) => [t.trialId, i]));
+      const ids = trials.map((t) => t.trialId);
+      const [jobs, rows, held] = await Promise.all([existingJobIds(this.deps.redis, ids, this.deps.keys), this.deps.index.getMany(ids), this.gate.heldIds(sweepId).then((h) => new Set(h))]);
+      const fresh = trials.filter((t, i) => !jobs.has(t.trialId) && !rows[i] && !held.has(t.trialId));
+      await this.gate.enqueue(sweepId, fresh.map((spec) => ({ spec, order: order.get(spec.trialId)! })));
+      return fresh.length;
+    });
   }
 
   /** A copy of the log in storage next to sweep.json (`sweeps/<id>/search-log.json`), for replay after Redis is lost. */

@@ -50,9 +50,11 @@ export function searchCells(spec: SweepSpec): SearchCell[] {
 }
 
 /** The ask/tell configuration of a tpe sweep: its cells, budgets (halving rungs, then final) and goal. */
-export function searchConfig(spec: TpeSpec, cells: readonly SearchCell[]): SearchConfig {
+export function searchConfig(spec: TpeSpec, cells: readonly SearchCell[], extensions: readonly number[] = []): SearchConfig {
   const budgets: Budget[] = [...(spec.halving?.rungs ?? []), 'final'];
-  return { cells: cells.map((c) => c.space), n: spec.strategy.n, maxConcurrent: spec.strategy.maxConcurrent, seed: spec.strategy.seed, goal: spec.metric.goal, budgets, tpe: { startupTrials: spec.strategy.startupTrials } };
+  // `fermx sweep extend --n K` adds K proposals to the same seeded stream.
+  const n = extensions.reduce((sum, k) => sum + k, spec.strategy.n);
+  return { cells: cells.map((c) => c.space), n, maxConcurrent: spec.strategy.maxConcurrent, seed: spec.strategy.seed, goal: spec.metric.goal, budgets, tpe: { startupTrials: spec.strategy.startupTrials } };
 }
 
 /** The trial a cell's point stands for (content-hashed id, as expansion builds it). */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { parseSweepSpec, trialOfPoint, type SweepSpec, type ValidationIssue } from '@fermx/contracts';
-import { addTrialJobs, existingJobIds, type LeaderboardIndex, type TrialQueue } from '@fermx/queue';
+import { existingJobIds, SweepGate, withSweepLock, type LeaderboardIndex, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
 import { manualTrial, type TrialSettings } from './manual-trial.js';
 import type { SearchDispatcher } from './search-dispatcher.js';
@@ -55,12 +55,20 @@ export async function enqueueTrial(deps: EnqueueDeps, sweepId: string, settings:
     }
     throw new Error(`sweep ${sweepId}'s search stayed busy; try again`);
   }
-  if (!record.trials.some((t) => t.trialId === trial.trialId)) {
-    record.trials = [...record.trials, trial];
-    await deps.catalog.save(record);
-  }
-  const [jobs, rows] = await Promise.all([existingJobIds(deps.redis, [trial.trialId], deps.keys), deps.index.getMany([trial.trialId])]);
-  const enqueued = !jobs.has(trial.trialId) && !rows[0];
-  if (enqueued) await addTrialJobs(deps.queue, [trial], { priority: record.priority, retry: spec.retry });
+  // Through the sweep's dispatch gate, under its lock: pause, the concurrency cap and the priority apply.
+  const gate = new SweepGate({ redis: deps.redis, queue: deps.queue, index: deps.index, keys: deps.keys });
+  const enqueued = await withSweepLock(deps.redis, deps.keys, sweepId, async () => {
+    const current = (await deps.catalog.get(sweepId)) ?? record;
+    let order = current.trials.findIndex((t) => t.trialId === trial.trialId);
+    if (order < 0) {
+      current.trials = [...current.trials, trial];
+      order = current.trials.length - 1;
+      await deps.catalog.save(current);
+    }
+    const [jobs, rows, held] = await Promise.all([existingJobIds(deps.redis, [trial.trialId], deps.keys), deps.index.getMany([trial.trialId]), gate.heldIds(sweepId)]);
+    const fresh = !jobs.has(trial.trialId) && !rows[0] && !held.includes(trial.trialId);
+    if (fresh) await gate.enqueue(sweepId, [{ spec: trial, order }]);
+    return fresh;
+  });
   return { ok: true, sweepId, trialId: trial.trialId, enqueued };
 }

@@ -59,8 +59,9 @@ export class SweepSteering {
   }
 
   /**
-   * Random sweeps only: K more samples per grid point, drawn after every earlier one from the same
-   * seeded stream, so the sweep keeps its id and every earlier trial. A grid sweep already holds
+   * Random sweeps: K more samples per grid point, drawn after every earlier one from the same
+   * seeded stream, so the sweep keeps its id and every earlier trial. TPE sweeps: K more proposals
+   * (record.extensions raises the search's n; search-space.ts searchConfig). A grid sweep already holds
    * every point of its space: extending it is refused (submit a spec with more values instead).
    */
   extend(sweepId: string, n: number): Promise<SteerOutcome> {
@@ -72,8 +73,11 @@ export class SweepSteering {
       if (spec.strategy.type === 'grid') {
         throw new SteeringError(409, `sweep ${sweepId} uses strategy grid, which already enumerates every point of its space; extend continues a random sweep's seeded stream (for more points, submit a spec with more values)`);
       }
-      if (spec.strategy.type !== 'random') {
-        throw new SteeringError(409, `sweep ${sweepId} uses strategy ${spec.strategy.type}, whose trials are proposed as results arrive; extend continues a random sweep's seeded stream`);
+      if (spec.strategy.type === 'tpe') {
+        // The search proposes K more trials from the same seeded stream (its n grows by K); the
+        // caller runs a search pass after the lock is released (SweepService.extend).
+        record.extensions = [...(record.extensions ?? []), n];
+        return { at: this.now(), action: 'extended', n, added: 0, total: record.trials.length };
       }
       const extensions = [...(record.extensions ?? []), n];
       const numClasses = record.datasetClasses ?? (await this.datasetClasses(record));
