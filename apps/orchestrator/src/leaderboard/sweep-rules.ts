@@ -1,10 +1,12 @@
-import { parseSweepSpec, type Constraints, type ParetoObjective } from '@fermx/contracts';
+import { parseSweepSpec, type Constraints, type MetricSpec, type ParetoObjective } from '@fermx/contracts';
 import type { SweepRecord } from '../sweeps/sweep-record.js';
 
 /** What a sweep's spec says about ranking its trials: objectives (Pareto) and constraints. */
 export interface SweepRules {
   objectives?: ParetoObjective[];
   constraints?: Constraints;
+  /** The objective its trials are ranked by within the sweep (sweep-objective.ts). */
+  metric?: MetricSpec;
 }
 
 /** The rules of each sweep (its stored spec re-parsed; a sweep without a readable spec has none). */
@@ -18,7 +20,7 @@ export async function sweepRules(
   ids.forEach((id, i) => {
     const parsed = records[i] ? parseSweepSpec(records[i]!.spec) : undefined;
     if (!parsed?.ok) return;
-    const rules: SweepRules = {};
+    const rules: SweepRules = { metric: parsed.spec.metric };
     if (parsed.spec.objectives) rules.objectives = parsed.spec.objectives;
     if (parsed.spec.constraints) rules.constraints = parsed.spec.constraints;
     out.set(id, rules);

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { assertSweepSize, DEFAULT_MAX_SWEEP_TRIALS, expandSweep, parseSweepSpec, sweepIdOf, SweepTooLargeError, trialParams, type TrialProgress, type ValidationIssue, type LeaderboardRow, type SweepSpec, type TrialSpec } from '@fermx/contracts';
 import { existingJobIds, isCancelledReason, readTrialStates, SweepBusyError, SweepGate, TrialOwners, withSweepLock, type CancelFlags, type HeldTrial, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
+import { rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
 import type { DatasetProbe } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { SearchDispatcher } from './search-dispatcher.js';
@@ -185,9 +186,17 @@ export class SweepService {
     return this.steering.resume(sweepId);
   }
 
-  /** K more trials per grid point from the same seeded stream (random sweeps); same sweep id. */
-  extend(sweepId: string, n: number): Promise<SteerOutcome> {
-    return this.steering.extend(sweepId, n);
+  /** K more trials from the same seeded stream (random: per grid point; tpe: K more proposals); same sweep id. */
+  async extend(sweepId: string, n: number): Promise<SteerOutcome> {
+    const outcome = await this.steering.extend(sweepId, n);
+    const record = await this.deps.catalog.get(sweepId);
+    if (record?.strategy !== 'tpe') return outcome;
+    // A tpe sweep proposes the K more trials now (and as results arrive), outside the sweep lock.
+    await this.search.log.activate(sweepId);
+    await this.search.advance(sweepId);
+    const after = (await this.deps.catalog.get(sweepId))?.trials.length ?? record.trials.length;
+    const transition = outcome.transition.action === 'extended' ? { ...outcome.transition, added: after - record.trials.length, total: after } : outcome.transition;
+    return { ...outcome, transition, dispatch: await this.dispatchView(sweepId) };
   }
 
   /** Failed trials run again with fresh attempts, resuming from their last checkpoint. */
@@ -232,7 +241,8 @@ export class SweepService {
     const out: SweepListEntry[] = [];
     for (const s of summaries) {
       const statuses = await this.statuses(s.sweepId, s.trialIds);
-      const best = (await this.deps.index.query({ sweepId: s.sweepId, limit: 1 }))[0];
+      // Best by the sweep's own objective, among trials that meet its constraints.
+      const best = (await rankedLeaderboard(this.deps, { sweepId: s.sweepId })).find((r) => !r.infeasible);
       out.push({
         sweepId: s.sweepId, name: s.name, dataset: s.dataset.uri, createdAt: s.createdAt, trials: countTrials(statuses.map((x) => x.status)),
         ...(best ? { best: { trialId: best.trialId, valAccuracy: best.valAccuracy } } : {}),
