@@ -20,7 +20,9 @@ const depConstraints = [
   { sourceTag: 'scope:dataset', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared', 'scope:testing'] },
   // The queue lib holds the BullMQ/Redis adapters that orchestrator and worker share.
   { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
-  { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
+  // The orchestrator may load the model factory lazily (await import) to count a sweep's models at
+  // submit (constraints.parameters/flops); a static import is banned below.
+  { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:queue', 'scope:data', 'scope:shared', 'scope:testing', 'scope:models'] },
   { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:queue'] },
   { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:models', 'scope:kernels', 'scope:queue', 'scope:data', 'scope:shared', 'scope:testing'] },
@@ -82,6 +84,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
         { group: ['@fermx/testing', '@fermx/*/testing', '**/testing/*', 's3rver', 'playwright-core', 'vitest'], message: 'test material (harness, fixtures, synthetic trainers) is imported by tests and benches only.' },
+      ] }],
+    },
+  },
+  {
+    // @fermx/models (tfjs) only through `await import()` (apps/orchestrator/src/sweeps/model-budget.ts):
+    // the orchestrator starts without it (docs/ARCHITECTURE.md).
+    files: ['apps/orchestrator/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [
+        { name: '@fermx/models', message: 'the orchestrator loads @fermx/models lazily: await import(\'@fermx/models\') where a model is counted.' },
       ] }],
     },
   },

@@ -9,9 +9,9 @@ export const BoundSchema = z
 export type Bound = z.infer<typeof BoundSchema>;
 
 /**
- * Figures checked on a finished trial's leaderboard row. `parameters` is known before training,
- * but the orchestrator cannot build models (eslint module boundaries keep @fermx/models out of it),
- * so it is checked here too, after training; FLOPs are not in results and not accepted yet.
+ * Figures checked on a finished trial's leaderboard row. `parameters` is also checked at submit
+ * (from the model factory: apps/orchestrator/src/sweeps/model-budget.ts) and again here; `flops`
+ * is checked at submit only (results do not carry it).
  */
 export const MEASURED_CONSTRAINTS = ['parameters', 'valAccuracy', 'macroF1', 'imagesPerSecond', 'trainingSeconds'] as const;
 
@@ -22,6 +22,8 @@ export const MEASURED_CONSTRAINTS = ['parameters', 'valAccuracy', 'macroF1', 'im
 export const ConstraintsSchema = z
   .strictObject({
     parameters: BoundSchema.optional(),
+    /** Multiply-accumulates per image (countFlops), checked at submit. */
+    flops: BoundSchema.optional(),
     valAccuracy: BoundSchema.optional(),
     macroF1: BoundSchema.optional(),
     imagesPerSecond: BoundSchema.optional(),

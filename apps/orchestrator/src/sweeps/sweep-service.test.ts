@@ -42,6 +42,12 @@ describe('SweepService.submit validation', () => {
     expect(random).toMatchObject({ ok: false, issues: [{ path: 'strategy.n', message: 'the sweep expands to 102 trials; the maximum is 100 (FERMX_MAX_TRIALS)' }] });
   });
 
+  it('rejects a model over a parameters or flops constraint at submit, counted from the model factory, before Redis or storage is touched', async () => {
+    const service = new SweepService(untouchable(async (uri) => ({ ref: { uri, version: 'v1' }, numClasses: 4 })));
+    const outcome = await service.submit({ name: 'x', dataset: 'file:///d', models: [{ name: 'small', architecture: 'mini-xception' }, { name: 'big', architecture: 'cnn' }], constraints: { flops: { max: 1e7 } } });
+    expect(outcome).toEqual({ ok: false, error: 'invalid sweep spec', issues: [{ path: 'constraints.flops', message: 'variant big (cnn): flops 21,565,696 > max 10,000,000 (counted from the model factory, before training)' }] });
+  });
+
   it('reports an unreachable dataset at the dataset field', async () => {
     const service = new SweepService(untouchable(async (uri) => { throw new Error(`dataset ${uri} has no manifest.json`); }));
     const outcome = await service.submit({ name: 'x', dataset: 'file:///nowhere', model: { architecture: 'cnn' } });

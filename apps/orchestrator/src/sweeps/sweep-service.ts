@@ -3,6 +3,7 @@ import { assertSweepSize, DEFAULT_MAX_SWEEP_TRIALS, expandSweep, parseSweepSpec,
 import { existingJobIds, isCancelledReason, readTrialStates, SweepBusyError, SweepGate, TrialOwners, withSweepLock, type CancelFlags, type HeldTrial, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
 import { rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
 import type { DatasetProbe } from './dataset-probe.js';
+import { modelBudgetIssues, type CountModel } from './model-budget.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { SearchDispatcher } from './search-dispatcher.js';
 import { isTpeSpec } from './search-space.js';
@@ -62,6 +63,8 @@ export interface SweepServiceDeps {
   halving: SuccessiveHalving;
   probe: DatasetProbe;
   keys: { prefix: string; queueName?: string };
+  /** Counts a model for constraints.parameters / flops at submit (default: built by @fermx/models, model-budget.ts). */
+  countModel?: CountModel;
   /** Largest sweep a submit or extend accepts (FERMX_MAX_TRIALS; default 10,000). */
   maxTrials?: number;
   now?: () => Date;
@@ -114,6 +117,9 @@ export class SweepService {
     } catch (error) {
       return { ok: false, error: 'invalid sweep spec', issues: [{ path: 'dataset', message: (error as Error).message }] };
     }
+    // constraints.parameters / flops: every model the sweep would train, counted before anything is written.
+    const budget = await modelBudgetIssues(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt: this.now() }, this.deps.countModel);
+    if (budget.length) return { ok: false, error: 'invalid sweep spec', issues: budget };
     // Model-based sweeps are not expanded: their trials are proposed as results arrive.
     if (isTpeSpec(spec)) return this.search.submit(spec, input, sweepIdOf(spec, dataset.ref.version), dataset);
     const sweepId = sweepIdOf(spec, dataset.ref.version);
