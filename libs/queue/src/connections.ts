@@ -3,6 +3,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 /** Redis could not be reached within the connect timeout. */
 export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
+  /** An operational failure (infrastructure, not a bug): commands print one line, no stack. */
+  readonly operational = true;
 }
 
 /**

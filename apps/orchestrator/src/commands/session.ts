@@ -1,7 +1,7 @@
 import { defineCommand, terminalText, UsageError, type Command, type CommandContext } from '@fermx/cli';
 import { ConfigError, parseConfig, type OrchestratorConfig } from '../config.js';
 import type { Runtime } from '../runtime.js';
-import { ApiError, HttpSweeps, type SweepOperations } from '../sweeps/sweep-operations.js';
+import { HttpSweeps, type SweepOperations } from '../sweeps/sweep-operations.js';
 
 /** Parses config once; a bad env var is a usage problem (exit 2) naming every bad key. */
 export function configOf(ctx: CommandContext, overrides: { PORT?: string } = {}): OrchestratorConfig {
@@ -38,8 +38,14 @@ export function writeJson(ctx: CommandContext, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Failures of a reachable kind (Redis down, storage down, API refused): one line, exit 1, no stack. */
-const EXPECTED_FAILURES = new Set(['RedisUnavailableError', 'StorageUnavailableError', 'ApiError']);
+/**
+ * Failures of a reachable kind (Redis down: RedisUnavailableError, storage down:
+ * StorageUnavailableError, API refused: ApiError) carry `operational: true`; checked by that
+ * property, not by name, so neither the error classes' libs nor their names are needed here.
+ */
+export function isOperationalFailure(error: unknown): error is Error & { operational: true } {
+  return error instanceof Error && (error as { operational?: unknown }).operational === true;
+}
 
 /** defineCommand whose expected operational failures print one clear line instead of a stack. */
 export function defineOrchestratorCommand(command: Command): Command {
@@ -49,7 +55,7 @@ export function defineOrchestratorCommand(command: Command): Command {
       try {
         return await command.run(ctx);
       } catch (error) {
-        if (error instanceof ApiError || (error instanceof Error && EXPECTED_FAILURES.has(error.name))) {
+        if (isOperationalFailure(error)) {
           ctx.stderr.write(terminalText(`fermx ${command.path.join(' ')}: ${error.message}\n`));
           return 1;
         }

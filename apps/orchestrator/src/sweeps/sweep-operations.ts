@@ -22,6 +22,8 @@ export interface SweepOperations {
 /** A refused API call (401, 404, 5xx): its status and the server's message. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
+  /** An operational failure (the server refused): commands print one line, no stack. */
+  readonly operational = true;
   constructor(readonly status: number, message: string) {
     super(message);
   }

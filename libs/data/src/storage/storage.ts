@@ -21,6 +21,8 @@ export interface Storage {
 /** Storage could not be reached or answered with an error; safe to retry. */
 export class StorageUnavailableError extends Error {
   override readonly name = 'StorageUnavailableError';
+  /** An operational failure (infrastructure, not a bug): commands print one line, no stack. */
+  readonly operational = true;
 }
 
 /** The key does not exist. */
