@@ -1,5 +1,7 @@
 import { ZodError } from 'zod';
 import { CorruptRecordError, DatasetIntegrityError, DatasetOutsideRootsError, InvalidStorageUriError, StorageNotFoundError, StorageUnavailableError } from '@fermx/data';
+// The light entry point (zod schemas, no tfjs): the worker's parent process classifies errors too.
+import { InvalidModelConfigError } from '@fermx/models/model-config';
 import { InfrastructureError } from './infrastructure-error.js';
 import { TrialError } from './trial-error.js';
 import { TrialInputError } from './trial-input-error.js';
@@ -7,7 +9,8 @@ import { UnexpectedTrialError } from './unexpected-trial-error.js';
 
 /**
  * Any error that ended a trial attempt, as a TrialError, decided by type: fermx's own classes
- * keep theirs; the storage and dataset errors of @fermx/data are mapped here (the only place);
+ * keep theirs; the storage and dataset errors of @fermx/data and the model-config error of
+ * @fermx/models (a spec the factory refuses: the trial's input) are mapped here (the only place);
  * everything else is unexpected and retried with attempts.
  */
 export function classifyError(error: unknown): TrialError {
@@ -22,7 +25,8 @@ export function classifyError(error: unknown): TrialError {
     error instanceof InvalidStorageUriError ||
     error instanceof DatasetIntegrityError ||
     error instanceof DatasetOutsideRootsError ||
-    error instanceof CorruptRecordError
+    error instanceof CorruptRecordError ||
+    error instanceof InvalidModelConfigError
   ) {
     const input = new TrialInputError(error.message, options);
     input.stack = error.stack;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { DatasetIntegrityError, StorageNotFoundError, StorageUnavailableError } from '@fermx/data';
+import { InvalidModelConfigError } from '@fermx/models/model-config';
 import { classifyError, fromWire, InfrastructureError, toWire, TrainerCrashedError, TrialDivergedError, TrialInputError, UnexpectedTrialError, type TrialError } from './index.js';
 
 describe('trial errors', () => {
@@ -19,6 +20,7 @@ describe('trial errors', () => {
     expect(classifyError(new StorageNotFoundError('no manifest'))).toBeInstanceOf(TrialInputError);
     expect(classifyError(new DatasetIntegrityError('bad shard'))).toBeInstanceOf(TrialInputError);
     expect(classifyError(new ZodError([]))).toBeInstanceOf(TrialInputError);
+    expect(classifyError(new InvalidModelConfigError('invalid model config: width: too big'))).toBeInstanceOf(TrialInputError);
     // an error that merely calls itself StorageUnavailableError is not one
     const impostor = new Error('looks like an outage');
     impostor.name = 'StorageUnavailableError';
