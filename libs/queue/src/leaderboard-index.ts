@@ -49,7 +49,13 @@ export class LeaderboardIndex {
    * sweep and under every other sweep that owns the same trial (TrialOwners).
    */
   async upsert(result: TrialResult): Promise<LeaderboardRow> {
-    const row = leaderboardRow(TrialResultSchema.parse(result));
+    // Non-finite figures (NaN weights, a diverged loss) never rank: the schema's numbers are finite.
+    const parsed = TrialResultSchema.safeParse(result);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Error(`result of trial ${String((result as { trialId?: unknown }).trialId)} not indexed: ${fields}`);
+    }
+    const row = leaderboardRow(parsed.data);
     const [previous, owners] = await Promise.all([this.redis.get(this.rowKey(row.trialId)), this.owners.of(row.trialId)]);
     const tx = this.redis.multi();
     if (previous) {

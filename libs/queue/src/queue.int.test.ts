@@ -41,6 +41,18 @@ describe('LeaderboardIndex', () => {
     await index.clear();
   });
 
+  it('refuses a result with non-finite metrics, naming the field, and indexes nothing of it', async () => {
+    const index = new LeaderboardIndex(redis, keys);
+    const good = exampleTrialResult({ valAccuracy: 0.8 });
+    const nan = { ...good, metrics: { ...good.metrics, valAccuracy: Number.NaN } };
+    await expect(index.upsert(nan)).rejects.toThrow(`result of trial ${good.trialId} not indexed: metrics.valAccuracy: Invalid input: expected number, received NaN`);
+    const infinite = { ...good, curves: good.curves.map((c) => ({ ...c, loss: Number.POSITIVE_INFINITY })) };
+    await expect(index.upsert(infinite)).rejects.toThrow('curves.0.loss');
+    expect(await index.get(good.trialId)).toBeUndefined();
+    expect(await index.query({ sweepId: good.sweepId })).toEqual([]);
+    await index.clear();
+  });
+
   it('rebuilds from result.json files in storage, skipping unreadable ones', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fermx-lb-'));
     try {
