@@ -53,7 +53,7 @@ export const sweepResumeCommand = defineOrchestratorCommand({
 
 export const sweepExtendCommand = defineOrchestratorCommand({
   path: ['sweep', 'extend'],
-  summary: 'Add K trials per grid point to a random sweep: the next points of its seeded stream, same sweep id',
+  summary: 'Add trials from the same seeded stream, same sweep id: K per grid point (random) or K more proposals (tpe)',
   usage: 'ID --n K [--json] [--api URL]',
   args: ['ID'],
   options: { n: { type: 'string' }, ...COMMON },
