@@ -52,5 +52,8 @@ describe('a sweep\'s best and ranking (real redis-server, file storage)', () => 
     expect(ranked.map((r) => [r.trialId, r.infeasible !== undefined])).toEqual([[fast, false], [lossy, false], [slow, true]]);
     const listed = (await runtime.sweeps.list()).find((s) => s.sweepId === submitted.sweepId)!;
     expect(listed.best).toEqual({ trialId: fast, valAccuracy: 0.8 });
+    // The sweep page orders its trial table by this rank.
+    const status = await runtime.sweeps.status(submitted.sweepId);
+    expect(Object.fromEntries(status!.trials.map((t) => [t.trialId, t.rank]))).toEqual({ [fast]: 1, [lossy]: 2, [slow]: 3 });
   });
 });

@@ -25,6 +25,8 @@ export interface TrialView {
   attempts: number;
   /** Waiting for dispatch: the sweep is paused or at its concurrency cap. */
   held?: true;
+  /** Place on the sweep's leaderboard: by its metric, infeasible trials after the feasible ones (finished trials only). */
+  rank?: number;
   progress?: TrialProgress;
   failedReason?: string;
   result?: Pick<LeaderboardRow, 'valAccuracy' | 'testAccuracy' | 'macroF1' | 'epochs' | 'trainingSeconds' | 'imagesPerSecond' | 'backend' | 'host'>;
@@ -177,7 +179,9 @@ export class SweepService {
   async status(sweepId: string): Promise<SweepStatus | undefined> {
     const record = await this.deps.catalog.get(sweepId);
     if (!record) return undefined;
-    const [views, dispatch] = await Promise.all([this.trialViews(sweepId, record.trials), this.dispatchView(sweepId)]);
+    const [views, dispatch, ranked] = await Promise.all([this.trialViews(sweepId, record.trials), this.dispatchView(sweepId), rankedLeaderboard(this.deps, { sweepId })]);
+    const rank = new Map(ranked.map((r) => [r.trialId, r.rank]));
+    for (const view of views) if (rank.has(view.trialId)) view.rank = rank.get(view.trialId)!;
     const { trials: _t, ...sweep } = record;
     return { sweep, counts: countTrials(views.map((v) => v.status)), trials: views, dispatch };
   }

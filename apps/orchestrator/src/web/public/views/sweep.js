@@ -119,11 +119,12 @@ export function sweepView(root, route, ctx) {
   }
 
   function trialTable(trials, keys) {
-    const sorted = [...trials].sort((a, b) => (metricOf(b) ?? -1) - (metricOf(a) ?? -1));
+    // The server's rank (the sweep's own metric, infeasible trials last), then val accuracy for unranked trials.
+    const sorted = [...trials].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (metricOf(b) ?? -1) - (metricOf(a) ?? -1));
     return h(
       'table',
       { class: 'data', id: 'sweep-trials' },
-      h('caption', { class: 'visually-hidden' }, 'Trials of this sweep, best validation accuracy first'),
+      h('caption', { class: 'visually-hidden' }, 'Trials of this sweep, best first by its objective'),
       h(
         'thead',
         {},
