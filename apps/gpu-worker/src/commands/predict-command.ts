@@ -40,7 +40,7 @@ export const predictCommand = defineCommand({
     const { expandPhotoPaths } = await import('../prediction/photo-files.js');
     const { predictFiles } = await import('../prediction/predict-files.js');
     const { formatFileOutcome, predictionsJson } = await import('../prediction/format-predictions.js');
-    const { ModelRegistryError } = await import('@fermx/data');
+    const { ModelRegistryError } = await import('./model-registry-access.js');
     let predictor;
     try {
       predictor = await Predictor.load({ model, backend: config.backend, mask: mask as (typeof MASK_MODES)[number], detector: detector as (typeof DETECTORS)[number], minScore, env: ctx.env });
