@@ -9,7 +9,6 @@ export * from './leaderboard-row.js';
 export * from './validation-issue.js';
 export * from './random.js';
 export * from './env-var.js';
-export * from './env-var.js';
 export * from './accuracy-interval.js';
 export * from './statistical-ties.js';
 export * from './repeats.js';

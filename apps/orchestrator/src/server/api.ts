@@ -18,7 +18,7 @@ import { readTrialSettings } from './enqueue-request.js';
 import { checkLoopbackHost, guardWrite, isReadMethod, type WritePolicy } from './write-guard.js';
 
 export interface ApiDeps {
-  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config' | 'halving'>;
+  runtime: Pick<Runtime, 'sweeps' | 'catalog' | 'index' | 'workers' | 'queue' | 'redis' | 'storage' | 'config' | 'cancelFlags' | 'halving'>;
   events?: EventHub;
   /** Where unexpected errors go (their messages may name storage paths, so answers never carry them). */
   log?: Logger;
@@ -203,14 +203,14 @@ async function trialDetail(deps: ApiDeps, trialId: string) {
   if (!trial) trial = (await runtime.catalog.get(sweepId))?.trials.find((t) => t.trialId === trialId);
   const states = await readTrialStates(runtime.redis, [trialId], { prefix: runtime.config.prefix });
   const state = states.get(trialId);
-  const cancelled = await runtime.redis.exists(`${runtime.config.prefix}:cancelled:${sweepId}`);
+  const cancelled = await runtime.cancelFlags.isCancelled(sweepId);
   const { result, resultError } = await readTrialResult(deps, sweepId, trialId);
   const modelDir = `${runKeys.model(sweepId, trialId)}/`;
   const modelFiles = (await runtime.storage.list(modelDir)).map((key) => key.slice(modelDir.length)).filter((name) => ID_PATTERNS.fileName.test(name))
     .map((name) => ({ name, url: `/api/trials/${trialId}/files/${name}` }));
   return {
     trial,
-    status: trialStatus(state, row, cancelled === 1),
+    status: trialStatus(state, row, cancelled),
     ...(state?.progress ? { progress: state.progress } : {}),
     ...(state?.failedReason ? { failedReason: state.failedReason } : {}),
     ...(result ? { result } : {}),

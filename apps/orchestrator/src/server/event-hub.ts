@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TrialResultSchema, type TrialProgress } from '@fermx/contracts';
-import { resolveKeySpace, workerConnection, type LeaderboardIndex } from '@fermx/queue';
+import type { TrialProgress } from '@fermx/contracts';
+import { parseTrialJobSummary, resolveKeySpace, trialJobSweepId, workerConnection } from '@fermx/queue';
 import type { Logger } from '@fermx/cli';
 import { SseClients, type SseLimits } from './sse-clients.js';
 
@@ -11,8 +11,8 @@ export type TrialEvent =
   | { event: 'trial'; data: { trialId: string; sweepId: string | undefined; status: string; failedReason?: string } };
 
 /**
- * Fans BullMQ queue events out to server-sent-event clients, and indexes each completed trial's
- * result (the worker upserts too; upserts are idempotent).
+ * Fans BullMQ queue events out to server-sent-event clients. It writes nothing: the worker that
+ * finished a trial is the one writer of its leaderboard row (libs/queue LeaderboardIndex).
  */
 export class EventHub {
   private readonly clients: SseClients;
@@ -22,7 +22,7 @@ export class EventHub {
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly deps: { redisUrl: string; redis: Redis; index: LeaderboardIndex; keys: { prefix: string; queueName?: string }; log: Logger; sse?: Partial<SseLimits> }) {
+  constructor(private readonly deps: { redisUrl: string; redis: Redis; keys: { prefix: string; queueName?: string }; log: Logger; sse?: Partial<SseLimits> }) {
     this.clients = new SseClients(deps.log, deps.sse);
   }
 
@@ -68,9 +68,7 @@ export class EventHub {
   private async sweepIdOf(trialId: string): Promise<string | undefined> {
     const known = this.sweepOf.get(trialId);
     if (known) return known;
-    const { prefix, queueName } = resolveKeySpace(this.deps.keys);
-    const raw = await this.deps.redis.hget(`${prefix}:${queueName}:${trialId}`, 'data').catch(() => null);
-    const sweepId = raw ? (JSON.parse(raw) as { sweepId?: string }).sweepId : undefined;
+    const sweepId = await trialJobSweepId(this.deps.redis, trialId, this.deps.keys).catch(() => undefined);
     if (sweepId) {
       if (this.sweepOf.size > 50_000) this.sweepOf.clear();
       this.sweepOf.set(trialId, sweepId);
@@ -88,26 +86,8 @@ export class EventHub {
     this.emit({ event: 'trial', data });
   }
 
+  /** The job's return value is a summary (libs/queue trial-summary.ts); only its status is used. */
   private async completed(trialId: string, returnvalue: unknown): Promise<void> {
-    const value = typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue;
-    const parsed = TrialResultSchema.safeParse(value);
-    let status = 'completed';
-    if (parsed.success) {
-      status = parsed.data.status;
-      try {
-        await this.deps.index.upsert(parsed.data);
-      } catch (error) {
-        this.deps.log.warn({ trialId, err: (error as Error).message }, 'leaderboard upsert failed');
-      }
-    }
-    await this.status(trialId, status);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    await this.status(trialId, parseTrialJobSummary(returnvalue)?.status ?? 'completed');
   }
 }

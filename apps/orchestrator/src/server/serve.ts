@@ -29,7 +29,7 @@ export class ListenError extends Error {
 export async function startServer(runtime: Runtime, options: { port: number; host?: string; log: Logger; serveAsset?: ApiDeps['serveAsset']; dispatchIntervalMs?: number }): Promise<RunningServer> {
   const { log } = options;
   const host = options.host ?? runtime.config.host;
-  const events = new EventHub({ redisUrl: runtime.config.redisUrl, redis: runtime.redis, index: runtime.index, keys: { prefix: runtime.config.prefix }, log, sse: { maxClients: runtime.config.sseMaxClients } });
+  const events = new EventHub({ redisUrl: runtime.config.redisUrl, redis: runtime.redis, keys: { prefix: runtime.config.prefix }, log, sse: { maxClients: runtime.config.sseMaxClients } });
   const deps: ApiDeps = { runtime, events, log };
   if (options.serveAsset) deps.serveAsset = options.serveAsset;
   const handle = createApiHandler(deps);
