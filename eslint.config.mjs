@@ -30,7 +30,19 @@ const depConstraints = [
 
 export default tseslint.config(
   // Every TypeScript file, and the browser JS the leaderboard page is served as (no build step).
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.fermx/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', '!apps/orchestrator/src/web/public/**/*.js'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.nx/**',
+      '**/.fermx/**',
+      '**/coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      '!apps/orchestrator/src/web/public/**/*.js',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     // Type-aware rules: a promise nobody awaits loses its error (CONTRIBUTING.md "Conventions").
@@ -70,9 +82,10 @@ export default tseslint.config(
     // Package-level bans the tag rules cannot express: models touch no queue or S3 SDK; data no queue.
     files: ['libs/models/**/*.ts', 'libs/kernels/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['bullmq', 'ioredis', '@aws-sdk/*', 's3rver'], message: 'libs/models and libs/kernels import no queue or S3 code.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['bullmq', 'ioredis', '@aws-sdk/*', 's3rver'], message: 'libs/models and libs/kernels import no queue or S3 code.' }] },
+      ],
     },
   },
   {
@@ -82,9 +95,17 @@ export default tseslint.config(
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'infra/**/*.ts'],
     ignores: ['**/*.test.ts', '**/testing/**', 'libs/testing/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
-        { group: ['@fermx/testing', '@fermx/*/testing', '**/testing/*', 's3rver', 'playwright-core', 'vitest'], message: 'test material (harness, fixtures, synthetic trainers) is imported by tests and benches only.' },
-      ] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@fermx/testing', '@fermx/*/testing', '**/testing/*', 's3rver', 'playwright-core', 'vitest'],
+              message: 'test material (harness, fixtures, synthetic trainers) is imported by tests and benches only.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -92,17 +113,16 @@ export default tseslint.config(
     // the orchestrator starts without it (docs/ARCHITECTURE.md).
     files: ['apps/orchestrator/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [
-        { name: '@fermx/models', message: 'the orchestrator loads @fermx/models lazily: await import(\'@fermx/models\') where a model is counted.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@fermx/models', message: "the orchestrator loads @fermx/models lazily: await import('@fermx/models') where a model is counted." }] },
+      ],
     },
   },
   {
     files: ['libs/data/**/*.ts', 'libs/contracts/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['bullmq', 'ioredis'], message: 'libs/data and libs/contracts import no queue code.' },
-      ] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['bullmq', 'ioredis'], message: 'libs/data and libs/contracts import no queue code.' }] }],
     },
   },
 );

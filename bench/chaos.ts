@@ -89,7 +89,11 @@ setTimeout(() => stopNow(`deadline of ${DEADLINE_MS / 1000} s passed`), DEADLINE
 /** Starts a worker; resolves when it is ready (the start is also tracked for clean-up). */
 const startWorker = (): Promise<WorkerProcess> => {
   const id = `worker-${String.fromCharCode(97 + spawned++)}`;
-  const start = WorkerProcess.start(id, { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_EPOCH_MS: String(EPOCH_MS), FERMX_SYNTHETIC_LOG: epochLog, ...s3.env }, dir).then((worker) => {
+  const start = WorkerProcess.start(
+    id,
+    { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_EPOCH_MS: String(EPOCH_MS), FERMX_SYNTHETIC_LOG: epochLog, ...s3.env },
+    dir,
+  ).then((worker) => {
     workers.push(worker);
     return worker;
   });
@@ -136,8 +140,12 @@ const specs: TrialSpec[] = Array.from({ length: TRIALS }, (_, i) =>
 );
 
 try {
-  say(`fermx chaos benchmark — node ${process.version}: ${TRIALS} trials × ${EPOCHS} epochs (synthetic trainer, ${EPOCH_MS} ms per epoch), ${WORKERS} \`fermx worker\` processes,`);
-  say(`redis-server (AOF) and s3rver on loopback; retry budget per trial: ${RETRY.attempts} attempts, ${RETRY.backoffSeconds} s exponential backoff (${RETRY_BUDGET_MS / 1000} s)`);
+  say(
+    `fermx chaos benchmark — node ${process.version}: ${TRIALS} trials × ${EPOCHS} epochs (synthetic trainer, ${EPOCH_MS} ms per epoch), ${WORKERS} \`fermx worker\` processes,`,
+  );
+  say(
+    `redis-server (AOF) and s3rver on loopback; retry budget per trial: ${RETRY.attempts} attempts, ${RETRY.backoffSeconds} s exponential backoff (${RETRY_BUDGET_MS / 1000} s)`,
+  );
   await Promise.all(Array.from({ length: WORKERS }, () => startWorker()));
   for (const spec of specs) await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: RETRY }));
   say(`${at()} ${TRIALS} trials queued, ${WORKERS} workers ready`);
@@ -156,7 +164,9 @@ try {
     const signalled = Date.now();
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
-    say(`${at()} SIGTERM ${worker.id} while it trains ${spec.trialId}: exited ${exit.code} in ${((Date.now() - signalled) / 1000).toFixed(1)} s${worker.hasLog('trial handed back to the queue') ? ', trial handed back' : ''}`);
+    say(
+      `${at()} SIGTERM ${worker.id} while it trains ${spec.trialId}: exited ${exit.code} in ${((Date.now() - signalled) / 1000).toFixed(1)} s${worker.hasLog('trial handed back to the queue') ? ', trial handed back' : ''}`,
+    );
     replace(worker.id);
   }
 
@@ -211,11 +221,21 @@ try {
   const trained = existsSync(epochLog) ? readFileSync(epochLog, 'utf8').split('\n').filter(Boolean).length : 0;
   const count = (msg: string) => logs.filter((l) => l.msg === msg).length;
   say('');
-  say(`trials: ${TRIALS} — completed ${verdict.completed.length}, lost ${verdict.lost.length}, duplicated ${verdict.duplicated.length}, wrong ${verdict.wrong.length}`);
-  say(`leaderboard rows: ${rows.length}; attempts used up by faults: ${verdict.attemptsUsedUp}; trials handed back: ${count('trial handed back to the queue')}`);
-  say(`corrupt checkpoints detected on resume: ${count('checkpoint failed verification; falling back to the previous epoch')} (fell back), ${count('no checkpoint passed verification; training the trial from scratch')} (from scratch)`);
-  say(`storage outage: ${count('infrastructure fault: worker stops taking trials and backs off')} worker(s) backed off, ${count('service still unavailable; backing off')} failed probes, ${count('service answers again; worker takes trials again')} resumed`);
-  say(`epochs trained: ${trained} for ${TRIALS * EPOCHS} in the sweep (${trained - TRIALS * EPOCHS} redone after faults); wall time ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  say(
+    `trials: ${TRIALS} — completed ${verdict.completed.length}, lost ${verdict.lost.length}, duplicated ${verdict.duplicated.length}, wrong ${verdict.wrong.length}`,
+  );
+  say(
+    `leaderboard rows: ${rows.length}; attempts used up by faults: ${verdict.attemptsUsedUp}; trials handed back: ${count('trial handed back to the queue')}`,
+  );
+  say(
+    `corrupt checkpoints detected on resume: ${count('checkpoint failed verification; falling back to the previous epoch')} (fell back), ${count('no checkpoint passed verification; training the trial from scratch')} (from scratch)`,
+  );
+  say(
+    `storage outage: ${count('infrastructure fault: worker stops taking trials and backs off')} worker(s) backed off, ${count('service still unavailable; backing off')} failed probes, ${count('service answers again; worker takes trials again')} resumed`,
+  );
+  say(
+    `epochs trained: ${trained} for ${TRIALS * EPOCHS} in the sweep (${trained - TRIALS * EPOCHS} redone after faults); wall time ${((Date.now() - began) / 1000).toFixed(0)} s`,
+  );
   for (const lost of verdict.lost) say(`  lost: ${lost}`);
   for (const id of verdict.duplicated) say(`  duplicated: ${id}`);
   for (const { trialId, why } of verdict.wrong) say(`  wrong: ${trialId}: ${why}`);

@@ -26,7 +26,11 @@ if (!source || !ferplus) {
 }
 const workers = Number(values.workers ?? availableParallelism());
 const limit = values.limit ? Number(values.limit) : undefined;
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (cores are shared)`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (cores are shared)`,
+);
 
 // 1. Peer: landmark net alone, single thread.
 const sample: Uint8Array[] = [];
@@ -62,10 +66,20 @@ const seconds = (performance.now() - t) / 1000;
 const m = outcome.manifest;
 const rows = m.rows.read;
 const faces = m.rows.processed;
-console.log(`end to end, ${workers} worker threads, profile ${config.profile}: ${rows} rows read, ${faces} faces landmarked+masked, ${m.rows.selected} selected`);
+console.log(
+  `end to end, ${workers} worker threads, profile ${config.profile}: ${rows} rows read, ${faces} faces landmarked+masked, ${m.rows.selected} selected`,
+);
 console.log(`  total ${seconds.toFixed(1)} s  →  ${(rows / seconds).toFixed(0)} rows/s, ${(faces / seconds).toFixed(0)} faces/s`);
 console.log(`  ratio end-to-end faces/s ÷ landmark-net-alone (1 thread) = ${(faces / seconds / netRate).toFixed(2)}`);
-console.log(`  target: 32,298 rows in ≤ 300 s → ${seconds <= 300 || rows < 32298 ? (rows < 32298 ? 'n/a (--limit)' : 'met') : 'NOT met'}; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`  splits: ${Object.entries(m.splits).map(([s, i]) => `${s} ${i?.count}`).join(', ')}; filtered: ${JSON.stringify(m.rows.filtered)}`);
+console.log(
+  `  target: 32,298 rows in ≤ 300 s → ${seconds <= 300 || rows < 32298 ? (rows < 32298 ? 'n/a (--limit)' : 'met') : 'NOT met'}; load average now ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `  splits: ${Object.entries(m.splits)
+    .map(([s, i]) => `${s} ${i?.count}`)
+    .join(', ')}; filtered: ${JSON.stringify(m.rows.filtered)}`,
+);
 if (values.keep) console.log(`  output kept at ${pathToFileURL(dir).href}`);
 else rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,9 @@ export class FunctionTrainer implements Trainer {
       trainingSeconds: 0.001 * history.length,
       parameters: 0,
       backend: 'function',
-      evaluation: { val: { accuracy: 0, macroF1: 0, perClassAccuracy: classes.map(() => 0), confusionMatrix: classes.map(() => classes.map(() => 0)), classes } },
+      evaluation: {
+        val: { accuracy: 0, macroF1: 0, perClassAccuracy: classes.map(() => 0), confusionMatrix: classes.map(() => classes.map(() => 0)), classes },
+      },
       modelFiles: { 'model.json': new TextEncoder().encode(JSON.stringify({ format: 'fermx-function', loss })) },
     };
   }

@@ -18,7 +18,18 @@
  * (default 0.5, predict's), --seed N.
  */
 import { parseArgs } from 'node:util';
-import { FaceApiLandmarkDetector, FER2013_EMOTIONS, FER2013_FRAMING, ferCrop, greyscale, measureLandmarks68, medianMeasures, readSource, type FaceBox, type FaceMeasures } from '@fermx/data';
+import {
+  FaceApiLandmarkDetector,
+  FER2013_EMOTIONS,
+  FER2013_FRAMING,
+  ferCrop,
+  greyscale,
+  measureLandmarks68,
+  medianMeasures,
+  readSource,
+  type FaceBox,
+  type FaceMeasures,
+} from '@fermx/data';
 import { composeFaceCanvas } from '@fermx/data/testing';
 import { SHARED_FER2013, sharedDataPath } from '@fermx/testing';
 import { Predictor } from '../apps/gpu-worker/src/prediction/predictor.js';
@@ -55,8 +66,18 @@ async function measure(rows: number): Promise<void> {
   };
   const round = (x: number) => Math.round(x * 100) / 100;
   console.log(`FER2013 framing over ${measures.length} rows (face-api landmark net on the 48×48 crops):`);
-  console.log(JSON.stringify({ rows: measures.length, centroid: { x: round(median.centroid.x), y: round(median.centroid.y) }, rmsRadius: round(median.rmsRadius), eyeMid: { x: round(median.eyeMid.x), y: round(median.eyeMid.y) }, keypointScale: round(median.keypointScale) }));
-  console.log(`relative spread (p75 − p25) / median: rmsRadius ${spread((m) => m.rmsRadius)}, keypointScale ${spread((m) => m.keypointScale)}, centroid.x ${spread((m) => m.centroid.x)}, centroid.y ${spread((m) => m.centroid.y)}, eyeMid.y ${spread((m) => m.eyeMid.y)}`);
+  console.log(
+    JSON.stringify({
+      rows: measures.length,
+      centroid: { x: round(median.centroid.x), y: round(median.centroid.y) },
+      rmsRadius: round(median.rmsRadius),
+      eyeMid: { x: round(median.eyeMid.x), y: round(median.eyeMid.y) },
+      keypointScale: round(median.keypointScale),
+    }),
+  );
+  console.log(
+    `relative spread (p75 − p25) / median: rmsRadius ${spread((m) => m.rmsRadius)}, keypointScale ${spread((m) => m.keypointScale)}, centroid.x ${spread((m) => m.centroid.x)}, centroid.y ${spread((m) => m.centroid.y)}, eyeMid.y ${spread((m) => m.eyeMid.y)}`,
+  );
   console.log(`in the code (FER2013_FRAMING): ${JSON.stringify(FER2013_FRAMING)}`);
 }
 
@@ -75,11 +96,21 @@ const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)} %`;
 async function pasted(rows: number): Promise<void> {
   const faces: { pixels: Uint8Array; label: number }[] = [];
   for await (const item of readSource({ source: source! })) {
-    if ('row' in item && item.row.usage === 'PublicTest') faces.push({ pixels: item.row.pixels, label: FER2013_EMOTIONS.indexOf(item.row.emotion as (typeof FER2013_EMOTIONS)[number]) });
+    if ('row' in item && item.row.usage === 'PublicTest')
+      faces.push({ pixels: item.row.pixels, label: FER2013_EMOTIONS.indexOf(item.row.emotion as (typeof FER2013_EMOTIONS)[number]) });
     if (faces.length === rows) break;
   }
-  const predictor = await Predictor.load({ model: values.model!, backend: 'wasm', mask: 'never', detector: values.detector as 'ssd' | 'tiny', refinements: Number(values.refinements), minScore: Number(values['min-score']), env: process.env });
-  if (predictor.classes.join(',') !== FER2013_EMOTIONS.join(',')) throw new Error(`--model must predict FER2013's seven classes; ${values.model} has ${predictor.classes.join(', ')}`);
+  const predictor = await Predictor.load({
+    model: values.model!,
+    backend: 'wasm',
+    mask: 'never',
+    detector: values.detector as 'ssd' | 'tiny',
+    refinements: Number(values.refinements),
+    minScore: Number(values['min-score']),
+    env: process.env,
+  });
+  if (predictor.classes.join(',') !== FER2013_EMOTIONS.join(','))
+    throw new Error(`--model must predict FER2013's seven classes; ${values.model} has ${predictor.classes.join(', ')}`);
   const direct = await predictor.probabilities(faces.map((f) => f.pixels));
   let found = 0;
   let rightDirect = 0;
@@ -95,7 +126,10 @@ async function pasted(rows: number): Promise<void> {
   const perCanvas = 3;
   for (let start = 0; start < faces.length; start += perCanvas) {
     const group = faces.slice(start, start + perCanvas);
-    const { photo, pasted } = await composeFaceCanvas(group.map((f) => f.pixels), { seed: Number(values.seed) * 100_003 + start });
+    const { photo, pasted } = await composeFaceCanvas(
+      group.map((f) => f.pixels),
+      { seed: Number(values.seed) * 100_003 + start },
+    );
     const grey = greyscale(photo.data, photo.width, photo.height, 3);
     const oracle = await predictor.probabilities(pasted.map((p) => ferCrop(grey, p.box)));
     const t0 = performance.now();
@@ -118,7 +152,10 @@ async function pasted(rows: number): Promise<void> {
       used.add(j);
       found++;
       const box = framed[j]!.box;
-      offsets.push(Math.hypot(box.x + box.width / 2 - (paste.box.x + paste.box.width / 2), box.y + box.height / 2 - (paste.box.y + paste.box.height / 2)) / paste.box.width);
+      offsets.push(
+        Math.hypot(box.x + box.width / 2 - (paste.box.x + paste.box.width / 2), box.y + box.height / 2 - (paste.box.y + paste.box.height / 2)) /
+          paste.box.width,
+      );
       ratios.push(box.width / paste.box.width);
       const p = predicted[j]!;
       if (argmax(p) === face.label) rightPredict++;
@@ -132,12 +169,16 @@ async function pasted(rows: number): Promise<void> {
   }
   await predictor.dispose();
   const n = faces.length;
-  console.log(`${n} FER2013 PublicTest rows pasted ${perCanvas} per 960×720 canvas (96–256 px), model ${values.model}, detector ${values.detector} (min score ${values['min-score']}), refinements ${values.refinements}`);
+  console.log(
+    `${n} FER2013 PublicTest rows pasted ${perCanvas} per 960×720 canvas (96–256 px), model ${values.model}, detector ${values.detector} (min score ${values['min-score']}), refinements ${values.refinements}`,
+  );
   console.log(`faces found: ${found}/${n} (${pct(found, n)}), ${extra} detections that are no pasted face`);
   console.log(`framing vs the pasted square: centre offset / side ${quantiles(offsets)}; side ratio ${quantiles(ratios)}`);
   console.log(`accuracy on the rows (fermx evaluate's computation): ${pct(rightDirect, n)}`);
   console.log(`accuracy on the pasted square cut back out (ferCrop): ${pct(rightOracle, n)}`);
-  console.log(`accuracy through predict (not found = wrong): ${pct(rightPredict, n)}; on the ${found} found: ${pct(rightPredict, found)} (the same ${found} rows themselves: ${pct(rightDirectFound, found)})`);
+  console.log(
+    `accuracy through predict (not found = wrong): ${pct(rightPredict, n)}; on the ${found} found: ${pct(rightPredict, found)} (the same ${found} rows themselves: ${pct(rightDirectFound, found)})`,
+  );
   console.log(`predict's top class = the row's top class: ${pct(sameTop, found)} of found; max |Δp| per face ${quantiles(probabilityGaps)}`);
   console.log(`predict pipeline (detect + frame + model): ${(seconds / (n / perCanvas)).toFixed(2)} s per canvas, ${(found / seconds).toFixed(1)} faces/s`);
 }

@@ -37,7 +37,11 @@ function pageServer(modelDir: string): Promise<Server> {
     const url = req.url ?? '/';
     if (url === `/api/trials/${BENCH_TRIAL}`) {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ modelFiles: ['model.json', 'weights.bin', 'metadata.json'].map((name) => ({ name, url: `/api/trials/${BENCH_TRIAL}/files/${name}` })) }));
+      res.end(
+        JSON.stringify({
+          modelFiles: ['model.json', 'weights.bin', 'metadata.json'].map((name) => ({ name, url: `/api/trials/${BENCH_TRIAL}/files/${name}` })),
+        }),
+      );
       return;
     }
     const file = /^\/api\/trials\/[^/]+\/files\/(model\.json|weights\.bin|metadata\.json)$/.exec(url)?.[1];
@@ -58,12 +62,36 @@ function pageServer(modelDir: string): Promise<Server> {
 export async function measurePageLoop(options: { model: string; seconds: number; photo: string }): Promise<PageLoopSpeed> {
   const work = mkdtempSync(join(tmpdir(), 'fermx-bench-page-'));
   const video = join(work, 'camera.y4m');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-t', '3', '-i', options.photo, '-vf', 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=15', '-pix_fmt', 'yuv420p', video]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-loop',
+    '1',
+    '-t',
+    '3',
+    '-i',
+    options.photo,
+    '-vf',
+    'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=15',
+    '-pix_fmt',
+    'yuv420p',
+    video,
+  ]);
   const server = await pageServer(resolve(options.model));
   const context = await chromium.launchPersistentContext(join(work, 'chromium'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--no-first-run',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -97,11 +125,19 @@ export async function measurePageLoop(options: { model: string; seconds: number;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { model: { type: 'string', default: 'models/ferm-m-xception' }, seconds: { type: 'string', default: '20' }, photo: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', default: 'models/ferm-m-xception' },
+      seconds: { type: 'string', default: '20' },
+      photo: { type: 'string', default: '1' },
+    },
+  });
   const photo = samplePhotos()[Number(values.photo) - 1];
   if (!photo) throw new Error(`--photo must be 1..${samplePhotos().length}`);
   const speed = await measurePageLoop({ model: values.model!, seconds: Number(values.seconds), photo });
   const software = /swiftshader|llvmpipe|software/i.test(speed.webgl);
   console.log(`Try-it page (headless chromium, camera = ${photo.split('/').pop()} at 640×480): page ready in ${speed.loadSeconds.toFixed(1)} s`);
-  console.log(`webcam loop: ${speed.framesPerSecond.toFixed(2)} frames/s over ${speed.frames} frames, ${speed.faces} face(s) per frame; model on tfjs ${speed.backend}; WebGL ${software ? 'SOFTWARE' : 'hardware'} (${speed.webgl})`);
+  console.log(
+    `webcam loop: ${speed.framesPerSecond.toFixed(2)} frames/s over ${speed.frames} frames, ${speed.faces} face(s) per frame; model on tfjs ${speed.backend}; WebGL ${software ? 'SOFTWARE' : 'hardware'} (${speed.webgl})`,
+  );
 }

@@ -62,7 +62,13 @@ async function benchEnqueue(url: string, dir: string, say: (s: string) => void):
     dataset: `${storageUri}/datasets/ferm/v1`,
     model: { architecture: 'mxception' },
     strategy: { type: 'random', n: trials, seed: 1 },
-    parameters: { dropout: { uniform: [0, 0.6] }, learningRate: { loguniform: [1e-4, 1e-2] }, batchSize: { choice: [32, 64, 128] }, middleFlowRepeats: { int: [1, 6] }, epochs: 60 },
+    parameters: {
+      dropout: { uniform: [0, 0.6] },
+      learningRate: { loguniform: [1e-4, 1e-2] },
+      batchSize: { choice: [32, 64, 128] },
+      middleFlowRepeats: { int: [1, 6] },
+      epochs: 60,
+    },
   };
   try {
     let started = performance.now();
@@ -97,7 +103,9 @@ async function benchEnqueue(url: string, dir: string, say: (s: string) => void):
     say(`## Enqueue (${trials.toLocaleString('en')} trials, real submit path)`);
     say(`submit (validate, expand, sweep.json, state check, addBulk): ${(submitMs / 1000).toFixed(2)} s, ${first.enqueued} enqueued, ${queued} jobs in Redis`);
     say(`resubmit of the same sweep: ${(resubmitMs / 1000).toFixed(2)} s, ${again.enqueued} enqueued, ${again.existing} existing`);
-    say(`queue only: addBulk, chunks of 250, 4 in flight: ${(bulkMs / 1000).toFixed(2)} s; peer, one queue.add per trial: ${(peerMs / 1000).toFixed(2)} s → addBulk ${(peerMs / bulkMs).toFixed(1)}× faster`);
+    say(
+      `queue only: addBulk, chunks of 250, 4 in flight: ${(bulkMs / 1000).toFixed(2)} s; peer, one queue.add per trial: ${(peerMs / 1000).toFixed(2)} s → addBulk ${(peerMs / bulkMs).toFixed(1)}× faster`,
+    );
   } finally {
     await runtime.queue.obliterate({ force: true });
     await runtime.close();
@@ -115,7 +123,11 @@ async function benchDispatch(url: string, say: (s: string) => void): Promise<voi
     const connection = workerConnection(url);
     const worker = new Worker<TrialSpec>(TRIAL_QUEUE_NAME, async () => undefined, { connection, prefix: keys.prefix, concurrency: 1 });
     worker.on('completed', () => {
-      if (++done === jobs) void worker.close().then(() => connection.quit()).then(() => resolve());
+      if (++done === jobs)
+        void worker
+          .close()
+          .then(() => connection.quit())
+          .then(() => resolve());
     });
   });
   const started = performance.now();
@@ -161,12 +173,18 @@ async function benchScaling(url: string, say: (s: string) => void): Promise<void
 
 async function addTrials(queue: TrialQueue, n: number): Promise<void> {
   const base = exampleTrialSpec();
-  await addTrialJobs(queue, Array.from({ length: n }, (_, i) => ({ ...base, trialId: `t-${i.toString(16).padStart(16, '0')}` })));
+  await addTrialJobs(
+    queue,
+    Array.from({ length: n }, (_, i) => ({ ...base, trialId: `t-${i.toString(16).padStart(16, '0')}` })),
+  );
 }
 
 /** Forks this file as a worker process and resolves once its BullMQ worker is ready. */
 function startChild(url: string, prefix: string, trialMs: number): Promise<ChildProcess> {
-  const child = fork(fileURLToPath(import.meta.url), ['worker-child', url, prefix, String(trialMs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['worker-child', url, prefix, String(trialMs)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));

@@ -48,7 +48,10 @@ interface Axis {
 }
 
 const linear = (dim: string, param: Axis['param'], kind: 'uniform' | 'int', lo: number, hi: number, a: number, b: number): Axis => ({
-  dim, param, domain: { [kind]: [lo, hi] }, toDim: (v) => a + (((v as number) - lo) / (hi - lo)) * (b - a),
+  dim,
+  param,
+  domain: { [kind]: [lo, hi] },
+  toDim: (v) => a + (((v as number) - lo) / (hi - lo)) * (b - a),
 });
 
 const UNIT = (dim: string, param: Axis['param'], kind: 'uniform' | 'int', lo: number, hi: number) => linear(dim, param, kind, lo, hi, 0, 1);
@@ -57,10 +60,19 @@ const SQUARE = (dim: string, param: Axis['param'], kind: 'uniform' | 'int', lo: 
 const AXES: Record<string, Axis[]> = {
   branin: [linear('x1', 'dropout', 'uniform', 0, 0.9, -5, 10), linear('x2', 'width', 'uniform', 0.5, 8, 0, 15)],
   hartmann6: [
-    UNIT('x1', 'dropout', 'uniform', 0, 0.9), UNIT('x2', 'width', 'uniform', 0.5, 8), UNIT('x3', 'learningRate', 'uniform', 0.001, 0.1),
-    UNIT('x4', 'batchSize', 'int', 1, 10_001), UNIT('x5', 'seed', 'int', 0, 100_000), UNIT('x6', 'middleFlowRepeats', 'int', 0, 32),
+    UNIT('x1', 'dropout', 'uniform', 0, 0.9),
+    UNIT('x2', 'width', 'uniform', 0.5, 8),
+    UNIT('x3', 'learningRate', 'uniform', 0.001, 0.1),
+    UNIT('x4', 'batchSize', 'int', 1, 10_001),
+    UNIT('x5', 'seed', 'int', 0, 100_000),
+    UNIT('x6', 'middleFlowRepeats', 'int', 0, 32),
   ],
-  rosenbrock4: [SQUARE('x1', 'dropout', 'uniform', 0, 0.9), SQUARE('x2', 'width', 'uniform', 0.5, 8), SQUARE('x3', 'learningRate', 'uniform', 0.001, 0.1), SQUARE('x4', 'batchSize', 'int', 1, 10_001)],
+  rosenbrock4: [
+    SQUARE('x1', 'dropout', 'uniform', 0, 0.9),
+    SQUARE('x2', 'width', 'uniform', 0.5, 8),
+    SQUARE('x3', 'learningRate', 'uniform', 0.001, 0.1),
+    SQUARE('x4', 'batchSize', 'int', 1, 10_001),
+  ],
   mixed: [
     linear('x', 'dropout', 'uniform', 0, 0.9, -5, 5),
     { dim: 'r', param: 'learningRate', domain: { loguniform: [1e-4, 1] }, toDim: (v) => v },
@@ -117,9 +129,11 @@ async function main(): Promise<void> {
       const config = parseWorkerConfig({ ...env, FERMX_WORKER_ID: `bench-w${i}`, FERMX_HEARTBEAT_MS: '1000' });
       workers.push(await startWorker(config, log, env, { trainer: new FunctionTrainer(valueOf) }));
     }
-    console.log(`fermx search benchmark — node ${process.version}, redis-server on loopback, ${WORKERS} in-process workers, ${SEEDS} seeds, N = ${N} trials, tpe maxConcurrent ${MAX_CONCURRENT}, startupTrials 10${quick ? ' (quick)' : ''}`);
+    console.log(
+      `fermx search benchmark — node ${process.version}, redis-server on loopback, ${WORKERS} in-process workers, ${SEEDS} seeds, N = ${N} trials, tpe maxConcurrent ${MAX_CONCURRENT}, startupTrials 10${quick ? ' (quick)' : ''}`,
+    );
     console.log('');
-    console.log('| function | optimum | random: median best at N | tpe: median best at N | trials tpe needs to reach random\'s best | ratio (N / that) |');
+    console.log("| function | optimum | random: median best at N | tpe: median best at N | trials tpe needs to reach random's best | ratio (N / that) |");
     console.log('|---|---|---|---|---|---|');
     for (const f of costOnly ? [] : TEST_FUNCTIONS) {
       const started = performance.now();
@@ -130,7 +144,9 @@ async function main(): Promise<void> {
       const target = random[N - 1]!;
       const reach = tpe.findIndex((v) => v <= target) + 1;
       const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(4));
-      console.log(`| ${f.name} (${AXES[f.name]!.length}-d) | ${f.optimum} | ${fmt(target)} | ${fmt(tpe[N - 1]!)} | ${reach > 0 ? reach : `> ${N}`} | ${reach > 0 ? `${(N / reach).toFixed(2)}×` : '< 1×'} |`);
+      console.log(
+        `| ${f.name} (${AXES[f.name]!.length}-d) | ${f.optimum} | ${fmt(target)} | ${fmt(tpe[N - 1]!)} | ${reach > 0 ? reach : `> ${N}`} | ${reach > 0 ? `${(N / reach).toFixed(2)}×` : '< 1×'} |`,
+      );
       console.error(`  ${f.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
     console.log('');
@@ -178,14 +194,17 @@ async function runFunction(runtime: Runtime, f: TestFunction, dataset: string): 
   const out = { tpe: [] as number[][], random: [] as number[][] };
   for (const s of sweeps) {
     const record = (await runtime.catalog.get(s.sweepId))!;
-    const order = s.sampler === 'tpe'
-      ? (await runtime.sweeps.search.log.read(s.sweepId)).flatMap((e) => (e.type === 'ask' && e.by !== 'manual' ? [e.trialId] : []))
-      : record.trials.map((t) => t.trialId);
+    const order =
+      s.sampler === 'tpe'
+        ? (await runtime.sweeps.search.log.read(s.sweepId)).flatMap((e) => (e.type === 'ask' && e.by !== 'manual' ? [e.trialId] : []))
+        : record.trials.map((t) => t.trialId);
     const rows = await runtime.index.getMany(order);
     const values: number[] = [];
     for (const [i, trialId] of order.entries()) {
       const bytes = await runtime.storage.getOptional(runKeys.result(rows[i]?.sweepId ?? s.sweepId, trialId));
-      const value = bytes ? resultObjective({ name: 'val_loss', goal: 'min', summary: 'last' }, JSON.parse(new TextDecoder().decode(bytes)) as TrialResult) : undefined;
+      const value = bytes
+        ? resultObjective({ name: 'val_loss', goal: 'min', summary: 'last' }, JSON.parse(new TextDecoder().decode(bytes)) as TrialResult)
+        : undefined;
       if (value === undefined) throw new Error(`${s.sweepId}: no result for ${trialId}`);
       values.push(value);
     }
@@ -203,7 +222,11 @@ async function runFunction(runtime: Runtime, f: TestFunction, dataset: string): 
  */
 async function benchProposalCost(runtime: Runtime, dataset: string): Promise<void> {
   const f = TEST_FUNCTIONS.find((t) => t.name === 'hartmann6')!;
-  const input = { ...sweepSpec(f, 'tpe', 999, dataset), name: 'bench-cost-hartmann6', strategy: { type: 'tpe', n: 2_000, startupTrials: 10, maxConcurrent: 1, seed: 1 } };
+  const input = {
+    ...sweepSpec(f, 'tpe', 999, dataset),
+    name: 'bench-cost-hartmann6',
+    strategy: { type: 'tpe', n: 2_000, startupTrials: 10, maxConcurrent: 1, seed: 1 },
+  };
   const parsed = parseSweepSpec(input);
   if (!parsed.ok) throw new Error('cost spec');
   const spec = parsed.spec as TpeSpec;
@@ -213,7 +236,11 @@ async function benchProposalCost(runtime: Runtime, dataset: string): Promise<voi
   for (let i = 0; i < 1_000; i++) {
     const params = sampleUniform(cells[0]!.space, random);
     const trialId = `t-${i.toString(16).padStart(16, '0')}`;
-    events.push({ type: 'ask', trialId, cell: 0, params, by: 'random' }, { type: 'tell', trialId, budget: 'final', value: -Math.random() }, { type: 'end', trialId, status: 'completed' });
+    events.push(
+      { type: 'ask', trialId, cell: 0, params, by: 'random' },
+      { type: 'tell', trialId, budget: 'final', value: -Math.random() },
+      { type: 'end', trialId, status: 'completed' },
+    );
   }
   const study = new SearchStudy(searchConfig(spec, cells), events);
   const idOf = (_c: number, p: Record<string, unknown>) => JSON.stringify(p);
@@ -240,7 +267,10 @@ async function benchProposalCost(runtime: Runtime, dataset: string): Promise<voi
   for (let i = 0; i < 10; i++) {
     // End whatever runs (maxConcurrent 1), so the pass has exactly one slot to fill.
     const running = new SearchStudy(searchConfig(spec, cells), await search.log.read(outcome.sweepId)).running();
-    await search.log.append(outcome.sweepId, running.map((trialId) => ({ type: 'end' as const, trialId, status: 'failed' as const })));
+    await search.log.append(
+      outcome.sweepId,
+      running.map((trialId) => ({ type: 'end' as const, trialId, status: 'failed' as const })),
+    );
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const proposed = await search.advance(outcome.sweepId);
@@ -250,9 +280,15 @@ async function benchProposalCost(runtime: Runtime, dataset: string): Promise<voi
     if (proposed !== 1) throw new Error(`expected one proposal per pass, got ${proposed}`);
   }
   await runtime.sweeps.cancel(outcome.sweepId);
-  console.log(`## Cost per proposal with 1,000 completed trials (Hartmann-6 space, multivariate TPE, 24 candidates; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`);
-  console.log(`ask alone (SearchStudy.propose): median ${median(asks).toFixed(1)} ms wall, ${median(askCpu).toFixed(1)} ms CPU; max ${Math.max(...asks).toFixed(1)} ms wall`);
-  console.log(`whole orchestrator pass (read spec + 3,000-event log, observe, propose, append, list, enqueue): median ${median(passes).toFixed(1)} ms wall, ${median(passCpu).toFixed(1)} ms CPU of this process; max ${Math.max(...passes).toFixed(1)} ms wall; target ≤ 50 ms`);
+  console.log(
+    `## Cost per proposal with 1,000 completed trials (Hartmann-6 space, multivariate TPE, 24 candidates; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
+  );
+  console.log(
+    `ask alone (SearchStudy.propose): median ${median(asks).toFixed(1)} ms wall, ${median(askCpu).toFixed(1)} ms CPU; max ${Math.max(...asks).toFixed(1)} ms wall`,
+  );
+  console.log(
+    `whole orchestrator pass (read spec + 3,000-event log, observe, propose, append, list, enqueue): median ${median(passes).toFixed(1)} ms wall, ${median(passCpu).toFixed(1)} ms CPU of this process; max ${Math.max(...passes).toFixed(1)} ms wall; target ≤ 50 ms`,
+  );
 }
 
 await main();

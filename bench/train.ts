@@ -15,7 +15,14 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import {
-  PAPER_AUGMENTATION, buildModel, buildTrainingModel, initBackend as initModelsBackend, localTrainingStep, train, type BackendChoice, type EpochMetrics,
+  PAPER_AUGMENTATION,
+  buildModel,
+  buildTrainingModel,
+  initBackend as initModelsBackend,
+  localTrainingStep,
+  train,
+  type BackendChoice,
+  type EpochMetrics,
 } from '@fermx/models';
 import { syntheticImageSet } from '@fermx/models/testing';
 
@@ -53,7 +60,11 @@ if (batches.some((b) => !Number.isInteger(b) || b < 1)) throw new Error(`--batch
 if (replicaCounts.some((r) => !Number.isInteger(r) || r < 1)) throw new Error(`--replicas: expected positive integers, got ${flags.replicas}`);
 if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(repeats) || repeats < 1) throw new Error('--steps and --repeats take positive integers');
 
-interface Timing { imagesPerSecond: number; cpuImagesPerSecond: number; seconds: number[] }
+interface Timing {
+  imagesPerSecond: number;
+  cpuImagesPerSecond: number;
+  seconds: number[];
+}
 
 /**
  * train() for 1 + repeats epochs of `steps` batches each; the first epoch is the warm-up.
@@ -67,7 +78,9 @@ async function timeTraining(batch: number, replicas: number): Promise<Timing> {
   const cpuSeconds: number[] = [];
   let cpu = process.cpuUsage();
   const out = await train({
-    model, train: trainSet, val: valSet,
+    model,
+    train: trainSet,
+    val: valSet,
     options: { epochs: 1 + repeats, batchSize: batch, learningRate: 1e-3, seed: 1, augmentation: flags.augment ? PAPER_AUGMENTATION : false, replicas },
     onEpochEnd: async (metrics) => {
       const used = process.cpuUsage(cpu);
@@ -127,21 +140,56 @@ async function coresForTwoThreads(ms = 1000): Promise<number> {
   return (used.user + used.system) / 1000 / (performance.now() - start);
 }
 
-interface TorchReport { torch: string; device?: string; threads: number; parameters: number; results: { batch: number; imagesPerSecond: number; cpuImagesPerSecond: number }[] }
+interface TorchReport {
+  torch: string;
+  device?: string;
+  threads: number;
+  parameters: number;
+  results: { batch: number; imagesPerSecond: number; cpuImagesPerSecond: number }[];
+}
 
 function torchPeer(network: tf.LayersModel, threads: number): TorchReport | { error: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fermx-bench-'));
   const topology = join(dir, 'model.json');
   writeFileSync(topology, JSON.stringify(network.toJSON(null, false)));
-  const run = spawnSync(flags.python ?? '/usr/bin/python3', [
-    join(import.meta.dirname, 'torch_mxception.py'), '--model-json', topology, '--batches', batches.join(','),
-    '--steps', String(steps), '--repeats', String(repeats), '--threads', String(threads), '--classes', String(classes.length), '--device', torchDevice,
-  ], { encoding: 'utf8' });
-  if (run.status !== 0) return { error: `${flags.python} torch_mxception.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}${torchDevice === 'cpu' ? ' (apt-get install -y python3-torch)' : ''}` };
+  const run = spawnSync(
+    flags.python ?? '/usr/bin/python3',
+    [
+      join(import.meta.dirname, 'torch_mxception.py'),
+      '--model-json',
+      topology,
+      '--batches',
+      batches.join(','),
+      '--steps',
+      String(steps),
+      '--repeats',
+      String(repeats),
+      '--threads',
+      String(threads),
+      '--classes',
+      String(classes.length),
+      '--device',
+      torchDevice,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0)
+    return {
+      error: `${flags.python} torch_mxception.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}${torchDevice === 'cpu' ? ' (apt-get install -y python3-torch)' : ''}`,
+    };
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as TorchReport;
 }
 
-interface Measurement { batch: number; replicas: number; imagesPerSecond?: number; cpuImagesPerSecond?: number; seconds?: number[]; heapMiB?: number; profile?: { kernel: string; ms: number; calls: number }[]; error?: string }
+interface Measurement {
+  batch: number;
+  replicas: number;
+  imagesPerSecond?: number;
+  cpuImagesPerSecond?: number;
+  seconds?: number[];
+  heapMiB?: number;
+  profile?: { kernel: string; ms: number; calls: number }[];
+  error?: string;
+}
 
 async function measureHere(batch: number, replicas: number): Promise<Measurement> {
   await initModelsBackend(backend as BackendChoice);
@@ -153,14 +201,34 @@ async function measureHere(batch: number, replicas: number): Promise<Measurement
 }
 
 function measureInChild(batch: number, replicas: number, profile: boolean): Measurement {
-  const args = [...process.execArgv, process.argv[1] ?? '', '--child', '--batches', String(batch), '--replicas', String(replicas), '--backend', backend,
-    '--steps', String(steps), '--repeats', String(repeats), ...(flags.augment ? ['--augment'] : []), ...(profile ? ['--profile'] : [])];
+  const args = [
+    ...process.execArgv,
+    process.argv[1] ?? '',
+    '--child',
+    '--batches',
+    String(batch),
+    '--replicas',
+    String(replicas),
+    '--backend',
+    backend,
+    '--steps',
+    String(steps),
+    '--repeats',
+    String(repeats),
+    ...(flags.augment ? ['--augment'] : []),
+    ...(profile ? ['--profile'] : []),
+  ];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = run.stdout.trim().split('\n').pop() ?? '';
   if (run.status === 0 && line.startsWith('{')) return JSON.parse(line) as Measurement;
   // Node ends a crash with its version line: the error is the last line that names one.
-  const lines = run.stderr.trim().split('\n').filter((l) => l.trim() && !l.startsWith('Node.js v'));
-  const reason = /memory access out of bounds|Out of memory|Cannot enlarge memory|Aborted/i.test(run.stderr) ? 'exceeds the 4 GiB wasm32 heap' : (lines.findLast((l) => /Error/.test(l)) ?? lines.pop() ?? `exit ${run.status}`);
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('Node.js v'));
+  const reason = /memory access out of bounds|Out of memory|Cannot enlarge memory|Aborted/i.test(run.stderr)
+    ? 'exceeds the 4 GiB wasm32 heap'
+    : (lines.findLast((l) => /Error/.test(l)) ?? lines.pop() ?? `exit ${run.status}`);
   return { batch, replicas, error: reason };
 }
 
@@ -170,7 +238,9 @@ if (flags.child) {
 }
 
 const coresBefore = await coresForTwoThreads();
-const tfjs = batches.flatMap((batch) => replicaCounts.map((replicas) => measureInChild(batch, replicas, flags.profile && batch === batches[0] && replicas === 1)));
+const tfjs = batches.flatMap((batch) =>
+  replicaCounts.map((replicas) => measureInChild(batch, replicas, flags.profile && batch === batches[0] && replicas === 1)),
+);
 const profile = tfjs.find((r) => r.profile)?.profile;
 // Built on cpu only for its topology (sent to PyTorch) and parameter count.
 await tf.setBackend('cpu');
@@ -186,36 +256,65 @@ const rows = tfjs.map(({ batch, replicas, imagesPerSecond: ours, cpuImagesPerSec
   const single = torchOneThread && 'results' in torchOneThread ? torchOneThread.results.find((r) => r.batch === batch) : undefined;
   const oneReplica = tfjs.find((r) => r.batch === batch && r.replicas === 1)?.imagesPerSecond;
   return {
-    batch, replicas, tfjs: ours, tfjsPerCpuSecond: cpuImagesPerSecond, heapMiB, error,
+    batch,
+    replicas,
+    tfjs: ours,
+    tfjsPerCpuSecond: cpuImagesPerSecond,
+    heapMiB,
+    error,
     speedup: replicas > 1 && ours && oneReplica ? ours / oneReplica : undefined,
-    torch: peer, ratio: peer && ours ? ours / peer : undefined,
-    torchOneThread: single?.imagesPerSecond, torchOneThreadPerCpuSecond: single?.cpuImagesPerSecond,
+    torch: peer,
+    ratio: peer && ours ? ours / peer : undefined,
+    torchOneThread: single?.imagesPerSecond,
+    torchOneThreadPerCpuSecond: single?.cpuImagesPerSecond,
     ratioOneThread: single && ours ? ours / single.imagesPerSecond : undefined,
     perCoreRatio: single && cpuImagesPerSecond ? cpuImagesPerSecond / single.cpuImagesPerSecond : undefined,
   };
 });
 const report = {
-  date: new Date().toISOString(), backend, simd, loop: '@fermx/models train()', augmentation: flags.augment, parameters: network.countParams(),
-  coresForTwoThreads: [coresBefore, coresAfter], steps, repeats, rows, torch: torch && 'results' in torch ? { version: torch.torch, threads: torch.threads, parameters: torch.parameters } : torch, profile,
+  date: new Date().toISOString(),
+  backend,
+  simd,
+  loop: '@fermx/models train()',
+  augmentation: flags.augment,
+  parameters: network.countParams(),
+  coresForTwoThreads: [coresBefore, coresAfter],
+  steps,
+  repeats,
+  rows,
+  torch: torch && 'results' in torch ? { version: torch.torch, threads: torch.threads, parameters: torch.parameters } : torch,
+  profile,
 };
 
 const fixed = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
 if (flags.json) {
   console.log(JSON.stringify(report));
 } else {
-  console.log(`M-Xception training through fermx's train(), ${report.parameters} parameters; tfjs ${backend} simd=${simd}; augmentation ${flags.augment ? 'on' : 'off'}; best of ${repeats} epochs × ${steps} steps after a warm-up epoch`);
+  console.log(
+    `M-Xception training through fermx's train(), ${report.parameters} parameters; tfjs ${backend} simd=${simd}; augmentation ${flags.augment ? 'on' : 'off'}; best of ${repeats} epochs × ${steps} steps after a warm-up epoch`,
+  );
   console.log(`cores a two-thread process got (spin test, before / after): ${coresBefore.toFixed(2)} / ${coresAfter.toFixed(2)} of ${availableParallelism()}`);
   if (torch && 'error' in torch) console.log(`PyTorch peer unavailable: ${torch.error}`);
-  else if (torch && torchDevice !== 'cpu') console.log(`PyTorch ${torch.torch} eager on ${torch.device ?? torchDevice} (the "torch 2T" column), ${torch.parameters} parameters`);
+  else if (torch && torchDevice !== 'cpu')
+    console.log(`PyTorch ${torch.torch} eager on ${torch.device ?? torchDevice} (the "torch 2T" column), ${torch.parameters} parameters`);
   else if (torch) console.log(`PyTorch ${torch.torch} CPU, ${torch.threads} threads (and 1), ${torch.parameters} parameters`);
-  console.log('batch  replicas  fermx img/s  (per CPU-s)  vs R=1  heap MiB  torch 2T img/s  fermx/torch2T  torch 1T img/s  fermx/torch1T  (1T per CPU-s)  per-core ratio');
+  console.log(
+    'batch  replicas  fermx img/s  (per CPU-s)  vs R=1  heap MiB  torch 2T img/s  fermx/torch2T  torch 1T img/s  fermx/torch1T  (1T per CPU-s)  per-core ratio',
+  );
   for (const r of rows) {
-    const ours = r.error ? `n/a: ${r.error}`.padEnd(45) : `${fixed(r.tfjs).padStart(11)}  ${fixed(r.tfjsPerCpuSecond).padStart(11)}  ${fixed(r.speedup, 2).padStart(6)}  ${fixed(r.heapMiB, 0).padStart(8)}`;
-    console.log(`${String(r.batch).padStart(5)}  ${String(r.replicas).padStart(8)}  ${ours}  ${fixed(r.torch).padStart(14)}  ${fixed(r.ratio, 3).padStart(13)}  ${fixed(r.torchOneThread).padStart(14)}  ${fixed(r.ratioOneThread, 3).padStart(13)}  ${fixed(r.torchOneThreadPerCpuSecond).padStart(14)}  ${fixed(r.perCoreRatio, 3).padStart(14)}`);
+    const ours = r.error
+      ? `n/a: ${r.error}`.padEnd(45)
+      : `${fixed(r.tfjs).padStart(11)}  ${fixed(r.tfjsPerCpuSecond).padStart(11)}  ${fixed(r.speedup, 2).padStart(6)}  ${fixed(r.heapMiB, 0).padStart(8)}`;
+    console.log(
+      `${String(r.batch).padStart(5)}  ${String(r.replicas).padStart(8)}  ${ours}  ${fixed(r.torch).padStart(14)}  ${fixed(r.ratio, 3).padStart(13)}  ${fixed(r.torchOneThread).padStart(14)}  ${fixed(r.ratioOneThread, 3).padStart(13)}  ${fixed(r.torchOneThreadPerCpuSecond).padStart(14)}  ${fixed(r.perCoreRatio, 3).padStart(14)}`,
+    );
   }
   if (profile) {
     const total = profile.reduce((sum, p) => sum + p.ms, 0);
     console.log(`\nper-kernel time, one step at batch ${batches[0]}, one replica (${total.toFixed(0)} ms in kernels)`);
-    for (const p of profile.slice(0, 25)) console.log(`${p.kernel.padEnd(40)} ${p.ms.toFixed(1).padStart(9)} ms ${String(p.calls).padStart(5)} calls ${((100 * p.ms) / total).toFixed(1).padStart(5)}%`);
+    for (const p of profile.slice(0, 25))
+      console.log(
+        `${p.kernel.padEnd(40)} ${p.ms.toFixed(1).padStart(9)} ms ${String(p.calls).padStart(5)} calls ${((100 * p.ms) / total).toFixed(1).padStart(5)}%`,
+      );
   }
 }

@@ -30,7 +30,11 @@ const batch = Number(flags.batch);
 const steps = Number(flags.steps);
 const repeats = Number(flags.repeats);
 const variantNames = (flags.variants ?? '').split(',');
-for (const [name, value] of [['--batch', batch], ['--steps', steps], ['--repeats', repeats]] as const) {
+for (const [name, value] of [
+  ['--batch', batch],
+  ['--steps', steps],
+  ['--repeats', repeats],
+] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${value}`);
 }
 const knownVariants = ['fermx', 'composed-adam', 'copying-identity', 'im2col-filter', 'composed-elementwise', 'composed-batch-norm', 'before'];
@@ -83,7 +87,11 @@ function variant(name: string): Variant {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const adam = new AdamOptimizer({ learningRate: 1e-3, ...KERAS_ADAM }, variables, { fused: name !== 'composed-adam' && name !== 'before' });
   return {
-    name, model, adam, wall: [], cpu: [],
+    name,
+    model,
+    adam,
+    wall: [],
+    cpu: [],
     copyingIdentity: name === 'copying-identity' || name === 'before',
     directFilter: name !== 'im2col-filter' && name !== 'before',
     fusedElementwise: name !== 'composed-elementwise' && name !== 'before',
@@ -124,15 +132,21 @@ for (let r = 0; r < repeats; r++) {
   }
 }
 
-console.log(`M-Xception fermx training step on wasm (1 thread), batch ${batch}, best of ${repeats}×${steps} steps, load ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `M-Xception fermx training step on wasm (1 thread), batch ${batch}, best of ${repeats}×${steps} steps, load ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`,
+);
 console.log('variant     img/s (wall)  img/s (per CPU-s)  ms/step (CPU)');
 const rate = (seconds: number[]) => (batch * steps) / Math.min(...seconds);
 for (const v of variants) {
-  console.log(`${v.name.padEnd(10)}  ${rate(v.wall).toFixed(1).padStart(12)}  ${rate(v.cpu).toFixed(1).padStart(17)}  ${((1000 * Math.min(...v.cpu)) / steps).toFixed(1).padStart(13)}`);
+  console.log(
+    `${v.name.padEnd(10)}  ${rate(v.wall).toFixed(1).padStart(12)}  ${rate(v.cpu).toFixed(1).padStart(17)}  ${((1000 * Math.min(...v.cpu)) / steps).toFixed(1).padStart(13)}`,
+  );
 }
 const [base, ...others] = variants;
 for (const other of others) {
-  console.log(`${base!.name}/${other.name}: ${(rate(base!.wall) / rate(other.wall)).toFixed(3)} (wall), ${(rate(base!.cpu) / rate(other.cpu)).toFixed(3)} (per CPU-s)`);
+  console.log(
+    `${base!.name}/${other.name}: ${(rate(base!.wall) / rate(other.wall)).toFixed(3)} (wall), ${(rate(base!.cpu) / rate(other.cpu)).toFixed(3)} (per CPU-s)`,
+  );
 }
 
 if (flags.profile) {
@@ -182,8 +196,11 @@ if (flags.profile) {
   const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((sum, [, r]) => sum + r.ms, 0);
   const calls = rows.reduce((sum, [, r]) => sum + r.calls, 0);
-  console.log(`\nper-kernel CPU time, one ${first.name} step: ${stepMs.toFixed(0)} ms, ${total.toFixed(0)} ms in ${calls} kernel calls, ${(stepMs - total).toFixed(0)} ms outside kernels (engine, tape, layers; includes the meters)`);
-  for (const [name, r] of rows.slice(0, 25)) console.log(`${name.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${String(r.calls).padStart(5)} calls ${((100 * r.ms) / stepMs).toFixed(1).padStart(5)}%`);
+  console.log(
+    `\nper-kernel CPU time, one ${first.name} step: ${stepMs.toFixed(0)} ms, ${total.toFixed(0)} ms in ${calls} kernel calls, ${(stepMs - total).toFixed(0)} ms outside kernels (engine, tape, layers; includes the meters)`,
+  );
+  for (const [name, r] of rows.slice(0, 25))
+    console.log(`${name.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${String(r.calls).padStart(5)} calls ${((100 * r.ms) / stepMs).toFixed(1).padStart(5)}%`);
 }
 useKernels(sharing);
 tf.dispose([x, y]);

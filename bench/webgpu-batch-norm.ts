@@ -84,7 +84,9 @@ function composedLayer(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, dy: tf.T
 function fusedLayer(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, dy: tf.Tensor): tf.Tensor[] {
   const [mean, variance] = tf.engine().runKernel(FUSED_KERNELS[0]!, { x }, {}) as unknown as tf.Tensor[];
   const y = tf.batchNorm(x, mean!, variance!, beta, gamma, epsilon);
-  const [dx, dScale, dOffset] = tf.engine().runKernel(FUSED_KERNELS[1]!, { x, mean: mean!, variance: variance!, scale: gamma, dy }, { varianceEpsilon: epsilon }) as unknown as tf.Tensor[];
+  const [dx, dScale, dOffset] = tf
+    .engine()
+    .runKernel(FUSED_KERNELS[1]!, { x, mean: mean!, variance: variance!, scale: gamma, dy }, { varianceEpsilon: epsilon }) as unknown as tf.Tensor[];
   return [y, dx!, dScale!, dOffset!];
 }
 
@@ -110,7 +112,12 @@ const layers = [];
 for (const c of selected) {
   const shape = c.shape(batch);
   const channels = shape[3]!;
-  const inputs = [tf.randomNormal(shape, 0.5, 2, 'float32', 1), tf.randomUniform([channels], 0.5, 1.5, 'float32', 2), tf.randomNormal([channels], 0, 1, 'float32', 3), tf.randomNormal(shape, 0, 1, 'float32', 4)];
+  const inputs = [
+    tf.randomNormal(shape, 0.5, 2, 'float32', 1),
+    tf.randomUniform([channels], 0.5, 1.5, 'float32', 2),
+    tf.randomNormal([channels], 0, 1, 'float32', 3),
+    tf.randomNormal(shape, 0, 1, 'float32', 4),
+  ];
   const composed = await time(composedLayer, inputs);
   const fermx = await time(fusedLayer, inputs);
   tf.dispose(inputs);
@@ -153,17 +160,27 @@ const step = flags['no-step'] ? undefined : { stock: await profileStep('stock'),
 if (flags.json) {
   console.log(JSON.stringify({ backend: info, batch, repeats, layers, step }, null, 2));
 } else {
-  console.log(`webgpu (${info.device ?? 'adapter'}), batch ${batch}, best of ${repeats}: training-mode batch norm forward+backward, fermx's kernels vs tfjs-layers' composition`);
-  console.log(`${'layer'.padEnd(18)} ${'composed ms'.padStart(12)} ${'disp'.padStart(5)} ${'fermx ms'.padStart(10)} ${'disp'.padStart(5)} ${'speed-up'.padStart(9)}`);
+  console.log(
+    `webgpu (${info.device ?? 'adapter'}), batch ${batch}, best of ${repeats}: training-mode batch norm forward+backward, fermx's kernels vs tfjs-layers' composition`,
+  );
+  console.log(
+    `${'layer'.padEnd(18)} ${'composed ms'.padStart(12)} ${'disp'.padStart(5)} ${'fermx ms'.padStart(10)} ${'disp'.padStart(5)} ${'speed-up'.padStart(9)}`,
+  );
   for (const l of layers) {
-    console.log(`${l.name.padEnd(18)} ${l.composed.ms.toFixed(2).padStart(12)} ${String(l.composed.dispatches).padStart(5)} ${l.fermx.ms.toFixed(2).padStart(10)} ${String(l.fermx.dispatches).padStart(5)} ${l.speedup.toFixed(2).padStart(8)}×`);
+    console.log(
+      `${l.name.padEnd(18)} ${l.composed.ms.toFixed(2).padStart(12)} ${String(l.composed.dispatches).padStart(5)} ${l.fermx.ms.toFixed(2).padStart(10)} ${String(l.fermx.dispatches).padStart(5)} ${l.speedup.toFixed(2).padStart(8)}×`,
+    );
   }
   if (step) {
     console.log(`M-Xception step, batch ${batch}:`);
     for (const [name, s] of Object.entries(step)) {
-      console.log(`  ${name.padEnd(9)} ${String(s.kernels).padStart(5)} kernels ${String(s.dispatches).padStart(5)} dispatches ${s.ms.toFixed(0).padStart(7)} ms  (${s.batchNormKernels} fused batch-norm kernel calls)`);
+      console.log(
+        `  ${name.padEnd(9)} ${String(s.kernels).padStart(5)} kernels ${String(s.dispatches).padStart(5)} dispatches ${s.ms.toFixed(0).padStart(7)} ms  (${s.batchNormKernels} fused batch-norm kernel calls)`,
+      );
     }
     const { stock, fermx } = step;
-    console.log(`  stock → fermx: dispatches ${stock.dispatches} → ${fermx.dispatches} (−${(100 * (1 - fermx.dispatches / stock.dispatches)).toFixed(0)} %), kernels ${stock.kernels} → ${fermx.kernels}, time ratio ${(stock.ms / fermx.ms).toFixed(2)}×`);
+    console.log(
+      `  stock → fermx: dispatches ${stock.dispatches} → ${fermx.dispatches} (−${(100 * (1 - fermx.dispatches / stock.dispatches)).toFixed(0)} %), kernels ${stock.kernels} → ${fermx.kernels}, time ratio ${(stock.ms / fermx.ms).toFixed(2)}×`,
+    );
   }
 }

@@ -50,9 +50,10 @@ const info = await initBackend('webgpu');
 
 /** Milliseconds for one gradient, read back (the readback waits for the GPU); best of `repeats` after a warm-up. */
 async function time(c: Case, x: tf.Tensor, dy: tf.Tensor): Promise<number> {
-  const attrs: tf.NamedAttrMap = c.kernel === 'Conv2DBackpropFilter'
-    ? { strides: c.stride, pad: 'same', dataFormat: 'NHWC', filterShape: c.filter }
-    : { strides: c.stride, pad: 'same', dilations: 1, filterShape: c.filter };
+  const attrs: tf.NamedAttrMap =
+    c.kernel === 'Conv2DBackpropFilter'
+      ? { strides: c.stride, pad: 'same', dataFormat: 'NHWC', filterShape: c.filter }
+      : { strides: c.stride, pad: 'same', dilations: 1, filterShape: c.filter };
   let best = Infinity;
   for (let i = 0; i <= repeats; i++) {
     const start = performance.now();
@@ -77,7 +78,10 @@ for (const c of selected) {
   registerFermxWebgpuKernels();
   tf.dispose([x, dy]);
   rows.push({ name: c.name, x: xShape, fermxMs, stockMs, speedup: stockMs / fermxMs });
-  if (!flags.json) console.log(`${c.name.padEnd(30)} x=${xShape.join('×').padEnd(14)} fermx ${fermxMs.toFixed(1).padStart(9)} ms   stock ${stockMs.toFixed(1).padStart(9)} ms   ×${(stockMs / fermxMs).toFixed(1)}`);
+  if (!flags.json)
+    console.log(
+      `${c.name.padEnd(30)} x=${xShape.join('×').padEnd(14)} fermx ${fermxMs.toFixed(1).padStart(9)} ms   stock ${stockMs.toFixed(1).padStart(9)} ms   ×${(stockMs / fermxMs).toFixed(1)}`,
+    );
 }
 if (flags.json) console.log(JSON.stringify({ date: new Date().toISOString(), device: info.device, reason: info.reason, batch, repeats, rows }, null, 2));
 else console.log(`device: ${info.device} (${info.reason}); best of ${repeats} after a warm-up`);

@@ -11,7 +11,14 @@ import { redisKeys } from '@fermx/queue';
 const infra = dirname(fileURLToPath(import.meta.url));
 const root = join(infra, '..');
 
-type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; data?: any; stringData?: any };
+type Doc = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: any;
+  data?: any;
+  stringData?: any;
+};
 
 function loadK8s(file: string): Doc[] {
   return parseAllDocuments(readFileSync(join(infra, 'k8s', file), 'utf8')).map((d) => {
@@ -42,7 +49,8 @@ describe('Kubernetes manifests', () => {
     expect(workloads.length).toBeGreaterThanOrEqual(4);
     for (const w of workloads) {
       const labels = w.spec.template.metadata.labels as Record<string, string>;
-      for (const [k, v] of Object.entries((w.spec.selector?.matchLabels ?? {}) as Record<string, string>)) expect(labels[k], `${w.metadata.name} selector ${k}`).toBe(v);
+      for (const [k, v] of Object.entries((w.spec.selector?.matchLabels ?? {}) as Record<string, string>))
+        expect(labels[k], `${w.metadata.name} selector ${k}`).toBe(v);
       for (const c of containers(w)) {
         expect(c.image, w.metadata.name).toMatch(/^[\w./-]+:[\w.-]+$/);
         expect(c.resources?.requests, `${w.metadata.name} requests`).toBeDefined();
@@ -53,12 +61,17 @@ describe('Kubernetes manifests', () => {
 
   it('every Service selects a workload and targets a port it declares', () => {
     for (const svc of byKind('Service')) {
-      const target = workloads.find((w) => Object.entries(svc.spec.selector as Record<string, string>).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+      const target = workloads.find((w) =>
+        Object.entries(svc.spec.selector as Record<string, string>).every(([k, v]) => w.spec.template.metadata.labels[k] === v),
+      );
       expect(target, `service ${svc.metadata.name}`).toBeDefined();
       const ports = containers(target!).flatMap((c) => c.ports ?? []);
       for (const p of svc.spec.ports) {
         const t = p.targetPort;
-        expect(ports.some((cp: any) => cp.name === t || cp.containerPort === t), `${svc.metadata.name} → ${t}`).toBe(true);
+        expect(
+          ports.some((cp: any) => cp.name === t || cp.containerPort === t),
+          `${svc.metadata.name} → ${t}`,
+        ).toBe(true);
       }
     }
   });
@@ -140,7 +153,9 @@ describe('docker compose', () => {
 });
 
 describe('Dockerfiles', () => {
-  const workspaces = [...['apps', 'libs'].flatMap((dir) => readdirSync(join(root, dir)).map((p) => `${dir}/${p}/package.json`)), 'infra/package.json'].filter((p) => existsSync(join(root, p)));
+  const workspaces = [...['apps', 'libs'].flatMap((dir) => readdirSync(join(root, dir)).map((p) => `${dir}/${p}/package.json`)), 'infra/package.json'].filter(
+    (p) => existsSync(join(root, p)),
+  );
   for (const file of ['Dockerfile', 'worker.Dockerfile']) {
     it(`${file}: Node 20 bookworm-slim, copies every workspace manifest before npm ci`, () => {
       const text = readFileSync(join(infra, 'docker', file), 'utf8');

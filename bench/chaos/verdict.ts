@@ -43,7 +43,8 @@ export async function judge(specs: TrialSpec[], queue: TrialQueue, storage: Stor
     if (bad) verdict.wrong.push({ trialId: spec.trialId, why: `${bad.path} is ${String(bad.value)}` });
     else if (curve !== expected) verdict.wrong.push({ trialId: spec.trialId, why: `curve epochs ${curve}` });
     else if (lines !== expected) verdict.wrong.push({ trialId: spec.trialId, why: `metrics.jsonl epochs ${lines}` });
-    else if (actual.join(',') !== wanted.join(',')) verdict.wrong.push({ trialId: spec.trialId, why: `final weights [${actual.join(', ')}], an uninterrupted run ends with [${wanted.join(', ')}]` });
+    else if (actual.join(',') !== wanted.join(','))
+      verdict.wrong.push({ trialId: spec.trialId, why: `final weights [${actual.join(', ')}], an uninterrupted run ends with [${wanted.join(', ')}]` });
   }
   return verdict;
 }

@@ -14,7 +14,8 @@ import {
 import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
-const usage = '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] --out URI [--workers N] [--limit N] [--seed N] [--json]';
+const usage =
+  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] --out URI [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -56,13 +57,13 @@ export const buildCommand = defineCommand({
     const unmasked = v.profile === 'fer2013';
     if (unmasked) {
       // Table 1 is FER2013 as published: its labels, its pixels; refuse what would change either.
-      if (typeof v.ferplus === 'string') throw new UsageError('--profile fer2013 uses FER2013\'s own labels (Table 1): leave out --ferplus', usage);
+      if (typeof v.ferplus === 'string') throw new UsageError("--profile fer2013 uses FER2013's own labels (Table 1): leave out --ferplus", usage);
       const filterFlag = ['min-agreement', 'no-label-match', 'max-yaw', 'min-sharpness', 'no-filters'].find((f) => v[f] !== undefined && v[f] !== false);
       if (filterFlag) throw new UsageError(`--${filterFlag} does not apply to --profile fer2013 (no landmarks, no filters)`, usage);
     }
     // A different default folder, so the unmasked set never replaces FERM.
     const dataset = unmasked ? 'fer2013' : 'ferm';
-    const out = typeof v.out === 'string' ? v.out : (ctx.env.FERMX_STORAGE ? `${ctx.env.FERMX_STORAGE.replace(/\/+$/, '')}/datasets/${dataset}/v1` : undefined);
+    const out = typeof v.out === 'string' ? v.out : ctx.env.FERMX_STORAGE ? `${ctx.env.FERMX_STORAGE.replace(/\/+$/, '')}/datasets/${dataset}/v1` : undefined;
     if (!out) throw new UsageError(`--out is required (e.g. file:///tmp/ferm, ${DEFAULT_STORAGE_URI}/datasets/ferm/v1 or s3://bucket/datasets/ferm/v1)`, usage);
     const filters: Record<string, unknown> = {
       minAgreement: numberFlag(v['min-agreement'], 'min-agreement'),
@@ -113,7 +114,9 @@ export const buildCommand = defineCommand({
       bar?.done();
       const m = outcome.manifest;
       if (v.json) {
-        ctx.stdout.write(`${JSON.stringify({ out, upToDate: outcome.upToDate, written: outcome.written.length, reusedParts: outcome.reusedParts, seconds: outcome.seconds, classes: m.classes, splits: m.splits, rows: m.rows, buildKey: m.builder.buildKey })}\n`);
+        ctx.stdout.write(
+          `${JSON.stringify({ out, upToDate: outcome.upToDate, written: outcome.written.length, reusedParts: outcome.reusedParts, seconds: outcome.seconds, classes: m.classes, splits: m.splits, rows: m.rows, buildKey: m.builder.buildKey })}\n`,
+        );
         return 0;
       }
       ctx.stdout.write(
@@ -128,7 +131,11 @@ export const buildCommand = defineCommand({
       return 0;
     } catch (error) {
       bar?.done();
-      if (error instanceof NotFer2013Error || error instanceof NotFerPlusError || (error instanceof Error && /source (file not found|is not a file)|cannot decompress/.test(error.message))) {
+      if (
+        error instanceof NotFer2013Error ||
+        error instanceof NotFerPlusError ||
+        (error instanceof Error && /source (file not found|is not a file)|cannot decompress/.test(error.message))
+      ) {
         ctx.stderr.write(terminalText(`fermx dataset build: ${error.message}\n`));
         return 1;
       }

@@ -39,7 +39,23 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
   });
 
   it('builds, rebuilds nothing, and reads back through the shard cache', async () => {
-    const args = ['dataset', 'build', '--source', source!, '--ferplus', ferplus!, '--profile', 'all', '--out', uri, '--limit', '160', '--workers', '2', ...filterArgs];
+    const args = [
+      'dataset',
+      'build',
+      '--source',
+      source!,
+      '--ferplus',
+      ferplus!,
+      '--profile',
+      'all',
+      '--out',
+      uri,
+      '--limit',
+      '160',
+      '--workers',
+      '2',
+      ...filterArgs,
+    ];
     const first = await fermx(args, env);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);

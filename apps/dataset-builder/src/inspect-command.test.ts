@@ -13,7 +13,10 @@ describe('fermx dataset inspect', () => {
   it("shows a manifest's escape sequences as text, never sends them to the terminal", async () => {
     const esc = '\x1b]0;owned\x07\x1b[2J';
     const manifest = {
-      format: 'fermx-dataset/1', classes: [`neutral${esc}`, 'sad'], labels: 'ferplus', preview: `preview.png${esc}`,
+      format: 'fermx-dataset/1',
+      classes: [`neutral${esc}`, 'sad'],
+      labels: 'ferplus',
+      preview: `preview.png${esc}`,
       builder: { version: '1', buildKey: 'k', builtAt: '2026-01-01T00:00:00Z', detector: `det${esc}`, config: { profile: 'paper', seed: 1 } },
       sources: { fer2013: { file: `fer2013.csv${esc}`, sha256: 'a'.repeat(64) }, ferplus: { file: `fer2013new.csv\u202e`, sha256: 'b'.repeat(64) } },
       splits: { train: { count: 1, perClass: { [`neutral${esc}`]: 1 } } },

@@ -39,7 +39,12 @@ export const inspectCommand = defineCommand({
     say(formatFilters(m));
     const bytes = m.shards.reduce((n, s) => n + s.bytes, 0);
     say(`${m.shards.length} shards, ${(bytes / 1e6).toFixed(1)} MB; preview ${m.preview}\n`);
-    if (ctx.values.verify) ctx.stdout.write(`verified: ${Object.entries(verified).map(([s, n]) => `${s} ${n}`).join(', ')} (every shard matches its sha256)\n`);
+    if (ctx.values.verify)
+      ctx.stdout.write(
+        `verified: ${Object.entries(verified)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ')} (every shard matches its sha256)\n`,
+      );
     return 0;
   },
 });

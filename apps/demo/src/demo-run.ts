@@ -84,27 +84,56 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext, log: Lo
     // The paper's four classes; without FER+ votes the builder uses FER2013's own labels.
     const profile = 'paper';
     out.write(`== 1/4 building a small masked FERM (${options.rows} source rows, profile ${profile}) → ${dataset}\n`);
-    await runStep('dataset', process.execPath, [fermxBin, 'dataset', 'build', '--source', source.csv, ...(source.ferplus ? ['--ferplus', source.ferplus] : []), '--profile', profile, '--limit', String(options.rows), '--out', dataset], env, out);
+    await runStep(
+      'dataset',
+      process.execPath,
+      [
+        fermxBin,
+        'dataset',
+        'build',
+        '--source',
+        source.csv,
+        ...(source.ferplus ? ['--ferplus', source.ferplus] : []),
+        '--profile',
+        profile,
+        '--limit',
+        String(options.rows),
+        '--out',
+        dataset,
+      ],
+      env,
+      out,
+    );
 
     const port = (await portIsFree(options.port)) ? options.port : await freePort();
     out.write(`\n== 2/4 starting fermx serve on :${port} and ${options.workers} workers\n`);
     group.start('serve', process.execPath, [fermxBin, 'serve', '--port', String(port)], env);
-    for (let i = 0; i < options.workers; i++) group.start(`worker-${i + 1}`, process.execPath, [fermxBin, 'worker', '--backend', 'auto'], { ...env, FERMX_WORKER_ID: `demo-${i + 1}` });
+    for (let i = 0; i < options.workers; i++)
+      group.start(`worker-${i + 1}`, process.execPath, [fermxBin, 'worker', '--backend', 'auto'], { ...env, FERMX_WORKER_ID: `demo-${i + 1}` });
 
     const sweepFile = join(workDir, 'demo-sweep.yaml');
-    writeFileSync(sweepFile, demoSweepYaml({ dataset, synthetic: source.kind === 'synthetic', epochs: options.epochs ?? (source.kind === 'synthetic' ? 6 : 15) }));
+    writeFileSync(
+      sweepFile,
+      demoSweepYaml({ dataset, synthetic: source.kind === 'synthetic', epochs: options.epochs ?? (source.kind === 'synthetic' ? 6 : 15) }),
+    );
     out.write(`\n== 3/4 submitting ${sweepFile} and waiting for its trials\n`);
-    const submitted = JSON.parse(await runStep('sweep', process.execPath, [fermxBin, 'sweep', 'submit', sweepFile, '--wait', '--json'], env, out, { quiet: true })) as { sweepId: string };
+    const submitted = JSON.parse(
+      await runStep('sweep', process.execPath, [fermxBin, 'sweep', 'submit', sweepFile, '--wait', '--json'], env, out, { quiet: true }),
+    ) as { sweepId: string };
 
     out.write(`\n== 4/4 leaderboard of sweep ${submitted.sweepId}${source.kind === 'synthetic' ? ' (SYNTHETIC data)' : ''}\n`);
     await runStep('leaderboard', process.execPath, [fermxBin, 'leaderboard', '--sweep', submitted.sweepId], env, out);
-    const { rows } = JSON.parse(await runStep('leaderboard', process.execPath, [fermxBin, 'leaderboard', '--sweep', submitted.sweepId, '--json'], env, out, { quiet: true })) as { rows: DemoRow[] };
+    const { rows } = JSON.parse(
+      await runStep('leaderboard', process.execPath, [fermxBin, 'leaderboard', '--sweep', submitted.sweepId, '--json'], env, out, { quiet: true }),
+    ) as { rows: DemoRow[] };
     const best = bestTrial(rows);
     const url = `http://127.0.0.1:${port}/#/sweep/${submitted.sweepId}`;
     out.write(`\nLeaderboard page: ${url}\n`);
     if (best) {
       const name = source.kind === 'synthetic' ? 'demo-synthetic' : 'demo-ferm';
-      out.write(`\n== promoting the best trial by macro-F1: ${best.trialId} (${best.variant ?? best.model}, val accuracy ${(best.valAccuracy * 100).toFixed(1)} %, macro-F1 ${best.macroF1.toFixed(3)}; chance is 0.25)\n`);
+      out.write(
+        `\n== promoting the best trial by macro-F1: ${best.trialId} (${best.variant ?? best.model}, val accuracy ${(best.valAccuracy * 100).toFixed(1)} %, macro-F1 ${best.macroF1.toFixed(3)}; chance is 0.25)\n`,
+      );
       await runStep('promote', process.execPath, [fermxBin, 'model', 'promote', best.trialId, '--name', name, '--alias', 'production'], env, out);
       out.write(`Try it (photo or webcam): ${tryItUrl(port, `${name}@production`)}\n`);
       out.write(`On the command line: npx fermx predict ${name}@production PHOTO… (with FERMX_STORAGE=${storage})\n`);

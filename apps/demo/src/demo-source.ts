@@ -19,9 +19,21 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
  * generated in code (called synthetic wherever it shows).
  */
 export function resolveDemoSource(options: { source?: string; ferplus?: string; env: NodeJS.ProcessEnv; workDir: string; syntheticRows: number }): DemoSource {
-  if (options.source) return { kind: 'flag', csv: resolve(options.source), ...(options.ferplus ? { ferplus: resolve(options.ferplus) } : {}), label: `FER2013 from ${options.source}` };
+  if (options.source)
+    return {
+      kind: 'flag',
+      csv: resolve(options.source),
+      ...(options.ferplus ? { ferplus: resolve(options.ferplus) } : {}),
+      label: `FER2013 from ${options.source}`,
+    };
   const fromEnv = options.env.FERMX_FER2013;
-  if (fromEnv) return { kind: 'env', csv: resolve(fromEnv), ...(options.env.FERMX_FERPLUS ? { ferplus: resolve(options.env.FERMX_FERPLUS) } : {}), label: `FER2013 from FERMX_FER2013=${fromEnv}` };
+  if (fromEnv)
+    return {
+      kind: 'env',
+      csv: resolve(fromEnv),
+      ...(options.env.FERMX_FERPLUS ? { ferplus: resolve(options.env.FERMX_FERPLUS) } : {}),
+      label: `FER2013 from FERMX_FER2013=${fromEnv}`,
+    };
   const shared = join(repoRoot, '..', 'shared', 'data', 'fer2013');
   const csv = join(shared, 'fer2013-train-publictest.csv.gz');
   if (existsSync(csv)) {

@@ -9,7 +9,11 @@ describe('demoSweepYaml', () => {
     expect(parsed.ok, JSON.stringify(parsed)).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.spec.name).toBe('demo');
-    const yaml = parse(demoSweepYaml({ dataset: 'file:///tmp/ferm', synthetic: true, epochs: 4 })) as { name: string; models: { architecture: string }[]; parameters: Record<string, unknown> };
+    const yaml = parse(demoSweepYaml({ dataset: 'file:///tmp/ferm', synthetic: true, epochs: 4 })) as {
+      name: string;
+      models: { architecture: string }[];
+      parameters: Record<string, unknown>;
+    };
     expect(yaml.name).toBe('demo-synthetic');
     expect(yaml.models.map((m) => m.architecture)).toEqual(['cnn', 'mini-xception']);
     expect(yaml.parameters).toMatchObject({ epochs: 4, schedule: 'one-cycle', augmentation: { horizontalFlip: true, rotation: 0 } });

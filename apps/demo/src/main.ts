@@ -7,7 +7,8 @@ const int = (value: unknown, fallback: number) => (value === undefined ? fallbac
 export const commands: Command[] = [
   defineCommand({
     path: ['demo'],
-    summary: 'Run the whole pipeline on this machine: local redis-server, file:// storage, small FERM, small sweep, two workers, leaderboard, the best model promoted (CI=true: exit when done)',
+    summary:
+      'Run the whole pipeline on this machine: local redis-server, file:// storage, small FERM, small sweep, two workers, leaderboard, the best model promoted (CI=true: exit when done)',
     usage: '[--source FER2013.csv[.gz]] [--ferplus fer2013new.csv] [--rows N] [--epochs N] [--workers N] [--port 8080]',
     options: {
       source: { type: 'string' },

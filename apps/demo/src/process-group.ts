@@ -36,7 +36,14 @@ export class ProcessGroup {
 }
 
 /** Runs a command to completion, echoing its stderr (and stdout unless `quiet`); rejects on a non-zero exit. */
-export async function runStep(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, options: { quiet?: boolean } = {}): Promise<string> {
+export async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  out: NodeJS.WritableStream,
+  options: { quiet?: boolean } = {},
+): Promise<string> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => {

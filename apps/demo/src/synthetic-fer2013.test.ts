@@ -26,7 +26,12 @@ describe('syntheticFer2013Csv', () => {
 
   it('draws classes that differ where the expression is (mouth region)', () => {
     const rows = syntheticFer2013Csv(8, 1).trimEnd().split('\n').slice(1);
-    const mouth = (row: string) => row.split(',')[1]!.split(' ').map(Number).slice(30 * 48, 40 * 48);
+    const mouth = (row: string) =>
+      row
+        .split(',')[1]!
+        .split(' ')
+        .map(Number)
+        .slice(30 * 48, 40 * 48);
     const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
     // surprise (open mouth, dark) is darker around the mouth than neutral (a thin line)
     expect(mean(mouth(rows[2]!))).toBeLessThan(mean(mouth(rows[3]!)) - 3);

@@ -14,7 +14,6 @@ export const SYNTHETIC_EMOTIONS = [
 
 const SIZE = 48;
 
-
 type Painter = (x: number, y: number) => number | undefined;
 
 function drawFace(emotion: number, rand: () => number): Uint8Array {
@@ -49,7 +48,7 @@ function drawFace(emotion: number, rand: () => number): Uint8Array {
     // mouth: open ellipse (surprise), frown (sad), tight line (angry), flat (neutral)
     (x, y) => {
       const dx = x - cx;
-      if (emotion === 5) return ((dx / 3.5) ** 2 + ((y - mouthY) / 4) ** 2 < 1 ? 15 : undefined);
+      if (emotion === 5) return (dx / 3.5) ** 2 + ((y - mouthY) / 4) ** 2 < 1 ? 15 : undefined;
       if (Math.abs(dx) > 6) return undefined;
       const curve = emotion === 4 ? -0.09 * (36 - dx * dx) * 0.4 : 0;
       const thick = emotion === 0 ? 1.3 : 0.8;

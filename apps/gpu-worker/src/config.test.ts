@@ -25,8 +25,15 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(() => parseWorkerConfig({ FERMX_STORAGE: 'ftp://host/dir' })).toThrow(/FERMX_STORAGE: expected file:\/\/PATH, a path, or s3:\/\/BUCKET\/PREFIX/);
     expect(() => parseWorkerConfig({ FERMX_STORAGE: 's3://Bad_Bucket/x' })).toThrow(/FERMX_STORAGE: "Bad_Bucket" is not an S3 bucket name/);
-    expect(parseWorkerConfig({ REDIS_URL: '', FERMX_STORAGE: '', FERMX_REDIS_PREFIX: '' })).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', redisPrefix: 'fermx' });
-    expect(parseWorkerConfig({ REDIS_URL: 'rediss://:secret@redis.example:6380/2', FERMX_STORAGE: 'data/fermx' })).toMatchObject({ redisUrl: 'rediss://:secret@redis.example:6380/2', storageUri: 'data/fermx' });
+    expect(parseWorkerConfig({ REDIS_URL: '', FERMX_STORAGE: '', FERMX_REDIS_PREFIX: '' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      storageUri: 'file://./.fermx',
+      redisPrefix: 'fermx',
+    });
+    expect(parseWorkerConfig({ REDIS_URL: 'rediss://:secret@redis.example:6380/2', FERMX_STORAGE: 'data/fermx' })).toMatchObject({
+      redisUrl: 'rediss://:secret@redis.example:6380/2',
+      storageUri: 'data/fermx',
+    });
   });
 
   it('offers no switch to the synthetic trainer: it is test material, started only through apps/gpu-worker/src/testing/synthetic-worker.ts', () => {
@@ -40,6 +47,8 @@ describe('parseWorkerConfig', () => {
     expect(parseWorkerConfig({ FERMX_REPLICAS: '2' }).replicas).toBe(2);
     expect(() => parseWorkerConfig({}, { replicas: '0' })).toThrow(/--replicas \(FERMX_REPLICAS\): /);
     expect(() => parseWorkerConfig({}, { replicas: 'two' })).toThrow(/--replicas \(FERMX_REPLICAS\): /);
-    expect(() => parseWorkerConfig({}, { replicas: '2', backend: 'webgpu' })).toThrow(/--replicas \(FERMX_REPLICAS\): replicas > 1 trains on CPU threads; use --backend wasm, cpu or auto, not webgpu/);
+    expect(() => parseWorkerConfig({}, { replicas: '2', backend: 'webgpu' })).toThrow(
+      /--replicas \(FERMX_REPLICAS\): replicas > 1 trains on CPU threads; use --backend wasm, cpu or auto, not webgpu/,
+    );
   });
 });

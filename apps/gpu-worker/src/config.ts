@@ -76,7 +76,9 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: { gpu?: string;
   const c = parsed.data;
   // Replicas are CPU threads; a GPU backend named outright cannot use them.
   if (c.FERMX_REPLICAS > 1 && (c.FERMX_BACKEND === 'tensorflow' || c.FERMX_BACKEND === 'webgpu')) {
-    throw new WorkerConfigError(`invalid worker configuration: ${flagName('FERMX_REPLICAS')}: replicas > 1 trains on CPU threads; use --backend wasm, cpu or auto, not ${c.FERMX_BACKEND}`);
+    throw new WorkerConfigError(
+      `invalid worker configuration: ${flagName('FERMX_REPLICAS')}: replicas > 1 trains on CPU threads; use --backend wasm, cpu or auto, not ${c.FERMX_BACKEND}`,
+    );
   }
   const host = hostname();
   return {

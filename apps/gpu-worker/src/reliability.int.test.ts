@@ -68,7 +68,12 @@ describe('fermx worker reliability', () => {
     await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts, backoffSeconds: 1, jitter: 0 } }));
   };
   const trainedEpochs = (): EpochLogLine[] =>
-    existsSync(epochLog) ? readFileSync(epochLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EpochLogLine) : [];
+    existsSync(epochLog)
+      ? readFileSync(epochLog, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as EpochLogLine)
+      : [];
   const waitFinished = async (ids: string[], timeoutMs: number) => {
     await waitFor(
       async () => (await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.finishedOn))).every(Boolean),
@@ -84,7 +89,11 @@ describe('fermx worker reliability', () => {
     // Both workers are ready before the trial is queued, so a slow start cannot let the first finish alone.
     const both = [await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' }), await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '400' })];
     await enqueue(spec);
-    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 3, 30_000, () => 'no worker checkpointed epoch 3');
+    await waitFor(
+      async () => ((await files.readLatest())?.epoch ?? 0) >= 3,
+      30_000,
+      () => 'no worker checkpointed epoch 3',
+    );
     const a = both.find((w) => w.hasLog('starting trial'))!;
     const b = both.find((w) => w !== a)!;
     a.child.kill('SIGKILL');
@@ -121,10 +130,17 @@ describe('fermx worker reliability', () => {
     for (const spec of specs) await enqueue(spec);
     await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
     await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
-    await waitFor(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 1, 30_000, () => 'no trial completed before the restart');
+    await waitFor(
+      async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 1,
+      30_000,
+      () => 'no trial completed before the restart',
+    );
     await redis.restart(1000);
 
-    const jobs = await waitFinished(specs.map((s) => s.trialId), 90_000);
+    const jobs = await waitFinished(
+      specs.map((s) => s.trialId),
+      90_000,
+    );
     expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual(specs.map(() => 'completed'));
     for (const spec of specs) expect((await new TrialFiles(storage, spec).readResult())?.epochsRun).toBe(4);
     const rows = await new LeaderboardIndex(connection).query({ sweepId: 'sweep-restart' });
@@ -136,7 +152,11 @@ describe('fermx worker reliability', () => {
     const files = new TrialFiles(storage, spec);
     await enqueue(spec);
     const a = await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' });
-    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 2, 30_000, () => 'worker-a never checkpointed epoch 2');
+    await waitFor(
+      async () => ((await files.readLatest())?.epoch ?? 0) >= 2,
+      30_000,
+      () => 'worker-a never checkpointed epoch 2',
+    );
     const signalled = Date.now();
     a.child.kill('SIGTERM');
     const exit = await a.exited;
@@ -171,9 +191,17 @@ describe('fermx worker with S3 storage that goes away', () => {
       for (const spec of specs) await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 2, backoffSeconds: 1, jitter: 0 } }));
       worker = await WorkerProcess.start('worker-s3', { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_EPOCH_MS: '300', ...s3.env });
       const first = new TrialFiles(storage, specs[0]!);
-      await waitFor(async () => ((await first.readLatest())?.epoch ?? 0) >= 2, 30_000, () => 'no checkpoint of epoch 2');
+      await waitFor(
+        async () => ((await first.readLatest())?.epoch ?? 0) >= 2,
+        30_000,
+        () => 'no checkpoint of epoch 2',
+      );
       await s3.pause();
-      await waitFor(() => worker!.hasLog('infrastructure fault: worker stops taking trials and backs off'), 30_000, () => 'the worker never noticed storage was gone');
+      await waitFor(
+        () => worker!.hasLog('infrastructure fault: worker stops taking trials and backs off'),
+        30_000,
+        () => 'the worker never noticed storage was gone',
+      );
       // Down for several times the retry budget: the old worker failed every queued trial here.
       await new Promise((r) => setTimeout(r, 6_000));
       expect(await queue.getFailedCount()).toBe(0);
@@ -181,7 +209,11 @@ describe('fermx worker with S3 storage that goes away', () => {
       expect(worker.logs.filter((l) => l.msg === 'trial handed back to the queue')).toHaveLength(1); // it does not drain the queue
       await s3.resume();
 
-      await waitFor(async () => (await Promise.all(specs.map(async (s) => (await queue.getJob(s.trialId))?.finishedOn))).every(Boolean), 90_000, () => 'trials did not finish after storage came back');
+      await waitFor(
+        async () => (await Promise.all(specs.map(async (s) => (await queue.getJob(s.trialId))?.finishedOn))).every(Boolean),
+        90_000,
+        () => 'trials did not finish after storage came back',
+      );
       expect(worker.hasLog('service answers again; worker takes trials again')).toBe(true);
       for (const spec of specs) {
         const job = (await queue.getJob(spec.trialId))!;

@@ -50,7 +50,16 @@ describe('real tfjs training through the worker', () => {
   });
 
   it('trains a tiny CNN for 2 epochs, writes result and model, and fermx evaluate reproduces the test accuracy', async () => {
-    const env = { ...process.env, ...s3.env, REDIS_URL: redis.url, FERMX_STORAGE: 's3://fermx-tfjs/lab', FERMX_BACKEND: 'wasm', FERMX_REPLICAS: '2', FERMX_CACHE_DIR: cacheDir, FERMX_WORKER_ID: 'w-tfjs' };
+    const env = {
+      ...process.env,
+      ...s3.env,
+      REDIS_URL: redis.url,
+      FERMX_STORAGE: 's3://fermx-tfjs/lab',
+      FERMX_BACKEND: 'wasm',
+      FERMX_REPLICAS: '2',
+      FERMX_CACHE_DIR: cacheDir,
+      FERMX_WORKER_ID: 'w-tfjs',
+    };
     const storage = openStorage(env.FERMX_STORAGE, env);
     const dataset = await writeTinyDataset(storage, 'datasets/tiny/v1', { train: 96, val: 32, test: 32 });
     const spec = exampleTrialSpec({
@@ -62,7 +71,11 @@ describe('real tfjs training through the worker', () => {
     });
     worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env);
     await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
-    await waitFor(async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn), 240_000, () => 'tfjs trial did not finish');
+    await waitFor(
+      async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn),
+      240_000,
+      () => 'tfjs trial did not finish',
+    );
     const job = (await queue.getJob(spec.trialId))!;
     expect(job.failedReason ?? null).toBeNull();
 
@@ -76,11 +89,23 @@ describe('real tfjs training through the worker', () => {
     expect(result.modelUri).toBe('s3://fermx-tfjs/lab/runs/sweep-tfjs/' + spec.trialId + '/model');
     expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ trialId: spec.trialId, backend: 'wasm ×2 replicas' });
 
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/fermx.mjs', 'evaluate', result.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'], {
-      cwd: repoRoot,
-      env: { ...env, FERMX_LOG_LEVEL: 'warn' },
-    });
-    const report = JSON.parse(stdout) as { accuracy: number; macroF1: number; confusionMatrix: number[][]; perClassAccuracy: number[]; split: string; tta: string; interval95: [number, number] };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/fermx.mjs', 'evaluate', result.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'],
+      {
+        cwd: repoRoot,
+        env: { ...env, FERMX_LOG_LEVEL: 'warn' },
+      },
+    );
+    const report = JSON.parse(stdout) as {
+      accuracy: number;
+      macroF1: number;
+      confusionMatrix: number[][];
+      perClassAccuracy: number[];
+      split: string;
+      tta: string;
+      interval95: [number, number];
+    };
     expect(report.split).toBe('test');
     expect(report.accuracy).toBeCloseTo(result.metrics.testAccuracy!, 6);
     expect(report.perClassAccuracy).toHaveLength(4);
@@ -96,10 +121,14 @@ describe('real tfjs training through the worker', () => {
     expect(best.valAccuracy).toBe(Math.max(...result.curves.map((c) => c.valAccuracy)));
     expect(best.modelUri).toBe('s3://fermx-tfjs/lab/runs/sweep-tfjs/' + spec.trialId + '/model-best');
     expect(result.testCount).toBe(32);
-    const bestRun = await promisify(execFile)(process.execPath, ['bin/fermx.mjs', 'evaluate', best.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'], {
-      cwd: repoRoot,
-      env: { ...env, FERMX_LOG_LEVEL: 'warn' },
-    });
+    const bestRun = await promisify(execFile)(
+      process.execPath,
+      ['bin/fermx.mjs', 'evaluate', best.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'],
+      {
+        cwd: repoRoot,
+        env: { ...env, FERMX_LOG_LEVEL: 'warn' },
+      },
+    );
     expect((JSON.parse(bestRun.stdout) as { accuracy: number }).accuracy).toBeCloseTo(best.testAccuracy!, 6);
     expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy });
   });

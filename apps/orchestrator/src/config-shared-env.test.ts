@@ -13,6 +13,10 @@ describe('parseConfig: the env vars shared with the worker', () => {
   it('reads REDIS_URL and FERMX_REDIS_PREFIX as the worker does; empty means the default', () => {
     expect(() => parseConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(() => parseConfig({ FERMX_REDIS_PREFIX: 'bad prefix' })).toThrow(/FERMX_REDIS_PREFIX: letters, digits/);
-    expect(parseConfig({ REDIS_URL: '', FERMX_STORAGE: '' })).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', prefix: 'fermx' });
+    expect(parseConfig({ REDIS_URL: '', FERMX_STORAGE: '' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      storageUri: 'file://./.fermx',
+      prefix: 'fermx',
+    });
   });
 });

@@ -6,8 +6,15 @@ import { ConfigError, isLoopbackHost, parseConfig } from './config.js';
 describe('parseConfig', () => {
   it('has defaults for a one-machine run: loopback only, writes open', () => {
     expect(parseConfig({})).toEqual({
-      redisUrl: 'redis://127.0.0.1:6379', storageUri: 'file://./.fermx', apiToken: undefined, port: 8080, host: '127.0.0.1',
-      sseMaxClients: 100, datasetRoots: [pathToFileURL(resolve('.fermx')).href], prefix: 'fermx', maxTrials: 10_000,
+      redisUrl: 'redis://127.0.0.1:6379',
+      storageUri: 'file://./.fermx',
+      apiToken: undefined,
+      port: 8080,
+      host: '127.0.0.1',
+      sseMaxClients: 100,
+      datasetRoots: [pathToFileURL(resolve('.fermx')).href],
+      prefix: 'fermx',
+      maxTrials: 10_000,
     });
   });
 

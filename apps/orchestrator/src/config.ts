@@ -15,7 +15,10 @@ export const OrchestratorConfigSchema = z.object({
   FERMX_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   /** Address `fermx serve` listens on; default 127.0.0.1 without a token, 0.0.0.0 with one. */
-  FERMX_HOST: z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or IP address').optional(),
+  FERMX_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or IP address')
+    .optional(),
   /** Most concurrent `/api/events` streams; more are answered 503. */
   FERMX_SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Comma-separated URIs datasets may live under, besides FERMX_STORAGE. */
@@ -70,7 +73,14 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { PORT?: string; 
   }
   if (!c || problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return {
-    redisUrl: c.REDIS_URL, storageUri: c.FERMX_STORAGE, apiToken: c.FERMX_API_TOKEN, port: c.PORT, host,
-    sseMaxClients: c.FERMX_SSE_MAX_CLIENTS, datasetRoots, prefix: c.FERMX_REDIS_PREFIX, maxTrials: c.FERMX_MAX_TRIALS,
+    redisUrl: c.REDIS_URL,
+    storageUri: c.FERMX_STORAGE,
+    apiToken: c.FERMX_API_TOKEN,
+    port: c.PORT,
+    host,
+    sseMaxClients: c.FERMX_SSE_MAX_CLIENTS,
+    datasetRoots,
+    prefix: c.FERMX_REDIS_PREFIX,
+    maxTrials: c.FERMX_MAX_TRIALS,
   };
 }

@@ -30,10 +30,28 @@ export async function openRuntime(config: OrchestratorConfig, env: NodeJS.Proces
   const index = new LeaderboardIndex(redis, keys);
   const halving = new SuccessiveHalving(redis, keys);
   const cancelFlags = new CancelFlags(redis, keys);
-  const sweeps = new SweepService({ redis, queue, catalog, index, cancelFlags, halving, probe: options.probe ?? storageDatasetProbe(env, config.datasetRoots), keys, maxTrials: config.maxTrials });
+  const sweeps = new SweepService({
+    redis,
+    queue,
+    catalog,
+    index,
+    cancelFlags,
+    halving,
+    probe: options.probe ?? storageDatasetProbe(env, config.datasetRoots),
+    keys,
+    maxTrials: config.maxTrials,
+  });
   let closing: Promise<void> | undefined;
   return {
-    config, redis, storage, queue, catalog, index, halving, cancelFlags, sweeps,
+    config,
+    redis,
+    storage,
+    queue,
+    catalog,
+    index,
+    halving,
+    cancelFlags,
+    sweeps,
     workers: new WorkerRegistry(redis, keys),
     // Idempotent, and runs every step even when one throws.
     close: () =>

@@ -9,8 +9,12 @@ const ctx = { dataset: { uri: 'file:///tmp/ferm', version: 'abc123' }, numClasse
 describe('expandSweep', () => {
   it('grid: crosses every axis and every model variant', () => {
     const spec = assertSweepSpec({
-      name: 'table3', dataset: ctx.dataset.uri,
-      models: [{ name: 'CNN', architecture: 'cnn' }, { name: 'M-Xception+Dropout', architecture: 'mxception', dropout: 0.5 }],
+      name: 'table3',
+      dataset: ctx.dataset.uri,
+      models: [
+        { name: 'CNN', architecture: 'cnn' },
+        { name: 'M-Xception+Dropout', architecture: 'mxception', dropout: 0.5 },
+      ],
       parameters: { batchSize: { grid: [32, 64] }, learningRate: { choice: [0.001, 0.01] }, seed: { int: [1, 2] }, epochs: 3 },
     });
     const { trials, duplicates } = expandSweep(spec, ctx);
@@ -24,8 +28,13 @@ describe('expandSweep', () => {
   });
 
   it('is deterministic: same spec, same sweep id and trial ids; other dataset version, other ids', () => {
-    const spec = assertSweepSpec({ name: 'r', dataset: 'file:///d', model: { architecture: 'mxception' }, strategy: { type: 'random', n: 5, seed: 7 },
-      parameters: { dropout: { uniform: [0, 0.6] }, learningRate: { loguniform: [1e-4, 1e-2] }, middleFlowRepeats: { grid: [2, 3] } } });
+    const spec = assertSweepSpec({
+      name: 'r',
+      dataset: 'file:///d',
+      model: { architecture: 'mxception' },
+      strategy: { type: 'random', n: 5, seed: 7 },
+      parameters: { dropout: { uniform: [0, 0.6] }, learningRate: { loguniform: [1e-4, 1e-2] }, middleFlowRepeats: { grid: [2, 3] } },
+    });
     const a = expandSweep(spec, ctx);
     const b = expandSweep(spec, ctx);
     expect(a).toEqual(b);
@@ -44,7 +53,17 @@ describe('expandSweep', () => {
   });
 
   it('random samples change with the strategy seed', () => {
-    const make = (seed: number) => expandSweep(assertSweepSpec({ name: 'r', dataset: 'file:///d', model: { architecture: 'cnn' }, strategy: { type: 'random', n: 3, seed }, parameters: { learningRate: { loguniform: [1e-4, 1e-1] } } }), ctx);
+    const make = (seed: number) =>
+      expandSweep(
+        assertSweepSpec({
+          name: 'r',
+          dataset: 'file:///d',
+          model: { architecture: 'cnn' },
+          strategy: { type: 'random', n: 3, seed },
+          parameters: { learningRate: { loguniform: [1e-4, 1e-1] } },
+        }),
+        ctx,
+      );
     expect(make(1).trials.map((t) => t.training.learningRate)).not.toEqual(make(2).trials.map((t) => t.training.learningRate));
   });
 
@@ -70,14 +89,33 @@ describe('trialIdOf', () => {
 describe('training recipe parameters', () => {
   const base = { name: 'recipe', dataset: 'file:///d', model: { architecture: 'mxception' as const } };
   const ctx = { dataset: { uri: 'file:///d', version: 'v1' }, numClasses: 4, createdAt: '2026-12-04T00:00:00Z' };
-  it('are swept like the others, land in the trial\'s training options, and leave ids of specs without them unchanged', () => {
+  it("are swept like the others, land in the trial's training options, and leave ids of specs without them unchanged", () => {
     const plain = expandSweep(assertSweepSpec({ ...base, parameters: { epochs: 2 } }), ctx);
     const withRecipe = expandSweep(
-      assertSweepSpec({ ...base, parameters: { epochs: 2, optimizer: { grid: ['adamw', 'sgd'] }, schedule: 'cosine', warmupEpochs: 1, labelSmoothing: 0.1, targets: 'ferplus-votes', ema: 0.999, tta: 'flip' } }),
+      assertSweepSpec({
+        ...base,
+        parameters: {
+          epochs: 2,
+          optimizer: { grid: ['adamw', 'sgd'] },
+          schedule: 'cosine',
+          warmupEpochs: 1,
+          labelSmoothing: 0.1,
+          targets: 'ferplus-votes',
+          ema: 0.999,
+          tta: 'flip',
+        },
+      }),
       ctx,
     );
     expect(withRecipe.trials.map((t) => t.training.optimizer)).toEqual(['adamw', 'sgd']);
-    expect(withRecipe.trials[0]!.training).toMatchObject({ schedule: 'cosine', warmupEpochs: 1, labelSmoothing: 0.1, targets: 'ferplus-votes', ema: 0.999, tta: 'flip' });
+    expect(withRecipe.trials[0]!.training).toMatchObject({
+      schedule: 'cosine',
+      warmupEpochs: 1,
+      labelSmoothing: 0.1,
+      targets: 'ferplus-votes',
+      ema: 0.999,
+      tta: 'flip',
+    });
     expect(plain.trials[0]!.training).toEqual({ epochs: 2, batchSize: 64, learningRate: 0.001, seed: 0, augmentation: expect.any(Object) });
     expect(plain.trials[0]!.trialId).toBe(trialIdOf({ model: plain.trials[0]!.model, training: plain.trials[0]!.training, datasetVersion: 'v1' }));
     expect(new Set([...plain.trials, ...withRecipe.trials].map((t) => t.trialId)).size).toBe(3);

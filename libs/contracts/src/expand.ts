@@ -39,7 +39,11 @@ const PARAMETER_ORDER: readonly ParameterName[] = [...MODEL_PARAMETERS, ...TRAIN
 
 /** Sweep id = `<name>-<8 hex>` of the normalised spec and dataset version: same sweep, same id. */
 export function sweepIdOf(spec: SweepSpec, datasetVersion: string): string {
-  const slug = spec.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'sweep';
+  const slug =
+    spec.name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'sweep';
   // The default objective hashes as the plain `val_accuracy` it was before metric specs, so sweeps keep their ids.
   const metric = canonicalJson(spec.metric) === canonicalJson(DEFAULT_METRIC) ? 'val_accuracy' : spec.metric;
   return `${slug}-${sha256Hex(canonicalJson({ spec: { ...spec, metric }, datasetVersion })).slice(0, 8)}`;
@@ -53,7 +57,8 @@ export function sweepIdOf(spec: SweepSpec, datasetVersion: string): string {
  * stream. With `maxTrials`, the size is checked arithmetically before anything is enumerated.
  */
 export function expandSweep(spec: SweepSpec, ctx: ExpandContext, options: ExpandOptions = {}): ExpandedSweep {
-  if (spec.strategy.type === 'tpe') throw new Error('a tpe sweep is not expanded up front: its trials are proposed as results arrive (apps/orchestrator/src/sweeps/search-dispatcher.ts)');
+  if (spec.strategy.type === 'tpe')
+    throw new Error('a tpe sweep is not expanded up front: its trials are proposed as results arrive (apps/orchestrator/src/sweeps/search-dispatcher.ts)');
   const extensions = options.extensions ?? [];
   if (options.maxTrials !== undefined) assertSweepSize(spec, options.maxTrials, extensions);
   const sweepId = sweepIdOf(spec, ctx.dataset.version);

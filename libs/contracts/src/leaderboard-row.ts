@@ -37,11 +37,36 @@ export interface LeaderboardRow {
 }
 
 /** The figures of the model a result ranks: the best epoch's when rankedBy is best and it was kept, else the last's. */
-export function rankedModel(result: TrialResult): { ranked: 'last' | 'best'; epoch: number; valAccuracy: number; testAccuracy: number | undefined; macroF1: number; confusionMatrix: number[][]; modelUri: string } {
+export function rankedModel(result: TrialResult): {
+  ranked: 'last' | 'best';
+  epoch: number;
+  valAccuracy: number;
+  testAccuracy: number | undefined;
+  macroF1: number;
+  confusionMatrix: number[][];
+  modelUri: string;
+} {
   const best = result.rankedBy === 'best' ? result.best : undefined;
-  if (best) return { ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy, testAccuracy: best.testAccuracy, macroF1: best.macroF1, confusionMatrix: best.confusionMatrix, modelUri: best.modelUri };
+  if (best)
+    return {
+      ranked: 'best',
+      epoch: best.epoch,
+      valAccuracy: best.valAccuracy,
+      testAccuracy: best.testAccuracy,
+      macroF1: best.macroF1,
+      confusionMatrix: best.confusionMatrix,
+      modelUri: best.modelUri,
+    };
   const m = result.metrics;
-  return { ranked: 'last', epoch: result.curves.at(-1)?.epoch ?? result.epochsRun, valAccuracy: m.valAccuracy, testAccuracy: m.testAccuracy, macroF1: m.macroF1, confusionMatrix: m.confusionMatrix, modelUri: result.modelUri };
+  return {
+    ranked: 'last',
+    epoch: result.curves.at(-1)?.epoch ?? result.epochsRun,
+    valAccuracy: m.valAccuracy,
+    testAccuracy: m.testAccuracy,
+    macroF1: m.macroF1,
+    confusionMatrix: m.confusionMatrix,
+    modelUri: result.modelUri,
+  };
 }
 
 export function leaderboardRow(result: TrialResult, rank = 0): LeaderboardRow {

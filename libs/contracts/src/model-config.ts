@@ -116,8 +116,14 @@ export const TrainOptionsSchema = z
     bestEpochBy: RECIPE_FIELDS.bestEpochBy.optional(),
   })
   .superRefine((t, ctx) => {
-    if (t.warmupEpochs !== undefined && t.warmupEpochs > t.epochs) ctx.addIssue({ code: 'custom', path: ['warmupEpochs'], message: `warmupEpochs (${t.warmupEpochs}) must not exceed epochs (${t.epochs})` });
-    if (t.minLearningRate !== undefined && t.minLearningRate > t.learningRate) ctx.addIssue({ code: 'custom', path: ['minLearningRate'], message: `minLearningRate (${t.minLearningRate}) must not exceed learningRate (${t.learningRate})` });
+    if (t.warmupEpochs !== undefined && t.warmupEpochs > t.epochs)
+      ctx.addIssue({ code: 'custom', path: ['warmupEpochs'], message: `warmupEpochs (${t.warmupEpochs}) must not exceed epochs (${t.epochs})` });
+    if (t.minLearningRate !== undefined && t.minLearningRate > t.learningRate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minLearningRate'],
+        message: `minLearningRate (${t.minLearningRate}) must not exceed learningRate (${t.learningRate})`,
+      });
   });
 export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
 

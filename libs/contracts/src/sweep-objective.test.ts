@@ -23,7 +23,11 @@ describe('metric in a sweep spec', () => {
   it('reads the plain name as {name, goal by name, summary: last}', () => {
     expect(specOf({ ...base, metric: 'val_accuracy' }).metric).toEqual({ name: 'val_accuracy', goal: 'max', summary: 'last' });
     expect(specOf({ ...base, metric: 'val_loss' }).metric).toEqual({ name: 'val_loss', goal: 'min', summary: 'last' });
-    expect(specOf({ ...base, metric: { name: 'val_macro_f1', summary: 'meanLast3' } }).metric).toEqual({ name: 'val_macro_f1', goal: 'max', summary: 'meanLast3' });
+    expect(specOf({ ...base, metric: { name: 'val_macro_f1', summary: 'meanLast3' } }).metric).toEqual({
+      name: 'val_macro_f1',
+      goal: 'max',
+      summary: 'meanLast3',
+    });
     expect(specOf({ ...base, metric: { name: 'val_accuracy', goal: 'maximize' } }).metric).toEqual({ name: 'val_accuracy', goal: 'max', summary: 'last' });
     expect(specOf({ ...base, metric: { name: 'val_loss', goal: 'min', summary: 'best' } }).metric).toEqual({ name: 'val_loss', goal: 'min', summary: 'best' });
   });
@@ -55,16 +59,29 @@ describe('strategy tpe', () => {
   });
 
   it('rejects warmStart without tpe and bad tpe settings', () => {
-    expect(issuesOf({ ...base, strategy: 'random', warmStart: ['x'] })).toEqual([{ path: 'warmStart', message: 'warmStart seeds a model-based search; it needs strategy { type: tpe }' }]);
+    expect(issuesOf({ ...base, strategy: 'random', warmStart: ['x'] })).toEqual([
+      { path: 'warmStart', message: 'warmStart seeds a model-based search; it needs strategy { type: tpe }' },
+    ]);
     expect(issuesOf({ ...base, strategy: { type: 'tpe', maxConcurrent: 0 } })[0]!.path).toBe('strategy.maxConcurrent');
   });
 
   it('is not expanded up front', () => {
-    expect(() => expandSweep(specOf({ ...base, strategy: { type: 'tpe' } }), { dataset: { uri: 'u', version: 'v' }, numClasses: 4, createdAt: '' })).toThrow(/proposed as results arrive/);
+    expect(() => expandSweep(specOf({ ...base, strategy: { type: 'tpe' } }), { dataset: { uri: 'u', version: 'v' }, numClasses: 4, createdAt: '' })).toThrow(
+      /proposed as results arrive/,
+    );
   });
 });
 
-const epoch = (i: number, valAccuracy: number, valLoss: number, valMacroF1?: number): EpochMetrics => ({ epoch: i, loss: 1, accuracy: 0.5, valLoss, valAccuracy, ...(valMacroF1 === undefined ? {} : { valMacroF1 }), seconds: 1, imagesPerSecond: 10 });
+const epoch = (i: number, valAccuracy: number, valLoss: number, valMacroF1?: number): EpochMetrics => ({
+  epoch: i,
+  loss: 1,
+  accuracy: 0.5,
+  valLoss,
+  valAccuracy,
+  ...(valMacroF1 === undefined ? {} : { valMacroF1 }),
+  seconds: 1,
+  imagesPerSecond: 10,
+});
 
 describe('objective', () => {
   const curve = [epoch(1, 0.5, 1.2, 0.4), epoch(2, 0.7, 0.9, 0.6), epoch(3, 0.6, 1.0, 0.55), epoch(4, 0.65, 0.95, 0.5)];
@@ -82,7 +99,7 @@ describe('objective', () => {
     expect(summarizeCurve({ name: 'val_accuracy', goal: 'max', summary: 'last' }, [])).toBeUndefined();
   });
 
-  it('reads a result\'s final evaluation for last, its curve otherwise', () => {
+  it("reads a result's final evaluation for last, its curve otherwise", () => {
     const result = { metrics: { valAccuracy: 0.66, valLoss: 0.97, macroF1: 0.52, perClassAccuracy: [], confusionMatrix: [], classes: [] }, curves: curve };
     expect(resultObjective({ name: 'val_accuracy', goal: 'max', summary: 'last' }, result)).toBe(0.66);
     expect(resultObjective({ name: 'val_macro_f1', goal: 'max', summary: 'last' }, result)).toBe(0.52);

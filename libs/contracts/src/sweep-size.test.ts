@@ -8,7 +8,9 @@ const ctx = { dataset: { uri: 'file:///tmp/ferm', version: 'abc123' }, numClasse
 describe('sweepTrialCount', () => {
   it('counts a grid arithmetically: variants × every axis (int ranges inclusive)', () => {
     const spec = assertSweepSpec({
-      name: 'g', dataset: 'file:///d', models: [{ architecture: 'cnn' }, { architecture: 'mxception' }],
+      name: 'g',
+      dataset: 'file:///d',
+      models: [{ architecture: 'cnn' }, { architecture: 'mxception' }],
       parameters: { batchSize: { grid: [32, 64] }, learningRate: { choice: [0.001, 0.01, 0.1] }, seed: { int: [1, 5] }, epochs: 3 },
     });
     expect(sweepTrialCount(spec)).toBe(2 * 2 * 3 * 5);
@@ -17,7 +19,10 @@ describe('sweepTrialCount', () => {
 
   it('counts a random sweep: variants × grid axes × (n + extensions)', () => {
     const spec = assertSweepSpec({
-      name: 'r', dataset: 'file:///d', model: { architecture: 'cnn' }, strategy: { type: 'random', n: 4, seed: 1 },
+      name: 'r',
+      dataset: 'file:///d',
+      model: { architecture: 'cnn' },
+      strategy: { type: 'random', n: 4, seed: 1 },
       parameters: { middleFlowRepeats: { grid: [2, 3] }, learningRate: { loguniform: [1e-4, 1e-2] }, seed: { int: [0, 9] } },
     });
     expect(sweepTrialCount(spec)).toBe(8);
@@ -26,7 +31,9 @@ describe('sweepTrialCount', () => {
 
   it('rejects three {int: [1, 1000]} axes with the count before enumerating anything', () => {
     const spec = assertSweepSpec({
-      name: 'huge', dataset: 'file:///d', model: { architecture: 'cnn' },
+      name: 'huge',
+      dataset: 'file:///d',
+      model: { architecture: 'cnn' },
       parameters: { seed: { int: [1, 1000] }, batchSize: { int: [1, 1000] }, epochs: { int: [1, 1000] } },
     });
     expect(sweepTrialCount(spec)).toBe(1e9);
@@ -38,7 +45,9 @@ describe('sweepTrialCount', () => {
 
   it('expands a grid of 250,000 points without overflowing the stack (no push(...bigArray))', () => {
     const spec = assertSweepSpec({
-      name: 'big', dataset: 'file:///d', model: { architecture: 'cnn' },
+      name: 'big',
+      dataset: 'file:///d',
+      model: { architecture: 'cnn' },
       parameters: { seed: { int: [1, 1000] }, batchSize: { int: [1, 250] }, epochs: 1 },
     });
     const { trials } = expandSweep(spec, ctx, { maxTrials: 250_000 });
@@ -49,10 +58,18 @@ describe('sweepTrialCount', () => {
 
 describe('expandSweep extensions', () => {
   it('continue the same seeded stream: n = 2 extended by 3 is the n = 5 sweep, earlier trials unchanged', () => {
-    const make = (n: number, extensions?: number[]) => expandSweep(assertSweepSpec({
-      name: 'r', dataset: 'file:///d', model: { architecture: 'cnn' }, strategy: { type: 'random', n, seed: 7 },
-      parameters: { learningRate: { loguniform: [1e-4, 1e-1] }, dropout: { uniform: [0, 0.5] } },
-    }), ctx, extensions ? { extensions } : {});
+    const make = (n: number, extensions?: number[]) =>
+      expandSweep(
+        assertSweepSpec({
+          name: 'r',
+          dataset: 'file:///d',
+          model: { architecture: 'cnn' },
+          strategy: { type: 'random', n, seed: 7 },
+          parameters: { learningRate: { loguniform: [1e-4, 1e-1] }, dropout: { uniform: [0, 0.5] } },
+        }),
+        ctx,
+        extensions ? { extensions } : {},
+      );
     const extended = make(2, [3]);
     expect(extended.trials.map((t) => t.trialId)).toEqual(make(5).trials.map((t) => t.trialId));
     expect(extended.trials.slice(0, 2)).toEqual(make(2).trials);
@@ -61,7 +78,10 @@ describe('expandSweep extensions', () => {
 
   it('with grid axes: each extension draws K more per grid point after the earlier rounds', () => {
     const spec = assertSweepSpec({
-      name: 'r', dataset: 'file:///d', model: { architecture: 'cnn' }, strategy: { type: 'random', n: 2, seed: 3 },
+      name: 'r',
+      dataset: 'file:///d',
+      model: { architecture: 'cnn' },
+      strategy: { type: 'random', n: 2, seed: 3 },
       parameters: { middleFlowRepeats: { grid: [2, 3] }, learningRate: { loguniform: [1e-4, 1e-1] } },
     });
     const base = expandSweep(spec, ctx).trials;

@@ -6,7 +6,10 @@ export const DEFAULT_MAX_SWEEP_TRIALS = 10_000;
 /** A spec whose expansion would exceed the maximum; thrown before anything is enumerated. */
 export class SweepTooLargeError extends Error {
   override readonly name = 'SweepTooLargeError';
-  constructor(readonly trials: number, readonly maxTrials: number) {
+  constructor(
+    readonly trials: number,
+    readonly maxTrials: number,
+  ) {
     super(`the sweep expands to ${formatCount(trials)} trials; the maximum is ${formatCount(maxTrials)}`);
   }
 }
@@ -54,5 +57,9 @@ function domainSize(d: Domain<unknown>): number {
 /** 1000000000 → "1,000,000,000" (locale-independent). */
 function formatCount(n: number): string {
   if (!Number.isFinite(n)) return 'unboundedly many';
-  return n >= 1e21 ? n.toExponential(2) : BigInt(Math.round(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n >= 1e21
+    ? n.toExponential(2)
+    : BigInt(Math.round(n))
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

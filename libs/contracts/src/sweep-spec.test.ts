@@ -28,24 +28,32 @@ describe('parseSweepSpec', () => {
 
   it('rejects dropout outside [0, 1) wherever it appears', () => {
     expect(issuesOf({ ...base, parameters: { dropout: 1 } })).toEqual([{ path: 'parameters.dropout', message: 'dropout must be in [0, 1)' }]);
-    expect(issuesOf({ ...base, parameters: { dropout: { grid: [0.1, -0.2] } } })).toEqual([{ path: 'parameters.dropout.grid[1]', message: 'dropout must be in [0, 1)' }]);
+    expect(issuesOf({ ...base, parameters: { dropout: { grid: [0.1, -0.2] } } })).toEqual([
+      { path: 'parameters.dropout.grid[1]', message: 'dropout must be in [0, 1)' },
+    ]);
     expect(issuesOf({ ...base, strategy: 'random', parameters: { dropout: { uniform: [0, 1.5] } } })[0]!.path).toBe('parameters.dropout.uniform[1]');
     expect(issuesOf({ ...base, model: { architecture: 'mxception', dropout: 1.2 } })[0]!.path).toBe('model.dropout');
   });
 
   it('rejects negative repeats and non-positive batch sizes', () => {
-    expect(issuesOf({ ...base, parameters: { middleFlowRepeats: { choice: [3, -1] } } })).toEqual([{ path: 'parameters.middleFlowRepeats.choice[1]', message: 'middleFlowRepeats must be >= 0' }]);
+    expect(issuesOf({ ...base, parameters: { middleFlowRepeats: { choice: [3, -1] } } })).toEqual([
+      { path: 'parameters.middleFlowRepeats.choice[1]', message: 'middleFlowRepeats must be >= 0' },
+    ]);
     expect(issuesOf({ ...base, parameters: { batchSize: 0 } })).toEqual([{ path: 'parameters.batchSize', message: 'batchSize must be > 0' }]);
   });
 
   it('reports every bad field at once', () => {
-    const paths = issuesOf({ ...base, parameters: { batchSize: -4, dropout: 2 }, colour: 'red' }).map((i) => i.path).sort();
+    const paths = issuesOf({ ...base, parameters: { batchSize: -4, dropout: 2 }, colour: 'red' })
+      .map((i) => i.path)
+      .sort();
     expect(paths).toEqual(['colour', 'parameters.batchSize', 'parameters.dropout']);
   });
 
   it('refuses continuous ranges under strategy grid and a fixed-and-searched parameter', () => {
     expect(issuesOf({ ...base, parameters: { learningRate: { loguniform: [1e-4, 1e-2] } } })[0]!.path).toBe('parameters.learningRate.loguniform');
-    expect(issuesOf({ ...base, model: { architecture: 'mxception', dropout: 0.5 }, parameters: { dropout: { grid: [0, 0.5] } } })[0]!.path).toBe('model.dropout');
+    expect(issuesOf({ ...base, model: { architecture: 'mxception', dropout: 0.5 }, parameters: { dropout: { grid: [0, 0.5] } } })[0]!.path).toBe(
+      'model.dropout',
+    );
   });
 
   it('needs exactly one of model and models, and rungs below the epoch budget', () => {
@@ -56,7 +64,13 @@ describe('parseSweepSpec', () => {
 
   it('accepts augmentation presets and explicit configs, rejecting unknown fields inside', () => {
     const parsed = parseSweepSpec({ ...base, parameters: { augmentation: { grid: ['paper', 'none'] } } });
-    expect(parsed.ok && parsed.spec.parameters.augmentation).toEqual({ kind: 'grid', values: [{ rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true }, false] });
-    expect(issuesOf({ ...base, parameters: { augmentation: { rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true, shear: 1 } } })[0]!.path).toBe('parameters.augmentation.shear');
+    expect(parsed.ok && parsed.spec.parameters.augmentation).toEqual({
+      kind: 'grid',
+      values: [{ rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true }, false],
+    });
+    expect(
+      issuesOf({ ...base, parameters: { augmentation: { rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true, shear: 1 } } })[0]!
+        .path,
+    ).toBe('parameters.augmentation.shear');
   });
 });

@@ -97,7 +97,11 @@ export const AugmentationChoiceSchema = z.unknown().transform((input, ctx): Augm
     }
     return z.NEVER;
   }
-  ctx.addIssue({ code: 'custom', message: "augmentation must be 'paper', 'none', false or { rotation, widthShift, heightShift, zoom, horizontalFlip }", input });
+  ctx.addIssue({
+    code: 'custom',
+    message: "augmentation must be 'paper', 'none', false or { rotation, widthShift, heightShift, zoom, horizontalFlip }",
+    input,
+  });
   return z.NEVER;
 });
 
@@ -156,16 +160,21 @@ const TpeStrategySchema = z.strictObject({
 });
 
 export const StrategySchema = z
-  .union([
-    z.literal('grid'),
-    z.literal('random').transform(() => ({ type: 'random' as const })),
-    z.strictObject({ type: z.literal('grid') }),
-    z.strictObject({ type: z.literal('random'), n: z.number().int().positive().max(100_000).optional(), seed: z.number().int().min(0).optional() }),
-    TpeStrategySchema,
-  ], { error: "strategy must be 'grid', { type: random, n, seed } or { type: tpe, n, startupTrials, maxConcurrent, seed }" })
+  .union(
+    [
+      z.literal('grid'),
+      z.literal('random').transform(() => ({ type: 'random' as const })),
+      z.strictObject({ type: z.literal('grid') }),
+      z.strictObject({ type: z.literal('random'), n: z.number().int().positive().max(100_000).optional(), seed: z.number().int().min(0).optional() }),
+      TpeStrategySchema,
+    ],
+    { error: "strategy must be 'grid', { type: random, n, seed } or { type: tpe, n, startupTrials, maxConcurrent, seed }" },
+  )
   .transform((s) => {
     if (s !== 'grid' && s.type === 'tpe') return s;
-    return s === 'grid' || s.type === 'grid' ? { type: 'grid' as const } : { type: 'random' as const, n: ('n' in s ? s.n : undefined) ?? 10, seed: ('seed' in s ? s.seed : undefined) ?? 0 };
+    return s === 'grid' || s.type === 'grid'
+      ? { type: 'grid' as const }
+      : { type: 'random' as const, n: ('n' in s ? s.n : undefined) ?? 10, seed: ('seed' in s ? s.seed : undefined) ?? 0 };
   });
 export type Strategy = z.infer<typeof StrategySchema>;
 
@@ -175,10 +184,13 @@ export type Strategy = z.infer<typeof StrategySchema>;
  * otherwise (`maximize`/`minimize` are accepted), summary to last.
  */
 export const SweepMetricSchema = z
-  .union([
-    MetricNameSchema,
-    z.strictObject({ name: MetricNameSchema, goal: z.enum(['max', 'min', 'maximize', 'minimize']).optional(), summary: z.enum(METRIC_SUMMARIES).optional() }),
-  ], { error: `metric must be one of ${METRICS.join(', ')} or { name, goal: max|min, summary: ${METRIC_SUMMARIES.join('|')} }` })
+  .union(
+    [
+      MetricNameSchema,
+      z.strictObject({ name: MetricNameSchema, goal: z.enum(['max', 'min', 'maximize', 'minimize']).optional(), summary: z.enum(METRIC_SUMMARIES).optional() }),
+    ],
+    { error: `metric must be one of ${METRICS.join(', ')} or { name, goal: max|min, summary: ${METRIC_SUMMARIES.join('|')} }` },
+  )
   .transform((m): MetricSpec => {
     const spec = typeof m === 'string' ? { name: m } : m;
     const goal = spec.goal === undefined ? defaultGoal(spec.name) : spec.goal.startsWith('max') ? 'max' : 'min';
@@ -220,7 +232,12 @@ export const SweepSpecSchema = z
     constraints: ConstraintsSchema.optional(),
   })
   .superRefine((spec, ctx) => {
-    if (!spec.model === !spec.models) ctx.addIssue({ code: 'custom', path: spec.model ? ['models'] : ['model'], message: 'give either model or models (a list of variants), not both or neither' });
+    if (!spec.model === !spec.models)
+      ctx.addIssue({
+        code: 'custom',
+        path: spec.model ? ['models'] : ['model'],
+        message: 'give either model or models (a list of variants), not both or neither',
+      });
     const variants = spec.models ?? (spec.model ? [spec.model] : []);
     const names = new Set<string>();
     variants.forEach((variant, i) => {
@@ -236,14 +253,25 @@ export const SweepSpecSchema = z
       }
     });
     if (spec.repeats !== undefined && spec.repeats > 1) {
-      if (spec.strategy.type === 'tpe') ctx.addIssue({ code: 'custom', path: ['repeats'], message: 'repeats needs strategy grid or random (tpe proposes one trial per configuration)' });
-      if (spec.parameters.seed !== undefined && spec.parameters.seed.kind !== 'fixed') ctx.addIssue({ code: 'custom', path: ['parameters', 'seed'], message: 'repeats derives the seeds; give seed one fixed value (the base seed) or leave it out' });
+      if (spec.strategy.type === 'tpe')
+        ctx.addIssue({ code: 'custom', path: ['repeats'], message: 'repeats needs strategy grid or random (tpe proposes one trial per configuration)' });
+      if (spec.parameters.seed !== undefined && spec.parameters.seed.kind !== 'fixed')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', 'seed'],
+          message: 'repeats derives the seeds; give seed one fixed value (the base seed) or leave it out',
+        });
     }
-    if (spec.warmStart && spec.strategy.type !== 'tpe') ctx.addIssue({ code: 'custom', path: ['warmStart'], message: 'warmStart seeds a model-based search; it needs strategy { type: tpe }' });
+    if (spec.warmStart && spec.strategy.type !== 'tpe')
+      ctx.addIssue({ code: 'custom', path: ['warmStart'], message: 'warmStart seeds a model-based search; it needs strategy { type: tpe }' });
     if (spec.strategy.type === 'grid') {
       for (const [key, d] of Object.entries(spec.parameters) as [string, Domain<unknown> | undefined][]) {
         if (d?.kind === 'uniform' || d?.kind === 'loguniform') {
-          ctx.addIssue({ code: 'custom', path: ['parameters', key, d.kind], message: `strategy grid cannot enumerate a ${d.kind} range; use { grid: [...] } or strategy { type: random, n }` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['parameters', key, d.kind],
+            message: `strategy grid cannot enumerate a ${d.kind} range; use { grid: [...] } or strategy { type: random, n }`,
+          });
         }
         if (d?.kind === 'int' && d.high - d.low >= 1000) {
           ctx.addIssue({ code: 'custom', path: ['parameters', key, 'int'], message: 'strategy grid enumerates int ranges of at most 1000 values' });
@@ -253,8 +281,16 @@ export const SweepSpecSchema = z
     if (spec.halving) {
       const last = spec.halving.rungs.at(-1)!;
       const epochs = spec.parameters.epochs;
-      const maxEpochs = epochs?.kind === 'fixed' ? epochs.value : epochs?.kind === 'grid' || epochs?.kind === 'choice' ? Math.max(...epochs.values) : epochs ? epochs.high : DEFAULT_TRAINING.epochs;
-      if (last >= maxEpochs) ctx.addIssue({ code: 'custom', path: ['halving', 'rungs'], message: `rungs must be below the epoch budget (${maxEpochs}); the last rung is ${last}` });
+      const maxEpochs =
+        epochs?.kind === 'fixed'
+          ? epochs.value
+          : epochs?.kind === 'grid' || epochs?.kind === 'choice'
+            ? Math.max(...epochs.values)
+            : epochs
+              ? epochs.high
+              : DEFAULT_TRAINING.epochs;
+      if (last >= maxEpochs)
+        ctx.addIssue({ code: 'custom', path: ['halving', 'rungs'], message: `rungs must be below the epoch budget (${maxEpochs}); the last rung is ${last}` });
     }
   });
 export type SweepSpec = z.infer<typeof SweepSpecSchema>;

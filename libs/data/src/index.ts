@@ -29,8 +29,25 @@ export { annotationSvg, writeAnnotatedPhoto, type FaceAnnotation } from './faces
 // Promoted models (fermx model promote|list, predict name@alias)
 export * from './model-registry/index.js';
 // Building
-export { buildDataset, readManifest, PAPER_CLASSES, type BuildDatasetOptions, type BuildOutcome, type BuildProgress, type BuildLog } from './build/build-dataset.js';
-export { BuildConfigSchema, FiltersSchema, BUILDER_VERSION, PAPER_CAPS, PROFILE_FILTERS, buildConfigFor, type BuildConfig, type Filters } from './build/build-config.js';
+export {
+  buildDataset,
+  readManifest,
+  PAPER_CLASSES,
+  type BuildDatasetOptions,
+  type BuildOutcome,
+  type BuildProgress,
+  type BuildLog,
+} from './build/build-dataset.js';
+export {
+  BuildConfigSchema,
+  FiltersSchema,
+  BUILDER_VERSION,
+  PAPER_CAPS,
+  PROFILE_FILTERS,
+  buildConfigFor,
+  type BuildConfig,
+  type Filters,
+} from './build/build-config.js';
 export { inlineFacePool, workerFacePool, type FacePool } from './build/face-pool.js';
 export type { Manifest, ShardInfo, SplitInfo, SourceInfo } from './build/manifest.js';
 export { SPLITS, FILTER_NAMES, type SplitName, type FilterName } from './build/selection.js';

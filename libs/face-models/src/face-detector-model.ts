@@ -33,7 +33,9 @@ function assertShortRangeDetector(info: TfliteModelInfo, source: string): void {
     shapes.some((s) => sameShape(s, [1, 896, 1]));
   if (!ok) {
     const describe = (t: { name: string; shape: number[]; type: string }) => `${t.name} ${t.type}[${t.shape.join(',')}]`;
-    throw new Error(`${source}: expected BlazeFace short range (float32[1,128,128,3] → [1,896,16], [1,896,1]), got ${info.inputs.map(describe).join(', ')} → ${info.outputs.map(describe).join(', ')}`);
+    throw new Error(
+      `${source}: expected BlazeFace short range (float32[1,128,128,3] → [1,896,16], [1,896,1]), got ${info.inputs.map(describe).join(', ')} → ${info.outputs.map(describe).join(', ')}`,
+    );
   }
 }
 

@@ -106,8 +106,14 @@ function tensorMetadata(b: Builder, t: TensorMetadataSpec): number {
 /** The ModelMetadata flatbuffer (file identifier M001) for a single-subgraph model. */
 export function buildModelMetadata(spec: ModelMetadataSpec): Uint8Array {
   const b = new Builder(1024);
-  const inputs = offsets(b, spec.inputs.map((t) => tensorMetadata(b, t)));
-  const outputs = offsets(b, spec.outputs.map((t) => tensorMetadata(b, t)));
+  const inputs = offsets(
+    b,
+    spec.inputs.map((t) => tensorMetadata(b, t)),
+  );
+  const outputs = offsets(
+    b,
+    spec.outputs.map((t) => tensorMetadata(b, t)),
+  );
   const subgraphName = b.createString(spec.name);
   b.startObject(SUBGRAPH_METADATA.fieldCount);
   b.addFieldOffset(SUBGRAPH_METADATA.name, subgraphName, 0);

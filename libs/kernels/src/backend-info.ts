@@ -14,9 +14,7 @@ export interface BackendInfo {
 }
 
 /** What a probe found: a backend ready to activate, or the reason it cannot be used here. */
-export type ProbeResult =
-  | { available: true; device?: string; activate: () => Promise<ActivationNote | void> }
-  | { available: false; reason: string };
+export type ProbeResult = { available: true; device?: string; activate: () => Promise<ActivationNote | void> } | { available: false; reason: string };
 
 /** What activation learned: a more precise device string, or a caveat for the reason. */
 export interface ActivationNote {

@@ -7,13 +7,19 @@ const EPSILON = 1e-3;
 
 function tensor(shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor {
   const { data } = randomValues(shape, seed);
-  return tf.tensor(data.map((v) => scale * v + shift), shape);
+  return tf.tensor(
+    data.map((v) => scale * v + shift),
+    shape,
+  );
 }
 
 /** Gradients w.r.t. [x, γ?, β] of Σ y·w for a batch-norm function y(x, γ, β). */
 function gradients(
   batchNorm: (x: tf.Tensor, gamma: tf.Tensor | undefined, beta: tf.Tensor) => tf.Tensor,
-  x: tf.Tensor, gamma: tf.Tensor | undefined, beta: tf.Tensor, weight: tf.Tensor,
+  x: tf.Tensor,
+  gamma: tf.Tensor | undefined,
+  beta: tf.Tensor,
+  weight: tf.Tensor,
 ): Float32Array[] {
   const inputs = [x, ...(gamma ? [gamma] : []), beta];
   const grads = tf.grads((...args: tf.Tensor[]) => {
@@ -30,7 +36,10 @@ function gradients(
  * A constant γ = 1 stands in for no γ: tfjs-core's FusedBatchNorm gradient cannot save a missing scale.
  */
 function stockBatchNorm(x: tf.Tensor, gamma: tf.Tensor | undefined, beta: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, Array.from({ length: x.rank - 1 }, (_, i) => i));
+  const { mean, variance } = tf.moments(
+    x,
+    Array.from({ length: x.rank - 1 }, (_, i) => i),
+  );
   return tf.batchNorm(x, mean, variance, beta, gamma ?? tf.onesLike(mean), EPSILON);
 }
 

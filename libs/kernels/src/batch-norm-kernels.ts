@@ -33,7 +33,12 @@ export function composedMoments(x: tf.Tensor): [tf.Tensor1D, tf.Tensor1D] {
  * dx = γ·r·(dy − dOffset/M − x̂·dScale/M).
  */
 export function composedTrainingGrad(
-  x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor | undefined, dy: tf.Tensor, epsilon: number,
+  x: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  scale: tf.Tensor | undefined,
+  dy: tf.Tensor,
+  epsilon: number,
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   return tf.tidy(() => {
     const axes = leadingAxes(x);
@@ -58,7 +63,12 @@ export function batchNormMoments(x: tf.Tensor): [tf.Tensor1D, tf.Tensor1D] {
 
 /** [dx, dScale, dOffset]: the active backend's kernel, else the reference. */
 export function batchNormTrainingGrad(
-  x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor | undefined, dy: tf.Tensor, epsilon: number,
+  x: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  scale: tf.Tensor | undefined,
+  dy: tf.Tensor,
+  epsilon: number,
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   if (!hasKernel(BATCH_NORM_TRAINING_GRAD)) return composedTrainingGrad(x, mean, variance, scale, dy, epsilon);
   const inputs = { x, mean, variance, ...(scale ? { scale } : {}), dy };

@@ -17,10 +17,17 @@ describe('initBackend choice logic (injected probes)', () => {
   it('auto prefers tensorflow > webgpu > wasm > cpu and records why each was skipped', async () => {
     const activated: BackendName[] = [];
     const messages: string[] = [];
-    const info = await initBackend('auto', (m, f) => messages.push(`${m} ${JSON.stringify(f)}`), fakeProbes({ tensorflow: 'not installed', webgpu: 'no adapter', wasm: true, cpu: true }, activated));
+    const info = await initBackend(
+      'auto',
+      (m, f) => messages.push(`${m} ${JSON.stringify(f)}`),
+      fakeProbes({ tensorflow: 'not installed', webgpu: 'no adapter', wasm: true, cpu: true }, activated),
+    );
     expect(info.name).toBe('wasm');
     expect(info.device).toBe('wasm-device');
-    expect(info.skipped).toEqual([{ name: 'tensorflow', reason: 'not installed' }, { name: 'webgpu', reason: 'no adapter' }]);
+    expect(info.skipped).toEqual([
+      { name: 'tensorflow', reason: 'not installed' },
+      { name: 'webgpu', reason: 'no adapter' },
+    ]);
     expect(activated).toEqual(['wasm']);
     expect(messages.filter((m) => m.startsWith('backend skipped'))).toHaveLength(2);
 
@@ -34,7 +41,9 @@ describe('initBackend choice logic (injected probes)', () => {
 
   it('an explicit choice uses only that backend and fails with its reason', async () => {
     const activated: BackendName[] = [];
-    await expect(initBackend('webgpu', undefined, fakeProbes({ webgpu: 'no adapter', cpu: true }, activated))).rejects.toThrow(/backend webgpu is not usable: no adapter/);
+    await expect(initBackend('webgpu', undefined, fakeProbes({ webgpu: 'no adapter', cpu: true }, activated))).rejects.toThrow(
+      /backend webgpu is not usable: no adapter/,
+    );
     expect(activated).toEqual([]);
     const info = await initBackend('cpu', undefined, fakeProbes({ tensorflow: true, cpu: true }, activated));
     expect(info).toMatchObject({ name: 'cpu', reason: 'requested' });
@@ -46,7 +55,9 @@ describe('initBackend choice logic (injected probes)', () => {
     const probes = fakeProbes({ wasm: true, cpu: true }, []);
     probes.webgpu = async ({ explicit }) => {
       contexts.push(explicit);
-      return explicit ? { available: true, device: 'swiftshader', activate: async () => ({ caveat: 'software adapter' }) } : { available: false, reason: 'only a software adapter' };
+      return explicit
+        ? { available: true, device: 'swiftshader', activate: async () => ({ caveat: 'software adapter' }) }
+        : { available: false, reason: 'only a software adapter' };
     };
     const auto = await initBackend('auto', undefined, probes);
     expect(auto.name).toBe('wasm');
@@ -58,7 +69,12 @@ describe('initBackend choice logic (injected probes)', () => {
 
   it('treats an activation error as a skip under auto', async () => {
     const probes = fakeProbes({ wasm: true, cpu: true }, []);
-    probes.wasm = async () => ({ available: true, activate: async () => { throw new Error('boom'); } });
+    probes.wasm = async () => ({
+      available: true,
+      activate: async () => {
+        throw new Error('boom');
+      },
+    });
     const info = await initBackend('auto', undefined, probes);
     expect(info.name).toBe('cpu');
     expect(info.skipped?.find((s) => s.name === 'wasm')?.reason).toMatch(/activation failed: boom/);

@@ -24,7 +24,12 @@ export function defaultProbes(log: BackendLog): BackendProbes {
 
 const silent: BackendLog = () => {};
 
-async function tryBackend(name: BackendName, probes: BackendProbes, log: BackendLog, explicit: boolean): Promise<{ ok: true; device?: string; caveat?: string } | { ok: false; reason: string }> {
+async function tryBackend(
+  name: BackendName,
+  probes: BackendProbes,
+  log: BackendLog,
+  explicit: boolean,
+): Promise<{ ok: true; device?: string; caveat?: string } | { ok: false; reason: string }> {
   let probe: ProbeResult;
   try {
     probe = await probes[name]({ explicit });
@@ -61,7 +66,8 @@ export async function initBackend(choice: BackendChoice, log: BackendLog = silen
       skipped.push({ name, reason: outcome.reason });
       continue;
     }
-    const base = choice === 'auto' ? (skipped.length ? `auto: first usable (${skipped.map((s) => s.name).join(', ')} skipped)` : 'auto: first choice') : 'requested';
+    const base =
+      choice === 'auto' ? (skipped.length ? `auto: first usable (${skipped.map((s) => s.name).join(', ')} skipped)` : 'auto: first choice') : 'requested';
     const info: BackendInfo = {
       name,
       reason: outcome.caveat ? `${base}; ${outcome.caveat}` : base,

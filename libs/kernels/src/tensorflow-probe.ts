@@ -24,7 +24,11 @@ export async function probeTensorflow(): Promise<ProbeResult> {
       };
     } catch (error) {
       const code = (error as { code?: string }).code;
-      failures.push(code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? `${specifier} is not installed` : `${specifier}: ${(error as Error).message.split('\n')[0]}`);
+      failures.push(
+        code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+          ? `${specifier} is not installed`
+          : `${specifier}: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
   }
   return { available: false, reason: failures.join('; ') };

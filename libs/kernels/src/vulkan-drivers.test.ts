@@ -10,7 +10,12 @@ function fakeFileSystem(files: string[]): DriverFileSystem {
 
 describe('Vulkan driver search', () => {
   it('names real GPU drivers first and SwiftShader last', () => {
-    const fs = fakeFileSystem(['/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json', '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json', '/usr/share/vulkan/icd.d/readme.txt', SWIFTSHADER_ICD]);
+    const fs = fakeFileSystem([
+      '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json',
+      '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json',
+      '/usr/share/vulkan/icd.d/readme.txt',
+      SWIFTSHADER_ICD,
+    ]);
     expect(findVulkanDrivers({}, fs)).toEqual({
       drivers: ['/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json', '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json', SWIFTSHADER_ICD],
       source: 'search',

@@ -10,7 +10,12 @@ export const GPU_ICD_DIRECTORIES = ['/usr/local/nvidia/share/vulkan/icd.d', '/et
 /** SwiftShader (a CPU Vulkan) as Debian's `chromium` package ships it: the software choice, last. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /** Where Debian and others put the Vulkan loader Dawn dlopens (package libvulkan1). */
-export const VULKAN_LOADER_PATHS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+export const VULKAN_LOADER_PATHS = [
+  '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+  '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+  '/usr/lib64/libvulkan.so.1',
+  '/usr/lib/libvulkan.so.1',
+];
 
 export interface DriverSearch {
   /** ICD manifests to hand the loader, real GPUs first; empty when the environment already names them or none exist. */
@@ -41,7 +46,11 @@ export interface DriverChoice {
 }
 
 /** Real-GPU manifests found in GPU_ICD_DIRECTORIES, then SwiftShader when it is installed and allowed. */
-export function findVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: DriverFileSystem = realFileSystem, choice: DriverChoice = { software: true }): DriverSearch {
+export function findVulkanDrivers(
+  env: NodeJS.ProcessEnv = process.env,
+  fs: DriverFileSystem = realFileSystem,
+  choice: DriverChoice = { software: true },
+): DriverSearch {
   if (env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES) return { drivers: [], source: 'environment' };
   const found = GPU_ICD_DIRECTORIES.flatMap((directory) =>
     fs
@@ -59,7 +68,11 @@ export function findVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: Driv
  * Points the Vulkan loader at the drivers found, unless the environment already does. Must run
  * before Dawn's first instance: the loader reads VK_DRIVER_FILES when the instance is created.
  */
-export function useVulkanDrivers(env: NodeJS.ProcessEnv = process.env, fs: DriverFileSystem = realFileSystem, choice: DriverChoice = { software: true }): DriverSearch {
+export function useVulkanDrivers(
+  env: NodeJS.ProcessEnv = process.env,
+  fs: DriverFileSystem = realFileSystem,
+  choice: DriverChoice = { software: true },
+): DriverSearch {
   const search = findVulkanDrivers(env, fs, choice);
   if (search.drivers.length) env.VK_DRIVER_FILES = search.drivers.join(path.delimiter);
   return search;
@@ -73,7 +86,10 @@ export const GPU_DEVICE_NODES = { directories: ['/dev/dri'], files: ['/dev/nvidi
  * find CPU drivers or fail, and either way Mesa, SwiftShader and Dawn print unstructured lines.
  */
 export function gpuDevicePresent(fs: DriverFileSystem = realFileSystem): boolean {
-  return GPU_DEVICE_NODES.files.some((file) => fs.exists(file)) || GPU_DEVICE_NODES.directories.some((dir) => fs.list(dir).some((name) => name.startsWith('renderD')));
+  return (
+    GPU_DEVICE_NODES.files.some((file) => fs.exists(file)) ||
+    GPU_DEVICE_NODES.directories.some((dir) => fs.list(dir).some((name) => name.startsWith('renderD')))
+  );
 }
 
 export function vulkanLoaderInstalled(fs: DriverFileSystem = realFileSystem): boolean {

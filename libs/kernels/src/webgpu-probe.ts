@@ -17,7 +17,10 @@ export async function probeWebgpu(context: ProbeContext = { explicit: false }): 
   // SwiftShader's and Dawn's unstructured start-up lines out of every CPU worker's log.
   const named = Boolean(process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES);
   if (!context.explicit && !named && !gpuDevicePresent()) {
-    return { available: false, reason: 'no GPU device (/dev/nvidia0, /dev/dri/renderD*); auto does not try software adapters (VK_DRIVER_FILES names drivers to try)' };
+    return {
+      available: false,
+      reason: 'no GPU device (/dev/nvidia0, /dev/dri/renderD*); auto does not try software adapters (VK_DRIVER_FILES names drivers to try)',
+    };
   }
   const drivers = useVulkanDrivers(process.env, undefined, { software: context.explicit });
   let gpu: { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null> };
@@ -35,7 +38,8 @@ export async function probeWebgpu(context: ProbeContext = { explicit: false }): 
   // tfjs-backend-webgpu asks for the high-performance adapter too, so this is the one it will get.
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) {
-    if (!vulkanLoaderInstalled()) return { available: false, reason: 'no WebGPU adapter: the Vulkan loader libvulkan.so.1 is missing (Debian: apt-get install libvulkan1)' };
+    if (!vulkanLoaderInstalled())
+      return { available: false, reason: 'no WebGPU adapter: the Vulkan loader libvulkan.so.1 is missing (Debian: apt-get install libvulkan1)' };
     const where = {
       none: 'no Vulkan driver found (a GPU driver, or chromium for SwiftShader)',
       environment: 'Dawn found no usable Vulkan device among the drivers VK_DRIVER_FILES/VK_ICD_FILENAMES name',

@@ -20,7 +20,10 @@ export function rungDecision(betterCount: number, reachedCount: number, reductio
 export class SuccessiveHalving {
   private readonly prefix: string;
 
-  constructor(private readonly redis: Redis, keys: KeySpace = {}) {
+  constructor(
+    private readonly redis: Redis,
+    keys: KeySpace = {},
+  ) {
     this.prefix = `${resolveKeySpace(keys).prefix}:asha`;
   }
 

@@ -20,7 +20,10 @@ export function isCancelledReason(reason: string | undefined): boolean {
 export class CancelFlags {
   private readonly owners: TrialOwners;
 
-  constructor(private readonly redis: Redis, private readonly keys: KeySpace = {}) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeySpace = {},
+  ) {
     this.owners = new TrialOwners(redis, keys);
   }
 

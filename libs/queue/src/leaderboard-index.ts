@@ -31,7 +31,10 @@ export class LeaderboardIndex {
   private readonly prefix: string;
   private readonly owners: TrialOwners;
 
-  constructor(private readonly redis: Redis, keys: KeySpace = {}) {
+  constructor(
+    private readonly redis: Redis,
+    keys: KeySpace = {},
+  ) {
     this.prefix = `${resolveKeySpace(keys).prefix}:lb`;
     this.owners = new TrialOwners(redis, keys);
   }

@@ -14,5 +14,10 @@ export const RedisUrlSchema = z.string().regex(/^rediss?:\/\/\S+$/, 'must be a r
 export const queueEnv = {
   REDIS_URL: envVar(RedisUrlSchema.default(DEFAULT_REDIS_URL)),
   /** Redis key prefix of the queue and indexes; producers and workers must use the same one. */
-  FERMX_REDIS_PREFIX: envVar(z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default(DEFAULT_PREFIX)),
+  FERMX_REDIS_PREFIX: envVar(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only')
+      .default(DEFAULT_PREFIX),
+  ),
 };

@@ -9,7 +9,17 @@ import { runKeys } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { openStorage } from '@fermx/data';
 import { RedisServer } from '@fermx/testing';
-import { CancelFlags, connectProducer, LeaderboardIndex, readTrialStates, RedisUnavailableError, SuccessiveHalving, trialJobOptions, trialQueue, WorkerRegistry } from './index.js';
+import {
+  CancelFlags,
+  connectProducer,
+  LeaderboardIndex,
+  readTrialStates,
+  RedisUnavailableError,
+  SuccessiveHalving,
+  trialJobOptions,
+  trialQueue,
+  WorkerRegistry,
+} from './index.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -35,7 +45,10 @@ describe('LeaderboardIndex', () => {
     await index.upsert(a);
     await index.upsert({ ...a, metrics: { ...a.metrics, valAccuracy: 0.95 } });
     const rows = await index.query({ sweepId: a.sweepId });
-    expect(rows.map((r) => [r.rank, r.trialId, r.valAccuracy])).toEqual([[1, a.trialId, 0.95], [2, b.trialId, 0.9]]);
+    expect(rows.map((r) => [r.rank, r.trialId, r.valAccuracy])).toEqual([
+      [1, a.trialId, 0.95],
+      [2, b.trialId, 0.9],
+    ]);
     expect(await index.query({ dataset: `${a.dataset.uri}/`, model: 'cnn' })).toHaveLength(1);
     expect(await index.query({ sweepId: 'other' })).toEqual([]);
     await index.clear();
@@ -45,7 +58,9 @@ describe('LeaderboardIndex', () => {
     const index = new LeaderboardIndex(redis, keys);
     const good = exampleTrialResult({ valAccuracy: 0.8 });
     const nan = { ...good, metrics: { ...good.metrics, valAccuracy: Number.NaN } };
-    await expect(index.upsert(nan)).rejects.toThrow(`result of trial ${good.trialId} not indexed: metrics.valAccuracy: Invalid input: expected number, received NaN`);
+    await expect(index.upsert(nan)).rejects.toThrow(
+      `result of trial ${good.trialId} not indexed: metrics.valAccuracy: Invalid input: expected number, received NaN`,
+    );
     const infinite = { ...good, curves: good.curves.map((c) => ({ ...c, loss: Number.POSITIVE_INFINITY })) };
     await expect(index.upsert(infinite)).rejects.toThrow('curves.0.loss');
     expect(await index.get(good.trialId)).toBeUndefined();
@@ -57,7 +72,9 @@ describe('LeaderboardIndex', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fermx-lb-'));
     try {
       const storage = openStorage(pathToFileURL(dir).href);
-      const results = [0.6, 0.8, 0.7].map((v, i) => exampleTrialResult({ valAccuracy: v, training: { epochs: 10, batchSize: 64, learningRate: 0.001, seed: i, augmentation: false } }));
+      const results = [0.6, 0.8, 0.7].map((v, i) =>
+        exampleTrialResult({ valAccuracy: v, training: { epochs: 10, batchSize: 64, learningRate: 0.001, seed: i, augmentation: false } }),
+      );
       for (const r of results) await storage.put(runKeys.result(r.sweepId, r.trialId), JSON.stringify(r));
       await storage.put('runs/example-0badc0de/t-0000000000000000/result.json', '{"not":"a result"}');
       const index = new LeaderboardIndex(redis, keys);

@@ -6,8 +6,20 @@ import { Worker } from 'bullmq';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { RedisServer } from '@fermx/testing';
 import {
-  CancelFlags, cancelledReason, connectProducer, isCancelledReason, JOB_RETENTION, readTrialStates, redisKeys, trialJobOptions, trialJobSummary,
-  TRIAL_QUEUE_NAME, trialJobSweepId, trialQueue, workerConnection, type TrialJobSummary,
+  CancelFlags,
+  cancelledReason,
+  connectProducer,
+  isCancelledReason,
+  JOB_RETENTION,
+  readTrialStates,
+  redisKeys,
+  trialJobOptions,
+  trialJobSummary,
+  TRIAL_QUEUE_NAME,
+  trialJobSweepId,
+  trialQueue,
+  workerConnection,
+  type TrialJobSummary,
 } from './index.js';
 
 let server: RedisServer;
@@ -62,8 +74,11 @@ describe('a finished trial job', () => {
 
     const job = (await queue.getJob(spec.trialId))!;
     expect(job.returnvalue).toEqual({
-      trialId: spec.trialId, sweepId: 'sweep-summary', status: 'completed',
-      metric: { name: 'val_accuracy', value: 0.7 }, resultKey: `runs/sweep-summary/${spec.trialId}/result.json`,
+      trialId: spec.trialId,
+      sweepId: 'sweep-summary',
+      status: 'completed',
+      metric: { name: 'val_accuracy', value: 0.7 },
+      resultKey: `runs/sweep-summary/${spec.trialId}/result.json`,
     });
     // What Redis holds for the job's return value is a few hundred bytes, not curves and matrices.
     const stored = await redis.hget(redisKeys.trialJob(jobKeys, spec.trialId), 'returnvalue');

@@ -6,7 +6,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { TrialSpec } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { RedisServer } from '@fermx/testing';
-import { CancelFlags, connectProducer, LeaderboardIndex, readTrialStates, SweepGate, TrialOwners, trialQueue, workerConnection, type TrialQueue } from './index.js';
+import {
+  CancelFlags,
+  connectProducer,
+  LeaderboardIndex,
+  readTrialStates,
+  SweepGate,
+  TrialOwners,
+  trialQueue,
+  workerConnection,
+  type TrialQueue,
+} from './index.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -15,7 +25,9 @@ let queue: TrialQueue;
 let gate: SweepGate;
 
 const specs = (sweepId: string, n: number, from = 0): TrialSpec[] =>
-  Array.from({ length: n }, (_, i) => exampleTrialSpec({ sweepId, training: { epochs: 2, batchSize: 8, learningRate: 0.001, seed: from + i, augmentation: false } }));
+  Array.from({ length: n }, (_, i) =>
+    exampleTrialSpec({ sweepId, training: { epochs: 2, batchSize: 8, learningRate: 0.001, seed: from + i, augmentation: false } }),
+  );
 const held = (list: TrialSpec[]) => list.map((spec, order) => ({ spec, order }));
 
 beforeAll(async () => {
@@ -105,7 +117,7 @@ describe('SweepGate', () => {
     expect(await queue.getJob(own!.trialId)).toBeUndefined();
   });
 
-  it('reprioritise changes the priority of the sweep\'s queued jobs', async () => {
+  it("reprioritise changes the priority of the sweep's queued jobs", async () => {
     const list = specs('s-prio', 2);
     await gate.enqueue('s-prio', held(list));
     expect(await gate.reprioritise('s-prio', 3)).toBe(2);

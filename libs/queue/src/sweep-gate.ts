@@ -70,7 +70,8 @@ export class SweepGate {
 
   /** First submit: the spec's priority and retry policy, unless the sweep already has settings. */
   async initialise(sweepId: string, settings: { priority: number; retry: RetryPolicy }): Promise<void> {
-    await this.deps.redis.multi()
+    await this.deps.redis
+      .multi()
       .hsetnx(this.key(sweepId, 'control'), 'priority', String(settings.priority))
       .hsetnx(this.key(sweepId, 'control'), 'retry', JSON.stringify(settings.retry))
       .exec();
@@ -95,8 +96,15 @@ export class SweepGate {
     if (trials.length === 0) return;
     const settings = await this.settings(sweepId);
     if (!settings.paused && settings.maxConcurrent === undefined) {
-      await addTrialJobs(this.deps.queue, trials.map((t) => t.spec), { priority: settings.priority, retry: settings.retry });
-      await this.markDispatched(sweepId, trials.map((t) => [t.spec.trialId, t.order]));
+      await addTrialJobs(
+        this.deps.queue,
+        trials.map((t) => t.spec),
+        { priority: settings.priority, retry: settings.retry },
+      );
+      await this.markDispatched(
+        sweepId,
+        trials.map((t) => [t.spec.trialId, t.order]),
+      );
       return;
     }
     await this.hold(sweepId, trials);
@@ -127,7 +135,12 @@ export class SweepGate {
 
   /** Forgets the held trials (cancel): they are never dispatched. Returns how many. */
   async dropHeld(sweepId: string): Promise<number> {
-    const replies = await this.deps.redis.multi().zcard(this.key(sweepId, 'held')).del(this.key(sweepId, 'held'), this.key(sweepId, 'heldspec')).srem(this.pendingKey, sweepId).exec();
+    const replies = await this.deps.redis
+      .multi()
+      .zcard(this.key(sweepId, 'held'))
+      .del(this.key(sweepId, 'held'), this.key(sweepId, 'heldspec'))
+      .srem(this.pendingKey, sweepId)
+      .exec();
     return Number(replies?.[0]?.[1] ?? 0);
   }
 
@@ -169,7 +182,10 @@ export class SweepGate {
     // Job first, then leave the held set: a crash in between re-adds a job that exists (a no-op).
     await addTrialJobs(this.deps.queue, specs, { priority: settings.priority, retry: settings.retry });
     await this.markDispatched(sweepId, send);
-    const tx = this.deps.redis.multi().zrem(this.key(sweepId, 'held'), ...ids).hdel(this.key(sweepId, 'heldspec'), ...ids);
+    const tx = this.deps.redis
+      .multi()
+      .zrem(this.key(sweepId, 'held'), ...ids)
+      .hdel(this.key(sweepId, 'heldspec'), ...ids);
     await tx.exec();
     if ((await this.deps.redis.zcard(this.key(sweepId, 'held'))) === 0) await this.deps.redis.srem(this.pendingKey, sweepId);
     return specs.length;
@@ -208,7 +224,12 @@ export class SweepGate {
       const taken = held.filter((_, j) => removed[j] !== 1).map((t) => t.spec.trialId);
       const gone = held.filter((_, j) => removed[j] === 1).map((t) => t.spec.trialId);
       // A worker took these meanwhile (removal refuses locked jobs): they run to the end, not held.
-      if (taken.length) await this.deps.redis.multi().zrem(this.key(sweepId, 'held'), ...taken).hdel(this.key(sweepId, 'heldspec'), ...taken).exec();
+      if (taken.length)
+        await this.deps.redis
+          .multi()
+          .zrem(this.key(sweepId, 'held'), ...taken)
+          .hdel(this.key(sweepId, 'heldspec'), ...taken)
+          .exec();
       if (gone.length) await this.deps.redis.zrem(this.key(sweepId, 'dispatched'), ...gone);
       pulled += gone.length;
     }
@@ -222,12 +243,17 @@ export class SweepGate {
     const waiting = ids.filter((id) => states.get(id)?.state === 'waiting');
     let changed = 0;
     for (let i = 0; i < waiting.length; i += PULL_CHUNK) {
-      const done = await Promise.all(waiting.slice(i, i + PULL_CHUNK).map(async (id) => {
-        const job = await this.deps.queue.getJob(id);
-        if (!job || job.finishedOn) return false;
-        // A job a worker took meanwhile refuses the change: it already runs.
-        return job.changePriority({ priority }).then(() => true, () => false);
-      }));
+      const done = await Promise.all(
+        waiting.slice(i, i + PULL_CHUNK).map(async (id) => {
+          const job = await this.deps.queue.getJob(id);
+          if (!job || job.finishedOn) return false;
+          // A job a worker took meanwhile refuses the change: it already runs.
+          return job.changePriority({ priority }).then(
+            () => true,
+            () => false,
+          );
+        }),
+      );
       changed += done.filter(Boolean).length;
     }
     return changed;

@@ -14,7 +14,13 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * so steering commands, submits and dispatch passes of one sweep never interleave. The lock
  * expires after `ttlMs`, so a crashed holder blocks the sweep for at most that long.
  */
-export async function withSweepLock<T>(redis: Redis, keys: KeySpace, sweepId: string, fn: () => Promise<T>, options: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+export async function withSweepLock<T>(
+  redis: Redis,
+  keys: KeySpace,
+  sweepId: string,
+  fn: () => Promise<T>,
+  options: { ttlMs?: number; waitMs?: number } = {},
+): Promise<T> {
   const key = `${resolveKeySpace(keys).prefix}:sweep:${sweepId}:lock`;
   const token = randomUUID();
   const ttlMs = options.ttlMs ?? 60_000;

@@ -12,7 +12,10 @@ const CHUNK = 1000;
 export class TrialOwners {
   private readonly prefix: string;
 
-  constructor(private readonly redis: Redis, keys: KeySpace = {}) {
+  constructor(
+    private readonly redis: Redis,
+    keys: KeySpace = {},
+  ) {
     this.prefix = `${resolveKeySpace(keys).prefix}:trial`;
   }
 

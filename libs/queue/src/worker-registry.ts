@@ -15,7 +15,10 @@ export interface WorkerInfo {
 export class WorkerRegistry {
   private readonly prefix: string;
 
-  constructor(private readonly redis: Redis, keys: KeySpace = {}) {
+  constructor(
+    private readonly redis: Redis,
+    keys: KeySpace = {},
+  ) {
     this.prefix = `${resolveKeySpace(keys).prefix}:worker`;
   }
 

@@ -19,13 +19,24 @@ export class ParzenEstimator {
   /** Per component, per dimension: mu/sigma (numeric) or log probabilities (categorical). */
   private readonly kernels: Kernel[][];
 
-  constructor(private readonly space: readonly Dimension[], points: readonly number[][], options: ParzenOptions) {
+  constructor(
+    private readonly space: readonly Dimension[],
+    points: readonly number[][],
+    options: ParzenOptions,
+  ) {
     const n = points.length;
     const raw = [...observationWeights(n), options.priorWeight];
     const total = raw.reduce((a, b) => a + b, 0);
     this.weights = raw.map((w) => w / total);
     this.logWeights = this.weights.map((w) => Math.log(w));
-    const perDimension = space.map((d, j) => kernelsFor(d, points.map((p) => p[j]!), options.priorWeight, space.length));
+    const perDimension = space.map((d, j) =>
+      kernelsFor(
+        d,
+        points.map((p) => p[j]!),
+        options.priorWeight,
+        space.length,
+      ),
+    );
     this.kernels = raw.map((_, k) => perDimension.map((column) => column[k]!));
   }
 

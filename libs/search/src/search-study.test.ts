@@ -5,7 +5,16 @@ import { branin } from './testing/test-functions.js';
 
 const idOf = (cell: number, point: Point) => `t-${cell}-${JSON.stringify(point)}`;
 
-const config = (over: Partial<SearchConfig> = {}): SearchConfig => ({ cells: [branin.space], n: 30, maxConcurrent: 3, seed: 11, goal: 'min', budgets: ['final'], tpe: { startupTrials: 5 }, ...over });
+const config = (over: Partial<SearchConfig> = {}): SearchConfig => ({
+  cells: [branin.space],
+  n: 30,
+  maxConcurrent: 3,
+  seed: 11,
+  goal: 'min',
+  budgets: ['final'],
+  tpe: { startupTrials: 5 },
+  ...over,
+});
 
 /** Runs a search to the end: trials finish oldest first (completion order), each told branin's value. */
 function simulate(c: SearchConfig, tamper: (e: SearchEvent) => SearchEvent = (e) => e): SearchStudy & { maxRunning: number } {
@@ -64,7 +73,12 @@ describe('SearchStudy', () => {
       study.apply(e);
       out.push(e);
     }
-    expect(out.slice(0, 2).map((e) => e.type === 'ask' && e.params.c).sort()).toEqual(['a', 'b']);
+    expect(
+      out
+        .slice(0, 2)
+        .map((e) => e.type === 'ask' && e.params.c)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(out.slice(2)).toEqual([{ type: 'exhausted', cell: 0 }]);
     expect(study.remaining()).toBe(0);
   });

@@ -60,7 +60,10 @@ export class SearchStudy {
   private asks = 0;
   readonly events: SearchEvent[] = [];
 
-  constructor(private readonly config: SearchConfig, events: readonly SearchEvent[] = []) {
+  constructor(
+    private readonly config: SearchConfig,
+    events: readonly SearchEvent[] = [],
+  ) {
     this.options = { ...DEFAULT_TPE_OPTIONS, ...config.tpe };
     this.asksPerCell = config.cells.map(() => 0);
     for (const event of events) this.apply(event);
@@ -135,7 +138,10 @@ export class SearchStudy {
     const { observations, running } = this.modelData(cell);
     for (let attempt = 0; attempt < 2 * RESAMPLE_ATTEMPTS; attempt++) {
       const random = decisionRandom(this.config.seed, this.asks, attempt);
-      const { point, by } = attempt < RESAMPLE_ATTEMPTS ? suggest(space, observations, running, this.options, random) : { point: sampleUniform(space, random), by: 'random' as const };
+      const { point, by } =
+        attempt < RESAMPLE_ATTEMPTS
+          ? suggest(space, observations, running, this.options, random)
+          : { point: sampleUniform(space, random), by: 'random' as const };
       const trialId = trialIdOf(cell, point);
       if (!this.trials.has(trialId)) return { type: 'ask', trialId, cell, params: point, by };
     }
@@ -184,7 +190,11 @@ export class SearchStudy {
  * Re-derives every sampler proposal of a log from the events before it: the proposals that differ
  * (none for an intact log with the same config and id function).
  */
-export function replaySearch(config: SearchConfig, events: readonly SearchEvent[], trialIdOf: (cell: number, point: Point) => string): { index: number; logged: SearchEvent; replayed: SearchEvent | undefined }[] {
+export function replaySearch(
+  config: SearchConfig,
+  events: readonly SearchEvent[],
+  trialIdOf: (cell: number, point: Point) => string,
+): { index: number; logged: SearchEvent; replayed: SearchEvent | undefined }[] {
   const study = new SearchStudy(config);
   const mismatches: { index: number; logged: SearchEvent; replayed: SearchEvent | undefined }[] = [];
   events.forEach((event, index) => {

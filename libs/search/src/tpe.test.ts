@@ -24,7 +24,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 describe('test functions', () => {
   it('have their known minima at the known optima', () => {
     expect(branin.value({ x1: Math.PI, x2: 2.275 })).toBeCloseTo(branin.optimum, 5);
-    expect(TEST_FUNCTIONS.find((f) => f.name === 'hartmann6')!.value({ x1: 0.20169, x2: 0.150011, x3: 0.476874, x4: 0.275332, x5: 0.311652, x6: 0.6573 })).toBeCloseTo(-3.32237, 4);
+    expect(
+      TEST_FUNCTIONS.find((f) => f.name === 'hartmann6')!.value({ x1: 0.20169, x2: 0.150011, x3: 0.476874, x4: 0.275332, x5: 0.311652, x6: 0.6573 }),
+    ).toBeCloseTo(-3.32237, 4);
     expect(TEST_FUNCTIONS.find((f) => f.name === 'rosenbrock4')!.value({ x1: 1, x2: 1, x3: 1, x4: 1 })).toBe(0);
     expect(mixed.value({ x: 1.3, r: 0.01, k: 11, cat: 'b' })).toBeCloseTo(0, 10);
   });

@@ -33,11 +33,19 @@ export interface Observation {
  * concurrent proposals spread out. Candidates are drawn from l and the one maximising
  * log l(x) − log g(x) is returned (rounded as `decode` rounds).
  */
-export function suggest(space: readonly Dimension[], observations: readonly Observation[], running: readonly Point[], options: TpeOptions, random: () => number): { point: Point; by: 'random' | 'tpe' } {
-  const usable = observations.filter((o) => Number.isFinite(o.loss)).flatMap((o) => {
-    const x = encodePoint(space, o.point);
-    return x ? [{ x, loss: o.loss }] : [];
-  });
+export function suggest(
+  space: readonly Dimension[],
+  observations: readonly Observation[],
+  running: readonly Point[],
+  options: TpeOptions,
+  random: () => number,
+): { point: Point; by: 'random' | 'tpe' } {
+  const usable = observations
+    .filter((o) => Number.isFinite(o.loss))
+    .flatMap((o) => {
+      const x = encodePoint(space, o.point);
+      return x ? [{ x, loss: o.loss }] : [];
+    });
   if (usable.length < Math.max(1, options.startupTrials) || space.length === 0) return { point: sampleUniform(space, random), by: 'random' };
   const liars = running.flatMap((p) => {
     const x = encodePoint(space, p);
@@ -47,8 +55,14 @@ export function suggest(space: readonly Dimension[], observations: readonly Obse
   const all = [...usable, ...liars].map((o, i) => ({ ...o, i })).sort((a, b) => a.loss - b.loss || a.i - b.i);
   const nGood = Math.max(1, Math.min(all.length - 1, options.gamma(all.length)));
   const byOrder = (a: { i: number }, b: { i: number }) => a.i - b.i;
-  const good = all.slice(0, nGood).sort(byOrder).map((o) => o.x);
-  const bad = all.slice(nGood).sort(byOrder).map((o) => o.x);
+  const good = all
+    .slice(0, nGood)
+    .sort(byOrder)
+    .map((o) => o.x);
+  const bad = all
+    .slice(nGood)
+    .sort(byOrder)
+    .map((o) => o.x);
   const l = new ParzenEstimator(space, good, options);
   const g = new ParzenEstimator(space, bad, options);
   let best: { x: number[]; score: number } | undefined;

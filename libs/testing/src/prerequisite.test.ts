@@ -16,7 +16,14 @@ describe('test prerequisites: fail, never skip silently', () => {
   });
 
   it('reads CI the way CI services set it', () => {
-    expect([isCi({ CI: 'true' }), isCi({ CI: 'TRUE' }), isCi({ CI: '1' }), isCi({ CI: 'false' }), isCi({ CI: '' }), isCi({})]).toEqual([true, true, true, false, false, false]);
+    expect([isCi({ CI: 'true' }), isCi({ CI: 'TRUE' }), isCi({ CI: '1' }), isCi({ CI: 'false' }), isCi({ CI: '' }), isCi({})]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('the stand-in test throws the reason, naming the suite', () => {

@@ -48,7 +48,13 @@ export function describeRequiring(problem: string | undefined, name: string, bod
 }
 
 /** `it` that runs, fails with `problem`, or (outside CI, when allowed) skips saying why. */
-export function itRequiring(problem: string | undefined, name: string, fn: () => Promise<void> | void, timeout?: number, options: PrerequisiteOptions = {}): void {
+export function itRequiring(
+  problem: string | undefined,
+  name: string,
+  fn: () => Promise<void> | void,
+  timeout?: number,
+  options: PrerequisiteOptions = {},
+): void {
   const outcome = prerequisiteOutcome(problem, options);
   if (outcome === 'run') it(name, fn, timeout);
   else if (outcome === 'skip') {

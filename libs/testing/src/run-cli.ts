@@ -2,7 +2,11 @@ import { PassThrough } from 'node:stream';
 import { runCli, type Command } from '@fermx/cli';
 
 /** Runs `fermx <argv…>` in-process against a command table and captures its output (tests). */
-export async function runCliCaptured(argv: string[], commands: readonly Command[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+export async function runCliCaptured(
+  argv: string[],
+  commands: readonly Command[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

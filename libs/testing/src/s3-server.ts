@@ -22,7 +22,11 @@ export class S3Server {
   static readonly accessKeyId = 'S3RVER';
   static readonly secretAccessKey = 'S3RVER';
 
-  private constructor(readonly port: number, readonly dir: string, readonly buckets: string[]) {}
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    readonly buckets: string[],
+  ) {}
 
   static async start(options: { buckets?: string[]; port?: number } = {}): Promise<S3Server> {
     const server = new S3Server(options.port ?? (await freePort()), mkdtempSync(join(tmpdir(), 'fermx-s3-')), options.buckets ?? ['fermx']);

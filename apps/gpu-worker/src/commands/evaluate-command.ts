@@ -36,7 +36,15 @@ export const evaluateCommand = defineCommand({
     const { formatEvaluation } = await import('../evaluation/format-evaluation.js');
     let outcome;
     try {
-      outcome = await evaluateModel({ modelUri, datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env, ...(tta ? { tta } : {}) });
+      outcome = await evaluateModel({
+        modelUri,
+        datasetUri,
+        split: split as Split,
+        backend: config.backend,
+        cacheDir: config.cacheDir,
+        env: ctx.env,
+        ...(tta ? { tta } : {}),
+      });
     } catch (error) {
       // Bad input (no model there, no such split, class mismatch) is a message, not a stack trace.
       if (classifyError(error).retry !== 'fail') throw error;
@@ -45,7 +53,9 @@ export const evaluateCommand = defineCommand({
     }
     if (ctx.values.json) {
       const interval95 = accuracyInterval(outcome.report.accuracy, outcome.report.count);
-      ctx.stdout.write(`${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, tta: outcome.tta, ...outcome.report, interval95 }, null, 2)}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, tta: outcome.tta, ...outcome.report, interval95 }, null, 2)}\n`,
+      );
     } else {
       ctx.stdout.write(formatEvaluation(outcome.report, { model: modelUri, dataset: datasetUri, split, count: outcome.report.count, tta: outcome.tta }));
     }

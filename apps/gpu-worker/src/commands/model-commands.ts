@@ -26,15 +26,25 @@ export const modelPromoteCommand = defineCommand({
     const name = ctx.values.name;
     if (typeof name !== 'string') throw new UsageError('--name NAME is required');
     const alias = ctx.values.alias as string | undefined;
-    if (alias !== undefined && !ALIASES.includes(alias as (typeof ALIASES)[number])) throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}, got '${alias}'`);
+    if (alias !== undefined && !ALIASES.includes(alias as (typeof ALIASES)[number]))
+      throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}, got '${alias}'`);
     const { ModelRegistry, ModelRegistryError, openStorage } = await import('./model-registry-access.js');
     const commit = checkoutCommit();
     try {
       const registry = new ModelRegistry(openStorage(ctx.env.FERMX_STORAGE ?? 'file://./.fermx', ctx.env));
-      const lineage = await registry.promote({ trialId, name, ...(alias ? { alias: alias as (typeof ALIASES)[number] } : {}), ...(commit ? { commit } : {}), env: ctx.env });
+      const lineage = await registry.promote({
+        trialId,
+        name,
+        ...(alias ? { alias: alias as (typeof ALIASES)[number] } : {}),
+        ...(commit ? { commit } : {}),
+        env: ctx.env,
+      });
       const uri = registry.storage.uriOf(`models/${lineage.name}/v${lineage.version}`);
       if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ ...lineage, uri, ...(alias ? { alias } : {}) }, null, 2)}\n`);
-      else ctx.stdout.write(`promoted ${trialId} as ${lineage.name} v${lineage.version}${alias ? ` (${alias})` : ''}: val accuracy ${pct(lineage.metrics.valAccuracy)}, macro-F1 ${lineage.metrics.macroF1.toFixed(3)} → ${uri}\n`);
+      else
+        ctx.stdout.write(
+          `promoted ${trialId} as ${lineage.name} v${lineage.version}${alias ? ` (${alias})` : ''}: val accuracy ${pct(lineage.metrics.valAccuracy)}, macro-F1 ${lineage.metrics.macroF1.toFixed(3)} → ${uri}\n`,
+        );
       return 0;
     } catch (error) {
       if (!(error instanceof ModelRegistryError)) throw error;
@@ -88,8 +98,13 @@ export const modelListCommand = defineCommand({
     for (const model of models) {
       ctx.stdout.write(`${model.name}\n`);
       for (const v of model.versions) {
-        const aliases = Object.entries(model.aliases).filter(([, n]) => n === v.version).map(([a]) => `@${a}`).join(' ');
-        ctx.stdout.write(`  v${v.version} ${aliases.padEnd(22)} ${v.model && typeof v.model === 'object' ? String((v.model as { architecture?: unknown }).architecture) : ''}  val ${pct(v.metrics.valAccuracy)}  macro-F1 ${v.metrics.macroF1.toFixed(3)}  trial ${v.trial.trialId} (${v.trial.sweepName})  dataset ${v.dataset.version}${v.dataset.masked === true ? ' masked' : v.dataset.masked === false ? ' unmasked' : ''}  ${v.promotedAt}\n`);
+        const aliases = Object.entries(model.aliases)
+          .filter(([, n]) => n === v.version)
+          .map(([a]) => `@${a}`)
+          .join(' ');
+        ctx.stdout.write(
+          `  v${v.version} ${aliases.padEnd(22)} ${v.model && typeof v.model === 'object' ? String((v.model as { architecture?: unknown }).architecture) : ''}  val ${pct(v.metrics.valAccuracy)}  macro-F1 ${v.metrics.macroF1.toFixed(3)}  trial ${v.trial.trialId} (${v.trial.sweepName})  dataset ${v.dataset.version}${v.dataset.masked === true ? ' masked' : v.dataset.masked === false ? ' unmasked' : ''}  ${v.promotedAt}\n`,
+        );
       }
       for (const move of model.history) ctx.stdout.write(`  ${move.at}  @${move.alias}: ${move.from === null ? '(new)' : `v${move.from}`} → v${move.to}\n`);
     }

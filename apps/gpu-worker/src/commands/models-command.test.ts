@@ -13,7 +13,10 @@ async function run(values: Record<string, string | boolean>): Promise<string> {
 
 describe('fermx models', () => {
   it('prints stable JSON with parameters and FLOPs for every architecture', async () => {
-    const out = JSON.parse(await run({ classes: '7', json: true })) as { numClasses: number; models: { architecture: string; parameters: number; trainableParameters: number; flopsPerImage: number }[] };
+    const out = JSON.parse(await run({ classes: '7', json: true })) as {
+      numClasses: number;
+      models: { architecture: string; parameters: number; trainableParameters: number; flopsPerImage: number }[];
+    };
     expect(out.numClasses).toBe(7);
     expect(out.models.map((m) => m.architecture)).toEqual(['mxception', 'mini-xception', 'xception', 'cnn', 'rmn', 'rmn-published']);
     // mini_Xception at 7 classes is Arriaga et al.'s published 58,423.

@@ -8,7 +8,7 @@ const DETECTORS = ['ssd', 'tiny'] as const;
 
 export const predictCommand = defineCommand({
   path: ['predict'],
-  summary: 'Find every face in photos, frame it like FER2013, and print the model\'s class probabilities per face',
+  summary: "Find every face in photos, frame it like FER2013, and print the model's class probabilities per face",
   usage: `MODEL IMAGE|DIR... [--json] [--annotate DIR] [--mask ${MASK_MODES.join('|')}] [--detector ${DETECTORS.join('|')}] [--min-score 0.5] [--backend ${BACKEND_CHOICES.join('|')}]`,
   args: ['MODEL', 'IMAGE...'],
   options: {
@@ -25,7 +25,8 @@ export const predictCommand = defineCommand({
     const mask = ctx.values.mask as string;
     if (!MASK_MODES.includes(mask as (typeof MASK_MODES)[number])) throw new UsageError(`--mask must be one of ${MASK_MODES.join(', ')}, got '${mask}'`);
     const detector = ctx.values.detector as string;
-    if (!DETECTORS.includes(detector as (typeof DETECTORS)[number])) throw new UsageError(`--detector must be one of ${DETECTORS.join(', ')}, got '${detector}'`);
+    if (!DETECTORS.includes(detector as (typeof DETECTORS)[number]))
+      throw new UsageError(`--detector must be one of ${DETECTORS.join(', ')}, got '${detector}'`);
     const minScore = Number(ctx.values['min-score']);
     if (!(minScore > 0 && minScore < 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got '${String(ctx.values['min-score'])}'`);
     let config;
@@ -43,7 +44,14 @@ export const predictCommand = defineCommand({
     const { ModelRegistryError } = await import('./model-registry-access.js');
     let predictor;
     try {
-      predictor = await Predictor.load({ model, backend: config.backend, mask: mask as (typeof MASK_MODES)[number], detector: detector as (typeof DETECTORS)[number], minScore, env: ctx.env });
+      predictor = await Predictor.load({
+        model,
+        backend: config.backend,
+        mask: mask as (typeof MASK_MODES)[number],
+        detector: detector as (typeof DETECTORS)[number],
+        minScore,
+        env: ctx.env,
+      });
     } catch (error) {
       if (!(error instanceof ModelRegistryError) && classifyError(error).retry !== 'fail') throw error;
       ctx.stderr.write(`fermx predict: ${(error as Error).message}\n`);
@@ -52,7 +60,10 @@ export const predictCommand = defineCommand({
     try {
       const files = await expandPhotoPaths(inputs);
       const json = ctx.values.json === true;
-      if (!json) ctx.stdout.write(`model ${model} (${predictor.model.uri}), classes ${predictor.classes.join(', ')}; mask ${predictor.maskDecision.draw ? 'drawn' : 'not drawn'}: ${predictor.maskDecision.reason}\n`);
+      if (!json)
+        ctx.stdout.write(
+          `model ${model} (${predictor.model.uri}), classes ${predictor.classes.join(', ')}; mask ${predictor.maskDecision.draw ? 'drawn' : 'not drawn'}: ${predictor.maskDecision.reason}\n`,
+        );
       const outcomes = await predictFiles(predictor, files, {
         ...(typeof ctx.values.annotate === 'string' ? { annotateDir: ctx.values.annotate } : {}),
         onFile: (outcome) => {

@@ -21,7 +21,11 @@ export function workerCommandWith(overrides: WorkerOverrides) {
     async run(ctx) {
       let config;
       try {
-        config = parseWorkerConfig(ctx.env, { gpu: ctx.values.gpu as string | undefined, backend: ctx.values.backend as string | undefined, replicas: ctx.values.replicas as string | undefined });
+        config = parseWorkerConfig(ctx.env, {
+          gpu: ctx.values.gpu as string | undefined,
+          backend: ctx.values.backend as string | undefined,
+          replicas: ctx.values.replicas as string | undefined,
+        });
       } catch (error) {
         if (error instanceof WorkerConfigError) throw new UsageError(error.message);
         throw error;

@@ -31,7 +31,9 @@ export async function evaluateModel(args: EvaluateModelArgs) {
   if (set.count === 0) throw new TrialInputError(`dataset ${args.datasetUri} has no images in split '${args.split}'`);
   const trained = metadata.classes;
   if (trained.join(',') !== set.classes.join(',')) {
-    throw new TrialInputError(`model ${args.modelUri} was trained on classes [${trained.join(', ')}] but dataset ${args.datasetUri} has [${set.classes.join(', ')}]`);
+    throw new TrialInputError(
+      `model ${args.modelUri} was trained on classes [${trained.join(', ')}] but dataset ${args.datasetUri} has [${set.classes.join(', ')}]`,
+    );
   }
   const tta: TestTimeAugmentation = args.tta ?? metadata.training?.tta ?? 'none';
   try {

@@ -4,7 +4,16 @@ import { formatEvaluation } from './format-evaluation.js';
 describe('formatEvaluation', () => {
   it('prints headline metrics, per-class accuracy and an aligned confusion matrix', () => {
     const text = formatEvaluation(
-      { accuracy: 0.75, macroF1: 0.7321, perClassAccuracy: [1, 0.5], confusionMatrix: [[2, 0], [1, 1]], classes: ['neutral', 'sad'] },
+      {
+        accuracy: 0.75,
+        macroF1: 0.7321,
+        perClassAccuracy: [1, 0.5],
+        confusionMatrix: [
+          [2, 0],
+          [1, 1],
+        ],
+        classes: ['neutral', 'sad'],
+      },
       { model: 'file:///m', dataset: 'file:///d', split: 'val', count: 4 },
     );
     expect(text).toContain('accuracy 75.00% (95 % interval 30.06%–95.44%)   macro-F1 73.21');

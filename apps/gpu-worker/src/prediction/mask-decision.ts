@@ -19,5 +19,8 @@ export function decideMask(mode: MaskMode, trained: { masked: boolean | null; ma
   if (mode === 'never') return { draw: false, reason: '--mask never' };
   if (trained.masked !== null) return { draw: trained.masked, reason: `trained on ${trained.masked ? 'masked' : 'unmasked'} faces (${trained.maskedFrom})` };
   const fer2013 = trained.classes.join(',') === FER2013_EMOTIONS.join(',');
-  return { draw: !fer2013, reason: `${trained.maskedFrom}; classes [${trained.classes.join(', ')}] are ${fer2013 ? "FER2013's own (unmasked profile)" : 'those of a masked FERM profile'}` };
+  return {
+    draw: !fer2013,
+    reason: `${trained.maskedFrom}; classes [${trained.classes.join(', ')}] are ${fer2013 ? "FER2013's own (unmasked profile)" : 'those of a masked FERM profile'}`,
+  };
 }

@@ -22,7 +22,13 @@ const GROUP_PHOTO = join(dirname(require.resolve('@vladmandic/face-api/package.j
 interface PredictJson {
   classes: string[];
   mask: { draw: boolean; reason: string };
-  faces: { file: string; face: number; box: { x: number; y: number; width: number; height: number }; probabilities: Record<string, number>; top: { label: string; probability: number } }[];
+  faces: {
+    file: string;
+    face: number;
+    box: { x: number; y: number; width: number; height: number };
+    probabilities: Record<string, number>;
+    top: { label: string; probability: number };
+  }[];
   files: ({ file: string; faces: number; annotated?: string } | { file: string; error: string })[];
 }
 
@@ -48,7 +54,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const predict = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliCaptured(['predict', ...args], commands, { PATH: process.env.PATH, FERMX_LOG_LEVEL: 'warn', FERMX_STORAGE: `file://${dir}/storage`, ...env });
+const predict = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCliCaptured(['predict', ...args], commands, { PATH: process.env.PATH, FERMX_LOG_LEVEL: 'warn', FERMX_STORAGE: `file://${dir}/storage`, ...env });
 
 describe('fermx predict', () => {
   it('prints one entry per face per file, an empty list for a photo without faces, and names a corrupt file (exit 1)', async () => {
@@ -71,7 +78,13 @@ describe('fermx predict', () => {
     }
     // Every pasted face is found where it was pasted.
     for (const box of pastedBoxes) {
-      const hit = perFile(photos.pasted).find((f) => f.box.x + f.box.width / 2 > box.x && f.box.x + f.box.width / 2 < box.x + box.width && f.box.y + f.box.height / 2 > box.y && f.box.y + f.box.height / 2 < box.y + box.height);
+      const hit = perFile(photos.pasted).find(
+        (f) =>
+          f.box.x + f.box.width / 2 > box.x &&
+          f.box.x + f.box.width / 2 < box.x + box.width &&
+          f.box.y + f.box.height / 2 > box.y &&
+          f.box.y + f.box.height / 2 < box.y + box.height,
+      );
       expect(hit, `a face inside ${JSON.stringify(box)}`).toBeDefined();
     }
     // The three smiling people of face-api's group photo.
@@ -95,10 +108,14 @@ describe('fermx predict', () => {
   it('runs a promoted model by name@alias after fermx model promote, and the mask follows the lineage', async () => {
     // A finished trial in the test's storage whose model is the committed FER2013 model.
     const spec = exampleTrialSpec({ dataset: { uri: `file://${dir}/storage/datasets/masked`, version: 'feedfacefeedface' } });
-    const result = exampleTrialResult({ ...spec, metrics: { ...exampleTrialResult().metrics, classes: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] } });
+    const result = exampleTrialResult({
+      ...spec,
+      metrics: { ...exampleTrialResult().metrics, classes: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] },
+    });
     const root = join(dir, 'storage');
     mkdirSync(join(root, runKeys.model(spec.sweepId, spec.trialId)), { recursive: true });
-    for (const file of ['model.json', 'weights.bin', 'metadata.json']) copyFileSync(join(MODEL, file), join(root, runKeys.model(spec.sweepId, spec.trialId), file));
+    for (const file of ['model.json', 'weights.bin', 'metadata.json'])
+      copyFileSync(join(MODEL, file), join(root, runKeys.model(spec.sweepId, spec.trialId), file));
     writeFileSync(join(root, runKeys.result(spec.sweepId, spec.trialId)), JSON.stringify(result));
     mkdirSync(join(root, 'datasets', 'masked'), { recursive: true });
     writeFileSync(join(root, 'datasets', 'masked', 'manifest.json'), JSON.stringify({ image: { masked: true } }));

@@ -1,6 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { drawMasks, FaceApiFaceFinder, FaceApiLandmarkDetector, frameFaces, maskSpecFor, openStorage, readPhoto, type FaceBox, type FaceDetectorName, type FaceFinder, type FramedFace, type LandmarkDetector, type MaskSpec, type RgbImage } from '@fermx/data';
+import {
+  drawMasks,
+  FaceApiFaceFinder,
+  FaceApiLandmarkDetector,
+  frameFaces,
+  maskSpecFor,
+  openStorage,
+  readPhoto,
+  type FaceBox,
+  type FaceDetectorName,
+  type FaceFinder,
+  type FramedFace,
+  type LandmarkDetector,
+  type MaskSpec,
+  type RgbImage,
+} from '@fermx/data';
 import { initBackend, loadModelArtifacts, type BackendChoice, type ModelMetadata } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
 import { decideMask, type MaskDecision, type MaskMode } from './mask-decision.js';
@@ -61,7 +76,10 @@ export class Predictor {
       return bytes;
     });
     const maskDecision = decideMask(options.mask, { ...model, classes: metadata.classes });
-    const finder = await FaceApiFaceFinder.load({ detector: options.detector ?? 'ssd', ...(options.minScore !== undefined ? { minScore: options.minScore } : {}) });
+    const finder = await FaceApiFaceFinder.load({
+      detector: options.detector ?? 'ssd',
+      ...(options.minScore !== undefined ? { minScore: options.minScore } : {}),
+    });
     const landmarks = await FaceApiLandmarkDetector.load();
     return new Predictor(model, metadata, maskDecision, backend.name, net, finder, landmarks, options.refinements ?? 1);
   }
@@ -78,7 +96,11 @@ export class Predictor {
   /** The 48×48 inputs the model sees for these faces (masked when the decision says so). */
   async modelInputs(faces: readonly FramedFace[]): Promise<Uint8Array[]> {
     if (!this.maskDecision.draw || faces.length === 0) return faces.map((f) => f.pixels);
-    return drawMasks(faces.map((f) => f.pixels), faces.map((f) => f.landmarks), faces.map(() => PREDICT_MASK));
+    return drawMasks(
+      faces.map((f) => f.pixels),
+      faces.map((f) => f.landmarks),
+      faces.map(() => PREDICT_MASK),
+    );
   }
 
   async classify(faces: readonly FramedFace[]): Promise<FacePrediction[]> {
@@ -90,7 +112,14 @@ export class Predictor {
       const byClass = Object.fromEntries(this.classes.map((label, c) => [label, Number(p[c]!.toFixed(6))]));
       let best = 0;
       for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
-      return { box: round(face.detection), detectorScore: Number(face.score.toFixed(4)), crop: round(face.box), masked: this.maskDecision.draw, probabilities: byClass, top: { label: this.classes[best]!, probability: Number(p[best]!.toFixed(6)) } };
+      return {
+        box: round(face.detection),
+        detectorScore: Number(face.score.toFixed(4)),
+        crop: round(face.box),
+        masked: this.maskDecision.draw,
+        probabilities: byClass,
+        top: { label: this.classes[best]!, probability: Number(p[best]!.toFixed(6)) },
+      };
     });
   }
 

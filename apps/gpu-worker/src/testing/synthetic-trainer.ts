@@ -56,7 +56,12 @@ export class SyntheticTrainer implements Trainer {
       const metrics = curvePoint(request, epoch, seconds);
       history.push(metrics);
       weights = nextWeights(weights, spec.training.seed, epoch);
-      const header: SyntheticCheckpointHeader = { kind: 'fermx-synthetic-checkpoint', trialId: spec.trialId, epoch, tensors: [{ role: 'weight', name: WEIGHTS_NAME, shape: [WEIGHTS] }] };
+      const header: SyntheticCheckpointHeader = {
+        kind: 'fermx-synthetic-checkpoint',
+        trialId: spec.trialId,
+        epoch,
+        tensors: [{ role: 'weight', name: WEIGHTS_NAME, shape: [WEIGHTS] }],
+      };
       if ((await hooks.onEpoch(metrics, encodeCheckpoint({ header, payloads: [weights] }))) === 'stop') {
         stoppedBy = 'callback';
         break;
@@ -73,7 +78,11 @@ export class SyntheticTrainer implements Trainer {
       evaluation: { val: syntheticReport(classes, last.valAccuracy) },
       modelFiles: {
         'model.json': new TextEncoder().encode(
-          JSON.stringify({ format: 'fermx-synthetic', trialId: spec.trialId, weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: WEIGHTS_NAME, shape: [WEIGHTS], dtype: 'float32' }] }] }),
+          JSON.stringify({
+            format: 'fermx-synthetic',
+            trialId: spec.trialId,
+            weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: WEIGHTS_NAME, shape: [WEIGHTS], dtype: 'float32' }] }],
+          }),
         ),
         'weights.bin': new Uint8Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)),
         'metadata.json': new TextEncoder().encode(JSON.stringify({ model: spec.model, training: spec.training, classes })),

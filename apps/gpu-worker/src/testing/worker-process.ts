@@ -17,7 +17,10 @@ export const FAST_WORKER_ENV = {
 export class WorkerProcess {
   readonly logs: Record<string, unknown>[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private constructor(readonly id: string, readonly child: ChildProcess) {
+  private constructor(
+    readonly id: string,
+    readonly child: ChildProcess,
+  ) {
     let buffer = '';
     child.stderr!.on('data', (d: Buffer) => {
       buffer += d.toString();
@@ -56,7 +59,12 @@ export class WorkerProcess {
   }
 
   async waitForLog(msg: string, timeoutMs = 30_000): Promise<void> {
-    await waitFor(() => this.hasLog(msg), timeoutMs, () => `worker ${this.id} never logged '${msg}'; logs: ${JSON.stringify(this.logs.slice(-10))}`, () => this.child.exitCode !== null);
+    await waitFor(
+      () => this.hasLog(msg),
+      timeoutMs,
+      () => `worker ${this.id} never logged '${msg}'; logs: ${JSON.stringify(this.logs.slice(-10))}`,
+      () => this.child.exitCode !== null,
+    );
   }
 
   /** Kills the process if still alive (SIGKILL) and waits for it. */
@@ -67,7 +75,12 @@ export class WorkerProcess {
 }
 
 /** Polls until `ready()` is true, failing with `describe()` after the timeout or when `abort()` says so. */
-export async function waitFor(ready: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string, abort: () => boolean = () => false): Promise<void> {
+export async function waitFor(
+  ready: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string,
+  abort: () => boolean = () => false,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await ready()) return;

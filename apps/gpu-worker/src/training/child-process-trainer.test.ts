@@ -16,7 +16,8 @@ const spec: TrialSpec = {
   createdAt: new Date(0).toISOString(),
 };
 const request: TrainingRequest = { spec, resumeEpoch: 0, backend: 'cpu', cacheDir: '/tmp/none' };
-const trainer = (epochMs = 20, abortGraceMs = 2000) => new ChildProcessTrainer({ entry: SYNTHETIC_TRAINER_ENTRY, env: { ...process.env, FERMX_SYNTHETIC_EPOCH_MS: String(epochMs) }, abortGraceMs });
+const trainer = (epochMs = 20, abortGraceMs = 2000) =>
+  new ChildProcessTrainer({ entry: SYNTHETIC_TRAINER_ENTRY, env: { ...process.env, FERMX_SYNTHETIC_EPOCH_MS: String(epochMs) }, abortGraceMs });
 
 describe('ChildProcessTrainer', () => {
   it('trains in a child process, relaying epochs, checkpoints and decisions over IPC', async () => {
@@ -42,7 +43,11 @@ describe('ChildProcessTrainer', () => {
     let saved: Uint8Array | undefined;
     await trainer().train(request, { onEpoch: async (m, c) => ((saved = c), m.epoch === 2 ? 'stop' : 'continue') }, new AbortController().signal);
     const epochs: number[] = [];
-    await trainer().train({ ...request, resumeFrom: saved, resumeEpoch: 2 }, { onEpoch: async (m) => (epochs.push(m.epoch), 'continue') }, new AbortController().signal);
+    await trainer().train(
+      { ...request, resumeFrom: saved, resumeEpoch: 2 },
+      { onEpoch: async (m) => (epochs.push(m.epoch), 'continue') },
+      new AbortController().signal,
+    );
     expect(epochs).toEqual([3, 4]);
   });
 
@@ -63,7 +68,9 @@ describe('ChildProcessTrainer', () => {
     await trainer().train(request, { onEpoch: async (m, c) => ((saved = c), m.epoch === 1 ? 'stop' : 'continue') }, new AbortController().signal);
     // a checkpoint of another trial is bad input for this one: fail once, never retried
     const other = { ...request, spec: { ...spec, trialId: 't-00000000000000bb' }, resumeFrom: saved, resumeEpoch: 1 };
-    const error = await trainer().train(other, { onEpoch: async () => 'continue' }, new AbortController().signal).catch((e: unknown) => e);
+    const error = await trainer()
+      .train(other, { onEpoch: async () => 'continue' }, new AbortController().signal)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrialInputError);
     expect((error as TrialInputError).retry).toBe('fail');
     expect((error as Error).message).toMatch(/not a synthetic checkpoint of trial t-00000000000000bb/);

@@ -11,11 +11,24 @@ class RecordingTrainer implements Trainer {
   readonly asked: string[] = [];
   async train(request: TrainingRequest): Promise<TrainingOutcome> {
     this.asked.push(request.spec.dataset.uri);
-    return { stoppedBy: 'completed', history: [], trainingSeconds: 0, parameters: 0, backend: 'cpu', evaluation: { val: { accuracy: 0, macroF1: 0, perClassAccuracy: [], confusionMatrix: [], classes: [] } }, modelFiles: {} };
+    return {
+      stoppedBy: 'completed',
+      history: [],
+      trainingSeconds: 0,
+      parameters: 0,
+      backend: 'cpu',
+      evaluation: { val: { accuracy: 0, macroF1: 0, perClassAccuracy: [], confusionMatrix: [], classes: [] } },
+      modelFiles: {},
+    };
   }
 }
 
-const request = (uri: string): TrainingRequest => ({ spec: exampleTrialSpec({ dataset: { uri, version: '0123456789abcdef' } }), resumeEpoch: 0, backend: 'cpu', cacheDir: undefined });
+const request = (uri: string): TrainingRequest => ({
+  spec: exampleTrialSpec({ dataset: { uri, version: '0123456789abcdef' } }),
+  resumeEpoch: 0,
+  backend: 'cpu',
+  cacheDir: undefined,
+});
 const hooks = { onEpoch: async () => 'continue' as const };
 
 describe('ConfinedTrainer', () => {
@@ -31,7 +44,10 @@ describe('ConfinedTrainer', () => {
     const inner = new RecordingTrainer();
     const trainer = ConfinedTrainer.fromEnv(inner, { FERMX_STORAGE: 'file:///srv/fermx' });
     for (const uri of ['file:///etc', 'file:///srv/fermx/../../root/.ssh', 's3://elsewhere/x']) {
-      const error = await trainer.train(request(uri), hooks, new AbortController().signal).then(() => undefined, (e: unknown) => e);
+      const error = await trainer.train(request(uri), hooks, new AbortController().signal).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, uri).toBeInstanceOf(DatasetOutsideRootsError);
       expect((error as Error).message).toContain(`dataset ${uri} is outside the allowed dataset roots (file:///srv/fermx)`);
       expect(classifyError(error)).toBeInstanceOf(TrialInputError);

@@ -3,10 +3,7 @@ import type { WireError } from './errors/index.js';
 import type { EpochDecision, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /** Worker → trainer child. */
-export type ParentMessage =
-  | { type: 'start'; request: TrainingRequest }
-  | { type: 'decision'; epoch: number; decision: EpochDecision }
-  | { type: 'abort' };
+export type ParentMessage = { type: 'start'; request: TrainingRequest } | { type: 'decision'; epoch: number; decision: EpochDecision } | { type: 'abort' };
 
 /** Trainer child → worker. */
 export type ChildMessage =

@@ -17,13 +17,25 @@ export class TfjsTrainer implements Trainer {
     const dataset = await openDataset(spec.dataset.uri, { cacheDir: request.cacheDir });
     const classes = dataset.manifest.classes;
     if (classes.length !== spec.model.numClasses) {
-      throw new TrialInputError(`model.numClasses is ${spec.model.numClasses} but dataset ${spec.dataset.uri} has ${classes.length} classes (${classes.join(', ')})`);
+      throw new TrialInputError(
+        `model.numClasses is ${spec.model.numClasses} but dataset ${spec.dataset.uri} has ${classes.length} classes (${classes.join(', ')})`,
+      );
     }
     const [trainSet, valSet] = await Promise.all([dataset.loadSplit('train'), dataset.loadSplit('val')]);
     // Held-out split: FER2013's PrivateTest (`test`) when the source had it, else PublicTest.
     const testSplit = (['test', 'publictest'] as const).find((s) => dataset.splits.includes(s));
     const testSet = testSplit ? await dataset.loadSplit(testSplit) : undefined;
-    log.info({ backend: backend.name, train: trainSet.count, val: valSet.count, test: testSet?.count ?? 0, resumeEpoch: request.resumeEpoch, replicas: request.replicas ?? 1 }, 'training');
+    log.info(
+      {
+        backend: backend.name,
+        train: trainSet.count,
+        val: valSet.count,
+        test: testSet?.count ?? 0,
+        resumeEpoch: request.resumeEpoch,
+        replicas: request.replicas ?? 1,
+      },
+      'training',
+    );
 
     // Replicas are worker threads on CPU cores; a GPU backend picked by `auto` trains alone.
     const replicas = backend.name === 'wasm' || backend.name === 'cpu' ? (request.replicas ?? 1) : 1;
@@ -54,7 +66,15 @@ export class TfjsTrainer implements Trainer {
     if (outcome.stoppedBy === 'aborted') {
       outcome.model.dispose();
       outcome.best?.model.dispose();
-      return { stoppedBy: 'aborted', history, trainingSeconds: outcome.trainingSeconds, parameters: 0, backend: backendName, evaluation: { val: emptyReport(classes) }, modelFiles: {} };
+      return {
+        stoppedBy: 'aborted',
+        history,
+        trainingSeconds: outcome.trainingSeconds,
+        parameters: 0,
+        backend: backendName,
+        evaluation: { val: emptyReport(classes) },
+        modelFiles: {},
+      };
     }
     const scoring = { batchSize: spec.training.batchSize, tta: spec.training.tta ?? 'none' };
     const val = await evaluate(outcome.model, valSet, scoring);
@@ -85,11 +105,21 @@ export class TfjsTrainer implements Trainer {
       const bestTest = testSet ? await evaluate(outcome.best.model, testSet, scoring) : undefined;
       const bestFiles = await saveModelArtifacts(outcome.best.model, metadata('best', outcome.best.epoch.epoch, { val: bestVal, test: bestTest }));
       outcome.best.model.dispose();
-      best = { epoch: outcome.best.epoch.epoch, valLoss: outcome.best.epoch.valLoss, evaluation: { val: bestVal, ...(bestTest ? { test: bestTest } : {}) }, modelFiles: bestFiles };
+      best = {
+        epoch: outcome.best.epoch.epoch,
+        valLoss: outcome.best.epoch.valLoss,
+        evaluation: { val: bestVal, ...(bestTest ? { test: bestTest } : {}) },
+        modelFiles: bestFiles,
+      };
     }
     return {
-      stoppedBy: outcome.stoppedBy, history, trainingSeconds: outcome.trainingSeconds, parameters, backend: backendName,
-      evaluation: { val, ...(test ? { test, testSplit } : {}) }, modelFiles,
+      stoppedBy: outcome.stoppedBy,
+      history,
+      trainingSeconds: outcome.trainingSeconds,
+      parameters,
+      backend: backendName,
+      evaluation: { val, ...(test ? { test, testSplit } : {}) },
+      modelFiles,
       ...(best ? { best } : {}),
       ...(testSet ? { testCount: testSet.count } : {}),
     };

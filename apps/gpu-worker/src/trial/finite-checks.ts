@@ -9,7 +9,8 @@ import { TrialDivergedError } from '../training/errors/index.js';
 /** Throws TrialDivergedError naming the epoch and field when an epoch's numbers are not finite. */
 export function assertFiniteEpoch(metrics: EpochMetrics): void {
   const bad = firstNonFinite(metrics, '');
-  if (bad) throw new TrialDivergedError(`epoch ${metrics.epoch}: ${bad.path} is ${bad.value}; the model diverged, the trial fails and is not ranked`, metrics.epoch);
+  if (bad)
+    throw new TrialDivergedError(`epoch ${metrics.epoch}: ${bad.path} is ${bad.value}; the model diverged, the trial fails and is not ranked`, metrics.epoch);
 }
 
 /**
@@ -20,7 +21,9 @@ export function assertFiniteModel(files: Record<string, Uint8Array>): void {
   const modelJson = files['model.json'];
   const weights = files['weights.bin'];
   if (!modelJson || !weights) return;
-  const manifest = (JSON.parse(new TextDecoder().decode(modelJson)) as { weightsManifest?: { weights: { name: string; shape: number[]; dtype?: string }[] }[] }).weightsManifest ?? [];
+  const manifest =
+    (JSON.parse(new TextDecoder().decode(modelJson)) as { weightsManifest?: { weights: { name: string; shape: number[]; dtype?: string }[] }[] })
+      .weightsManifest ?? [];
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
   let offset = 0;
   for (const spec of manifest.flatMap((group) => group.weights)) {
@@ -31,7 +34,8 @@ export function assertFiniteModel(files: Record<string, Uint8Array>): void {
     if (dtype === 'float32') {
       for (let i = 0; i < count && offset + i * 4 + 4 <= weights.byteLength; i++) {
         const value = view.getFloat32(offset + i * 4, true);
-        if (!Number.isFinite(value)) throw new TrialDivergedError(`final weights: ${spec.name}[${i}] is ${value}; the model diverged, the trial fails and is not ranked`);
+        if (!Number.isFinite(value))
+          throw new TrialDivergedError(`final weights: ${spec.name}[${i}] is ${value}; the model diverged, the trial fails and is not ranked`);
       }
     }
     offset += count * bytesPer;

@@ -24,7 +24,8 @@ export async function findResumePoint(files: TrialFiles, latest: LatestCheckpoin
   for (const [i, candidate] of candidates.entries()) {
     const read = await readVerified(files, candidate);
     if ('checkpoint' in read) {
-      if (read.checksum === 'none') log.warn({ epoch: candidate.epoch, key: candidate.key }, 'checkpoint predates checksums (format 1); resuming from it unverified');
+      if (read.checksum === 'none')
+        log.warn({ epoch: candidate.epoch, key: candidate.key }, 'checkpoint predates checksums (format 1); resuming from it unverified');
       return { latest: candidate, checkpoint: read.checkpoint };
     }
     const problem = read.problem;
@@ -37,7 +38,10 @@ export async function findResumePoint(files: TrialFiles, latest: LatestCheckpoin
   return undefined;
 }
 
-async function readVerified(files: TrialFiles, candidate: LatestCheckpoint): Promise<{ checkpoint: Uint8Array; checksum: 'sha256' | 'none' } | { problem: string }> {
+async function readVerified(
+  files: TrialFiles,
+  candidate: LatestCheckpoint,
+): Promise<{ checkpoint: Uint8Array; checksum: 'sha256' | 'none' } | { problem: string }> {
   let checkpoint: Uint8Array;
   try {
     checkpoint = await files.readCheckpoint(candidate);

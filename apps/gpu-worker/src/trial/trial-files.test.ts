@@ -13,7 +13,15 @@ afterEach(() => {
 });
 
 const epoch = (n: number): EpochMetrics & { worker: string; attempt: number } => ({
-  epoch: n, loss: 1 / n, accuracy: 0.5, valLoss: 1 / n, valAccuracy: 0.5, seconds: 1, imagesPerSecond: 10, worker: 'w', attempt: 1,
+  epoch: n,
+  loss: 1 / n,
+  accuracy: 0.5,
+  valLoss: 1 / n,
+  valAccuracy: 0.5,
+  seconds: 1,
+  imagesPerSecond: 10,
+  worker: 'w',
+  attempt: 1,
 });
 
 describe('TrialFiles', () => {
@@ -35,16 +43,18 @@ describe('TrialFiles', () => {
     expect(files.dir).toBe(runKeys.dir(sweepId, trialId));
     expect(modelUri).toBe(storage.uriOf(runKeys.model(sweepId, trialId)));
     expect(latest.key).toBe(runKeys.checkpoint(sweepId, trialId, 3));
-    expect(await storage.list(runKeys.root)).toEqual([
-      runKeys.checkpoint(sweepId, trialId, 2),
-      runKeys.checkpoint(sweepId, trialId, 3),
-      runKeys.latestCheckpoint(sweepId, trialId),
-      runKeys.config(sweepId, trialId),
-      runKeys.metrics(sweepId, trialId),
-      runKeys.modelFile(sweepId, trialId, 'model.json'),
-      runKeys.modelFile(sweepId, trialId, 'weights.bin'),
-      runKeys.result(sweepId, trialId),
-    ].sort());
+    expect(await storage.list(runKeys.root)).toEqual(
+      [
+        runKeys.checkpoint(sweepId, trialId, 2),
+        runKeys.checkpoint(sweepId, trialId, 3),
+        runKeys.latestCheckpoint(sweepId, trialId),
+        runKeys.config(sweepId, trialId),
+        runKeys.metrics(sweepId, trialId),
+        runKeys.modelFile(sweepId, trialId, 'model.json'),
+        runKeys.modelFile(sweepId, trialId, 'weights.bin'),
+        runKeys.result(sweepId, trialId),
+      ].sort(),
+    );
     expect(runKeys.parseResult(runKeys.result(sweepId, trialId))).toEqual({ sweepId, trialId });
     expect(runKeys.parseResult(runKeys.config(sweepId, trialId))).toBeUndefined();
     expect((await files.readResult())?.modelUri).toBe(modelUri);

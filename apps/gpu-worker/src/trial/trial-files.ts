@@ -29,7 +29,10 @@ export class TrialFiles {
   private readonly sweepId: string;
   private readonly trialId: string;
 
-  constructor(private readonly storage: Storage, spec: Pick<TrialSpec, 'sweepId' | 'trialId'>) {
+  constructor(
+    private readonly storage: Storage,
+    spec: Pick<TrialSpec, 'sweepId' | 'trialId'>,
+  ) {
     this.sweepId = spec.sweepId;
     this.trialId = spec.trialId;
     this.dir = runKeys.dir(spec.sweepId, spec.trialId);
@@ -56,7 +59,9 @@ export class TrialFiles {
   async saveEpoch(epoch: number, checkpoint: Uint8Array, history: MetricsLine[], previous?: LatestCheckpoint): Promise<LatestCheckpoint> {
     const key = runKeys.checkpoint(this.sweepId, this.trialId, epoch);
     await this.storage.put(key, checkpoint, { contentType: 'application/octet-stream' });
-    await this.storage.put(runKeys.metrics(this.sweepId, this.trialId), history.map((line) => JSON.stringify(line)).join('\n') + '\n', { contentType: 'application/x-ndjson' });
+    await this.storage.put(runKeys.metrics(this.sweepId, this.trialId), history.map((line) => JSON.stringify(line)).join('\n') + '\n', {
+      contentType: 'application/x-ndjson',
+    });
     const kept = previous && previous.key !== key ? { epoch: previous.epoch, key: previous.key } : undefined;
     const latest: LatestCheckpoint = { epoch, key, history, savedAt: new Date().toISOString(), ...(kept ? { previous: kept } : {}) };
     await this.storage.put(runKeys.latestCheckpoint(this.sweepId, this.trialId), json(latest), { contentType: 'application/json' });
@@ -80,7 +85,11 @@ export class TrialFiles {
   async readMetrics(): Promise<MetricsLine[]> {
     const bytes = await this.storage.getOptional(runKeys.metrics(this.sweepId, this.trialId));
     if (!bytes) return [];
-    return decoder.decode(bytes).split('\n').filter(Boolean).map((line) => JSON.parse(line) as MetricsLine);
+    return decoder
+      .decode(bytes)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as MetricsLine);
   }
 
   async readResult(): Promise<TrialResult | undefined> {

@@ -87,7 +87,11 @@ describe('TrialRunner', () => {
     expect((await files.readMetrics()).map((m) => m.epoch)).toEqual([1, 2, 3, 4, 5]);
     expect((await files.readLatest())?.epoch).toBe(5);
     // the latest checkpoint and the one before it (the fallback) are kept, older ones deleted
-    expect(await storage.list(`${files.dir}/checkpoints/`)).toEqual([`${files.dir}/checkpoints/epoch-4.ckpt`, `${files.dir}/checkpoints/epoch-5.ckpt`, `${files.dir}/checkpoints/latest.json`]);
+    expect(await storage.list(`${files.dir}/checkpoints/`)).toEqual([
+      `${files.dir}/checkpoints/epoch-4.ckpt`,
+      `${files.dir}/checkpoints/epoch-5.ckpt`,
+      `${files.dir}/checkpoints/latest.json`,
+    ]);
     expect((await files.readLatest())?.previous).toEqual({ epoch: 4, key: `${files.dir}/checkpoints/epoch-4.ckpt` });
     const result = await files.readResult();
     expect(result?.status).toBe('completed');
@@ -113,11 +117,17 @@ describe('TrialRunner', () => {
     // records trained epochs; during the first attempt a shutdown arrives after epoch 2
     const recording = (shutdownAfter?: number): Trainer => ({
       train: (req, hooks, signal) =>
-        new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: async (m, c) => {
-          trained.push(m.epoch);
-          if (m.epoch === shutdownAfter) first.abort();
-          return hooks.onEpoch(m, c);
-        } }, signal),
+        new SyntheticTrainer({ epochMs: 1 }).train(
+          req,
+          {
+            onEpoch: async (m, c) => {
+              trained.push(m.epoch);
+              if (m.epoch === shutdownAfter) first.abort();
+              return hooks.onEpoch(m, c);
+            },
+          },
+          signal,
+        ),
     });
     const r1 = await new TrialRunner({ ...setup().deps, storage, trainer: recording(2) }).run(spec(), attempt(1, first.signal).attempt);
     expect(r1).toEqual({ kind: 'interrupted', epochsDone: 2 });
@@ -151,7 +161,10 @@ describe('TrialRunner', () => {
     };
     await expect(new TrialRunner({ ...setup().deps, storage, halving, trainer: dying }).run(s, attempt().attempt)).rejects.toThrow('worker died');
     const trained: number[] = [];
-    const recording: Trainer = { train: (req, hooks, signal) => new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: async (m, c) => (trained.push(m.epoch), hooks.onEpoch(m, c)) }, signal) };
+    const recording: Trainer = {
+      train: (req, hooks, signal) =>
+        new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: async (m, c) => (trained.push(m.epoch), hooks.onEpoch(m, c)) }, signal),
+    };
     const again = await new TrialRunner({ ...setup().deps, storage, halving, trainer: recording }).run(s, attempt(2).attempt);
     expect(trained).toEqual([]);
     expect(again.kind === 'finished' && again.result.status).toBe('stopped-early');
@@ -187,7 +200,12 @@ describe('TrialRunner', () => {
     await runner.run(spec(), attempt().attempt);
     const trained: number[] = [];
     const counting: Trainer = { train: async () => (trained.push(1), Promise.reject(new Error('must not train'))) };
-    const again = await new TrialRunner({ ...setup().deps, storage: (runner as unknown as { deps: TrialRunnerDeps }).deps.storage, leaderboard: { upsert: async (r) => upserts.push(r) }, trainer: counting }).run(spec(), attempt(2).attempt);
+    const again = await new TrialRunner({
+      ...setup().deps,
+      storage: (runner as unknown as { deps: TrialRunnerDeps }).deps.storage,
+      leaderboard: { upsert: async (r) => upserts.push(r) },
+      trainer: counting,
+    }).run(spec(), attempt(2).attempt);
     expect(again.kind).toBe('finished');
     expect(trained).toHaveLength(0);
     expect(new Set(upserts.map((u) => u.trialId)).size).toBe(1);
@@ -215,15 +233,22 @@ function recordingLog() {
 function recordingTrainer(trained: number[], interruptAfter?: { epoch: number; abort: AbortController }): Trainer {
   return {
     train: (req, hooks, signal) =>
-      new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: async (m, c) => {
-        trained.push(m.epoch);
-        if (m.epoch === interruptAfter?.epoch) interruptAfter.abort.abort();
-        return hooks.onEpoch(m, c);
-      } }, signal),
+      new SyntheticTrainer({ epochMs: 1 }).train(
+        req,
+        {
+          onEpoch: async (m, c) => {
+            trained.push(m.epoch);
+            if (m.epoch === interruptAfter?.epoch) interruptAfter.abort.abort();
+            return hooks.onEpoch(m, c);
+          },
+        },
+        signal,
+      ),
   };
 }
 
-const weightsOf = (storage: MemoryStorage, files: TrialFiles) => Array.from(new Float32Array(storage.objects.get(`${files.dir}/model/weights.bin`)!.slice().buffer));
+const weightsOf = (storage: MemoryStorage, files: TrialFiles) =>
+  Array.from(new Float32Array(storage.objects.get(`${files.dir}/model/weights.bin`)!.slice().buffer));
 
 describe('TrialRunner checkpoints: checksum, fallback', () => {
   const interruptedAt3 = async () => {
@@ -250,7 +275,11 @@ describe('TrialRunner checkpoints: checksum, fallback', () => {
     expect(outcome.kind).toBe('finished');
     expect(trained).toEqual([3, 4, 5]); // epoch 3 trained again from the good epoch-2 checkpoint
     expect(rec.has('checkpoint failed verification; falling back to the previous epoch')).toBe(true);
-    expect(rec.lines.find((l) => l.msg === 'checkpoint failed verification; falling back to the previous epoch')).toMatchObject({ epoch: 3, fallbackEpoch: 2, reason: expect.stringMatching(/checksum mismatch/) });
+    expect(rec.lines.find((l) => l.msg === 'checkpoint failed verification; falling back to the previous epoch')).toMatchObject({
+      epoch: 3,
+      fallbackEpoch: 2,
+      reason: expect.stringMatching(/checksum mismatch/),
+    });
     const lines = await files.readMetrics();
     expect(lines.map((l) => `${l.epoch}@${l.worker}`)).toEqual(['1@w1', '2@w1', '3@w2', '4@w2', '5@w2']);
     // the final weights are those of an uninterrupted run: nothing of the corrupt bytes survived
@@ -275,7 +304,8 @@ describe('TrialRunner checkpoints: checksum, fallback', () => {
 describe('TrialRunner: a diverged model fails its trial and is never ranked', () => {
   /** The synthetic trainer with a loss that turns NaN at `epoch`. */
   const nanLossAt = (epoch: number): Trainer => ({
-    train: (req, hooks, signal) => new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: (m, c) => hooks.onEpoch(m.epoch === epoch ? { ...m, loss: Number.NaN } : m, c) }, signal),
+    train: (req, hooks, signal) =>
+      new SyntheticTrainer({ epochMs: 1 }).train(req, { onEpoch: (m, c) => hooks.onEpoch(m.epoch === epoch ? { ...m, loss: Number.NaN } : m, c) }, signal),
   });
 
   it('a NaN loss fails the trial naming the epoch; that epoch is not stored, nothing is indexed', async () => {

@@ -96,7 +96,14 @@ export class TrialRunner {
       if (haltedAt === undefined && spec.halving?.rungs.includes(metrics.epoch) && metrics.epoch < spec.training.epochs) {
         // The sweep's objective summarised over the epochs so far (NaN when an epoch lacks the metric: continue).
         const objective = resolveMetric(spec.metric);
-        const decision = await halving.reportRung(spec.sweepId, spec.trialId, metrics.epoch, summarizeCurve(objective, history) ?? Number.NaN, spec.halving, objective.goal);
+        const decision = await halving.reportRung(
+          spec.sweepId,
+          spec.trialId,
+          metrics.epoch,
+          summarizeCurve(objective, history) ?? Number.NaN,
+          spec.halving,
+          objective.goal,
+        );
         log.info({ ...fields, epoch: metrics.epoch, decision }, 'successive halving rung');
         if (decision === 'stop') {
           stop.by = 'halving';
@@ -109,7 +116,11 @@ export class TrialRunner {
 
     let outcome: TrainingOutcome;
     try {
-      outcome = await trainer.train({ spec: toTrain, resumeFrom, resumeEpoch: latest?.epoch ?? 0, backend: this.deps.backend, replicas: this.deps.replicas, cacheDir: this.deps.cacheDir }, { onEpoch }, attempt.signal);
+      outcome = await trainer.train(
+        { spec: toTrain, resumeFrom, resumeEpoch: latest?.epoch ?? 0, backend: this.deps.backend, replicas: this.deps.replicas, cacheDir: this.deps.cacheDir },
+        { onEpoch },
+        attempt.signal,
+      );
     } catch (error) {
       if (attempt.signal.aborted) return { kind: 'interrupted', epochsDone: history.length };
       throw error;
@@ -144,7 +155,16 @@ export class TrialRunner {
 }
 
 export function progressOf(m: EpochMetrics, epochs: number): TrialProgress {
-  return { epoch: m.epoch, epochs, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy, seconds: m.seconds, imagesPerSecond: m.imagesPerSecond };
+  return {
+    epoch: m.epoch,
+    epochs,
+    loss: m.loss,
+    accuracy: m.accuracy,
+    valLoss: m.valLoss,
+    valAccuracy: m.valAccuracy,
+    seconds: m.seconds,
+    imagesPerSecond: m.imagesPerSecond,
+  };
 }
 
 function buildResult(
@@ -154,7 +174,15 @@ function buildResult(
   meta: { status: TrialResult['status']; host: string; worker: string; modelUri: string; bestModelUri: string | undefined },
 ): TrialResult {
   const curves: EpochMetrics[] = history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, valMacroF1, learningRate, seconds, imagesPerSecond }) => ({
-    epoch, loss, accuracy, valLoss, valAccuracy, ...(valMacroF1 === undefined ? {} : { valMacroF1 }), ...(learningRate === undefined ? {} : { learningRate }), seconds, imagesPerSecond,
+    epoch,
+    loss,
+    accuracy,
+    valLoss,
+    valAccuracy,
+    ...(valMacroF1 === undefined ? {} : { valMacroF1 }),
+    ...(learningRate === undefined ? {} : { learningRate }),
+    seconds,
+    imagesPerSecond,
   }));
   const trainingSeconds = curves.reduce((sum, m) => sum + m.seconds, 0);
   const epochsRun = curves.length;

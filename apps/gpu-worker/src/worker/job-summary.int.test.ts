@@ -42,16 +42,27 @@ describe('a trial finished by the worker (in-process, real Redis)', () => {
   it('returns a summary to BullMQ; curves and matrices live only in result.json; the worker indexes the row', async () => {
     const env = { REDIS_URL: redis.url, FERMX_STORAGE: `file://${dir}`, FERMX_WORKER_ID: 'w-summary' };
     worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, { trainer: new SyntheticTrainer({ epochMs: 5 }) });
-    const spec = exampleTrialSpec({ sweepId: 'sweep-summary', model: { architecture: 'cnn', numClasses: 4 }, training: { epochs: 3, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false } });
+    const spec = exampleTrialSpec({
+      sweepId: 'sweep-summary',
+      model: { architecture: 'cnn', numClasses: 4 },
+      training: { epochs: 3, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false },
+    });
     await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId));
-    await waitFor(async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn), 20_000, () => 'trial never finished');
+    await waitFor(
+      async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn),
+      20_000,
+      () => 'trial never finished',
+    );
 
     const job = (await queue.getJob(spec.trialId))!;
     const result = (await new TrialFiles(storage, spec).readResult())!;
     expect(result.curves).toHaveLength(3);
     expect(job.returnvalue).toEqual({
-      trialId: spec.trialId, sweepId: 'sweep-summary', status: result.status,
-      metric: { name: 'val_accuracy', value: result.metrics.valAccuracy }, resultKey: runKeys.result('sweep-summary', spec.trialId),
+      trialId: spec.trialId,
+      sweepId: 'sweep-summary',
+      status: result.status,
+      metric: { name: 'val_accuracy', value: result.metrics.valAccuracy },
+      resultKey: runKeys.result('sweep-summary', spec.trialId),
     });
     const stored = (await connection.hget(redisKeys.trialJob({}, spec.trialId), 'returnvalue'))!;
     expect(stored).not.toMatch(/curves|confusionMatrix/);

@@ -59,7 +59,10 @@ export class OutageBackoff {
     const service = fault.service;
     const began = Date.now();
     let waitMs = Math.min(capMs, baseMs * 2 ** Math.min(this.faultsInARow - 1, 30));
-    log.warn({ service, err: fault.message, faultsInARow: this.faultsInARow, retryInMs: waitMs }, 'infrastructure fault: worker stops taking trials and backs off');
+    log.warn(
+      { service, err: fault.message, faultsInARow: this.faultsInARow, retryInMs: waitMs },
+      'infrastructure fault: worker stops taking trials and backs off',
+    );
     for (let probe = 1; ; probe++) {
       try {
         await sleep(waitMs, undefined, { signal: this.stopped.signal });

@@ -38,7 +38,11 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
     storage,
     trainer:
       overrides.trainer ??
-      new ChildProcessTrainer({ ...(overrides.trainerEntry ? { entry: overrides.trainerEntry } : {}), env: { ...env, ...gpuEnv }, abortGraceMs: config.shutdownGraceMs }),
+      new ChildProcessTrainer({
+        ...(overrides.trainerEntry ? { entry: overrides.trainerEntry } : {}),
+        env: { ...env, ...gpuEnv },
+        abortGraceMs: config.shutdownGraceMs,
+      }),
     halving: new SuccessiveHalving(redis, keys),
     cancelFlags: new CancelFlags(redis, keys),
     leaderboard: {
@@ -70,13 +74,29 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
   });
   const heartbeat = new Heartbeat(
     registry,
-    () => ({ id: config.workerId, host: config.host, gpu: config.gpu === undefined ? null : String(config.gpu), backend, currentTrial: worker.currentTrial ?? null }),
+    () => ({
+      id: config.workerId,
+      host: config.host,
+      gpu: config.gpu === undefined ? null : String(config.gpu),
+      backend,
+      currentTrial: worker.currentTrial ?? null,
+    }),
     config.heartbeatMs,
     (error) => log.warn({ err: error }, 'worker heartbeat failed'),
   );
   await worker.start();
   heartbeat.start();
-  log.info({ queue: queueName, storage: storage.uri, trainer: overrides.trainer ? 'injected' : overrides.trainerEntry ? basename(overrides.trainerEntry, '.ts') : 'tfjs', backend: config.backend, replicas: config.replicas, gpu: config.gpu }, 'worker ready');
+  log.info(
+    {
+      queue: queueName,
+      storage: storage.uri,
+      trainer: overrides.trainer ? 'injected' : overrides.trainerEntry ? basename(overrides.trainerEntry, '.ts') : 'tfjs',
+      backend: config.backend,
+      replicas: config.replicas,
+      gpu: config.gpu,
+    },
+    'worker ready',
+  );
 
   let stopping: Promise<void> | undefined;
   return {

@@ -54,7 +54,11 @@ describe('TrialWorker (in-process, real Redis)', () => {
     worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, { trainer });
   };
   const finished = async (id: string) => {
-    await waitFor(async () => Boolean((await queue.getJob(id))?.finishedOn), 20_000, () => `job ${id} never finished`);
+    await waitFor(
+      async () => Boolean((await queue.getJob(id))?.finishedOn),
+      20_000,
+      () => `job ${id} never finished`,
+    );
     return (await queue.getJob(id))!;
   };
 
@@ -73,7 +77,11 @@ describe('TrialWorker (in-process, real Redis)', () => {
     const s = spec(1, { training: { epochs: 20, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false } });
     await queue.add(s.trialId, s, trialJobOptions(s.trialId));
     const files = new TrialFiles(storage, s);
-    await waitFor(async () => ((await files.readLatest())?.epoch ?? 0) >= 1, 10_000, () => 'no epoch');
+    await waitFor(
+      async () => ((await files.readLatest())?.epoch ?? 0) >= 1,
+      10_000,
+      () => 'no epoch',
+    );
     await new CancelFlags(connection).cancel(s.sweepId);
     const job = await finished(s.trialId);
     expect(await job.getState()).toBe('failed');
@@ -102,7 +110,8 @@ describe('TrialWorker (in-process, real Redis)', () => {
 
   it('a trainer whose loss turns NaN fails its trial once, naming the epoch; it is never ranked', async () => {
     const nanAtEpoch2: Trainer = {
-      train: (req, hooks, signal) => new SyntheticTrainer({ epochMs: 5 }).train(req, { onEpoch: (m, c) => hooks.onEpoch(m.epoch === 2 ? { ...m, loss: Number.NaN } : m, c) }, signal),
+      train: (req, hooks, signal) =>
+        new SyntheticTrainer({ epochMs: 5 }).train(req, { onEpoch: (m, c) => hooks.onEpoch(m.epoch === 2 ? { ...m, loss: Number.NaN } : m, c) }, signal),
     };
     await start(5, nanAtEpoch2);
     const [diverging, second] = [spec(3), spec(4)];
@@ -123,7 +132,11 @@ describe('TrialWorker (in-process, real Redis)', () => {
     const s = spec(2);
     await queue.add(s.trialId, s, trialJobOptions(s.trialId));
     const registry = new WorkerRegistry(connection);
-    await waitFor(async () => (await registry.list()).some((w) => w.id === 'w-int' && w.currentTrial === s.trialId), 10_000, () => 'no heartbeat with the current trial');
+    await waitFor(
+      async () => (await registry.list()).some((w) => w.id === 'w-int' && w.currentTrial === s.trialId),
+      10_000,
+      () => 'no heartbeat with the current trial',
+    );
     const [info] = await registry.list();
     expect(info).toMatchObject({ id: 'w-int', backend: 'auto', gpu: null });
     await worker!.stop();

@@ -24,16 +24,22 @@ beforeAll(async () => {
   const storageUri = pathToFileURL(join(dir, 'store')).href;
   env = { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_REDIS_PREFIX: `test-${randomUUID()}`, FERMX_LOG_LEVEL: 'silent' };
   await openStorage(`${storageUri}/datasets/ferm/v1`).put('manifest.json', JSON.stringify({ classes: ['a', 'b', 'c', 'd'] }));
-  writeFileSync(join(dir, 'sweep.yaml'), [
-    'name: cli-test',
-    `dataset: ${storageUri}/datasets/ferm/v1`,
-    'model: { architecture: mxception }',
-    'parameters:',
-    '  dropout: { grid: [0, 0.5] }',
-    '  epochs: 4',
-    'halving: { rungs: [2], reductionFactor: 2 }',
-  ].join('\n'));
-  writeFileSync(join(dir, 'bad.yaml'), `name: bad\ndataset: ${storageUri}/nowhere\nmodel: { architecture: mxception }\nparameters: { middleFlowRepeats: -1, batchSize: 0 }\n`);
+  writeFileSync(
+    join(dir, 'sweep.yaml'),
+    [
+      'name: cli-test',
+      `dataset: ${storageUri}/datasets/ferm/v1`,
+      'model: { architecture: mxception }',
+      'parameters:',
+      '  dropout: { grid: [0, 0.5] }',
+      '  epochs: 4',
+      'halving: { rungs: [2], reductionFactor: 2 }',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'bad.yaml'),
+    `name: bad\ndataset: ${storageUri}/nowhere\nmodel: { architecture: mxception }\nparameters: { middleFlowRepeats: -1, batchSize: 0 }\n`,
+  );
 });
 
 afterAll(async () => {
@@ -56,7 +62,18 @@ describe('fermx sweep / leaderboard / workers', () => {
   it("submit shows a spec's escape sequences in its errors as text", async () => {
     const file = join(dir, 'escape.json');
     const name = 'cnn\x1b]0;owned\x07\x1b[2J';
-    writeFileSync(file, JSON.stringify({ name: 'esc', dataset: `${env.FERMX_STORAGE}/datasets/ferm/v1`, models: [{ name, architecture: 'cnn' }, { name, architecture: 'cnn' }], parameters: { epochs: 1 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'esc',
+        dataset: `${env.FERMX_STORAGE}/datasets/ferm/v1`,
+        models: [
+          { name, architecture: 'cnn' },
+          { name, architecture: 'cnn' },
+        ],
+        parameters: { epochs: 1 },
+      }),
+    );
     const result = await fermx('sweep', 'submit', file);
     expect(result.code).toBe(1);
     expect(result.err).toContain("duplicate model name 'cnn\\x1b]0;owned\\x07\\x1b[2J'");
@@ -92,7 +109,10 @@ describe('fermx sweep / leaderboard / workers', () => {
     // Noise-aware: the 95 % interval (on the fixture's val images) and the best marked as such.
     expect(table).toMatch(/val 95% CI[\s\S]*\d+\.\d–\d+\.\d[\s\S]*≈/);
     const aggregated = JSON.parse((await fermx('leaderboard', '--aggregate', '--json')).out);
-    expect(aggregated).toMatchObject({ aggregate: 'repeats', rows: [{ rank: 1, replicates: 1, trialIds: [spec.trialId], valAccuracy: { mean: 0.75, sd: null } }] });
+    expect(aggregated).toMatchObject({
+      aggregate: 'repeats',
+      rows: [{ rank: 1, replicates: 1, trialIds: [spec.trialId], valAccuracy: { mean: 0.75, sd: null } }],
+    });
     expect((await fermx('leaderboard', '--aggregate')).out).toMatch(/val acc \(mean ± sd\)[\s\S]*75\.00%/);
     expect((await fermx('leaderboard', '--json', '--csv')).code).toBe(2);
 

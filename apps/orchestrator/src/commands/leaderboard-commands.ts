@@ -7,9 +7,18 @@ import { defineOrchestratorCommand, withRuntime, writeJson } from './session.js'
 
 export const leaderboardCommand = defineOrchestratorCommand({
   path: ['leaderboard'],
-  summary: 'Finished trials sorted by val accuracy (95 % interval, ties with the best, Pareto front), per sweep or dataset: table, JSON or CSV; --aggregate joins seed replicates',
+  summary:
+    'Finished trials sorted by val accuracy (95 % interval, ties with the best, Pareto front), per sweep or dataset: table, JSON or CSV; --aggregate joins seed replicates',
   usage: '[--sweep ID] [--dataset URI] [--model ARCH] [--limit N] [--aggregate] [--json | --csv]',
-  options: { sweep: { type: 'string' }, dataset: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' }, aggregate: { type: 'boolean' }, json: { type: 'boolean' }, csv: { type: 'boolean' } },
+  options: {
+    sweep: { type: 'string' },
+    dataset: { type: 'string' },
+    model: { type: 'string' },
+    limit: { type: 'string' },
+    aggregate: { type: 'boolean' },
+    json: { type: 'boolean' },
+    csv: { type: 'boolean' },
+  },
   async run(ctx) {
     if (ctx.values.json && ctx.values.csv) throw new UsageError('give --json or --csv, not both');
     const query: LeaderboardQuery = {};

@@ -49,7 +49,11 @@ describe('fermx serve', () => {
 
   it('without a token listens on 127.0.0.1 and its banner says so; SIGTERM stops it', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(REPO, 'bin/fermx.mjs'), 'serve', '--port', String(port)], { cwd: REPO, env: { ...process.env, ...env, FERMX_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin/fermx.mjs'), 'serve', '--port', String(port)], {
+      cwd: REPO,
+      env: { ...process.env, ...env, FERMX_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -57,7 +61,9 @@ describe('fermx serve', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       await expect.poll(() => out, { timeout: 60_000, interval: 200 }).toContain('\n');
-      expect(out).toBe(`fermx serve: listening on 127.0.0.1:${port} (writes open to this machine: no FERMX_API_TOKEN); leaderboard at http://127.0.0.1:${port}/  API at http://127.0.0.1:${port}/api\n`);
+      expect(out).toBe(
+        `fermx serve: listening on 127.0.0.1:${port} (writes open to this machine: no FERMX_API_TOKEN); leaderboard at http://127.0.0.1:${port}/  API at http://127.0.0.1:${port}/api\n`,
+      );
       expect(err).toContain('"msg":"writes are open: no FERMX_API_TOKEN is set');
       expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
     } finally {

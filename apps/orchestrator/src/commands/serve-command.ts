@@ -13,7 +13,11 @@ export const serveCommand = defineOrchestratorCommand({
     };
     const config = configOf(ctx, overrides);
     const log = createLogger('orchestrator', ctx.env);
-    const [{ openRuntime }, { startServer, ListenError }, { serveWebAsset }] = await Promise.all([import('../runtime.js'), import('../server/serve.js'), import('../web/index.js')]);
+    const [{ openRuntime }, { startServer, ListenError }, { serveWebAsset }] = await Promise.all([
+      import('../runtime.js'),
+      import('../server/serve.js'),
+      import('../web/index.js'),
+    ]);
     const runtime = await openRuntime(config, ctx.env);
     let running;
     try {
@@ -35,7 +39,10 @@ export const serveCommand = defineOrchestratorCommand({
         log.info({ signal }, 'shutting down');
         const force = setTimeout(() => process.exit(1), 10_000);
         force.unref();
-        void running.close().then(() => runtime.close()).finally(resolve);
+        void running
+          .close()
+          .then(() => runtime.close())
+          .finally(resolve);
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));

@@ -16,9 +16,24 @@ describe('operational failures of orchestrator commands', () => {
   });
 
   it('print one line and exit 1; anything else is thrown', async () => {
-    const fail = (error: Error) => defineOrchestratorCommand({ path: ['sweep', 'list'], summary: 's', usage: 'u', run: async () => { throw error; } });
+    const fail = (error: Error) =>
+      defineOrchestratorCommand({
+        path: ['sweep', 'list'],
+        summary: 's',
+        usage: 'u',
+        run: async () => {
+          throw error;
+        },
+      });
     let err = '';
-    const ctx = { stderr: { write: (s: string) => { err += s; return true; } } };
+    const ctx = {
+      stderr: {
+        write: (s: string) => {
+          err += s;
+          return true;
+        },
+      },
+    };
     const code = await fail(new RedisUnavailableError('cannot reach Redis at redis://x:6379')).run(ctx as never);
     expect([code, err]).toEqual([1, 'fermx sweep list: cannot reach Redis at redis://x:6379\n']);
     await expect(fail(new TypeError('boom')).run(ctx as never)).rejects.toThrow('boom');

@@ -27,16 +27,24 @@ export const sweepSubmitCommand = defineOrchestratorCommand({
       const outcome = await sweeps.submit(input);
       if (!outcome.ok) {
         if (ctx.values.json) writeJson(ctx, { error: outcome.error, issues: outcome.issues });
-        ctx.stderr.write(terminalText(`fermx sweep submit: ${file}: ${outcome.error}; nothing was enqueued\n${outcome.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('')}`));
+        ctx.stderr.write(
+          terminalText(
+            `fermx sweep submit: ${file}: ${outcome.error}; nothing was enqueued\n${outcome.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('')}`,
+          ),
+        );
         return 1;
       }
       const { ok: _ok, ...summary } = outcome;
       if (!ctx.values.wait) {
         if (ctx.values.json) writeJson(ctx, summary);
-        else ctx.stdout.write(`sweep ${outcome.sweepId}: ${outcome.trials.length} trials, ${outcome.enqueued} enqueued, ${outcome.existing} already known\nfermx sweep status ${outcome.sweepId}\n`);
+        else
+          ctx.stdout.write(
+            `sweep ${outcome.sweepId}: ${outcome.trials.length} trials, ${outcome.enqueued} enqueued, ${outcome.existing} already known\nfermx sweep status ${outcome.sweepId}\n`,
+          );
         return 0;
       }
-      if (!ctx.values.json) ctx.stdout.write(`sweep ${outcome.sweepId}: ${outcome.trials.length} trials, ${outcome.enqueued} enqueued, ${outcome.existing} already known\n`);
+      if (!ctx.values.json)
+        ctx.stdout.write(`sweep ${outcome.sweepId}: ${outcome.trials.length} trials, ${outcome.enqueued} enqueued, ${outcome.existing} already known\n`);
       const final = await watch(ctx, sweeps, outcome.sweepId, { untilSettled: true });
       if (ctx.values.json) writeJson(ctx, { ...summary, status: final });
       return final && final.counts.failed === 0 ? 0 : 1;
@@ -53,7 +61,9 @@ export const sweepStatusCommand = defineOrchestratorCommand({
   async run(ctx) {
     const sweepId = ctx.positionals[0]!;
     return withSweeps(ctx, async (sweeps) => {
-      const status = ctx.values.watch ? await watch(ctx, sweeps, sweepId, { untilSettled: true, quiet: Boolean(ctx.values.json) }) : await sweeps.status(sweepId);
+      const status = ctx.values.watch
+        ? await watch(ctx, sweeps, sweepId, { untilSettled: true, quiet: Boolean(ctx.values.json) })
+        : await sweeps.status(sweepId);
       if (!status) {
         ctx.stderr.write(`fermx sweep status: no sweep ${sweepId} (see 'fermx sweep list')\n`);
         return 1;
@@ -101,7 +111,12 @@ export const sweepListCommand = defineOrchestratorCommand({
 });
 
 /** Polls a sweep's status, redrawing bars in place on a terminal, until it settles. */
-async function watch(ctx: CommandContext, sweeps: SweepOperations, sweepId: string, options: { untilSettled: boolean; quiet?: boolean; intervalMs?: number }): Promise<SweepStatus | undefined> {
+async function watch(
+  ctx: CommandContext,
+  sweeps: SweepOperations,
+  sweepId: string,
+  options: { untilSettled: boolean; quiet?: boolean; intervalMs?: number },
+): Promise<SweepStatus | undefined> {
   const tty = Boolean(ctx.stdout.isTTY);
   let drawn = 0;
   let lastText = '';

@@ -23,7 +23,7 @@ export const sweepEnqueueCommand = defineOrchestratorCommand({
   async run(ctx) {
     const sweepId = ctx.positionals[0]!;
     const set = parseSetFlags(ctx.values.set);
-    if (Object.keys(set).length === 0) throw new UsageError('give the trial\'s values with --set name=value');
+    if (Object.keys(set).length === 0) throw new UsageError("give the trial's values with --set name=value");
     const variant = typeof ctx.values.variant === 'string' ? ctx.values.variant : undefined;
     return withSweeps(ctx, async (sweeps) => {
       const outcome = await sweeps.enqueue(sweepId, { set, ...(variant ? { variant } : {}) });

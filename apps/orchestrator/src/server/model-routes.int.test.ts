@@ -27,7 +27,11 @@ const trial = exampleTrialResult({ valAccuracy: 0.71 });
 const call = (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
   fetch(`${server.url}${path}`, {
     method,
-    headers: { ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}), ...options.headers },
+    headers: {
+      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
 
@@ -65,18 +69,33 @@ describe('promoted models over HTTP', () => {
     expect(await storage.list('models/')).toEqual([]);
     const res = await call('POST', '/api/models/promote', { body, token: TOKEN });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ name: 'smiles', version: 'v1', alias: 'production', trial: { trialId: trial.trialId }, metrics: { valAccuracy: 0.71 }, filesUrl: '/api/models/smiles/v1/files/' });
+    expect(await res.json()).toMatchObject({
+      name: 'smiles',
+      version: 'v1',
+      alias: 'production',
+      trial: { trialId: trial.trialId },
+      metrics: { valAccuracy: 0.71 },
+      filesUrl: '/api/models/smiles/v1/files/',
+    });
   });
 
   it('lists the promoted model with its aliases, versions, history and files', async () => {
     const second = await call('POST', '/api/models/promote', { body: { trialId: trial.trialId, name: 'smiles', alias: 'candidate' }, token: TOKEN });
     expect(second.status).toBe(201);
-    const { models } = (await (await call('GET', '/api/models')).json()) as { models: { name: string; aliases: Record<string, string>; latest: string; versions: { version: string }[] }[] };
+    const { models } = (await (await call('GET', '/api/models')).json()) as {
+      models: { name: string; aliases: Record<string, string>; latest: string; versions: { version: string }[] }[];
+    };
     expect(models).toHaveLength(1);
     expect(models[0]).toMatchObject({ name: 'smiles', aliases: { production: 'v1', candidate: 'v2' }, latest: 'v2' });
     expect(models[0]!.versions.map((v) => v.version)).toEqual(['v1', 'v2']);
-    const detail = (await (await call('GET', '/api/models/smiles')).json()) as { history: unknown[]; versions: { metadata: { classes: string[]; masked: unknown } }[] };
-    expect(detail.history).toEqual([expect.objectContaining({ alias: 'production', from: null, to: 'v1' }), expect.objectContaining({ alias: 'candidate', from: null, to: 'v2' })]);
+    const detail = (await (await call('GET', '/api/models/smiles')).json()) as {
+      history: unknown[];
+      versions: { metadata: { classes: string[]; masked: unknown } }[];
+    };
+    expect(detail.history).toEqual([
+      expect.objectContaining({ alias: 'production', from: null, to: 'v1' }),
+      expect.objectContaining({ alias: 'candidate', from: null, to: 'v2' }),
+    ]);
     expect(detail.versions[0]!.metadata).toEqual({ classes: trial.metrics.classes, format: 'fermx-model', masked: null });
     const file = await call('GET', '/api/models/smiles/v1/files/weights.bin');
     expect(file.status).toBe(200);

@@ -52,7 +52,8 @@ function modelView(model: PromotedModel, metadata?: Map<number, unknown>) {
 
 /** Registry errors as HTTP errors, without storage locations in the body. */
 function httpError(error: unknown, storage: Storage): never {
-  if (error instanceof ModelRegistryError) throw new HttpError(error.kind === 'not-found' ? 404 : 400, error.message.replaceAll(storage.uri, 'storage').replace(/ in storage\b.*$/, ''));
+  if (error instanceof ModelRegistryError)
+    throw new HttpError(error.kind === 'not-found' ? 404 : 400, error.message.replaceAll(storage.uri, 'storage').replace(/ in storage\b.*$/, ''));
   throw error;
 }
 
@@ -65,44 +66,69 @@ export function modelRoutes(storage: Storage): ModelRoute[] {
   const registry = new ModelRegistry(storage);
   const decoder = new TextDecoder();
   return [
-    ['GET', /^\/api\/models$/, [], async (_req, res) => {
-      sendJson(res, 200, { models: (await registry.list()).map((m) => modelView(m)) });
-    }],
-    ['POST', /^\/api\/models\/promote$/, [], async (req, res) => {
-      let body: z.infer<typeof PromoteBodySchema>;
-      try {
-        const parsed = PromoteBodySchema.safeParse(JSON.parse(await readBody(req)));
-        if (!parsed.success) throw new HttpError(400, 'invalid promotion', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-        body = parsed.data;
-      } catch (error) {
-        if (error instanceof HttpError) throw error;
-        throw new HttpError(400, 'body is not JSON: expected {"trialId", "name", "alias"?}');
-      }
-      try {
-        const lineage = await registry.promote({ ...body, ...(body.alias ? { alias: body.alias } : {}) });
-        sendJson(res, 201, { name: lineage.name, ...versionView(lineage.name, lineage), ...(body.alias ? { alias: body.alias } : {}) });
-      } catch (error) {
-        httpError(error, storage);
-      }
-    }],
-    ['GET', /^\/api\/models\/([^/]+)$/, ['modelName'], async (_req, res, [name]) => {
-      const model = await registry.get(name!);
-      if (model.versions.length === 0) throw new HttpError(404, `no promoted model ${name}`);
-      const metadata = new Map<number, unknown>();
-      for (const v of model.versions) {
-        const bytes = await storage.getOptional(`${registryKeys.version(model.name, v.version)}/metadata.json`);
-        // The page decides masking from the metadata: the lineage knows what the training data was.
-        if (bytes) metadata.set(v.version, { ...(JSON.parse(decoder.decode(bytes)) as object), masked: v.dataset.masked });
-      }
-      sendJson(res, 200, modelView(model, metadata));
-    }],
-    ['GET', /^\/api\/models\/([^/]+)\/([^/]+)\/files\/([^/]+)$/, ['modelName', 'modelVersion', 'fileName'], async (_req, res, [name, version, file]) => {
-      const bytes = await storage.getOptional(`${registryKeys.version(name!, Number(version!.slice(1)))}/${file}`);
-      if (!bytes || file === 'lineage.json') throw new HttpError(404, `no file ${file} in model ${name} ${version}`);
-      res.statusCode = 200;
-      res.setHeader('Content-Type', FILE_TYPES[extname(file!)] ?? 'application/octet-stream');
-      res.setHeader('Content-Length', bytes.byteLength);
-      res.end(bytes);
-    }],
+    [
+      'GET',
+      /^\/api\/models$/,
+      [],
+      async (_req, res) => {
+        sendJson(res, 200, { models: (await registry.list()).map((m) => modelView(m)) });
+      },
+    ],
+    [
+      'POST',
+      /^\/api\/models\/promote$/,
+      [],
+      async (req, res) => {
+        let body: z.infer<typeof PromoteBodySchema>;
+        try {
+          const parsed = PromoteBodySchema.safeParse(JSON.parse(await readBody(req)));
+          if (!parsed.success)
+            throw new HttpError(
+              400,
+              'invalid promotion',
+              parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+            );
+          body = parsed.data;
+        } catch (error) {
+          if (error instanceof HttpError) throw error;
+          throw new HttpError(400, 'body is not JSON: expected {"trialId", "name", "alias"?}');
+        }
+        try {
+          const lineage = await registry.promote({ ...body, ...(body.alias ? { alias: body.alias } : {}) });
+          sendJson(res, 201, { name: lineage.name, ...versionView(lineage.name, lineage), ...(body.alias ? { alias: body.alias } : {}) });
+        } catch (error) {
+          httpError(error, storage);
+        }
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/models\/([^/]+)$/,
+      ['modelName'],
+      async (_req, res, [name]) => {
+        const model = await registry.get(name!);
+        if (model.versions.length === 0) throw new HttpError(404, `no promoted model ${name}`);
+        const metadata = new Map<number, unknown>();
+        for (const v of model.versions) {
+          const bytes = await storage.getOptional(`${registryKeys.version(model.name, v.version)}/metadata.json`);
+          // The page decides masking from the metadata: the lineage knows what the training data was.
+          if (bytes) metadata.set(v.version, { ...(JSON.parse(decoder.decode(bytes)) as object), masked: v.dataset.masked });
+        }
+        sendJson(res, 200, modelView(model, metadata));
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/models\/([^/]+)\/([^/]+)\/files\/([^/]+)$/,
+      ['modelName', 'modelVersion', 'fileName'],
+      async (_req, res, [name, version, file]) => {
+        const bytes = await storage.getOptional(`${registryKeys.version(name!, Number(version!.slice(1)))}/${file}`);
+        if (!bytes || file === 'lineage.json') throw new HttpError(404, `no file ${file} in model ${name} ${version}`);
+        res.statusCode = 200;
+        res.setHeader('Content-Type', FILE_TYPES[extname(file!)] ?? 'application/octet-stream');
+        res.setHeader('Content-Length', bytes.byteLength);
+        res.end(bytes);
+      },
+    ],
   ];
 }

@@ -18,8 +18,16 @@ describe('requestId', () => {
 
   it('refuses bad escapes, traversal, NUL and anything off-shape with a 400 that echoes nothing', () => {
     for (const [kind, segment] of [
-      ['sweepId', '%E0%A4'], ['sweepId', '..%2F..'], ['sweepId', 'x%00'], ['sweepId', 'nope'], ['sweepId', 'A-0a1b2c3d'],
-      ['trialId', 't-0000'], ['trialId', 't-000000000000000G'], ['trialId', '%2Fetc%2Fpasswd'], ['fileName', '..%2Fresult.json'], ['fileName', '.hidden'],
+      ['sweepId', '%E0%A4'],
+      ['sweepId', '..%2F..'],
+      ['sweepId', 'x%00'],
+      ['sweepId', 'nope'],
+      ['sweepId', 'A-0a1b2c3d'],
+      ['trialId', 't-0000'],
+      ['trialId', 't-000000000000000G'],
+      ['trialId', '%2Fetc%2Fpasswd'],
+      ['fileName', '..%2Fresult.json'],
+      ['fileName', '.hidden'],
     ] as const) {
       let error: unknown;
       try {

@@ -16,7 +16,13 @@ export const ID_PATTERNS = {
 
 export type IdKind = keyof typeof ID_PATTERNS;
 
-const LABEL: Record<IdKind, string> = { trialId: 'trial id', sweepId: 'sweep id', fileName: 'file name', modelName: 'model name', modelVersion: 'model version' };
+const LABEL: Record<IdKind, string> = {
+  trialId: 'trial id',
+  sweepId: 'sweep id',
+  fileName: 'file name',
+  modelName: 'model name',
+  modelVersion: 'model version',
+};
 
 /**
  * Decodes one URL path segment and checks it against its id shape: a malformed escape

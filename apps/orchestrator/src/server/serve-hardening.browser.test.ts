@@ -31,7 +31,12 @@ let datasetUri: string;
 let queuedSweepId: string;
 const requests: { method: string; url: string; status: number }[] = [];
 
-const spec = (name: string, seed: number) => ({ name, dataset: datasetUri, model: { architecture: 'cnn', width: 0.25 }, parameters: { seed: { grid: [seed] }, epochs: 1 } });
+const spec = (name: string, seed: number) => ({
+  name,
+  dataset: datasetUri,
+  model: { architecture: 'cnn', width: 0.25 },
+  parameters: { seed: { grid: [seed] }, epochs: 1 },
+});
 
 /** The attacker's page: fires the writes on load, then says it is done. */
 function evilPage(target: string): string {

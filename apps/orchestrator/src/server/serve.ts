@@ -26,10 +26,19 @@ export class ListenError extends Error {
  * Starts `fermx serve`: the JSON API under /api, live events, and the leaderboard page. Listens on
  * runtime.config.host (loopback unless a token is set, see config.ts) unless `host` is given.
  */
-export async function startServer(runtime: Runtime, options: { port: number; host?: string; log: Logger; serveAsset?: ApiDeps['serveAsset']; dispatchIntervalMs?: number }): Promise<RunningServer> {
+export async function startServer(
+  runtime: Runtime,
+  options: { port: number; host?: string; log: Logger; serveAsset?: ApiDeps['serveAsset']; dispatchIntervalMs?: number },
+): Promise<RunningServer> {
   const { log } = options;
   const host = options.host ?? runtime.config.host;
-  const events = new EventHub({ redisUrl: runtime.config.redisUrl, redis: runtime.redis, keys: { prefix: runtime.config.prefix }, log, sse: { maxClients: runtime.config.sseMaxClients } });
+  const events = new EventHub({
+    redisUrl: runtime.config.redisUrl,
+    redis: runtime.redis,
+    keys: { prefix: runtime.config.prefix },
+    log,
+    sse: { maxClients: runtime.config.sseMaxClients },
+  });
   const deps: ApiDeps = { runtime, events, log };
   if (options.serveAsset) deps.serveAsset = options.serveAsset;
   const handle = createApiHandler(deps);
@@ -54,11 +63,20 @@ export async function startServer(runtime: Runtime, options: { port: number; hos
   const dispatcher = new DispatchLoop(runtime.sweeps, log, options.dispatchIntervalMs);
   dispatcher.start();
   // Model-based (tpe) sweeps propose their next trials here as results arrive (docs/ORCHESTRATOR.md, Search strategies).
-  const search = new SearchLoop(runtime.sweeps.search, { redisUrl: runtime.config.redisUrl, keys: { prefix: runtime.config.prefix }, log, ...(options.dispatchIntervalMs ? { intervalMs: options.dispatchIntervalMs } : {}) });
+  const search = new SearchLoop(runtime.sweeps.search, {
+    redisUrl: runtime.config.redisUrl,
+    keys: { prefix: runtime.config.prefix },
+    log,
+    ...(options.dispatchIntervalMs ? { intervalMs: options.dispatchIntervalMs } : {}),
+  });
   await search.start();
   const { port } = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  if (!runtime.config.apiToken) log.warn({ host, port }, 'writes are open: no FERMX_API_TOKEN is set, so only this machine may connect (loopback) and anyone on it may submit or cancel sweeps');
+  if (!runtime.config.apiToken)
+    log.warn(
+      { host, port },
+      'writes are open: no FERMX_API_TOKEN is set, so only this machine may connect (loopback) and anyone on it may submit or cancel sweeps',
+    );
   let closing: Promise<void> | undefined;
   return {
     server,

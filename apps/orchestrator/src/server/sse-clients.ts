@@ -19,7 +19,10 @@ export class SseClients {
   private readonly clients = new Set<ServerResponse>();
   readonly limits: SseLimits;
 
-  constructor(private readonly log: Logger, limits: Partial<SseLimits> = {}) {
+  constructor(
+    private readonly log: Logger,
+    limits: Partial<SseLimits> = {},
+  ) {
     this.limits = { ...DEFAULT_SSE_LIMITS, ...limits };
   }
 
@@ -44,7 +47,10 @@ export class SseClients {
     for (const client of this.clients) {
       if (client.writableLength + Buffer.byteLength(text) > this.limits.maxBufferedBytes) {
         this.clients.delete(client);
-        this.log.warn({ bufferedBytes: client.writableLength, maxBufferedBytes: this.limits.maxBufferedBytes }, 'event stream dropped: the client is not reading');
+        this.log.warn(
+          { bufferedBytes: client.writableLength, maxBufferedBytes: this.limits.maxBufferedBytes },
+          'event stream dropped: the client is not reading',
+        );
         client.destroy();
         continue;
       }

@@ -24,7 +24,12 @@ const BODIES = {
  * Runs one steering action from an API request: the body is checked (400 naming the field), the
  * service's refusals keep their status (404 unknown sweep or trial, 409 not in a state for it).
  */
-export async function runSteering(req: IncomingMessage, action: SteeringAction, sweeps: Pick<SweepService, SteeringAction>, sweepId: string): Promise<SteerOutcome> {
+export async function runSteering(
+  req: IncomingMessage,
+  action: SteeringAction,
+  sweeps: Pick<SweepService, SteeringAction>,
+  sweepId: string,
+): Promise<SteerOutcome> {
   const text = await readBody(req, 64 * 1024);
   let json: unknown = {};
   if (text.trim() !== '') {

@@ -13,7 +13,11 @@ export class DispatchLoop {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(private readonly sweeps: Pick<SweepService, 'dispatchPending'>, private readonly log: Logger, private readonly intervalMs = 1_000) {}
+  constructor(
+    private readonly sweeps: Pick<SweepService, 'dispatchPending'>,
+    private readonly log: Logger,
+    private readonly intervalMs = 1_000,
+  ) {}
 
   start(): void {
     this.stopped = false;

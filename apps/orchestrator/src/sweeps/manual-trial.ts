@@ -1,4 +1,13 @@
-import { parseSweepSpec, ParametersSchema, type Domain, type ModelVariant, type ParameterName, type SweepSpec, type TrialParams, type ValidationIssue } from '@fermx/contracts';
+import {
+  parseSweepSpec,
+  ParametersSchema,
+  type Domain,
+  type ModelVariant,
+  type ParameterName,
+  type SweepSpec,
+  type TrialParams,
+  type ValidationIssue,
+} from '@fermx/contracts';
 
 /** `--set name=value` pairs (strings from the CLI, JSON values from the API) and, with several model variants, which one. */
 export interface TrialSettings {
@@ -51,13 +60,18 @@ export function manualTrial(spec: SweepSpec, settings: TrialSettings): ManualTri
   }
   for (const [name, d] of Object.entries(spec.parameters) as [ParameterName, Domain<unknown> | undefined][]) {
     if (d?.kind === 'fixed') point[name] = d.value;
-    else if (d && !(name in point) && !issues.some((i) => i.path === `set.${name}`)) issues.push({ path: `set.${name}`, message: `${name} is searched by the sweep; give it with --set ${name}=VALUE` });
+    else if (d && !(name in point) && !issues.some((i) => i.path === `set.${name}`))
+      issues.push({ path: `set.${name}`, message: `${name} is searched by the sweep; give it with --set ${name}=VALUE` });
   }
   const variants = spec.models ?? (spec.model ? [spec.model] : []);
   let variant: ModelVariant | undefined = variants.length === 1 ? variants[0] : undefined;
   if (variants.length > 1) {
     variant = variants.find((v) => v.name === settings.variant);
-    if (!variant) issues.push({ path: 'variant', message: `the sweep has ${variants.length} model variants; name one with --variant (${variants.map((v) => v.name ?? v.architecture).join(', ')})` });
+    if (!variant)
+      issues.push({
+        path: 'variant',
+        message: `the sweep has ${variants.length} model variants; name one with --variant (${variants.map((v) => v.name ?? v.architecture).join(', ')})`,
+      });
   }
   for (const key of ['dropout', 'middleFlowRepeats', 'width'] as const) {
     if (variant?.[key] !== undefined && key in settings.set) issues.push({ path: `set.${key}`, message: `${key} is fixed by the model variant` });

@@ -36,10 +36,11 @@ export const modelFigures: CountModel = async (config) => {
 };
 
 /** @fermx/models with a backend to build on (cpu is enough to count). */
-const importModels = () => import('@fermx/models').then(async (models) => {
-  await models.initBackend('cpu');
-  return models;
-});
+const importModels = () =>
+  import('@fermx/models').then(async (models) => {
+    await models.initBackend('cpu');
+    return models;
+  });
 let loading: ReturnType<typeof importModels> | undefined;
 
 /** importModels, once per process. */
@@ -76,9 +77,7 @@ function modelBounds(constraints: Constraints | undefined): [keyof ModelFigures,
 
 /** Distinct model configs of the sweep (by content), in trial order. */
 function sweepModels(spec: SweepSpec, ctx: ExpandContext): SweepModel[] {
-  const trials = isTpeSpec(spec)
-    ? searchCells(spec).map((cell) => trialOfCell(spec, 'budget-check', cell, {}, ctx))
-    : expandSweep(spec, ctx).trials;
+  const trials = isTpeSpec(spec) ? searchCells(spec).map((cell) => trialOfCell(spec, 'budget-check', cell, {}, ctx)) : expandSweep(spec, ctx).trials;
   const seen = new Map<string, SweepModel>();
   for (const t of trials) {
     const key = JSON.stringify(t.model);

@@ -59,7 +59,14 @@ async function orchestrator(): Promise<{ runtime: Runtime; loop: SearchLoop; sto
   const runtime = await openRuntime(parseConfig(env), env);
   const loop = new SearchLoop(runtime.sweeps.search, { redisUrl: redis.url, keys: { prefix: String(env.FERMX_REDIS_PREFIX) }, log, intervalMs: 250 });
   await loop.start();
-  return { runtime, loop, stop: async () => { await loop.stop(); await runtime.close(); } };
+  return {
+    runtime,
+    loop,
+    stop: async () => {
+      await loop.stop();
+      await runtime.close();
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -146,15 +153,24 @@ describe('tpe sweep through the queue (real redis-server, two synthetic workers)
       if (!submitted.ok) throw new Error(JSON.stringify(submitted.issues));
       const sweepId = submitted.sweepId;
       const bad = await o.runtime.sweeps.enqueue(sweepId, { set: { learningRate: '-1', dropout: '0.2' } });
-      expect(bad).toMatchObject({ ok: false, issues: [{ path: 'set.learningRate' }, { path: 'set.batchSize', message: expect.stringContaining('--set batchSize=') }] });
+      expect(bad).toMatchObject({
+        ok: false,
+        issues: [{ path: 'set.learningRate' }, { path: 'set.batchSize', message: expect.stringContaining('--set batchSize=') }],
+      });
       expect(await o.runtime.sweeps.enqueue('no-such-sweep', { set: {} })).toBeUndefined();
       const added = await o.runtime.sweeps.enqueue(sweepId, { set: { learningRate: '3e-3', dropout: '0.25', batchSize: '32' } });
       if (!added?.ok) throw new Error(JSON.stringify(added));
       expect(added.enqueued).toBe(true);
       const events = await o.runtime.sweeps.search.log.read(sweepId);
       expect(events.at(-1)).toMatchObject({ type: 'ask', trialId: added.trialId, by: 'manual', params: { learningRate: 0.003, dropout: 0.25, batchSize: 32 } });
-      await until('the manual trial to be told', async () => (await o.runtime.sweeps.search.log.read(sweepId)).some((e) => e.type === 'end' && e.trialId === added.trialId));
-      expect(await o.runtime.sweeps.enqueue(sweepId, { set: { learningRate: '3e-3', dropout: '0.25', batchSize: '32' } })).toMatchObject({ ok: true, trialId: added.trialId, enqueued: false });
+      await until('the manual trial to be told', async () =>
+        (await o.runtime.sweeps.search.log.read(sweepId)).some((e) => e.type === 'end' && e.trialId === added.trialId),
+      );
+      expect(await o.runtime.sweeps.enqueue(sweepId, { set: { learningRate: '3e-3', dropout: '0.25', batchSize: '32' } })).toMatchObject({
+        ok: true,
+        trialId: added.trialId,
+        enqueued: false,
+      });
     } finally {
       await o.stop();
     }
@@ -163,7 +179,11 @@ describe('tpe sweep through the queue (real redis-server, two synthetic workers)
   it('goes through the dispatch gate: a paused sweep gets no new trial (enqueue is held), a capped one never exceeds its cap, extend --n raises n', async () => {
     const o = await orchestrator();
     try {
-      const submitted = await o.runtime.sweeps.submit({ ...spec(), name: 'tpe-steer', strategy: { type: 'tpe', n: 8, startupTrials: 3, maxConcurrent: 4, seed: 9 } });
+      const submitted = await o.runtime.sweeps.submit({
+        ...spec(),
+        name: 'tpe-steer',
+        strategy: { type: 'tpe', n: 8, startupTrials: 3, maxConcurrent: 4, seed: 9 },
+      });
       if (!submitted.ok) throw new Error(JSON.stringify(submitted.issues));
       const sweepId = submitted.sweepId;
       const events = () => o.runtime.sweeps.search.log.read(sweepId);
@@ -175,7 +195,10 @@ describe('tpe sweep through the queue (real redis-server, two synthetic workers)
       // Whatever a worker had taken finishes; the search sees it end, and proposes nothing.
       await until('the running trials to end', async () => {
         const s = (await o.runtime.sweeps.status(sweepId))!;
-        return s.trials.every((t) => t.status !== 'active' && (t.status !== 'waiting' || t.held)) && (await count('end')) === s.trials.filter((t) => t.status === 'completed' || t.status === 'stopped-early').length;
+        return (
+          s.trials.every((t) => t.status !== 'active' && (t.status !== 'waiting' || t.held)) &&
+          (await count('end')) === s.trials.filter((t) => t.status === 'completed' || t.status === 'stopped-early').length
+        );
       });
       await new Promise((r) => setTimeout(r, 1500));
       expect(await count('ask')).toBe(asked);
@@ -213,7 +236,12 @@ describe('tpe sweep through the queue (real redis-server, two synthetic workers)
       if (!first.ok) throw new Error('first');
       const completed = (await o.runtime.sweeps.status(first.sweepId))!.counts.completed;
       expect(completed).toBeGreaterThanOrEqual(2);
-      const warm = await o.runtime.sweeps.submit({ ...spec(), name: 'tpe-warm', strategy: { type: 'tpe', n: 2, startupTrials: 2, maxConcurrent: 2, seed: 1 }, warmStart: [first.sweepId] });
+      const warm = await o.runtime.sweeps.submit({
+        ...spec(),
+        name: 'tpe-warm',
+        strategy: { type: 'tpe', n: 2, startupTrials: 2, maxConcurrent: 2, seed: 1 },
+        warmStart: [first.sweepId],
+      });
       if (!warm.ok) throw new Error(JSON.stringify(warm.issues));
       const events = await o.runtime.sweeps.search.log.read(warm.sweepId);
       // Every completed trial of the earlier sweep (the manual one included) seeds the model.
@@ -222,11 +250,19 @@ describe('tpe sweep through the queue (real redis-server, two synthetic workers)
       expect(events.find((e) => e.type === 'ask')).toMatchObject({ by: 'tpe' });
 
       await openStorage(`${storageUri}/datasets/ferm/v2`).put('manifest.json', JSON.stringify({ classes: ['a', 'b', 'c'] }));
-      const other = await o.runtime.sweeps.submit({ ...spec(), name: 'tpe-other', dataset: `${storageUri}/datasets/ferm/v2`, warmStart: [first.sweepId, 'missing-sweep'] });
-      expect(other).toMatchObject({ ok: false, issues: [
-        { path: 'warmStart[0]', message: expect.stringContaining('warm start needs the same dataset') },
-        { path: 'warmStart[1]', message: "no sweep missing-sweep (see 'fermx sweep list')" },
-      ] });
+      const other = await o.runtime.sweeps.submit({
+        ...spec(),
+        name: 'tpe-other',
+        dataset: `${storageUri}/datasets/ferm/v2`,
+        warmStart: [first.sweepId, 'missing-sweep'],
+      });
+      expect(other).toMatchObject({
+        ok: false,
+        issues: [
+          { path: 'warmStart[0]', message: expect.stringContaining('warm start needs the same dataset') },
+          { path: 'warmStart[1]', message: "no sweep missing-sweep (see 'fermx sweep list')" },
+        ],
+      });
     } finally {
       await o.stop();
     }

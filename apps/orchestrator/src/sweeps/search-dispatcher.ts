@@ -1,7 +1,17 @@
 import type { Redis } from 'ioredis';
 import { parseSweepSpec, resultObjective, runKeys, type ExpandContext, type TrialResult, type TrialSpec, type ValidationIssue } from '@fermx/contracts';
 import type { Storage } from '@fermx/data';
-import { existingJobIds, isCancelledReason, readTrialStates, SweepGate, withSweepLock, type CancelFlags, type LeaderboardIndex, type SuccessiveHalving, type TrialQueue } from '@fermx/queue';
+import {
+  existingJobIds,
+  isCancelledReason,
+  readTrialStates,
+  SweepGate,
+  withSweepLock,
+  type CancelFlags,
+  type LeaderboardIndex,
+  type SuccessiveHalving,
+  type TrialQueue,
+} from '@fermx/queue';
 import { replaySearch, SearchStudy, type Point, type SearchEvent } from '@fermx/search';
 import type { ProbedDataset } from './dataset-probe.js';
 import type { SweepCatalog } from './sweep-catalog.js';
@@ -22,8 +32,7 @@ export interface SearchDispatcherDeps {
 }
 
 export type SearchSubmitOutcome =
-  | { ok: true; sweepId: string; trials: string[]; enqueued: number; existing: number }
-  | { ok: false; error: string; issues: ValidationIssue[] };
+  { ok: true; sweepId: string; trials: string[]; enqueued: number; existing: number } | { ok: false; error: string; issues: ValidationIssue[] };
 
 /** Events between two rewrites of the log's copy in storage. */
 const MIRROR_EVERY = 100;
@@ -62,7 +71,12 @@ export class SearchDispatcher {
     const existing = await this.deps.catalog.get(sweepId);
     const record: SweepRecord = {
       ...existing,
-      sweepId, name: spec.name, dataset: dataset.ref, spec: input, strategy: spec.strategy.type, priority: spec.priority,
+      sweepId,
+      name: spec.name,
+      dataset: dataset.ref,
+      spec: input,
+      strategy: spec.strategy.type,
+      priority: spec.priority,
       createdAt: existing?.createdAt ?? (this.deps.now?.() ?? new Date()).toISOString(),
       trials: existing?.trials ?? [],
       ...(spec.description ? { description: spec.description } : {}),
@@ -185,7 +199,8 @@ export class SearchDispatcher {
     const finished = cancelled || study.done();
     // The storage copy is rewritten every MIRROR_EVERY events and at the end, not on every pass (it is O(log)).
     const total = study.events.length;
-    if (added.length && (finished || Math.floor(total / MIRROR_EVERY) !== Math.floor((total - added.length) / MIRROR_EVERY))) await this.mirror(sweepId, study.events);
+    if (added.length && (finished || Math.floor(total / MIRROR_EVERY) !== Math.floor((total - added.length) / MIRROR_EVERY)))
+      await this.mirror(sweepId, study.events);
     if (finished) await this.log.deactivate(sweepId);
     return trials.length;
   }
@@ -207,7 +222,8 @@ export class SearchDispatcher {
       spec.halving ? this.deps.halving.rungs(record.sweepId) : Promise.resolve([]),
     ]);
     const rungValues = new Map<string, Map<number, number>>();
-    for (const rung of rungs) for (const t of rung.trials) rungValues.set(t.trialId, (rungValues.get(t.trialId) ?? new Map<number, number>()).set(rung.epoch, t.metric));
+    for (const rung of rungs)
+      for (const t of rung.trials) rungValues.set(t.trialId, (rungValues.get(t.trialId) ?? new Map<number, number>()).set(rung.epoch, t.metric));
     const events: SearchEvent[] = [];
     const lost: string[] = [];
     for (const [i, trial] of running.entries()) {
@@ -230,12 +246,14 @@ export class SearchDispatcher {
     }
     if (lost.length) {
       const byId = new Map(record.trials.map((t) => [t.trialId, t]));
-      const specs = running.filter((t) => lost.includes(t.trialId)).flatMap((t) => {
-        const listed = byId.get(t.trialId);
-        if (listed) return [listed];
-        const rebuilt = t.cell >= 0 ? trialOfCell(spec, record.sweepId, loaded.cells[t.cell]!, t.params, loaded.ctx) : undefined;
-        return rebuilt?.trialId === t.trialId ? [rebuilt] : [];
-      });
+      const specs = running
+        .filter((t) => lost.includes(t.trialId))
+        .flatMap((t) => {
+          const listed = byId.get(t.trialId);
+          if (listed) return [listed];
+          const rebuilt = t.cell >= 0 ? trialOfCell(spec, record.sweepId, loaded.cells[t.cell]!, t.params, loaded.ctx) : undefined;
+          return rebuilt?.trialId === t.trialId ? [rebuilt] : [];
+        });
       await this.publish(loaded, specs);
     }
     return events;
@@ -267,9 +285,16 @@ export class SearchDispatcher {
       loaded.record = record;
       const order = new Map(record.trials.map((t, i) => [t.trialId, i]));
       const ids = trials.map((t) => t.trialId);
-      const [jobs, rows, held] = await Promise.all([existingJobIds(this.deps.redis, ids, this.deps.keys), this.deps.index.getMany(ids), this.gate.heldIds(sweepId).then((h) => new Set(h))]);
+      const [jobs, rows, held] = await Promise.all([
+        existingJobIds(this.deps.redis, ids, this.deps.keys),
+        this.deps.index.getMany(ids),
+        this.gate.heldIds(sweepId).then((h) => new Set(h)),
+      ]);
       const fresh = trials.filter((t, i) => !jobs.has(t.trialId) && !rows[i] && !held.has(t.trialId));
-      await this.gate.enqueue(sweepId, fresh.map((spec) => ({ spec, order: order.get(spec.trialId)! })));
+      await this.gate.enqueue(
+        sweepId,
+        fresh.map((spec) => ({ spec, order: order.get(spec.trialId)! })),
+      );
       return fresh.length;
     });
   }
@@ -283,7 +308,10 @@ export class SearchDispatcher {
    * The finished trials of the warm-start sweeps with their objective under this spec's metric;
    * a missing sweep or one on another dataset version is an issue at `warmStart[i]`.
    */
-  private async warmStartTrials(spec: TpeSpec, dataset: ProbedDataset): Promise<{ ok: true; results: { trial: TrialSpec; value: number }[] } | { ok: false; error: string; issues: ValidationIssue[] }> {
+  private async warmStartTrials(
+    spec: TpeSpec,
+    dataset: ProbedDataset,
+  ): Promise<{ ok: true; results: { trial: TrialSpec; value: number }[] } | { ok: false; error: string; issues: ValidationIssue[] }> {
     const issues: ValidationIssue[] = [];
     const results: { trial: TrialSpec; value: number }[] = [];
     for (const [i, id] of (spec.warmStart ?? []).entries()) {
@@ -293,7 +321,10 @@ export class SearchDispatcher {
         continue;
       }
       if (record.dataset.version !== dataset.ref.version) {
-        issues.push({ path: `warmStart[${i}]`, message: `sweep ${id} ran on dataset version ${record.dataset.version} (${record.dataset.uri}); this sweep's dataset is version ${dataset.ref.version}: warm start needs the same dataset` });
+        issues.push({
+          path: `warmStart[${i}]`,
+          message: `sweep ${id} ran on dataset version ${record.dataset.version} (${record.dataset.uri}); this sweep's dataset is version ${dataset.ref.version}: warm start needs the same dataset`,
+        });
         continue;
       }
       const rows = await this.deps.index.getMany(record.trials.map((t) => t.trialId));

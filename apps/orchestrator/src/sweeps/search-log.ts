@@ -15,7 +15,10 @@ export interface SearchMeta {
  * time, and the set of searches still proposing (`<prefix>:search:active`).
  */
 export class SearchLog {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   private key(sweepId: string, part: 'log' | 'meta' | 'lock' | 'again'): string {
     return `${this.prefix}:search:${sweepId}:${part}`;

@@ -18,7 +18,10 @@ export class SearchLoop {
   private again = false;
   private stopped = false;
 
-  constructor(private readonly search: Pick<SearchDispatcher, 'advanceAll'>, private readonly options: { redisUrl: string; keys: { prefix: string; queueName?: string }; log: Logger; intervalMs?: number }) {}
+  constructor(
+    private readonly search: Pick<SearchDispatcher, 'advanceAll'>,
+    private readonly options: { redisUrl: string; keys: { prefix: string; queueName?: string }; log: Logger; intervalMs?: number },
+  ) {}
 
   async start(): Promise<void> {
     const { prefix, queueName } = resolveKeySpace(this.options.keys);

@@ -34,7 +34,13 @@ afterAll(async () => {
 describe('two orchestrator replicas on one tpe sweep', () => {
   it('fill the freed slots once between them (the search lock), with distinct trials', async () => {
     const [a, b] = replicas as [Runtime, Runtime];
-    const submitted = await a.sweeps.submit({ name: 'replicas', dataset, model: { architecture: 'cnn' }, parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 1 }, strategy: { type: 'tpe', n: 10, maxConcurrent: 3, seed: 2 } });
+    const submitted = await a.sweeps.submit({
+      name: 'replicas',
+      dataset,
+      model: { architecture: 'cnn' },
+      parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 1 },
+      strategy: { type: 'tpe', n: 10, maxConcurrent: 3, seed: 2 },
+    });
     if (!submitted.ok) throw new Error(JSON.stringify(submitted.issues));
     const { sweepId } = submitted;
     const asks = async () => (await a.sweeps.search.log.read(sweepId)).filter((e) => e.type === 'ask');
@@ -42,7 +48,10 @@ describe('two orchestrator replicas on one tpe sweep', () => {
     for (let round = 0; round < 5; round++) {
       // The running trials end (as failures, no workers here): three slots free; both replicas react at once.
       const running = (await asks()).map((e) => e.trialId);
-      await a.sweeps.search.log.append(sweepId, running.map((trialId) => ({ type: 'end' as const, trialId, status: 'failed' as const })));
+      await a.sweeps.search.log.append(
+        sweepId,
+        running.map((trialId) => ({ type: 'end' as const, trialId, status: 'failed' as const })),
+      );
       await Promise.all([a.sweeps.search.advance(sweepId), b.sweeps.search.advance(sweepId), b.sweeps.search.advance(sweepId)]);
     }
     const all = await asks();

@@ -1,4 +1,15 @@
-import { MODEL_PARAMETERS, TRAINING_PARAMETERS, trialOfPoint, type Domain, type ExpandContext, type ModelVariant, type ParameterName, type SweepSpec, type TrialParams, type TrialSpec } from '@fermx/contracts';
+import {
+  MODEL_PARAMETERS,
+  TRAINING_PARAMETERS,
+  trialOfPoint,
+  type Domain,
+  type ExpandContext,
+  type ModelVariant,
+  type ParameterName,
+  type SweepSpec,
+  type TrialParams,
+  type TrialSpec,
+} from '@fermx/contracts';
 import type { Budget, Dimension, Point, SearchConfig } from '@fermx/search';
 
 const PARAMETER_ORDER: readonly ParameterName[] = [...MODEL_PARAMETERS, ...TRAINING_PARAMETERS];
@@ -54,7 +65,15 @@ export function searchConfig(spec: TpeSpec, cells: readonly SearchCell[], extens
   const budgets: Budget[] = [...(spec.halving?.rungs ?? []), 'final'];
   // `fermx sweep extend --n K` adds K proposals to the same seeded stream.
   const n = extensions.reduce((sum, k) => sum + k, spec.strategy.n);
-  return { cells: cells.map((c) => c.space), n, maxConcurrent: spec.strategy.maxConcurrent, seed: spec.strategy.seed, goal: spec.metric.goal, budgets, tpe: { startupTrials: spec.strategy.startupTrials } };
+  return {
+    cells: cells.map((c) => c.space),
+    n,
+    maxConcurrent: spec.strategy.maxConcurrent,
+    seed: spec.strategy.seed,
+    goal: spec.metric.goal,
+    budgets,
+    tpe: { startupTrials: spec.strategy.startupTrials },
+  };
 }
 
 /** The trial a cell's point stands for (content-hashed id, as expansion builds it). */

@@ -19,10 +19,20 @@ describe('shipped sweeps', () => {
   it('paper-table3.yaml: the five rows of Table 3 under the paper protocol', async () => {
     const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table3.yaml'))), ctx);
     expect(trials.map((t) => [t.variant, t.model.architecture, t.model.dropout ?? 0])).toEqual([
-      ['CNN', 'cnn', 0], ['mini_Xception', 'mini-xception', 0], ['Xception', 'xception', 0], ['M-Xception', 'mxception', 0], ['M-Xception+Dropout', 'mxception', 0.5],
+      ['CNN', 'cnn', 0],
+      ['mini_Xception', 'mini-xception', 0],
+      ['Xception', 'xception', 0],
+      ['M-Xception', 'mxception', 0],
+      ['M-Xception+Dropout', 'mxception', 0.5],
     ]);
     for (const t of trials) {
-      expect(t.training).toEqual({ epochs: 100, batchSize: 64, learningRate: 0.001, seed: 1, augmentation: { rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true } });
+      expect(t.training).toEqual({
+        epochs: 100,
+        batchSize: 64,
+        learningRate: 0.001,
+        seed: 1,
+        augmentation: { rotation: 10, widthShift: 0.1, heightShift: 0.1, zoom: 0.1, horizontalFlip: true },
+      });
     }
   });
 
@@ -34,7 +44,10 @@ describe('shipped sweeps', () => {
     ];
     for (const [file, epochs, variants] of budgets) {
       const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile(file))), ctx);
-      expect(trials.map((t) => t.variant), file).toEqual(variants);
+      expect(
+        trials.map((t) => t.variant),
+        file,
+      ).toEqual(variants);
       for (const t of trials) {
         const twin = paper.find((p) => p.variant === t.variant)!;
         expect(t.model, file).toEqual(twin.model);
@@ -46,7 +59,10 @@ describe('shipped sweeps', () => {
   it('paper-table1.yaml and its CPU budget: Xception and M-Xception, 7 classes, the paper protocol', async () => {
     const ctx7 = { ...ctx, numClasses: 7 };
     const paper = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table1.yaml'))), ctx7).trials;
-    expect(paper.map((t) => [t.variant, t.model.architecture, t.model.numClasses])).toEqual([['Xception', 'xception', 7], ['M-Xception', 'mxception', 7]]);
+    expect(paper.map((t) => [t.variant, t.model.architecture, t.model.numClasses])).toEqual([
+      ['Xception', 'xception', 7],
+      ['M-Xception', 'mxception', 7],
+    ]);
     const cpu = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table1-cpu4.yaml'))), ctx7).trials;
     expect(cpu.map((t) => t.model)).toEqual(paper.map((t) => t.model));
     for (const [i, t] of cpu.entries()) expect(t.training).toEqual({ ...paper[i]!.training, epochs: 4 });
@@ -72,7 +88,12 @@ describe('shipped sweeps', () => {
       expect(t.training.learningRate).toBeGreaterThanOrEqual(0.0003);
       expect(t.training.learningRate).toBeLessThanOrEqual(0.003);
       expect(t.training.epochs).toBe(30);
-      expect({ ...t.training, batchSize: 64, learningRate: 0.001, epochs: 90 }).toEqual({ ...full[0]!.training, batchSize: 64, learningRate: 0.001, epochs: 90 });
+      expect({ ...t.training, batchSize: 64, learningRate: 0.001, epochs: 90 }).toEqual({
+        ...full[0]!.training,
+        batchSize: 64,
+        learningRate: 0.001,
+        epochs: 90,
+      });
     }
     expect(trials[0]!.halving).toEqual({ rungs: [5, 15], reductionFactor: 3 });
   });

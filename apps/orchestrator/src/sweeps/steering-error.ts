@@ -5,7 +5,10 @@
  */
 export class SteeringError extends Error {
   override readonly name = 'SteeringError';
-  constructor(readonly status: 400 | 404 | 409, message: string) {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -46,14 +46,27 @@ class WorkerProcess {
     const child = spawn(process.execPath, syntheticWorkerArgs(), {
       cwd,
       env: {
-        ...process.env, FERMX_SYNTHETIC_EPOCH_MS: String(EPOCH_MS), FERMX_LOCK_DURATION_MS: '2000', FERMX_STALLED_INTERVAL_MS: '1000',
+        ...process.env,
+        FERMX_SYNTHETIC_EPOCH_MS: String(EPOCH_MS),
+        FERMX_LOCK_DURATION_MS: '2000',
+        FERMX_STALLED_INTERVAL_MS: '1000',
         // A trial whose worker dies fails at once (the retry test needs a failed trial with a checkpoint).
-        FERMX_MAX_STALLED_COUNT: '0', FERMX_HEARTBEAT_MS: '500', FERMX_SHUTDOWN_GRACE_MS: '3000', FERMX_LOG_LEVEL: 'info', FERMX_WORKER_ID: id, ...env,
+        FERMX_MAX_STALLED_COUNT: '0',
+        FERMX_HEARTBEAT_MS: '500',
+        FERMX_SHUTDOWN_GRACE_MS: '3000',
+        FERMX_LOG_LEVEL: 'info',
+        FERMX_WORKER_ID: id,
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const worker = new WorkerProcess(child);
-    await waitFor(() => worker.logs.join('').includes('"worker ready"'), 90_000, () => `worker ${id} never got ready: ${worker.logs.join('').slice(-2000)}`, () => child.exitCode !== null);
+    await waitFor(
+      () => worker.logs.join('').includes('"worker ready"'),
+      90_000,
+      () => `worker ${id} never got ready: ${worker.logs.join('').slice(-2000)}`,
+      () => child.exitCode !== null,
+    );
     return worker;
   }
 
@@ -85,12 +98,27 @@ let epochLog: string;
 const workers: WorkerProcess[] = [];
 
 const spec = (name: string, parameters: Record<string, unknown>, strategy?: unknown) => ({
-  name, dataset: datasetUri, model: { architecture: 'cnn', width: 0.25 }, parameters, ...(strategy ? { strategy } : {}), retry: { attempts: 2, backoffSeconds: 1, jitter: 0 },
+  name,
+  dataset: datasetUri,
+  model: { architecture: 'cnn', width: 0.25 },
+  parameters,
+  ...(strategy ? { strategy } : {}),
+  retry: { attempts: 2, backoffSeconds: 1, jitter: 0 },
 });
-const epochs = (): EpochLine[] => (existsSync(epochLog) ? readFileSync(epochLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EpochLine) : []);
+const epochs = (): EpochLine[] =>
+  existsSync(epochLog)
+    ? readFileSync(epochLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as EpochLine)
+    : [];
 const started = (ids: Iterable<string>) => {
   const wanted = new Set(ids);
-  return new Set(epochs().filter((e) => wanted.has(e.trialId)).map((e) => e.trialId));
+  return new Set(
+    epochs()
+      .filter((e) => wanted.has(e.trialId))
+      .map((e) => e.trialId),
+  );
 };
 const status = async (sweepId: string): Promise<SweepStatus> => {
   const found = (await sweeps.status(sweepId))!;
@@ -99,10 +127,14 @@ const status = async (sweepId: string): Promise<SweepStatus> => {
 };
 /** Every trial of the sweep finished (a trial without job or result would not count as settled). */
 const settled = (sweepId: string, timeoutMs = 120_000) =>
-  waitFor(async () => {
-    const c = (await status(sweepId)).counts;
-    return c.completed + c.stoppedEarly + c.failed + c.cancelled === c.total;
-  }, timeoutMs, () => `sweep ${sweepId} did not settle: ${JSON.stringify(lastCounts.get(sweepId))}`);
+  waitFor(
+    async () => {
+      const c = (await status(sweepId)).counts;
+      return c.completed + c.stoppedEarly + c.failed + c.cancelled === c.total;
+    },
+    timeoutMs,
+    () => `sweep ${sweepId} did not settle: ${JSON.stringify(lastCounts.get(sweepId))}`,
+  );
 const lastCounts = new Map<string, unknown>();
 const submit = async (input: unknown) => {
   const outcome = await sweeps.submit(input);
@@ -142,9 +174,17 @@ describe('steering a sweep (real queue, real workers)', () => {
     const t0 = performance.now();
     const outcome = await sweeps.submit(spec('huge', { seed: { int: [1, 1000] }, batchSize: { int: [1, 1000] }, epochs: { int: [1, 1000] } }));
     expect(performance.now() - t0).toBeLessThan(2_000);
-    expect(outcome).toEqual({ ok: false, error: 'invalid sweep spec', issues: [{ path: 'parameters', message: 'the sweep expands to 1,000,000,000 trials; the maximum is 10,000 (FERMX_MAX_TRIALS)' }] });
-    const random = await sweeps.submit(spec('huge-random', { seed: { grid: [1, 2, 3] }, learningRate: { loguniform: [1e-4, 1e-2] } }, { type: 'random', n: 5000 }));
-    expect(random.ok ? undefined : random.issues).toEqual([{ path: 'strategy.n', message: 'the sweep expands to 15,000 trials; the maximum is 10,000 (FERMX_MAX_TRIALS)' }]);
+    expect(outcome).toEqual({
+      ok: false,
+      error: 'invalid sweep spec',
+      issues: [{ path: 'parameters', message: 'the sweep expands to 1,000,000,000 trials; the maximum is 10,000 (FERMX_MAX_TRIALS)' }],
+    });
+    const random = await sweeps.submit(
+      spec('huge-random', { seed: { grid: [1, 2, 3] }, learningRate: { loguniform: [1e-4, 1e-2] } }, { type: 'random', n: 5000 }),
+    );
+    expect(random.ok ? undefined : random.issues).toEqual([
+      { path: 'strategy.n', message: 'the sweep expands to 15,000 trials; the maximum is 10,000 (FERMX_MAX_TRIALS)' },
+    ]);
     expect(await runtime.queue.count()).toBe(0);
     expect(await sweeps.list()).toEqual([]);
   });
@@ -166,12 +206,20 @@ describe('steering a sweep (real queue, real workers)', () => {
 
   it('the API steers only with the token and a valid body', async () => {
     const post = (path: string, body: unknown, token?: string) =>
-      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })
-        .then(async (r) => ({ status: r.status, json: (await r.json()) as { error: string; issues?: unknown } }));
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as { error: string; issues?: unknown } }));
     expect((await post(`/api/sweeps/${ids.b}/pause`, {})).status).toBe(401);
-    expect(await post(`/api/sweeps/${ids.b}/extend`, { n: 0 }, TOKEN)).toEqual({ status: 400, json: { error: 'invalid extend request', issues: [{ path: 'n', message: expect.any(String) }] } });
+    expect(await post(`/api/sweeps/${ids.b}/extend`, { n: 0 }, TOKEN)).toEqual({
+      status: 400,
+      json: { error: 'invalid extend request', issues: [{ path: 'n', message: expect.any(String) }] },
+    });
     expect((await post(`/api/sweeps/${ids.b}/retry`, {}, TOKEN)).status).toBe(400);
-    expect((await post(`/api/sweeps/${ids.b}/set`, { maxConcurrent: 2, colour: 1 }, TOKEN)).json.issues).toEqual([{ path: 'colour', message: "unknown key 'colour'" }]);
+    expect((await post(`/api/sweeps/${ids.b}/set`, { maxConcurrent: 2, colour: 1 }, TOKEN)).json.issues).toEqual([
+      { path: 'colour', message: "unknown key 'colour'" },
+    ]);
     expect(await post('/api/sweeps/nosuch-00000000/pause', {}, TOKEN)).toEqual({ status: 404, json: { error: 'no sweep nosuch-00000000' } });
     expect((await status(ids.b!)).dispatch).toEqual({ paused: false, priority: 10, held: 0 });
   });
@@ -213,13 +261,20 @@ describe('steering a sweep (real queue, real workers)', () => {
     expect(board.rows.map((r) => r.trialId).sort()).toEqual(b.trials.map((t) => t.trialId).sort());
     // A's own trials never ran; its shared ones ran (for B).
     const a = await status(ids.a!);
-    expect(a.trials.filter((t) => t.status === 'completed').map((t) => t.trialId).sort()).toEqual([...shared].sort());
+    expect(
+      a.trials
+        .filter((t) => t.status === 'completed')
+        .map((t) => t.trialId)
+        .sort(),
+    ).toEqual([...shared].sort());
     expect(started(a.trials.filter((t) => !shared.includes(t.trialId)).map((t) => t.trialId)).size).toBe(0);
 
     // Capped at 1: the epochs of C's trials never interleave (one trial at a time).
     const c = await status(ids.c!);
     const cIds = new Set(c.trials.map((t) => t.trialId));
-    const order = epochs().filter((l) => cIds.has(l.trialId)).map((l) => l.trialId);
+    const order = epochs()
+      .filter((l) => cIds.has(l.trialId))
+      .map((l) => l.trialId);
     expect(order).toHaveLength(12);
     const blocks = order.filter((t, i) => i === 0 || order[i - 1] !== t);
     expect(blocks).toHaveLength(4);
@@ -235,17 +290,30 @@ describe('steering a sweep (real queue, real workers)', () => {
     const e0 = await status(ids.e!);
     const all = e0.trials.map((t) => t.trialId);
     expect((await sweeps.resume(ids.e!)).transition).toMatchObject({ action: 'resumed', dispatched: 6 });
-    await waitFor(() => started(all).size > 0, 90_000, () => 'no trial of the resumed sweep started');
+    await waitFor(
+      () => started(all).size > 0,
+      90_000,
+      () => 'no trial of the resumed sweep started',
+    );
     const paused = await sweeps.pause(ids.e!);
     const heldBack = paused.transition.action === 'paused' ? paused.transition.heldBack : -1;
     expect(heldBack).toBeGreaterThanOrEqual(3);
     // What was running finishes; nothing else starts while paused.
-    await waitFor(async () => (await status(ids.e!)).counts.active === 0, 90_000, () => 'running trials did not finish');
+    await waitFor(
+      async () => (await status(ids.e!)).counts.active === 0,
+      90_000,
+      () => 'running trials did not finish',
+    );
     await new Promise((r) => setTimeout(r, 6 * EPOCH_MS));
     const during = await status(ids.e!);
     const ran = started(all);
     expect(ran.size).toBe(6 - heldBack);
-    expect(during.trials.filter((t) => t.held).map((t) => t.trialId).sort()).toEqual(all.filter((t) => !ran.has(t)).sort());
+    expect(
+      during.trials
+        .filter((t) => t.held)
+        .map((t) => t.trialId)
+        .sort(),
+    ).toEqual(all.filter((t) => !ran.has(t)).sort());
     for (const t of during.trials.filter((x) => ran.has(x.trialId))) expect(t.status).toBe('completed');
     await sweeps.resume(ids.e!);
     await settled(ids.e!);
@@ -274,14 +342,26 @@ describe('steering a sweep (real queue, real workers)', () => {
     const f = await submit(spec('retry', { learningRate: 0.006, epochs: 30 }));
     ids.f = f.sweepId;
     const trialId = f.trials[0]!;
-    await waitFor(() => epochs().filter((l) => l.trialId === trialId).length >= 4, 90_000, () => 'the long trial did not start');
+    await waitFor(
+      () => epochs().filter((l) => l.trialId === trialId).length >= 4,
+      90_000,
+      () => 'the long trial did not start',
+    );
     // Its worker dies; the other one finds the stalled job and fails it (max stalled count 0).
     const victim = workers.find((w) => w.logs.join('').includes(`"trialId":"${trialId}"`));
     expect(victim).toBeDefined();
     victim!.child.kill('SIGKILL');
     await victim!.exited;
-    await waitFor(async () => (await status(ids.f!)).counts.failed === 1, 60_000, () => `the trial never failed: ${JSON.stringify(lastCounts.get(ids.f!))}`);
-    const lastBefore = Math.max(...epochs().filter((l) => l.trialId === trialId).map((l) => l.epoch));
+    await waitFor(
+      async () => (await status(ids.f!)).counts.failed === 1,
+      60_000,
+      () => `the trial never failed: ${JSON.stringify(lastCounts.get(ids.f!))}`,
+    );
+    const lastBefore = Math.max(
+      ...epochs()
+        .filter((l) => l.trialId === trialId)
+        .map((l) => l.epoch),
+    );
     expect(lastBefore).toBeLessThan(30);
     const linesBefore = epochs().length;
 
@@ -291,7 +371,10 @@ describe('steering a sweep (real queue, real workers)', () => {
     await settled(ids.f!);
     const done = await status(ids.f!);
     expect(done.trials[0]).toMatchObject({ status: 'completed', result: { epochs: 30 } });
-    const again = epochs().slice(linesBefore).filter((l) => l.trialId === trialId).map((l) => l.epoch);
+    const again = epochs()
+      .slice(linesBefore)
+      .filter((l) => l.trialId === trialId)
+      .map((l) => l.epoch);
     // Resumed: the new run starts right after a saved checkpoint, not at epoch 1, and ends at 30.
     expect(again[0]).toBeGreaterThan(1);
     expect(again[0]).toBeLessThanOrEqual(lastBefore + 1);
@@ -318,6 +401,11 @@ describe('steering a sweep (real queue, real workers)', () => {
     expect((await fermx('leaderboard', 'rebuild')).code).toBe(0);
     const rows = await runtime.index.query({ sweepId: ids.b! });
     expect(rows.map((r) => r.trialId).sort()).toEqual((await status(ids.b!)).trials.map((t) => t.trialId).sort());
-    expect(rows.filter((r) => r.sweepId === ids.a).map((r) => r.trialId).sort()).toEqual([...shared].sort());
+    expect(
+      rows
+        .filter((r) => r.sweepId === ids.a)
+        .map((r) => r.trialId)
+        .sort(),
+    ).toEqual([...shared].sort());
   });
 });

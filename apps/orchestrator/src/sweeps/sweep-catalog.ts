@@ -6,7 +6,11 @@ import type { SweepRecord, SweepSummary } from './sweep-record.js';
 
 /** Sweeps: full record in storage (source of truth), a summary per sweep in Redis for listings. */
 export class SweepCatalog {
-  constructor(private readonly redis: Redis, readonly storage: Storage, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    readonly storage: Storage,
+    private readonly prefix: string,
+  ) {}
 
   private get listKey(): string {
     return `${this.prefix}:sweeps`;
@@ -26,8 +30,18 @@ export class SweepCatalog {
    * (also used when rebuilding from storage).
    */
   async index(record: SweepRecord): Promise<void> {
-    const summary: SweepSummary = { sweepId: record.sweepId, name: record.name, dataset: record.dataset, createdAt: record.createdAt, trialIds: record.trials.map((t) => t.trialId) };
-    await this.redis.multi().set(this.summaryKey(record.sweepId), JSON.stringify(summary)).zadd(this.listKey, Date.parse(record.createdAt), record.sweepId).exec();
+    const summary: SweepSummary = {
+      sweepId: record.sweepId,
+      name: record.name,
+      dataset: record.dataset,
+      createdAt: record.createdAt,
+      trialIds: record.trials.map((t) => t.trialId),
+    };
+    await this.redis
+      .multi()
+      .set(this.summaryKey(record.sweepId), JSON.stringify(summary))
+      .zadd(this.listKey, Date.parse(record.createdAt), record.sweepId)
+      .exec();
     await new TrialOwners(this.redis, { prefix: this.prefix }).add(record.sweepId, summary.trialIds);
   }
 
@@ -40,7 +54,15 @@ export class SweepCatalog {
     const raw = await this.redis.get(this.summaryKey(sweepId));
     if (raw) return JSON.parse(raw) as SweepSummary;
     const record = await this.get(sweepId);
-    return record && { sweepId: record.sweepId, name: record.name, dataset: record.dataset, createdAt: record.createdAt, trialIds: record.trials.map((t) => t.trialId) };
+    return (
+      record && {
+        sweepId: record.sweepId,
+        name: record.name,
+        dataset: record.dataset,
+        createdAt: record.createdAt,
+        trialIds: record.trials.map((t) => t.trialId),
+      }
+    );
   }
 
   /** Newest first. */

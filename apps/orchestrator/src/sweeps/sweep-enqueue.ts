@@ -6,9 +6,7 @@ import { manualTrial, type TrialSettings } from './manual-trial.js';
 import type { SearchDispatcher } from './search-dispatcher.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 
-export type EnqueueOutcome =
-  | { ok: true; sweepId: string; trialId: string; enqueued: boolean }
-  | { ok: false; error: string; issues: ValidationIssue[] };
+export type EnqueueOutcome = { ok: true; sweepId: string; trialId: string; enqueued: boolean } | { ok: false; error: string; issues: ValidationIssue[] };
 
 export interface EnqueueDeps {
   redis: Redis;
@@ -31,7 +29,7 @@ export async function enqueueTrial(deps: EnqueueDeps, sweepId: string, settings:
   const record = await deps.catalog.get(sweepId);
   if (!record) return undefined;
   const parsed = parseSweepSpec(record.spec);
-  if (!parsed.ok) return { ok: false, error: 'the sweep\'s stored spec no longer validates', issues: parsed.issues };
+  if (!parsed.ok) return { ok: false, error: "the sweep's stored spec no longer validates", issues: parsed.issues };
   const spec: SweepSpec = parsed.spec;
   const checked = manualTrial(spec, settings);
   if (!checked.ok) return { ok: false, error: 'invalid trial', issues: checked.issues };
@@ -39,13 +37,26 @@ export async function enqueueTrial(deps: EnqueueDeps, sweepId: string, settings:
   try {
     const dataset = await deps.probe(record.dataset.uri);
     if (dataset.ref.version !== record.dataset.version) {
-      return { ok: false, error: 'invalid trial', issues: [{ path: 'dataset', message: `the dataset changed since the sweep was submitted (version ${record.dataset.version}, now ${dataset.ref.version}); submit a new sweep` }] };
+      return {
+        ok: false,
+        error: 'invalid trial',
+        issues: [
+          {
+            path: 'dataset',
+            message: `the dataset changed since the sweep was submitted (version ${record.dataset.version}, now ${dataset.ref.version}); submit a new sweep`,
+          },
+        ],
+      };
     }
     numClasses = dataset.numClasses;
   } catch (error) {
     return { ok: false, error: 'invalid trial', issues: [{ path: 'dataset', message: (error as Error).message }] };
   }
-  const trial = trialOfPoint(spec, sweepId, checked.variant, checked.point, { dataset: record.dataset, numClasses, createdAt: (deps.now?.() ?? new Date()).toISOString() });
+  const trial = trialOfPoint(spec, sweepId, checked.variant, checked.point, {
+    dataset: record.dataset,
+    numClasses,
+    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+  });
   if (spec.strategy.type === 'tpe') {
     // The search's lock may be held by a pass; it is short.
     for (let i = 0; i < 200; i++) {
@@ -65,7 +76,11 @@ export async function enqueueTrial(deps: EnqueueDeps, sweepId: string, settings:
       order = current.trials.length - 1;
       await deps.catalog.save(current);
     }
-    const [jobs, rows, held] = await Promise.all([existingJobIds(deps.redis, [trial.trialId], deps.keys), deps.index.getMany([trial.trialId]), gate.heldIds(sweepId)]);
+    const [jobs, rows, held] = await Promise.all([
+      existingJobIds(deps.redis, [trial.trialId], deps.keys),
+      deps.index.getMany([trial.trialId]),
+      gate.heldIds(sweepId),
+    ]);
     const fresh = !jobs.has(trial.trialId) && !rows[0] && !held.includes(trial.trialId);
     if (fresh) await gate.enqueue(sweepId, [{ spec: trial, order }]);
     return fresh;

@@ -31,17 +31,25 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a sweep\'s best and ranking (real redis-server, file storage)', () => {
-  it('rank by the sweep\'s metric, and the sweep list\'s best is its best feasible trial', async () => {
+describe("a sweep's best and ranking (real redis-server, file storage)", () => {
+  it("rank by the sweep's metric, and the sweep list's best is its best feasible trial", async () => {
     const dataset = pathToFileURL(join(dir, 'store', 'datasets', 'ferm', 'v1')).href;
     const submitted = await runtime.sweeps.submit({
-      name: 'by-loss', dataset, model: { architecture: 'cnn' }, parameters: { learningRate: { grid: [1e-3, 3e-3, 1e-2] } },
-      metric: 'val_loss', constraints: { imagesPerSecond: { min: 100 } },
+      name: 'by-loss',
+      dataset,
+      model: { architecture: 'cnn' },
+      parameters: { learningRate: { grid: [1e-3, 3e-3, 1e-2] } },
+      metric: 'val_loss',
+      constraints: { imagesPerSecond: { min: 100 } },
     });
     if (!submitted.ok) throw new Error(JSON.stringify(submitted.issues));
     const [fast, slow, lossy] = submitted.trials as [string, string, string];
     // slow: best val accuracy and loss but too slow (infeasible); lossy: better accuracy than fast, worse loss.
-    const figures: [string, number, number, number][] = [[fast, 0.8, 0.4, 400], [slow, 0.95, 0.1, 50], [lossy, 0.85, 0.9, 400]];
+    const figures: [string, number, number, number][] = [
+      [fast, 0.8, 0.4, 400],
+      [slow, 0.95, 0.1, 50],
+      [lossy, 0.85, 0.9, 400],
+    ];
     for (const [trialId, valAccuracy, valLoss, imagesPerSecond] of figures) {
       const base = exampleTrialResult({ valAccuracy, trialId, sweepId: submitted.sweepId, sweepName: 'by-loss' });
       const result = { ...base, metrics: { ...base.metrics, valLoss }, timing: { ...base.timing, imagesPerSecond } };
@@ -49,7 +57,11 @@ describe('a sweep\'s best and ranking (real redis-server, file storage)', () => 
       await runtime.index.upsert(result);
     }
     const ranked = await rankedLeaderboard(runtime, { sweepId: submitted.sweepId });
-    expect(ranked.map((r) => [r.trialId, r.infeasible !== undefined])).toEqual([[fast, false], [lossy, false], [slow, true]]);
+    expect(ranked.map((r) => [r.trialId, r.infeasible !== undefined])).toEqual([
+      [fast, false],
+      [lossy, false],
+      [slow, true],
+    ]);
     const listed = (await runtime.sweeps.list()).find((s) => s.sweepId === submitted.sweepId)!;
     expect(listed.best).toEqual({ trialId: fast, valAccuracy: 0.8 });
     // The sweep page orders its trial table by this rank.

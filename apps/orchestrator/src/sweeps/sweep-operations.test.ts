@@ -36,12 +36,20 @@ describe('HttpSweeps (fermx … --api URL)', () => {
       'POST /api/sweeps/s-1/cancel': [401, { error: 'invalid API token' }],
     });
     const api = new HttpSweeps('http://host', undefined, impl);
-    expect(await api.submit({})).toEqual({ ok: false, error: 'invalid sweep spec', issues: [{ path: 'parameters.dropout', message: 'dropout must be in [0, 1)' }] });
+    expect(await api.submit({})).toEqual({
+      ok: false,
+      error: 'invalid sweep spec',
+      issues: [{ path: 'parameters.dropout', message: 'dropout must be in [0, 1)' }],
+    });
     await expect(api.cancel('s-1')).rejects.toEqual(new ApiError(401, '401: invalid API token'));
   });
 
   it('steers through POST /api/sweeps/:id/<action> with the body; 404/409/400 come back as SteeringError', async () => {
-    const outcome = { sweepId: 's-1', transition: { at: '2026-01-01T00:00:00.000Z', action: 'extended', n: 2, added: 2, total: 6 }, dispatch: { paused: false, priority: 10, held: 0 } };
+    const outcome = {
+      sweepId: 's-1',
+      transition: { at: '2026-01-01T00:00:00.000Z', action: 'extended', n: 2, added: 2, total: 6 },
+      dispatch: { paused: false, priority: 10, held: 0 },
+    };
     const { impl, calls } = fakeFetch({
       'POST /api/sweeps/s-1/extend': [200, outcome],
       'POST /api/sweeps/s-1/set': [200, outcome],

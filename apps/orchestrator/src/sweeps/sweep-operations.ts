@@ -24,7 +24,10 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   /** An operational failure (the server refused): commands print one line, no stack. */
   readonly operational = true;
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -32,7 +35,11 @@ export class ApiError extends Error {
 /** SweepOperations over the HTTP API (`--api URL`), with the bearer token for writes. */
 export class HttpSweeps implements SweepOperations {
   private readonly base: string;
-  constructor(baseUrl: string, private readonly token: string | undefined, private readonly fetchImpl: typeof fetch = fetch) {
+  constructor(
+    baseUrl: string,
+    private readonly token: string | undefined,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
     this.base = baseUrl.replace(/\/+$/, '');
   }
 
@@ -57,7 +64,8 @@ export class HttpSweeps implements SweepOperations {
   async submit(input: unknown): Promise<SubmitOutcome> {
     const { status, json } = await this.call('POST', '/api/sweeps', input);
     if (status === 201) return { ok: true, ...(json as Omit<Extract<SubmitOutcome, { ok: true }>, 'ok'>) };
-    if (status === 400 && Array.isArray(json.issues)) return { ok: false, error: String(json.error), issues: json.issues as { path: string; message: string }[] };
+    if (status === 400 && Array.isArray(json.issues))
+      return { ok: false, error: String(json.error), issues: json.issues as { path: string; message: string }[] };
     return this.fail(status, json);
   }
 
@@ -72,7 +80,8 @@ export class HttpSweeps implements SweepOperations {
     const { status, json } = await this.call('POST', `/api/sweeps/${encodeURIComponent(sweepId)}/trials`, settings);
     if (status === 404) return undefined;
     if (status === 201) return { ok: true, ...(json as Omit<Extract<EnqueueOutcome, { ok: true }>, 'ok'>) };
-    if (status === 400 && Array.isArray(json.issues)) return { ok: false, error: String(json.error), issues: json.issues as { path: string; message: string }[] };
+    if (status === 400 && Array.isArray(json.issues))
+      return { ok: false, error: String(json.error), issues: json.issues as { path: string; message: string }[] };
     return this.fail(status, json);
   }
 

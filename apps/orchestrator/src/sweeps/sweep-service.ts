@@ -1,6 +1,33 @@
 import type { Redis } from 'ioredis';
-import { assertSweepSize, DEFAULT_MAX_SWEEP_TRIALS, expandSweep, parseSweepSpec, sweepIdOf, SweepTooLargeError, trialParams, type TrialProgress, type ValidationIssue, type LeaderboardRow, type SweepSpec, type TrialSpec } from '@fermx/contracts';
-import { existingJobIds, isCancelledReason, readTrialStates, SweepBusyError, SweepGate, TrialOwners, withSweepLock, type CancelFlags, type HeldTrial, type LeaderboardIndex, type SuccessiveHalving, type TrialJobState, type TrialQueue } from '@fermx/queue';
+import {
+  assertSweepSize,
+  DEFAULT_MAX_SWEEP_TRIALS,
+  expandSweep,
+  parseSweepSpec,
+  sweepIdOf,
+  SweepTooLargeError,
+  trialParams,
+  type TrialProgress,
+  type ValidationIssue,
+  type LeaderboardRow,
+  type SweepSpec,
+  type TrialSpec,
+} from '@fermx/contracts';
+import {
+  existingJobIds,
+  isCancelledReason,
+  readTrialStates,
+  SweepBusyError,
+  SweepGate,
+  TrialOwners,
+  withSweepLock,
+  type CancelFlags,
+  type HeldTrial,
+  type LeaderboardIndex,
+  type SuccessiveHalving,
+  type TrialJobState,
+  type TrialQueue,
+} from '@fermx/queue';
 import { rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
 import type { DatasetProbe } from './dataset-probe.js';
 import { modelBudgetIssues, type CountModel } from './model-budget.js';
@@ -13,8 +40,7 @@ import { countTrials, type DispatchView, type SweepRecord, type SweepTransition,
 import { SweepSteering } from './sweep-steering.js';
 
 export type SubmitOutcome =
-  | { ok: true; sweepId: string; trials: string[]; enqueued: number; existing: number }
-  | { ok: false; error: string; issues: ValidationIssue[] };
+  { ok: true; sweepId: string; trials: string[]; enqueued: number; existing: number } | { ok: false; error: string; issues: ValidationIssue[] };
 
 export interface TrialView {
   trialId: string;
@@ -82,7 +108,9 @@ export class SweepService {
     this.gate = new SweepGate({ redis: deps.redis, queue: deps.queue, index: deps.index, keys: deps.keys });
     this.owners = new TrialOwners(deps.redis, deps.keys);
     this.steering = new SweepSteering({
-      ...deps, gate: this.gate, maxTrials: this.maxTrials,
+      ...deps,
+      gate: this.gate,
+      maxTrials: this.maxTrials,
       statuses: (sweepId, trialIds) => this.statuses(sweepId, trialIds),
       dispatchView: (sweepId) => this.dispatchView(sweepId),
       append: (record, transition) => this.append(record, transition),
@@ -142,9 +170,21 @@ export class SweepService {
       trials.forEach((t, i) => {
         if (!jobs.has(t.trialId) && !rows[i] && !held.has(t.trialId)) fresh.push({ spec: t, order: i });
       });
-      const transition: SweepTransition = { at: this.now(), action: existingRecord ? 'resubmitted' : 'submitted', enqueued: fresh.length, existing: ids.length - fresh.length };
+      const transition: SweepTransition = {
+        at: this.now(),
+        action: existingRecord ? 'resubmitted' : 'submitted',
+        enqueued: fresh.length,
+        existing: ids.length - fresh.length,
+      };
       const record: SweepRecord = {
-        sweepId, name: spec.name, dataset: dataset.ref, spec: input, strategy: spec.strategy.type, priority: existingRecord?.priority ?? spec.priority, createdAt, trials,
+        sweepId,
+        name: spec.name,
+        dataset: dataset.ref,
+        spec: input,
+        strategy: spec.strategy.type,
+        priority: existingRecord?.priority ?? spec.priority,
+        createdAt,
+        trials,
         datasetClasses: dataset.numClasses,
         ...(spec.description ? { description: spec.description } : {}),
         ...(extensions.length ? { extensions } : {}),
@@ -158,7 +198,11 @@ export class SweepService {
         this.gate.initialise(sweepId, { priority: spec.priority, retry: spec.retry }),
       ]);
       // Trials another sweep already finished are listed on this sweep's leaderboard too.
-      if (rows.some(Boolean)) await this.deps.index.addToSweep(sweepId, ids.filter((_, i) => rows[i]));
+      if (rows.some(Boolean))
+        await this.deps.index.addToSweep(
+          sweepId,
+          ids.filter((_, i) => rows[i]),
+        );
       await this.gate.enqueue(sweepId, fresh);
       return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length };
     });
@@ -179,7 +223,11 @@ export class SweepService {
   async status(sweepId: string): Promise<SweepStatus | undefined> {
     const record = await this.deps.catalog.get(sweepId);
     if (!record) return undefined;
-    const [views, dispatch, ranked] = await Promise.all([this.trialViews(sweepId, record.trials), this.dispatchView(sweepId), rankedLeaderboard(this.deps, { sweepId })]);
+    const [views, dispatch, ranked] = await Promise.all([
+      this.trialViews(sweepId, record.trials),
+      this.dispatchView(sweepId),
+      rankedLeaderboard(this.deps, { sweepId }),
+    ]);
     const rank = new Map(ranked.map((r) => [r.trialId, r.rank]));
     for (const view of views) if (rank.has(view.trialId)) view.rank = rank.get(view.trialId)!;
     const { trials: _t, ...sweep } = record;
@@ -205,7 +253,8 @@ export class SweepService {
     await this.search.log.activate(sweepId);
     await this.search.advance(sweepId);
     const after = (await this.deps.catalog.get(sweepId))?.trials.length ?? record.trials.length;
-    const transition = outcome.transition.action === 'extended' ? { ...outcome.transition, added: after - record.trials.length, total: after } : outcome.transition;
+    const transition =
+      outcome.transition.action === 'extended' ? { ...outcome.transition, added: after - record.trials.length, total: after } : outcome.transition;
     return { ...outcome, transition, dispatch: await this.dispatchView(sweepId) };
   }
 
@@ -237,7 +286,12 @@ export class SweepService {
 
   async dispatchView(sweepId: string): Promise<DispatchView> {
     const [settings, held] = await Promise.all([this.gate.settings(sweepId), this.gate.heldIds(sweepId)]);
-    return { paused: settings.paused, ...(settings.maxConcurrent !== undefined ? { maxConcurrent: settings.maxConcurrent } : {}), priority: settings.priority, held: held.length };
+    return {
+      paused: settings.paused,
+      ...(settings.maxConcurrent !== undefined ? { maxConcurrent: settings.maxConcurrent } : {}),
+      priority: settings.priority,
+      held: held.length,
+    };
   }
 
   /** Appends a transition to the sweep's history in its record (storage). Callers hold the sweep lock. */
@@ -254,7 +308,11 @@ export class SweepService {
       // Best by the sweep's own objective, among trials that meet its constraints.
       const best = (await rankedLeaderboard(this.deps, { sweepId: s.sweepId })).find((r) => !r.infeasible);
       out.push({
-        sweepId: s.sweepId, name: s.name, dataset: s.dataset.uri, createdAt: s.createdAt, trials: countTrials(statuses.map((x) => x.status)),
+        sweepId: s.sweepId,
+        name: s.name,
+        dataset: s.dataset.uri,
+        createdAt: s.createdAt,
+        trials: countTrials(statuses.map((x) => x.status)),
         ...(best ? { best: { trialId: best.trialId, valAccuracy: best.valAccuracy } } : {}),
       });
     }
@@ -312,7 +370,10 @@ export class SweepService {
     return { cancelled };
   }
 
-  private async statuses(sweepId: string, trialIds: string[]): Promise<{ trialId: string; status: TrialStatus; state: TrialJobState | undefined; row: LeaderboardRow | undefined; held: boolean }[]> {
+  private async statuses(
+    sweepId: string,
+    trialIds: string[],
+  ): Promise<{ trialId: string; status: TrialStatus; state: TrialJobState | undefined; row: LeaderboardRow | undefined; held: boolean }[]> {
     const [states, rows, cancelled, held] = await Promise.all([
       readTrialStates(this.deps.redis, trialIds, this.deps.keys),
       this.deps.index.getMany(trialIds),
@@ -329,16 +390,34 @@ export class SweepService {
   }
 
   private async trialViews(sweepId: string, trials: TrialSpec[]): Promise<TrialView[]> {
-    const statuses = await this.statuses(sweepId, trials.map((t) => t.trialId));
+    const statuses = await this.statuses(
+      sweepId,
+      trials.map((t) => t.trialId),
+    );
     return trials.map((trial, i) => {
       const { status, state, row, held } = statuses[i]!;
-      const view: TrialView = { trialId: trial.trialId, status, model: trial.model.architecture, params: trialParams(trial), attempts: state?.attemptsMade ?? 0 };
+      const view: TrialView = {
+        trialId: trial.trialId,
+        status,
+        model: trial.model.architecture,
+        params: trialParams(trial),
+        attempts: state?.attemptsMade ?? 0,
+      };
       if (trial.variant) view.variant = trial.variant;
       if (held) view.held = true;
       if (state?.progress) view.progress = state.progress;
       if (state?.failedReason && status !== 'completed' && status !== 'stopped-early') view.failedReason = state.failedReason;
       if (row) {
-        view.result = { valAccuracy: row.valAccuracy, testAccuracy: row.testAccuracy, macroF1: row.macroF1, epochs: row.epochs, trainingSeconds: row.trainingSeconds, imagesPerSecond: row.imagesPerSecond, backend: row.backend, host: row.host };
+        view.result = {
+          valAccuracy: row.valAccuracy,
+          testAccuracy: row.testAccuracy,
+          macroF1: row.macroF1,
+          epochs: row.epochs,
+          trainingSeconds: row.trainingSeconds,
+          imagesPerSecond: row.imagesPerSecond,
+          backend: row.backend,
+          host: row.host,
+        };
       }
       return view;
     });

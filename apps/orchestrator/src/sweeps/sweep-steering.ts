@@ -32,7 +32,8 @@ export class SweepSteering {
     const transition = await withSweepLock(this.deps.redis, this.deps.keys, sweepId, async () => {
       const record = await this.deps.catalog.get(sweepId);
       if (!record) throw new SteeringError(404, `no sweep ${sweepId}`);
-      if (await this.deps.cancelFlags.isCancelled(sweepId)) throw new SteeringError(409, `sweep ${sweepId} is cancelled; submit its spec again to bring it back`);
+      if (await this.deps.cancelFlags.isCancelled(sweepId))
+        throw new SteeringError(409, `sweep ${sweepId} is cancelled; submit its spec again to bring it back`);
       const done = await fn(record);
       await this.deps.append(record, done);
       return done;
@@ -68,10 +69,14 @@ export class SweepSteering {
     if (!Number.isInteger(n) || n < 1) return Promise.reject(new SteeringError(400, `--n must be a whole number of trials >= 1 (got ${n})`));
     return this.steer(sweepId, async (record) => {
       const parsed = parseSweepSpec(record.spec);
-      if (!parsed.ok) throw new SteeringError(409, `sweep ${sweepId}'s stored spec no longer validates: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      if (!parsed.ok)
+        throw new SteeringError(409, `sweep ${sweepId}'s stored spec no longer validates: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
       const spec = parsed.spec;
       if (spec.strategy.type === 'grid') {
-        throw new SteeringError(409, `sweep ${sweepId} uses strategy grid, which already enumerates every point of its space; extend continues a random sweep's seeded stream (for more points, submit a spec with more values)`);
+        throw new SteeringError(
+          409,
+          `sweep ${sweepId} uses strategy grid, which already enumerates every point of its space; extend continues a random sweep's seeded stream (for more points, submit a spec with more values)`,
+        );
       }
       if (spec.strategy.type === 'tpe') {
         // The search proposes K more trials from the same seeded stream (its n grows by K); the
@@ -97,7 +102,11 @@ export class SweepSteering {
       // The record lists the new trials (and owns them) before any of them is queued.
       await this.deps.catalog.save(record);
       const [jobs, rows] = await Promise.all([existingJobIds(this.deps.redis, ids, this.deps.keys), this.deps.index.getMany(ids)]);
-      if (rows.some(Boolean)) await this.deps.index.addToSweep(sweepId, ids.filter((_, i) => rows[i]));
+      if (rows.some(Boolean))
+        await this.deps.index.addToSweep(
+          sweepId,
+          ids.filter((_, i) => rows[i]),
+        );
       const fresh: HeldTrial[] = [];
       added.forEach((t, i) => {
         if (!jobs.has(t.trialId) && !rows[i]) fresh.push({ spec: t, order: firstOrder + i });
@@ -114,12 +123,16 @@ export class SweepSteering {
    */
   retry(sweepId: string, target: { failed: true } | { trialId: string }): Promise<SteerOutcome> {
     return this.steer(sweepId, async (record) => {
-      const statuses = await this.deps.statuses(sweepId, record.trials.map((t) => t.trialId));
+      const statuses = await this.deps.statuses(
+        sweepId,
+        record.trials.map((t) => t.trialId),
+      );
       let chosen: string[];
       if ('trialId' in target) {
         const found = statuses.find((s) => s.trialId === target.trialId);
         if (!found) throw new SteeringError(404, `no trial ${target.trialId} in sweep ${sweepId}`);
-        if (found.status !== 'failed' && found.status !== 'cancelled') throw new SteeringError(409, `trial ${target.trialId} is ${found.status}; only failed or cancelled trials can be retried`);
+        if (found.status !== 'failed' && found.status !== 'cancelled')
+          throw new SteeringError(409, `trial ${target.trialId} is ${found.status}; only failed or cancelled trials can be retried`);
         chosen = [target.trialId];
       } else {
         chosen = statuses.filter((s) => s.status === 'failed').map((s) => s.trialId);
@@ -141,7 +154,8 @@ export class SweepSteering {
 
   set(sweepId: string, change: { maxConcurrent?: number | null; priority?: number }): Promise<SteerOutcome> {
     const { maxConcurrent, priority } = change;
-    if (maxConcurrent === undefined && priority === undefined) return Promise.reject(new SteeringError(400, 'give --max-concurrent N (or none) and/or --priority P'));
+    if (maxConcurrent === undefined && priority === undefined)
+      return Promise.reject(new SteeringError(400, 'give --max-concurrent N (or none) and/or --priority P'));
     if (maxConcurrent !== undefined && maxConcurrent !== null && (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)) {
       return Promise.reject(new SteeringError(400, `--max-concurrent must be a whole number >= 1, or none to remove the cap (got ${maxConcurrent})`));
     }
@@ -160,7 +174,13 @@ export class SweepSteering {
       // lets through as many as it allows; without a cap everything held is dispatched.
       if (typeof maxConcurrent === 'number') await gate.pullBack(sweepId);
       if (maxConcurrent !== undefined) await gate.dispatch(sweepId);
-      return { at: this.now(), action: 'set', ...(maxConcurrent !== undefined ? { maxConcurrent } : {}), ...(priority !== undefined ? { priority } : {}), reprioritised };
+      return {
+        at: this.now(),
+        action: 'set',
+        ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
+        ...(priority !== undefined ? { priority } : {}),
+        reprioritised,
+      };
     });
   }
 
@@ -186,7 +206,10 @@ export class SweepSteering {
   private async datasetClasses(record: SweepRecord): Promise<number> {
     const dataset = await this.deps.probe(record.dataset.uri);
     if (dataset.ref.version !== record.dataset.version) {
-      throw new SteeringError(409, `the dataset of sweep ${record.sweepId} changed since it was submitted (version ${record.dataset.version}, now ${dataset.ref.version}); extend would make other trials`);
+      throw new SteeringError(
+        409,
+        `the dataset of sweep ${record.sweepId} changed since it was submitted (version ${record.dataset.version}, now ${dataset.ref.version}); extend would make other trials`,
+      );
     }
     return dataset.numClasses;
   }

@@ -10,10 +10,25 @@ describe('sweep status view', () => {
 
   it('shows each trial with epoch, val accuracy and status', () => {
     const status: SweepStatus = {
-      sweep: { sweepId: 's-1', name: 'smoke', dataset: { uri: 'file:///d', version: 'v' }, spec: {}, strategy: 'grid', priority: 1, createdAt: '2026-01-01T00:00:00Z' },
+      sweep: {
+        sweepId: 's-1',
+        name: 'smoke',
+        dataset: { uri: 'file:///d', version: 'v' },
+        spec: {},
+        strategy: 'grid',
+        priority: 1,
+        createdAt: '2026-01-01T00:00:00Z',
+      },
       counts: { total: 2, waiting: 0, active: 1, completed: 0, failed: 1, stoppedEarly: 0, cancelled: 0 },
       trials: [
-        { trialId: 't-1', status: 'active', model: 'cnn', params: { epochs: 4 }, attempts: 1, progress: { epoch: 2, epochs: 4, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.625, seconds: 1, imagesPerSecond: 10 } },
+        {
+          trialId: 't-1',
+          status: 'active',
+          model: 'cnn',
+          params: { epochs: 4 },
+          attempts: 1,
+          progress: { epoch: 2, epochs: 4, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.625, seconds: 1, imagesPerSecond: 10 },
+        },
         { trialId: 't-2', status: 'failed', model: 'cnn', params: { epochs: 4 }, attempts: 3, failedReason: 'out of memory' },
       ],
     };
@@ -25,9 +40,19 @@ describe('sweep status view', () => {
 
   it('shows escape sequences from a spec or a worker as text, never sends them to the terminal', () => {
     const status: SweepStatus = {
-      sweep: { sweepId: 's-2', name: 'smoke', dataset: { uri: 'file:///d\x1b]0;owned\x07', version: 'v' }, spec: {}, strategy: 'grid', priority: 1, createdAt: '2026-01-01T00:00:00Z' },
+      sweep: {
+        sweepId: 's-2',
+        name: 'smoke',
+        dataset: { uri: 'file:///d\x1b]0;owned\x07', version: 'v' },
+        spec: {},
+        strategy: 'grid',
+        priority: 1,
+        createdAt: '2026-01-01T00:00:00Z',
+      },
       counts: { total: 1, waiting: 0, active: 0, completed: 0, failed: 1, stoppedEarly: 0, cancelled: 0 },
-      trials: [{ trialId: 't-1', status: 'failed', model: 'cnn', variant: 'cnn\x1b[2J\u202e', params: { epochs: 4 }, attempts: 1, failedReason: 'boom\x1b[31m' }],
+      trials: [
+        { trialId: 't-1', status: 'failed', model: 'cnn', variant: 'cnn\x1b[2J\u202e', params: { epochs: 4 }, attempts: 1, failedReason: 'boom\x1b[31m' },
+      ],
     };
     const text = renderSweepStatus(status, { columns: 160 });
     expect(text).not.toMatch(/[\x1b\x07\u202e]/);

@@ -5,7 +5,13 @@ import { formatTable, percent } from './table.js';
 import { describeDispatch, describeTransition } from './sweep-history.js';
 
 const STATUS_MARK: Record<TrialView['status'], string> = {
-  waiting: '·', active: '▶', completed: '✓', 'stopped-early': '✂', failed: '✗', cancelled: '⊘', missing: '?',
+  waiting: '·',
+  active: '▶',
+  completed: '✓',
+  'stopped-early': '✂',
+  failed: '✗',
+  cancelled: '⊘',
+  missing: '?',
 };
 
 /** `[██████░░░░]` for a fraction in [0, 1]. */
@@ -38,7 +44,9 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     const text = label(t);
     const name = text.length > labelWidth ? `${text.slice(0, labelWidth - 1)}…` : text.padEnd(labelWidth);
     const tail = t.status === 'failed' && t.failedReason ? `  ${terminalCell(t.failedReason.split('\n')[0]!.slice(0, 60))}` : '';
-    lines.push(`${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`);
+    lines.push(
+      `${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`,
+    );
   }
   if (trials.length > shown.length) lines.push(`… and ${trials.length - shown.length} more trials (use --json for all)`);
   if (status.dispatch) lines.push('', `dispatch: ${describeDispatch(status.dispatch)}`);
@@ -51,8 +59,15 @@ export function sweepListTable(entries: SweepListEntry[]): string {
   return formatTable(
     ['sweep', 'name', 'created', 'trials', 'done', 'running', 'waiting', 'failed', 'best val acc'],
     entries.map((e) => [
-      e.sweepId, e.name, e.createdAt.replace('T', ' ').slice(0, 19), e.trials.total, e.trials.completed + e.trials.stoppedEarly, e.trials.active, e.trials.waiting,
-      e.trials.failed, e.best ? `${percent(e.best.valAccuracy)} ${e.best.trialId}` : '—',
+      e.sweepId,
+      e.name,
+      e.createdAt.replace('T', ' ').slice(0, 19),
+      e.trials.total,
+      e.trials.completed + e.trials.stoppedEarly,
+      e.trials.active,
+      e.trials.waiting,
+      e.trials.failed,
+      e.best ? `${percent(e.best.valAccuracy)} ${e.best.trialId}` : '—',
     ]),
   );
 }

@@ -43,7 +43,10 @@ afterAll(() => {
 });
 
 /** Raw request: fetch() would normalise `..` away before it reaches the server. */
-function get(path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  path: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers }, (res) => {
       let body = '';
@@ -80,7 +83,19 @@ describe('serveWebAsset', () => {
   });
 
   it('never leaves the folder and leaves API paths, other methods and misses to the caller', async () => {
-    for (const path of ['/../outside.js', '/lib/../../outside.js', '/%2e%2e/outside.js', '/lib%2f..%2f..%2foutside.js', '/..%5coutside.js', '/.secret.js', '/app.js%00.html', '/api/health', '/missing.js', '/lib', '/lib/']) {
+    for (const path of [
+      '/../outside.js',
+      '/lib/../../outside.js',
+      '/%2e%2e/outside.js',
+      '/lib%2f..%2f..%2foutside.js',
+      '/..%5coutside.js',
+      '/.secret.js',
+      '/app.js%00.html',
+      '/api/health',
+      '/missing.js',
+      '/lib',
+      '/lib/',
+    ]) {
       const res = await get(path);
       expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 404, body: 'fallthrough' });
     }

@@ -65,7 +65,10 @@ function seedFinishedSweep(datasetUri: string, manifest: string): TrialResult[] 
   write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
   const seeded = fixtureTrialResults(trials, { seed: 5 });
   for (const r of seeded) {
-    write(runKeys.config(sweepId, r.trialId), trials.find((t: TrialSpec) => t.trialId === r.trialId));
+    write(
+      runKeys.config(sweepId, r.trialId),
+      trials.find((t: TrialSpec) => t.trialId === r.trialId),
+    );
     write(runKeys.result(sweepId, r.trialId), r);
   }
   return seeded;
@@ -81,7 +84,10 @@ async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`fermx serve exited with ${server.exitCode}: ${serverLog}`);
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -93,9 +99,9 @@ async function columnValues(column: string): Promise<string[]> {
   return page.$$eval(
     '#leaderboard',
     ([table], col) => {
-      const headers = Array.from(table!.querySelectorAll("thead th"));
+      const headers = Array.from(table!.querySelectorAll('thead th'));
       const index = headers.findIndex((th) => th.getAttribute('data-column') === col);
-      return Array.from(table!.querySelectorAll("tbody tr")).map((tr) => tr.children[index]?.textContent?.trim() ?? '');
+      return Array.from(table!.querySelectorAll('tbody tr')).map((tr) => tr.children[index]?.textContent?.trim() ?? '');
     },
     column,
   );
@@ -123,7 +129,15 @@ beforeAll(async () => {
   await fermx('leaderboard', 'rebuild');
   // A second sweep, submitted for real and left queued: live progress and cancel act on it.
   const queuedSpec = join(storageDir, 'queued.json');
-  writeFileSync(queuedSpec, JSON.stringify({ name: 'dropout-search', dataset: datasetUri, model: { architecture: 'mxception' }, parameters: { dropout: { grid: [0.1, 0.3, 0.5] }, epochs: 6 } }));
+  writeFileSync(
+    queuedSpec,
+    JSON.stringify({
+      name: 'dropout-search',
+      dataset: datasetUri,
+      model: { architecture: 'mxception' },
+      parameters: { dropout: { grid: [0.1, 0.3, 0.5] }, epochs: 6 },
+    }),
+  );
   const submitted = JSON.parse(await fermx('sweep', 'submit', queuedSpec, '--json')) as { sweepId: string };
   queuedSweepId = submitted.sweepId;
 
@@ -138,7 +152,16 @@ beforeAll(async () => {
     executablePath,
     headless: true,
     viewport: { width: 1366, height: 860 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -204,7 +227,9 @@ describe('leaderboard page on a real fermx serve', () => {
     await page.getByLabel('Model', { exact: true }).selectOption('cnn');
     const cnn = results.filter((r) => r.model.architecture === 'cnn');
     await expect.poll(() => page.locator('#leaderboard tbody tr').count()).toBe(cnn.length);
-    expect(new Set(await page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-trial'))))).toEqual(new Set(cnn.map((r) => r.trialId)));
+    expect(new Set(await page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-trial'))))).toEqual(
+      new Set(cnn.map((r) => r.trialId)),
+    );
     expect(page.url()).toContain('model=cnn');
     await expect.poll(() => page.locator('#leaderboard-count').textContent()).toContain(`${cnn.length} of ${results.length} trials shown`);
 
@@ -350,6 +375,8 @@ describe('leaderboard page on a real fermx serve', () => {
       await registry.remove('browser-test-worker');
       registryConnection.disconnect();
     }
-    await expect.poll(async () => (await page.locator('#sweep-trials .badge').allTextContents()).filter((s) => s === 'waiting').length, { timeout: 15_000 }).toBe(0);
+    await expect
+      .poll(async () => (await page.locator('#sweep-trials .badge').allTextContents()).filter((s) => s === 'waiting').length, { timeout: 15_000 })
+      .toBe(0);
   });
 });

@@ -2,9 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { constantKeys, datasetLabel, filterRows, paramKeys, paramValue, parseRoute, sortRows } from './public/lib/model.js';
 
 const rows = [
-  { trialId: 't-a', sweepId: 's1', sweepName: 'table3', dataset: 'file:///x/datasets/ferm/v1', model: 'cnn', status: 'completed', backend: 'wasm', host: 'gpu-1', valAccuracy: 0.8, params: { learningRate: 0.001, batchSize: 64, seed: 1 } },
-  { trialId: 't-b', sweepId: 's1', sweepName: 'table3', dataset: 'file:///x/datasets/ferm/v1', model: 'mxception', status: 'stopped-early', backend: 'tensorflow', host: 'gpu-2', valAccuracy: 0.9, params: { learningRate: 0.01, batchSize: 64, dropout: 0.2, seed: 1 } },
-  { trialId: 't-c', sweepId: 's2', sweepName: 'other', dataset: 'file:///x/datasets/ferm/v2', model: 'mxception', status: 'completed', backend: 'tensorflow', host: 'gpu-1', valAccuracy: undefined, params: { learningRate: 0.0001, batchSize: 32, seed: 1 } },
+  {
+    trialId: 't-a',
+    sweepId: 's1',
+    sweepName: 'table3',
+    dataset: 'file:///x/datasets/ferm/v1',
+    model: 'cnn',
+    status: 'completed',
+    backend: 'wasm',
+    host: 'gpu-1',
+    valAccuracy: 0.8,
+    params: { learningRate: 0.001, batchSize: 64, seed: 1 },
+  },
+  {
+    trialId: 't-b',
+    sweepId: 's1',
+    sweepName: 'table3',
+    dataset: 'file:///x/datasets/ferm/v1',
+    model: 'mxception',
+    status: 'stopped-early',
+    backend: 'tensorflow',
+    host: 'gpu-2',
+    valAccuracy: 0.9,
+    params: { learningRate: 0.01, batchSize: 64, dropout: 0.2, seed: 1 },
+  },
+  {
+    trialId: 't-c',
+    sweepId: 's2',
+    sweepName: 'other',
+    dataset: 'file:///x/datasets/ferm/v2',
+    model: 'mxception',
+    status: 'completed',
+    backend: 'tensorflow',
+    host: 'gpu-1',
+    valAccuracy: undefined,
+    params: { learningRate: 0.0001, batchSize: 32, seed: 1 },
+  },
 ];
 
 describe('leaderboard model', () => {

@@ -37,14 +37,27 @@ beforeAll(async () => {
   const executablePath = ensureBinary(CHROMIUM);
   redis = await RedisServer.start();
   storageDir = mkdtempSync(join(tmpdir(), 'fermx-steer-web-'));
-  env = { ...process.env, REDIS_URL: redis.url, FERMX_STORAGE: pathToFileURL(storageDir).href, FERMX_API_TOKEN: TOKEN, FERMX_REDIS_PREFIX: `web-${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'warn' };
+  env = {
+    ...process.env,
+    REDIS_URL: redis.url,
+    FERMX_STORAGE: pathToFileURL(storageDir).href,
+    FERMX_API_TOKEN: TOKEN,
+    FERMX_REDIS_PREFIX: `web-${randomUUID().slice(0, 8)}`,
+    LOG_LEVEL: 'warn',
+  };
   mkdirSync(join(storageDir, 'datasets/ferm/v1'), { recursive: true });
   writeFileSync(join(storageDir, 'datasets/ferm/v1/manifest.json'), JSON.stringify({ classes: ['neutral', 'sad', 'surprise', 'angry'] }));
   const specFile = join(storageDir, 'random.json');
-  writeFileSync(specFile, JSON.stringify({
-    name: 'steer-web', dataset: `${pathToFileURL(storageDir).href}/datasets/ferm/v1`, model: { architecture: 'cnn' },
-    parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 3 }, strategy: { type: 'random', n: 4, seed: 1 },
-  }));
+  writeFileSync(
+    specFile,
+    JSON.stringify({
+      name: 'steer-web',
+      dataset: `${pathToFileURL(storageDir).href}/datasets/ferm/v1`,
+      model: { architecture: 'cnn' },
+      parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 3 },
+      strategy: { type: 'random', n: 4, seed: 1 },
+    }),
+  );
   // Submitted and left queued: no worker runs in this test.
   sweepId = (JSON.parse(await fermx('sweep', 'submit', specFile, '--json')) as { sweepId: string }).sweepId;
 
@@ -54,7 +67,12 @@ beforeAll(async () => {
   server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(`${base}/api/health`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline || server.exitCode !== null) throw new Error(`fermx serve did not start: ${serverLog}`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -83,8 +83,34 @@ async function faceVideo(dir: string): Promise<string> {
   const ffmpeg = ensureBinary(FFMPEG);
   const out = join(dir, 'faces.y4m');
   const fit = 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=10';
-  await run(ffmpeg, ['-v', 'error', '-y', '-loop', '1', '-t', '2', '-i', PHOTO, '-loop', '1', '-t', '2', '-i', join(FACE_PHOTOS, 'sample2.jpg'),
-    '-filter_complex', `[0:v]${fit}[a];[1:v]${fit}[b];[a][b]concat=n=2:v=1[v]`, '-map', '[v]', '-pix_fmt', 'yuv420p', out], { timeout: 120_000 });
+  await run(
+    ffmpeg,
+    [
+      '-v',
+      'error',
+      '-y',
+      '-loop',
+      '1',
+      '-t',
+      '2',
+      '-i',
+      PHOTO,
+      '-loop',
+      '1',
+      '-t',
+      '2',
+      '-i',
+      join(FACE_PHOTOS, 'sample2.jpg'),
+      '-filter_complex',
+      `[0:v]${fit}[a];[1:v]${fit}[b];[a][b]concat=n=2:v=1[v]`,
+      '-map',
+      '[v]',
+      '-pix_fmt',
+      'yuv420p',
+      out,
+    ],
+    { timeout: 120_000 },
+  );
   return out;
 }
 
@@ -92,7 +118,13 @@ async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`fermx serve exited with ${server.exitCode}: ${serverLog}`);
-    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`fermx serve did not answer /api/health within ${deadlineMs} ms: ${serverLog}`);
@@ -112,7 +144,9 @@ async function facesOnPage(): Promise<PageFace[]> {
     articles.map((a) => ({
       top: (a as HTMLElement).dataset.top ?? '',
       box: ((a as HTMLElement).dataset.box ?? '').split(',').map(Number),
-      probabilities: Object.fromEntries(Array.from(a.querySelectorAll('ol.probs li')).map((li) => [(li as HTMLElement).dataset.class ?? '', Number((li as HTMLElement).dataset.p)])),
+      probabilities: Object.fromEntries(
+        Array.from(a.querySelectorAll('ol.probs li')).map((li) => [(li as HTMLElement).dataset.class ?? '', Number((li as HTMLElement).dataset.p)]),
+      ),
       masked: (a.querySelector('canvas.crop') as HTMLElement).dataset.masked === 'true',
       pixels: (a.querySelector('canvas.crop') as HTMLElement).dataset.pixels ?? '',
       maxDrop: (a.querySelector('canvas.occlusion') as HTMLElement | null)?.dataset.maxDrop ?? null,
@@ -141,7 +175,14 @@ beforeAll(async () => {
   redis = await RedisServer.start();
   storageDir = join(workDir, 'storage');
   mkdirSync(storageDir);
-  env = { ...process.env, REDIS_URL: redis.url, FERMX_STORAGE: pathToFileURL(storageDir).href, FERMX_API_TOKEN: 'try-it-token', FERMX_REDIS_PREFIX: `try-${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'warn' };
+  env = {
+    ...process.env,
+    REDIS_URL: redis.url,
+    FERMX_STORAGE: pathToFileURL(storageDir).href,
+    FERMX_API_TOKEN: 'try-it-token',
+    FERMX_REDIS_PREFIX: `try-${randomUUID().slice(0, 8)}`,
+    LOG_LEVEL: 'warn',
+  };
   trialId = seedTrialWithModel();
   await fermx('leaderboard', 'rebuild');
   await fermx('model', 'promote', trialId, '--name', MODEL_NAME, '--alias', 'production');
@@ -158,11 +199,20 @@ beforeAll(async () => {
     headless: true,
     viewport: { width: 1366, height: 900 },
     args: [
-      '--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+      '--headless',
+      '--no-sandbox',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
       // WebGL without a GPU (MediaPipe Tasks hands every image to its graph as a WebGL texture).
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
       // The webcam: chromium's fake camera playing the face video, permission granted.
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
     ],
   });
   page = context.pages()[0] ?? (await context.newPage());
@@ -216,11 +266,18 @@ describe('Try it page on a real fermx serve', () => {
   });
 
   it("runs the model as Node does: the page's 48×48 inputs through tfjs in Node give the probabilities the page shows", async () => {
-    const modelJson = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
+    const modelJson = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8')) as {
+      modelTopology: object;
+      weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+    };
     const weights = readFileSync(join(MODEL_DIR, 'weights.bin'));
     await tf.setBackend('cpu');
     const model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights), weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }),
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+      }),
     );
     const input = tf.tensor4d(Float32Array.from(photoFaces.flatMap((f) => Array.from(f.pixels, (v) => v / 255))), [photoFaces.length, 48, 48, 1]);
     const output = (model.predict(input) as tf.Tensor).arraySync() as number[][];
@@ -229,7 +286,10 @@ describe('Try it page on a real fermx serve', () => {
   });
 
   it('agrees with `fermx predict` on the same photo: the same faces and top classes; probabilities within 0.05 where both frame the face alike', async () => {
-    const cli = JSON.parse(await fermx('predict', trialId, PHOTO, '--json')) as { mask: { draw: boolean }; faces: Array<{ crop: { x: number; y: number; width: number }; probabilities: Record<string, number>; top: { label: string } }> };
+    const cli = JSON.parse(await fermx('predict', trialId, PHOTO, '--json')) as {
+      mask: { draw: boolean };
+      faces: Array<{ crop: { x: number; y: number; width: number }; probabilities: Record<string, number>; top: { label: string } }>;
+    };
     expect(cli.mask.draw).toBe(true);
     expect(cli.faces.length).toBe(photoFaces.length);
     let alike = 0;
@@ -244,7 +304,8 @@ describe('Try it page on a real fermx serve', () => {
       // JPEG decoding and the mask's rasteriser (Chrome's SVG renderer in the page, librsvg in the CLI).
       if (match.d < 0.05 * face.crop.width && Math.abs(match.f.box[2]! / face.crop.width - 1) < 0.05) {
         alike++;
-        for (const c of FERM_CLASSES) expect(Math.abs(match.f.probabilities[c]! - face.probabilities[c]!), `${c} of the face at ${cx},${cy}`).toBeLessThan(0.05);
+        for (const c of FERM_CLASSES)
+          expect(Math.abs(match.f.probabilities[c]! - face.probabilities[c]!), `${c} of the face at ${cx},${cy}`).toBeLessThan(0.05);
       }
     }
     expect(alike).toBeGreaterThanOrEqual(2);

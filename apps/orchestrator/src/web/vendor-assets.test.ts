@@ -37,7 +37,13 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
 
 describe('/vendor/ assets of the Try-it page', () => {
   it('serves only allow-listed npm files: other /vendor/ paths and traversal fall through', async () => {
-    for (const path of ['/vendor/tasks-vision/package.json', '/vendor/tasks-vision/wasm/../../../package.json', '/vendor/face-api/face_expression_model.bin', '/vendor/constructor', '/vendor/']) {
+    for (const path of [
+      '/vendor/tasks-vision/package.json',
+      '/vendor/tasks-vision/wasm/../../../package.json',
+      '/vendor/face-api/face_expression_model.bin',
+      '/vendor/constructor',
+      '/vendor/',
+    ]) {
       expect((await get(path)).status, path).toBe(404);
     }
   });
@@ -57,7 +63,7 @@ describe('/vendor/ assets of the Try-it page', () => {
     expect(readModelMetadata(entry!.data).inputs[0]?.normalization).toEqual({ mean: [127.5], std: [127.5] });
   });
 
-  it("serves tasks-vision without its usage-log upload to Google, and refuses a bundle it does not recognise", async () => {
+  it('serves tasks-vision without its usage-log upload to Google, and refuses a bundle it does not recognise', async () => {
     const res = await get('/vendor/tasks-vision/vision_bundle.mjs');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');

@@ -42,17 +42,22 @@ export const TASKS_USAGE_LOG_CALL = 'this.o.send({url:"https://odml.pa.googleapi
  */
 export function withoutUsageLogging(bundle: string): string {
   const count = bundle.split(TASKS_USAGE_LOG_CALL).length - 1;
-  if (count !== 1) throw new Error(`@mediapipe/tasks-vision: expected its usage-log upload once in vision_bundle.mjs, found it ${count} times (a new release? update vendor-assets.ts)`);
+  if (count !== 1)
+    throw new Error(
+      `@mediapipe/tasks-vision: expected its usage-log upload once in vision_bundle.mjs, found it ${count} times (a new release? update vendor-assets.ts)`,
+    );
   return bundle.replace(TASKS_USAGE_LOG_CALL, 'void({url:""');
 }
 
 function once(build: () => Promise<Uint8Array | string>): () => Promise<Uint8Array> {
   let pending: Promise<Uint8Array> | undefined;
   return () => {
-    pending ??= build().then((body) => (typeof body === 'string' ? new TextEncoder().encode(body) : body)).catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
+    pending ??= build()
+      .then((body) => (typeof body === 'string' ? new TextEncoder().encode(body) : body))
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
     return pending;
   };
 }
@@ -64,7 +69,10 @@ function once(build: () => Promise<Uint8Array | string>): () => Promise<Uint8Arr
  */
 export const VENDOR_ASSETS: Readonly<Record<string, VendorAsset>> = {
   // MediaPipe Tasks (vision): the ES module and its wasm runtime (SIMD and non-SIMD builds).
-  '/vendor/tasks-vision/vision_bundle.mjs': { type: JS, build: once(async () => withoutUsageLogging(readFileSync(tasksVision('vision_bundle.mjs')(), 'utf8'))) },
+  '/vendor/tasks-vision/vision_bundle.mjs': {
+    type: JS,
+    build: once(async () => withoutUsageLogging(readFileSync(tasksVision('vision_bundle.mjs')(), 'utf8'))),
+  },
   '/vendor/tasks-vision/wasm/vision_wasm_internal.js': { type: JS, file: tasksVision('wasm/vision_wasm_internal.js') },
   '/vendor/tasks-vision/wasm/vision_wasm_internal.wasm': { type: WASM, file: tasksVision('wasm/vision_wasm_internal.wasm') },
   '/vendor/tasks-vision/wasm/vision_wasm_nosimd_internal.js': { type: JS, file: tasksVision('wasm/vision_wasm_nosimd_internal.js') },

@@ -43,7 +43,9 @@ export function ensureBinary(req: Requirement): string {
     execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
     execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', req.debianPackage], { stdio: ['ignore', 'ignore', 'inherit'], env });
   } catch (error) {
-    throw new MissingRequirementError(`apt-get could not install ${req.debianPackage} (${(error as Error).message}); fermx needs ${req.binary} for ${req.purpose}.`);
+    throw new MissingRequirementError(
+      `apt-get could not install ${req.debianPackage} (${(error as Error).message}); fermx needs ${req.binary} for ${req.purpose}.`,
+    );
   }
   const installed = findBinary(req.binary);
   if (!installed) throw new MissingRequirementError(`${req.debianPackage} installed but ${req.binary} is still not found.`);

@@ -16,7 +16,12 @@ export interface RedisServerOptions {
 /** A real redis-server on an ephemeral loopback port, in its own temp dir. */
 export class RedisServer {
   private child: ChildProcess | undefined;
-  private constructor(readonly port: number, readonly dir: string, private readonly options: RedisServerOptions, private readonly binary: string) {}
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly options: RedisServerOptions,
+    private readonly binary: string,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;

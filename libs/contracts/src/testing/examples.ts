@@ -41,7 +41,12 @@ export function exampleTrialResult(overrides: Partial<TrialResult> & { valAccura
       testAccuracy: valAccuracy - 0.01,
       macroF1: valAccuracy - 0.02,
       perClassAccuracy: [0.9, 0.85, 0.95, 0.83],
-      confusionMatrix: [[100, 5, 3, 4], [6, 90, 2, 8], [1, 2, 104, 1], [7, 6, 2, 60]],
+      confusionMatrix: [
+        [100, 5, 3, 4],
+        [6, 90, 2, 8],
+        [1, 2, 104, 1],
+        [7, 6, 2, 60],
+      ],
       classes,
     },
     curves: [{ epoch: 1, loss: 1.2, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.55, seconds: 2.4, imagesPerSecond: 1400 }],

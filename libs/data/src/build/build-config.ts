@@ -39,7 +39,10 @@ export const BuildConfigSchema = z.object({
   valFraction: z.number().min(0).max(0.5).default(0.1),
   shardSize: z.number().int().positive().default(4096),
   supersample: z.number().int().min(1).max(8).default(3),
-  maskStyles: z.array(z.enum(MASK_STYLES)).min(1).default([...MASK_STYLES]),
+  maskStyles: z
+    .array(z.enum(MASK_STYLES))
+    .min(1)
+    .default([...MASK_STYLES]),
   filters: FiltersSchema.default(FiltersSchema.parse({})),
   /** Per-class caps on train+val (paper profile: PAPER_CAPS). */
   caps: z.record(z.string(), z.number().int().nonnegative()).optional(),

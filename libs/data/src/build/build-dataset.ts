@@ -61,7 +61,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   const log = options.log ?? silentLog;
   const config = options.config;
   if (config.profile === 'fer2013' && options.ferplus !== undefined) {
-    throw new Error('the fer2013 profile uses FER2013\'s own labels (Table 1); leave out the FER+ file');
+    throw new Error("the fer2013 profile uses FER2013's own labels (Table 1); leave out the FER+ file");
   }
   const storage = openStorage(options.out, options.env);
   const [fer2013, ferplus] = await Promise.all([describeSource(options.source), options.ferplus ? describeSource(options.ferplus) : undefined]);
@@ -94,7 +94,14 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   }
 
   if (!faceStage) progress.report();
-  const selection = selectRows({ rows: labelled.rows, faces: faceStage?.faces, config, classes: plan.classes, caps: plan.caps, hasFerPlus: ferplus !== undefined });
+  const selection = selectRows({
+    rows: labelled.rows,
+    faces: faceStage?.faces,
+    config,
+    classes: plan.classes,
+    caps: plan.caps,
+    hasFerPlus: ferplus !== undefined,
+  });
   const { shards, splits } = await writeShards(ctx, selection.splits, plan.classes, config.shardSize, plan.buildKey);
   await writePreviewAndIssues(ctx, plan, labelled, selection);
   const manifest = assembleManifest({
@@ -109,5 +116,12 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   });
   await writeManifest(ctx, manifest);
   log.info({ out: storage.uri, buildKey: plan.buildKey, selected: manifest.rows.selected, seconds: manifest.builder.seconds }, 'dataset built');
-  return { manifest, upToDate: false, written: ctx.written, reusedParts: faceStage?.reusedParts ?? 0, issues: labelled.issues, seconds: (Date.now() - started) / 1000 };
+  return {
+    manifest,
+    upToDate: false,
+    written: ctx.written,
+    reusedParts: faceStage?.reusedParts ?? 0,
+    issues: labelled.issues,
+    seconds: (Date.now() - started) / 1000,
+  };
 }

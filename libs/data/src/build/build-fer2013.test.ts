@@ -23,7 +23,14 @@ const extremes = Array.from({ length: 2304 }, (_, i) => (i % 3 === 0 ? 0 : i % 3
 lines[8] = `${rows[7]!.emotion},${extremes.join(' ')},${rows[7]!.usage}`;
 const source = join(dir, 'fer2013.csv.gz');
 writeFileSync(source, gzipSync(lines.join('\n') + '\n'));
-const sourcePixels = (index: number) => (index === 7 ? Uint8Array.from(extremes) : Uint8Array.from(syntheticPixels(index + 1).split(' ').map(Number)));
+const sourcePixels = (index: number) =>
+  index === 7
+    ? Uint8Array.from(extremes)
+    : Uint8Array.from(
+        syntheticPixels(index + 1)
+          .split(' ')
+          .map(Number),
+      );
 
 function options(out: string, extra: Partial<BuildDatasetOptions> = {}): { options: BuildDatasetOptions; poolStarts: () => number } {
   let starts = 0;
@@ -71,14 +78,20 @@ describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
     expect(m.rows).toMatchObject({ read: 140, processed: 0, filtered: {}, capped: {}, selected: 140, otherClasses: 0 });
     const usageOf = { train: 'Training', val: 'PublicTest', test: 'PrivateTest' } as const;
     for (const split of ['train', 'val', 'test'] as const) {
-      const stored = records(root, m.shards.filter((s) => s.split === split).map((s) => s.key));
+      const stored = records(
+        root,
+        m.shards.filter((s) => s.split === split).map((s) => s.key),
+      );
       expect(stored.every((r) => r.sourceUsage === usageOf[split])).toBe(true);
     }
   });
 
   it("stores FER2013's own label and the original pixels byte for byte, unmasked", async () => {
     const m = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
-    const stored = records(root, m.shards.map((s: { key: string }) => s.key));
+    const stored = records(
+      root,
+      m.shards.map((s: { key: string }) => s.key),
+    );
     expect(stored.map((r) => r.sourceIndex).sort((a, b) => a - b)).toEqual(rows.map((_, i) => i));
     for (const r of stored) {
       const code = rows[r.sourceIndex]!.emotion;
@@ -129,7 +142,11 @@ describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
 
 describe('splitByUsage', () => {
   it('maps each Usage to its split and shuffles by seed only', () => {
-    const items = Array.from({ length: 30 }, (_, index) => ({ index, usage: (['Training', 'PublicTest', 'PrivateTest'] as const)[index % 3]!, emotion: 'happy' }));
+    const items = Array.from({ length: 30 }, (_, index) => ({
+      index,
+      usage: (['Training', 'PublicTest', 'PrivateTest'] as const)[index % 3]!,
+      emotion: 'happy',
+    }));
     const a = splitByUsage(items, 5);
     expect(a.train.map((x) => x.usage).every((u) => u === 'Training')).toBe(true);
     expect(a.val.map((x) => x.index).sort((x, y) => x - y)).toEqual(items.filter((x) => x.usage === 'PublicTest').map((x) => x.index));

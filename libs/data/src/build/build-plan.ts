@@ -26,10 +26,22 @@ export function planBuild(config: BuildConfig, fer2013: SourceInfo, ferplus: Sou
   const classes = config.profile === 'paper' ? [...PAPER_CLASSES] : ferplus ? [...FERPLUS_CLASSES] : [...FER2013_EMOTIONS];
   const caps = unmasked ? undefined : (config.caps ?? (config.profile === 'paper' ? { ...PAPER_CAPS } : undefined));
   // The recorded config says what was applied: no filters and no caps in the fer2013 profile.
-  const fullConfig: BuildConfig = unmasked ? { ...withoutCaps(config), filters: { ...config.filters, enabled: false } } : { ...config, ...(caps ? { caps } : {}) };
+  const fullConfig: BuildConfig = unmasked
+    ? { ...withoutCaps(config), filters: { ...config.filters, enabled: false } }
+    : { ...config, ...(caps ? { caps } : {}) };
   const detectorName = unmasked ? 'none' : detector;
   const processingKey = sha256(
-    JSON.stringify({ v: BUILDER_VERSION, src: fer2013.sha256, fp: ferplus?.sha256 ?? null, limit: config.limit ?? null, classes, seed: config.seed, styles: config.maskStyles, ss: config.supersample, det: detectorName }),
+    JSON.stringify({
+      v: BUILDER_VERSION,
+      src: fer2013.sha256,
+      fp: ferplus?.sha256 ?? null,
+      limit: config.limit ?? null,
+      classes,
+      seed: config.seed,
+      styles: config.maskStyles,
+      ss: config.supersample,
+      det: detectorName,
+    }),
   ).slice(0, 16);
   const buildKey = sha256(JSON.stringify({ processingKey, config: fullConfig })).slice(0, 16);
   return { classes, caps, unmasked, fullConfig, detectorName, processingKey, buildKey };

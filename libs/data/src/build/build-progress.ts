@@ -18,6 +18,11 @@ export class ProgressCounter {
   report(): void {
     const seconds = (Date.now() - this.started) / 1000;
     const rate = this.done / Math.max(seconds, 1e-3);
-    this.onProgress?.({ done: this.done, total: this.total, imagesPerSecond: rate, etaSeconds: rate > 0 ? Math.max(0, this.total - this.done) / rate : Infinity });
+    this.onProgress?.({
+      done: this.done,
+      total: this.total,
+      imagesPerSecond: rate,
+      etaSeconds: rate > 0 ? Math.max(0, this.total - this.done) / rate : Infinity,
+    });
   }
 }

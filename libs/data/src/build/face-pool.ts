@@ -55,7 +55,9 @@ export async function workerFacePool(size: number, options: MaskingOptions & { m
         if (code !== 0) fail(new Error(`face worker exited with code ${code}`));
       });
       await new Promise<void>((resolve, reject) => {
-        worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`face worker failed to start: ${m.error}`))));
+        worker.once('message', (m: { ready?: boolean; error?: string }) =>
+          m.ready ? resolve() : reject(new Error(`face worker failed to start: ${m.error}`)),
+        );
         worker.once('error', reject);
       });
       worker.on('message', (m: { id: number; faces?: ProcessedFace[]; error?: string }) => {

@@ -31,7 +31,12 @@ export interface MaskingOptions {
 export async function processFaces(detector: LandmarkDetector, faces: readonly FaceInput[], options: MaskingOptions): Promise<ProcessedFace[]> {
   const landmarks = await detector.detect(faces.map((f) => f.pixels));
   const specs = faces.map((f) => maskSpecFor(options.seed, f.index, options.styles));
-  const masked = await drawMasks(faces.map((f) => f.pixels), landmarks, specs, options.supersample);
+  const masked = await drawMasks(
+    faces.map((f) => f.pixels),
+    landmarks,
+    specs,
+    options.supersample,
+  );
   return faces.map((face, i) => ({
     index: face.index,
     landmarks: landmarks[i]!,

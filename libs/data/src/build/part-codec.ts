@@ -12,9 +12,7 @@ const decoder = new TextDecoder();
  * Layout: magic, u32 JSON length, JSON (per-face metadata), masked images, landmarks (float32).
  */
 export function encodePart(faces: readonly ProcessedFace[]): Uint8Array {
-  const meta = encoder.encode(
-    JSON.stringify(faces.map((f) => ({ i: f.index, g: f.geometry, b: f.blur, s: f.style }))),
-  );
+  const meta = encoder.encode(JSON.stringify(faces.map((f) => ({ i: f.index, g: f.geometry, b: f.blur, s: f.style }))));
   const n = faces.length;
   const head = encoder.encode(MAGIC);
   const out = new Uint8Array(head.length + 4 + meta.length + n * 2304 + n * 136 * 4);

@@ -20,7 +20,9 @@ export async function renderPreview(samples: readonly PreviewSample[], classes: 
   const width = labelWidth + perClass * (perSample * tile + gap);
   const height = Math.max(1, classes.length) * (tile + gap) + 24;
   const composites: sharp.OverlayOptions[] = [];
-  const texts: string[] = [`<text x="${labelWidth}" y="17" font-family="sans-serif" font-size="14" fill="#ddd">${paired ? 'each pair: FER2013 original | FERM masked' : 'FER2013 originals (unmasked)'}</text>`];
+  const texts: string[] = [
+    `<text x="${labelWidth}" y="17" font-family="sans-serif" font-size="14" fill="#ddd">${paired ? 'each pair: FER2013 original | FERM masked' : 'FER2013 originals (unmasked)'}</text>`,
+  ];
   for (const [row, name] of classes.entries()) {
     const y = 24 + row * (tile + gap);
     texts.push(`<text x="6" y="${y + tile / 2 + 5}" font-family="sans-serif" font-size="15" fill="#fff">${name}</text>`);
@@ -36,7 +38,14 @@ export async function renderPreview(samples: readonly PreviewSample[], classes: 
       }
     }
   }
-  composites.push({ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join('')}</svg>`), left: 0, top: 0 });
-  const png = await sharp({ create: { width, height, channels: 3, background: '#202020' } }).composite(composites).png().toBuffer();
+  composites.push({
+    input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join('')}</svg>`),
+    left: 0,
+    top: 0,
+  });
+  const png = await sharp({ create: { width, height, channels: 3, background: '#202020' } })
+    .composite(composites)
+    .png()
+    .toBuffer();
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }

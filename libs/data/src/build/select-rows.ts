@@ -37,7 +37,14 @@ export interface SelectRowsOptions {
  */
 export function selectRows({ rows, faces, config, classes, caps, hasFerPlus }: SelectRowsOptions): Selection {
   if (!faces) {
-    const originals = [...rows].map(([index, info]): Chosen => ({ index, usage: info.usage, emotion: info.emotion, votes: [], image: info.original, style: NO_MASK }));
+    const originals = [...rows].map(([index, info]): Chosen => ({
+      index,
+      usage: info.usage,
+      emotion: info.emotion,
+      votes: [],
+      image: info.original,
+      style: NO_MASK,
+    }));
     return { splits: splitByUsage(originals, config.seed), capped: {}, filtered: {} };
   }
   const filtered: Record<string, number> = Object.fromEntries(FILTER_NAMES.map((f) => [f, 0]));
@@ -45,12 +52,24 @@ export function selectRows({ rows, faces, config, classes, caps, hasFerPlus }: S
   for (const [index, info] of rows) {
     const face = faces.get(index);
     if (!face) throw new Error(`internal: row ${index} has no face-stage result`);
-    const candidate: Candidate = { index, usage: info.usage, emotion: info.emotion, fer2013Emotion: info.fer2013Emotion, agreement: info.agreement, votes: info.votes, face };
+    const candidate: Candidate = {
+      index,
+      usage: info.usage,
+      emotion: info.emotion,
+      fer2013Emotion: info.fer2013Emotion,
+      agreement: info.agreement,
+      votes: info.votes,
+      face,
+    };
     const failed = failedFilter(candidate, config.filters, hasFerPlus);
     if (failed) filtered[failed] = (filtered[failed] ?? 0) + 1;
     else candidates.push(candidate);
   }
   const selected = selectSplits(candidates, { classes, caps, valFraction: config.valFraction, seed: config.seed });
   const chosen = (c: Candidate): Chosen => ({ index: c.index, usage: c.usage, emotion: c.emotion, votes: c.votes, image: c.face.masked, style: c.face.style });
-  return { splits: Object.fromEntries(SPLITS.map((s) => [s, selected.splits[s].map(chosen)])) as Record<SplitName, Chosen[]>, capped: selected.capped, filtered };
+  return {
+    splits: Object.fromEntries(SPLITS.map((s) => [s, selected.splits[s].map(chosen)])) as Record<SplitName, Chosen[]>,
+    capped: selected.capped,
+    filtered,
+  };
 }

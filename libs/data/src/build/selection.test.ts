@@ -4,7 +4,12 @@ import { buildConfigFor, FiltersSchema } from './build-config.js';
 import type { ProcessedFace } from './face-processor.js';
 import { failedFilter, selectSplits, type Candidate } from './selection.js';
 
-function candidate(index: number, emotion: string, usage: Usage = 'Training', overrides: Partial<ProcessedFace['geometry']> & { blur?: number; agreement?: number; fer2013Emotion?: string } = {}): Candidate {
+function candidate(
+  index: number,
+  emotion: string,
+  usage: Usage = 'Training',
+  overrides: Partial<ProcessedFace['geometry']> & { blur?: number; agreement?: number; fer2013Emotion?: string } = {},
+): Candidate {
   const { blur = 1000, agreement = 0.8, fer2013Emotion = emotion, ...geometry } = overrides;
   const face: ProcessedFace = {
     index,
@@ -42,7 +47,10 @@ describe('failedFilter', () => {
 describe('buildConfigFor', () => {
   it('gives the paper profile the paper selection and keeps what the caller sets', () => {
     expect(buildConfigFor({ profile: 'paper' }).filters).toMatchObject({ minAgreement: 0.6, requireLabelMatch: true });
-    expect(buildConfigFor({ profile: 'paper', filters: { minAgreement: 0.5, requireLabelMatch: false } }).filters).toMatchObject({ minAgreement: 0.5, requireLabelMatch: false });
+    expect(buildConfigFor({ profile: 'paper', filters: { minAgreement: 0.5, requireLabelMatch: false } }).filters).toMatchObject({
+      minAgreement: 0.5,
+      requireLabelMatch: false,
+    });
     expect(buildConfigFor({ profile: 'all' }).filters.requireLabelMatch).toBeUndefined();
   });
 });

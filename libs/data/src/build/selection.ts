@@ -67,7 +67,10 @@ export function selectSplits<T extends Splittable>(
   const capped: Record<string, number> = {};
   for (const name of options.classes) {
     const ofClass = candidates.filter((c) => c.emotion === name);
-    let pool = seededOrder(ofClass.filter((c) => c.usage === 'Training'), options.seed);
+    let pool = seededOrder(
+      ofClass.filter((c) => c.usage === 'Training'),
+      options.seed,
+    );
     const cap = options.caps?.[name];
     if (cap !== undefined && pool.length > cap) {
       capped[name] = pool.length - cap;
@@ -96,6 +99,10 @@ export function splitByUsage<T extends Splittable>(rows: readonly T[], seed: num
 
 /** Shards hold each split shuffled (seeded), so a reader streaming them sees mixed classes. */
 function shuffledSplits<T extends Splittable>(splits: Record<SplitName, T[]>, seed: number): Record<SplitName, T[]> {
-  for (const split of SPLITS) splits[split] = shuffle([...splits[split]].sort((a, b) => a.index - b.index), mulberry32(seedFor(seed, split.length * 7919 + split.charCodeAt(0))));
+  for (const split of SPLITS)
+    splits[split] = shuffle(
+      [...splits[split]].sort((a, b) => a.index - b.index),
+      mulberry32(seedFor(seed, split.length * 7919 + split.charCodeAt(0))),
+    );
   return splits;
 }

@@ -44,7 +44,8 @@ export async function openDataset(uri: string, options: OpenDatasetOptions = {})
   try {
     manifest = JSON.parse(new TextDecoder().decode(await storage.get(MANIFEST_KEY))) as Manifest;
   } catch (error) {
-    if (error instanceof StorageNotFoundError) throw new StorageNotFoundError(`no dataset at ${uri}: ${storage.uriOf(MANIFEST_KEY)} does not exist (build one with \`fermx dataset build\`)`);
+    if (error instanceof StorageNotFoundError)
+      throw new StorageNotFoundError(`no dataset at ${uri}: ${storage.uriOf(MANIFEST_KEY)} does not exist (build one with \`fermx dataset build\`)`);
     if (error instanceof SyntaxError) throw new DatasetIntegrityError(`${storage.uriOf(MANIFEST_KEY)} is not valid JSON: ${error.message}`);
     throw error;
   }

@@ -31,5 +31,7 @@ export function annotationSvg(width: number, height: number, faces: readonly Fac
 /** Writes the photo (turned upright by EXIF, as predict saw it) with its faces drawn on, to `outPath` (format from its extension). */
 export async function writeAnnotatedPhoto(photo: string | Uint8Array, faces: readonly FaceAnnotation[], outPath: string): Promise<void> {
   const { data, info } = await sharp(photo).rotate().toBuffer({ resolveWithObject: true });
-  await sharp(data).composite([{ input: Buffer.from(annotationSvg(info.width, info.height, faces)), top: 0, left: 0 }]).toFile(outPath);
+  await sharp(data)
+    .composite([{ input: Buffer.from(annotationSvg(info.width, info.height, faces)), top: 0, left: 0 }])
+    .toFile(outPath);
 }

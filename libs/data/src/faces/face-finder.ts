@@ -54,7 +54,11 @@ interface FaceApi {
 export class FaceApiFaceFinder implements FaceFinder {
   readonly name: string;
 
-  private constructor(private readonly faceapi: FaceApi, private readonly detector: FaceDetectorName, private readonly minScore: number) {
+  private constructor(
+    private readonly faceapi: FaceApi,
+    private readonly detector: FaceDetectorName,
+    private readonly minScore: number,
+  ) {
     this.name = `face-api/${detector === 'ssd' ? 'ssd_mobilenetv1' : 'tiny_face_detector'}+face_landmark_68`;
   }
 

@@ -48,7 +48,8 @@ function bilinear(image: GreyImage, x: number, y: number): number {
  */
 export function ferCrop(image: GreyImage, box: FaceBox, side = FER_SIDE): Uint8Array {
   if (!(box.width > 0 && box.height > 0)) throw new Error(`ferCrop: box must have a positive size, got ${box.width}×${box.height}`);
-  if (image.data.length !== image.width * image.height) throw new Error(`ferCrop: image data has ${image.data.length} bytes for ${image.width}×${image.height}`);
+  if (image.data.length !== image.width * image.height)
+    throw new Error(`ferCrop: image data has ${image.data.length} bytes for ${image.width}×${image.height}`);
   const stepX = box.width / side;
   const stepY = box.height / side;
   const kx = Math.max(1, Math.ceil(stepX));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_SHAPE } from '../landmarks/reference-shape.js';
-import { FER2013_FRAMING, ferBoxFromKeypoints, ferBoxFromLandmarks68, keypointsFromLandmarks68, measureLandmarks68, medianMeasures, pointsInCrop, pointsInImage } from './fer-framing.js';
+import {
+  FER2013_FRAMING,
+  ferBoxFromKeypoints,
+  ferBoxFromLandmarks68,
+  keypointsFromLandmarks68,
+  measureLandmarks68,
+  medianMeasures,
+  pointsInCrop,
+  pointsInImage,
+} from './fer-framing.js';
 
 /** The reference face scaled and moved: `scale` px per unit, centred at (cx, cy). */
 function face(scale: number, cx: number, cy: number): Float32Array {

@@ -18,7 +18,13 @@ export class PhotoError extends Error {
  */
 export async function readPhoto(input: string | Uint8Array, name = typeof input === 'string' ? input : 'photo'): Promise<RgbImage> {
   try {
-    const { data, info } = await sharp(input, { failOn: 'error' }).rotate().flatten().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(input, { failOn: 'error' })
+      .rotate()
+      .flatten()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {

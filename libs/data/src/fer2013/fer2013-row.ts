@@ -24,7 +24,11 @@ export class NotFer2013Error extends Error {
 }
 
 export function parseHeader(line: string, file: string): Fer2013Header {
-  const names = line.replace(/^\uFEFF/, '').trim().split(',').map((n) => n.trim().toLowerCase());
+  const names = line
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(',')
+    .map((n) => n.trim().toLowerCase());
   const emotion = names.indexOf('emotion');
   const pixels = names.indexOf('pixels');
   const usage = names.indexOf('usage');

@@ -19,7 +19,11 @@ export class NotFerPlusError extends Error {
 }
 
 export function parseFerPlusHeader(line: string, file: string): FerPlusHeader {
-  const names = line.replace(/^\uFEFF/, '').trim().split(',').map((n) => n.trim());
+  const names = line
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(',')
+    .map((n) => n.trim());
   const lower = names.map((n) => n.toLowerCase());
   const usage = lower.indexOf('usage');
   const votes = FERPLUS_FILE_COLUMNS.map((c) => lower.indexOf(c.toLowerCase()));
@@ -45,9 +49,7 @@ export function parseFerPlusRow(line: string, header: FerPlusHeader): FerPlusVot
   return { usage: usage as Usage, votes };
 }
 
-export type FerPlusLabel =
-  | { ok: true; emotion: Emotion; agreement: number }
-  | { ok: false; reason: 'not-a-face' | 'unknown' | 'tie'; agreement: number };
+export type FerPlusLabel = { ok: true; emotion: Emotion; agreement: number } | { ok: false; reason: 'not-a-face' | 'unknown' | 'tie'; agreement: number };
 
 /**
  * Majority vote over all ten columns (as in the FER+ paper): a row whose top column is

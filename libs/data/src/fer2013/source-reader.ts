@@ -56,7 +56,9 @@ export async function* readSource(options: { source: string; ferplus?: string; l
       const parsed = parseRow(line, header, rowIndex, lineNumber);
       if (!parsed.ok) {
         if (good === 0 && rowIndex + 1 >= GARBAGE_PROBE) {
-          throw new NotFer2013Error(`${options.source} does not look like FER2013: its first ${GARBAGE_PROBE} rows are all invalid (line ${lineNumber}: ${parsed.message})`);
+          throw new NotFer2013Error(
+            `${options.source} does not look like FER2013: its first ${GARBAGE_PROBE} rows are all invalid (line ${lineNumber}: ${parsed.message})`,
+          );
         }
         yield { issue: { kind: parsed.kind, file: sourceName, line: lineNumber, message: parsed.message } };
         continue;
@@ -64,7 +66,14 @@ export async function* readSource(options: { source: string; ferplus?: string; l
       good++;
       if (ferLines) {
         if (ferDone) {
-          yield { issue: { kind: 'ferplus-missing', file: sourceName, line: lineNumber, message: `no FER+ row for source row ${rowIndex} (${ferName} ended at line ${ferLineNumber})` } };
+          yield {
+            issue: {
+              kind: 'ferplus-missing',
+              file: sourceName,
+              line: lineNumber,
+              message: `no FER+ row for source row ${rowIndex} (${ferName} ended at line ${ferLineNumber})`,
+            },
+          };
           continue;
         }
         if (typeof ferplus === 'string') {
@@ -89,7 +98,9 @@ export async function* readSource(options: { source: string; ferplus?: string; l
       for await (const extra of ferLines) {
         ferLineNumber++;
         if (extra.trim() === '') continue;
-        yield { issue: { kind: 'ferplus-extra', file: ferName, line: ferLineNumber, message: `FER+ row without a FER2013 row (${sourceName} has ${index} rows)` } };
+        yield {
+          issue: { kind: 'ferplus-extra', file: ferName, line: ferLineNumber, message: `FER+ row without a FER2013 row (${sourceName} has ${index} rows)` },
+        };
       }
     }
     if (index === 0) throw new NotFer2013Error(`${options.source} has a FER2013 header but no rows`);

@@ -35,16 +35,22 @@ describe('FaceApiLandmarkDetector (face-api landmark net on tfjs-wasm)', () => {
     await expect(detector.detect([new Uint8Array(10)])).rejects.toThrow(/expected 2304 grey pixels/);
   });
 
-  itRequiring(missingShared, 'gives plausible, mostly frontal landmarks on real FER2013 faces, batched', async () => {
-    const faces: Uint8Array[] = [];
-    for await (const item of readSource({ source: shared!, limit: 12 })) if ('row' in item) faces.push(item.row.pixels);
-    const batch = await detector.detect(faces);
-    const single = await detector.detect([faces[3]!]);
-    expect(batch).toHaveLength(12);
-    // Batching must not change a face's result.
-    for (let i = 0; i < 136; i++) expect(batch[3]![i]).toBeCloseTo(single[0]![i]!, 1);
-    const geometry = batch.map((l) => faceGeometry(l, REFERENCE_SHAPE));
-    expect(geometry.filter((g) => g.shapeResidual < 0.35 && g.outside === 0).length).toBeGreaterThanOrEqual(9);
-    for (const l of batch) expect(l[2 * 30 + 1]!).toBeLessThan(l[2 * 8 + 1]!); // nose above chin
-  }, undefined, { outsideCi: 'skip' });
+  itRequiring(
+    missingShared,
+    'gives plausible, mostly frontal landmarks on real FER2013 faces, batched',
+    async () => {
+      const faces: Uint8Array[] = [];
+      for await (const item of readSource({ source: shared!, limit: 12 })) if ('row' in item) faces.push(item.row.pixels);
+      const batch = await detector.detect(faces);
+      const single = await detector.detect([faces[3]!]);
+      expect(batch).toHaveLength(12);
+      // Batching must not change a face's result.
+      for (let i = 0; i < 136; i++) expect(batch[3]![i]).toBeCloseTo(single[0]![i]!, 1);
+      const geometry = batch.map((l) => faceGeometry(l, REFERENCE_SHAPE));
+      expect(geometry.filter((g) => g.shapeResidual < 0.35 && g.outside === 0).length).toBeGreaterThanOrEqual(9);
+      for (const l of batch) expect(l[2 * 30 + 1]!).toBeLessThan(l[2 * 8 + 1]!); // nose above chin
+    },
+    undefined,
+    { outsideCi: 'skip' },
+  );
 });

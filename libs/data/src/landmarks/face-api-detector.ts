@@ -44,7 +44,11 @@ export function faceApiModelDir(): string {
 export class FaceApiLandmarkDetector implements LandmarkDetector {
   readonly name: string;
 
-  private constructor(private readonly faceapi: FaceApi, private readonly net: LandmarkNet, model: FaceApiModel) {
+  private constructor(
+    private readonly faceapi: FaceApi,
+    private readonly net: LandmarkNet,
+    model: FaceApiModel,
+  ) {
     this.name = `face-api/${model}`;
   }
 

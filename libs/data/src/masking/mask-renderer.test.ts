@@ -8,7 +8,11 @@ describe('drawMasks', () => {
     const face = new Uint8Array(2304).fill(128);
     const [landmarks] = await templateDetector().detect([face]);
     const specs = MASK_STYLES.map((style) => ({ ...maskSpecFor(1, 0), style, color: style === 'cloth' ? '#101010' : '#f0f0f0', pattern: 0 }));
-    const masked = await drawMasks(specs.map(() => face), specs.map(() => landmarks!), specs);
+    const masked = await drawMasks(
+      specs.map(() => face),
+      specs.map(() => landmarks!),
+      specs,
+    );
     const at = (img: Uint8Array, i: number) => img[Math.round(landmarks![2 * i + 1]!) * 48 + Math.round(landmarks![2 * i]!)]!;
     for (const [k, img] of masked.entries()) {
       const light = specs[k]!.style !== 'cloth';

@@ -68,23 +68,38 @@ export function maskSvg(l: Landmarks68, spec: MaskSpec, id: string): string {
       parts.push(`<path d="M${pt(a)} Q${pt(c)} ${pt(b)}" fill="none" stroke="#000" stroke-opacity="0.28" stroke-width="${stroke(0.018)}"/>`);
     }
     // Nose wire along the top edge, and the ear loops.
-    parts.push(`<path d="M${pt(lerp(left, bridge, 0.55))} Q${pt(lift(lerp(left, bridge, 0.55), bridge))} ${pt(bridge)} Q${pt(lift(bridge, lerp(right, bridge, 0.55)))} ${pt(lerp(right, bridge, 0.55))}" fill="none" stroke="#000" stroke-opacity="0.3" stroke-width="${stroke(0.02)}"/>`);
-    for (const [corner, ear] of [[left, at(l, 0)], [right, at(l, 16)]] as const) {
+    parts.push(
+      `<path d="M${pt(lerp(left, bridge, 0.55))} Q${pt(lift(lerp(left, bridge, 0.55), bridge))} ${pt(bridge)} Q${pt(lift(bridge, lerp(right, bridge, 0.55)))} ${pt(lerp(right, bridge, 0.55))}" fill="none" stroke="#000" stroke-opacity="0.3" stroke-width="${stroke(0.02)}"/>`,
+    );
+    for (const [corner, ear] of [
+      [left, at(l, 0)],
+      [right, at(l, 16)],
+    ] as const) {
       const top = add(ear, up, faceHeight * 0.12);
       parts.push(`<path d="M${pt(corner)} L${pt(top)}" stroke="${spec.color}" stroke-width="${stroke(0.025)}"/>`);
       const low = lerp(corner, jaw[corner === left ? 4 : 10]!, 0.9);
       parts.push(`<path d="M${pt(low)} L${pt(lerp(ear, at(l, corner === left ? 3 : 13), 0.6))}" stroke="${spec.color}" stroke-width="${stroke(0.025)}"/>`);
     }
   } else if (spec.style === 'n95') {
-    parts.push(`<path d="M${pt(bridge)} Q${pt(add(lerp(bridge, jaw[7]!, 0.5), up, -width * 0.08))} ${pt(jaw[7]!)}" fill="none" stroke="#000" stroke-opacity="0.3" stroke-width="${stroke(0.02)}"/>`);
+    parts.push(
+      `<path d="M${pt(bridge)} Q${pt(add(lerp(bridge, jaw[7]!, 0.5), up, -width * 0.08))} ${pt(jaw[7]!)}" fill="none" stroke="#000" stroke-opacity="0.3" stroke-width="${stroke(0.02)}"/>`,
+    );
     const [a, c, b] = edgeAt(0.08);
     parts.push(`<path d="M${pt(a)} Q${pt(c)} ${pt(b)}" fill="none" stroke="#000" stroke-opacity="0.25" stroke-width="${stroke(0.03)}"/>`);
-    for (const [corner, ear] of [[lerp(left, jaw[3]!, 0.5), at(l, 0)], [lerp(right, jaw[11]!, 0.5), at(l, 16)]] as const) {
+    for (const [corner, ear] of [
+      [lerp(left, jaw[3]!, 0.5), at(l, 0)],
+      [lerp(right, jaw[11]!, 0.5), at(l, 16)],
+    ] as const) {
       parts.push(`<path d="M${pt(corner)} L${pt(add(ear, up, faceHeight * 0.05))}" stroke="#e8e4d8" stroke-width="${stroke(0.03)}"/>`);
     }
   } else {
-    parts.push(`<path d="M${pt(bridge)} Q${pt(add(lerp(bridge, jaw[7]!, 0.5), up, -width * 0.05))} ${pt(jaw[7]!)}" fill="none" stroke="#000" stroke-opacity="0.35" stroke-width="${stroke(0.02)}"/>`);
-    for (const [corner, ear] of [[left, at(l, 0)], [right, at(l, 16)]] as const) {
+    parts.push(
+      `<path d="M${pt(bridge)} Q${pt(add(lerp(bridge, jaw[7]!, 0.5), up, -width * 0.05))} ${pt(jaw[7]!)}" fill="none" stroke="#000" stroke-opacity="0.35" stroke-width="${stroke(0.02)}"/>`,
+    );
+    for (const [corner, ear] of [
+      [left, at(l, 0)],
+      [right, at(l, 16)],
+    ] as const) {
       parts.push(`<path d="M${pt(corner)} L${pt(add(ear, up, faceHeight * 0.1))}" stroke="${spec.color}" stroke-width="${stroke(0.03)}"/>`);
     }
   }

@@ -20,12 +20,19 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function finishedTrial(valAccuracy: number, masked: boolean | undefined) {
   const datasetUri = `file://${dir}/datasets/d${valAccuracy}`;
   const base = exampleTrialSpec();
-  const spec = exampleTrialSpec({ dataset: { uri: datasetUri, version: 'feedfacefeedface' }, training: { ...base.training, seed: Math.round(valAccuracy * 100) } });
+  const spec = exampleTrialSpec({
+    dataset: { uri: datasetUri, version: 'feedfacefeedface' },
+    training: { ...base.training, seed: Math.round(valAccuracy * 100) },
+  });
   const result = exampleTrialResult({ ...spec, valAccuracy });
   await storage.put(runKeys.result(spec.sweepId, spec.trialId), JSON.stringify(result));
   await storage.put(runKeys.config(spec.sweepId, spec.trialId), JSON.stringify(spec));
-  for (const file of ['model.json', 'weights.bin', 'metadata.json']) await storage.put(`${runKeys.model(spec.sweepId, spec.trialId)}/${file}`, `${file} of ${spec.trialId}`);
-  await storage.put(`datasets/d${valAccuracy}/manifest.json`, JSON.stringify(masked === undefined ? { builder: { config: { profile: 'paper' } } } : { image: { masked } }));
+  for (const file of ['model.json', 'weights.bin', 'metadata.json'])
+    await storage.put(`${runKeys.model(spec.sweepId, spec.trialId)}/${file}`, `${file} of ${spec.trialId}`);
+  await storage.put(
+    `datasets/d${valAccuracy}/manifest.json`,
+    JSON.stringify(masked === undefined ? { builder: { config: { profile: 'paper' } } } : { image: { masked } }),
+  );
   return result;
 }
 
@@ -34,7 +41,15 @@ describe('ModelRegistry', () => {
     const registry = new ModelRegistry(storage);
     const first = await finishedTrial(0.7, true);
     const v1 = await registry.promote({ trialId: first.trialId, name: 'ferm-best', alias: 'production', commit: 'abc123' });
-    expect(v1).toMatchObject({ name: 'ferm-best', version: 1, trial: { trialId: first.trialId, sweepId: first.sweepId }, dataset: { version: 'feedfacefeedface', masked: true, classes: first.metrics.classes }, backend: 'wasm', metrics: { valAccuracy: 0.7 }, commit: { sha: 'abc123', of: 'promoting-checkout' } });
+    expect(v1).toMatchObject({
+      name: 'ferm-best',
+      version: 1,
+      trial: { trialId: first.trialId, sweepId: first.sweepId },
+      dataset: { version: 'feedfacefeedface', masked: true, classes: first.metrics.classes },
+      backend: 'wasm',
+      metrics: { valAccuracy: 0.7 },
+      commit: { sha: 'abc123', of: 'promoting-checkout' },
+    });
     expect(v1.files.sort()).toEqual(['metadata.json', 'model.json', 'weights.bin']);
     expect(v1.spec).toMatchObject({ trialId: first.trialId });
     expect(new TextDecoder().decode(await storage.get('models/ferm-best/v1/weights.bin'))).toBe(`weights.bin of ${first.trialId}`);
@@ -50,7 +65,11 @@ describe('ModelRegistry', () => {
     await registry.moveAlias('ferm-best', 'production', 2);
     const [model] = await registry.list();
     expect(model!.aliases).toEqual({ production: 2, candidate: 2 });
-    expect(model!.history.map((m) => [m.alias, m.from, m.to])).toEqual([['production', null, 1], ['candidate', null, 2], ['production', 1, 2]]);
+    expect(model!.history.map((m) => [m.alias, m.from, m.to])).toEqual([
+      ['production', null, 1],
+      ['candidate', null, 2],
+      ['production', 1, 2],
+    ]);
     expect(model!.versions.map((v) => v.version)).toEqual([1, 2]);
   });
 

@@ -1,13 +1,25 @@
 import { runKeys, TrialResultSchema, type TrialResult } from '@fermx/contracts';
 import { openStorage } from '../storage/open-storage.js';
 import type { Storage } from '../storage/storage.js';
-import { AliasesFileSchema, LineageSchema, MODEL_ALIASES, ModelAliasSchema, ModelNameSchema, type AliasesFile, type Lineage, type ModelAlias } from './registry-schema.js';
+import {
+  AliasesFileSchema,
+  LineageSchema,
+  MODEL_ALIASES,
+  ModelAliasSchema,
+  ModelNameSchema,
+  type AliasesFile,
+  type Lineage,
+  type ModelAlias,
+} from './registry-schema.js';
 
 /** A model reference the registry cannot resolve, or a promotion it refuses: the message says which and why. */
 export class ModelRegistryError extends Error {
   override readonly name = 'ModelRegistryError';
   /** `not-found`: no such trial, model, alias or version; `invalid`: a request the registry refuses. */
-  constructor(message: string, readonly kind: 'not-found' | 'invalid' = 'invalid') {
+  constructor(
+    message: string,
+    readonly kind: 'not-found' | 'invalid' = 'invalid',
+  ) {
     super(message);
   }
 }
@@ -61,7 +73,13 @@ export class ModelRegistry {
     const keys = (await this.storage.list(runKeys.root)).filter((key) => runKeys.parseResult(key)?.trialId === trialId);
     if (keys.length === 0) throw new ModelRegistryError(`no finished trial ${trialId} in ${this.storage.uri} (no runs/*/${trialId}/result.json)`, 'not-found');
     const parsed = TrialResultSchema.safeParse(JSON.parse(decoder.decode(await this.storage.get(keys[0]!))));
-    if (!parsed.success) throw new ModelRegistryError(`${this.storage.uriOf(keys[0]!)} is not a trial result: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new ModelRegistryError(
+        `${this.storage.uriOf(keys[0]!)} is not a trial result: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ')}`,
+      );
     return parsed.data;
   }
 
@@ -85,18 +103,30 @@ export class ModelRegistry {
     }
     const version = (await this.latestVersion(name.data)) + 1;
     for (const file of files) {
-      await this.storage.put(`${registryKeys.version(name.data, version)}/${file}`, await this.storage.get(`${modelDir}${file}`), { contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+      await this.storage.put(`${registryKeys.version(name.data, version)}/${file}`, await this.storage.get(`${modelDir}${file}`), {
+        contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+      });
     }
     const specBytes = await this.storage.getOptional(runKeys.config(result.sweepId, result.trialId));
     const resultCommit = (result as { commit?: unknown }).commit;
-    const commit = typeof resultCommit === 'string' ? { sha: resultCommit, of: 'trial' as const } : request.commit ? { sha: request.commit, of: 'promoting-checkout' as const } : undefined;
+    const commit =
+      typeof resultCommit === 'string'
+        ? { sha: resultCommit, of: 'trial' as const }
+        : request.commit
+          ? { sha: request.commit, of: 'promoting-checkout' as const }
+          : undefined;
     const lineage: Lineage = {
       name: name.data,
       version,
       promotedAt: new Date().toISOString(),
       trial: { trialId: result.trialId, sweepId: result.sweepId, sweepName: result.sweepName, ...(result.variant ? { variant: result.variant } : {}) },
       ...(specBytes ? { spec: JSON.parse(decoder.decode(specBytes)) as unknown } : {}),
-      dataset: { uri: result.dataset.uri, version: result.dataset.version, masked: await datasetMasked(result.dataset.uri, request.env), classes: result.metrics.classes },
+      dataset: {
+        uri: result.dataset.uri,
+        version: result.dataset.version,
+        masked: await datasetMasked(result.dataset.uri, request.env),
+        classes: result.metrics.classes,
+      },
       model: result.model,
       training: result.training,
       backend: result.backend,
@@ -119,11 +149,15 @@ export class ModelRegistry {
 
   /** Points `alias` of `name` at `version` and records the move. */
   async moveAlias(name: string, alias: ModelAlias, version: number): Promise<AliasesFile> {
-    if (!(await this.storage.exists(registryKeys.lineage(name, version)))) throw new ModelRegistryError(`model ${name} has no version v${version}`, 'not-found');
+    if (!(await this.storage.exists(registryKeys.lineage(name, version))))
+      throw new ModelRegistryError(`model ${name} has no version v${version}`, 'not-found');
     const file = await this.readAliases(name);
     const from = file.aliases[alias] ?? null;
     if (from === version) return file;
-    const next: AliasesFile = { aliases: { ...file.aliases, [alias]: version }, history: [...file.history, { alias, from, to: version, at: new Date().toISOString() }] };
+    const next: AliasesFile = {
+      aliases: { ...file.aliases, [alias]: version },
+      history: [...file.history, { alias, from, to: version, at: new Date().toISOString() }],
+    };
     await this.storage.put(registryKeys.aliases(name), json(next), { contentType: 'application/json' });
     return next;
   }
@@ -162,7 +196,8 @@ export class ModelRegistry {
     } else {
       const { aliases } = await this.readAliases(name);
       const pointed = aliases[tag as ModelAlias];
-      if (pointed === undefined) throw new ModelRegistryError(`model ${name} has no ${tag} alias in ${this.storage.uri} (fermx model list shows what is promoted)`, 'not-found');
+      if (pointed === undefined)
+        throw new ModelRegistryError(`model ${name} has no ${tag} alias in ${this.storage.uri} (fermx model list shows what is promoted)`, 'not-found');
       version = pointed;
     }
     const bytes = await this.storage.getOptional(registryKeys.lineage(name, version));

@@ -7,7 +7,9 @@ export type ModelAlias = z.infer<typeof ModelAliasSchema>;
 
 /** Lower-case letters, digits and dashes, starting with a letter or digit: a storage folder and a URL segment. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const ModelNameSchema = z.string().regex(MODEL_NAME, 'a model name is lower-case letters, digits and dashes (at most 63), starting with a letter or digit');
+export const ModelNameSchema = z
+  .string()
+  .regex(MODEL_NAME, 'a model name is lower-case letters, digits and dashes (at most 63), starting with a letter or digit');
 
 /** `models/<name>/v<N>/lineage.json`: where a promoted version came from. Written last: a version exists once it has one. */
 export const LineageSchema = z.object({

@@ -26,8 +26,14 @@ export function crc32c(bytes: Uint8Array): number {
     const a = (crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>> 0;
     const b = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
     crc =
-      t[7 * 256 + (a & 0xff)]! ^ t[6 * 256 + ((a >>> 8) & 0xff)]! ^ t[5 * 256 + ((a >>> 16) & 0xff)]! ^ t[4 * 256 + (a >>> 24)]! ^
-      t[3 * 256 + (b & 0xff)]! ^ t[2 * 256 + ((b >>> 8) & 0xff)]! ^ t[256 + ((b >>> 16) & 0xff)]! ^ t[(b >>> 24) & 0xff]!;
+      t[7 * 256 + (a & 0xff)]! ^
+      t[6 * 256 + ((a >>> 8) & 0xff)]! ^
+      t[5 * 256 + ((a >>> 16) & 0xff)]! ^
+      t[4 * 256 + (a >>> 24)]! ^
+      t[3 * 256 + (b & 0xff)]! ^
+      t[2 * 256 + ((b >>> 8) & 0xff)]! ^
+      t[256 + ((b >>> 16) & 0xff)]! ^
+      t[(b >>> 24) & 0xff]!;
   }
   for (; i < n; i++) crc = t[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;

@@ -16,7 +16,11 @@ import { decodeExample, encodeExample, type Features } from './example.js';
 import { encodeFermRecord, type FermRecord } from './ferm-example.js';
 import { frameRecords, readRecords } from './tfrecord.js';
 
-const PROTOC: Requirement = { binary: 'protoc', debianPackage: 'protobuf-compiler', purpose: 'compiling tf.train.Example for the independent shard reader test' };
+const PROTOC: Requirement = {
+  binary: 'protoc',
+  debianPackage: 'protobuf-compiler',
+  purpose: 'compiling tf.train.Example for the independent shard reader test',
+};
 const PYTHON: Requirement = { binary: '/usr/bin/python3', debianPackage: 'python3', purpose: 'the independent shard reader test' };
 // A module, not a command: the file the package installs stands for it.
 const PYTHON_PROTOBUF: Requirement = {
@@ -47,13 +51,20 @@ afterAll(() => {
 });
 
 function runReader(mode: 'read' | 'write', file: string, stdin = '') {
-  return spawnSync(python, [join(toolDir, 'tfrecord_reader.py'), work, mode, file], { input: stdin, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  return spawnSync(python, [join(toolDir, 'tfrecord_reader.py'), work, mode, file], {
+    input: stdin,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
 }
 
 function readWithPython(file: string): Record<string, JsonFeature>[] {
   const out = runReader('read', file);
   if (out.status !== 0) throw new Error(`tfrecord_reader.py: ${out.stderr}`);
-  return out.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { features: Record<string, JsonFeature> }).features);
+  return out.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { features: Record<string, JsonFeature> }).features);
 }
 
 const fermRecords: FermRecord[] = [0, 1, 2].map((k) => ({
@@ -84,7 +95,11 @@ function expectedFerm(r: FermRecord): Record<string, JsonFeature> {
 
 describe('shards read by an independent tf.train.Example reader (protoc + python3-protobuf)', () => {
   it('parses a FERM shard as fermx wrote it, record for record, CRCs verified', () => {
-    const floats: Features = { 'embedding': { float: [0.5, -2.25, 3.0517578125e-5] }, 'ids': { int64: [0, 1, 2 ** 40] }, 'blob': { bytes: [new Uint8Array([0, 255, 10])] } };
+    const floats: Features = {
+      embedding: { float: [0.5, -2.25, 3.0517578125e-5] },
+      ids: { int64: [0, 1, 2 ** 40] },
+      blob: { bytes: [new Uint8Array([0, 255, 10])] },
+    };
     const shard = frameRecords([...fermRecords.map(encodeFermRecord), encodeExample(floats)]);
     const file = join(work, 'train-00000-of-00001.tfrecord');
     writeFileSync(file, shard);

@@ -24,7 +24,15 @@ describe('tf.train.Example + TFRecord', () => {
   it('round-trips FERM records through framed shards and detects corruption', () => {
     const image = Uint8Array.from({ length: 2304 }, (_, i) => i % 256);
     const records = [0, 1, 2].map((k) =>
-      encodeFermRecord({ image, label: k, labelName: `c${k}`, sourceIndex: 300 + k, sourceUsage: 'Training', ferplusVotes: [k, 10 - k, 0, 0, 0, 0, 0, 0, 0, 0], maskStyle: 'cloth' }),
+      encodeFermRecord({
+        image,
+        label: k,
+        labelName: `c${k}`,
+        sourceIndex: 300 + k,
+        sourceUsage: 'Training',
+        ferplusVotes: [k, 10 - k, 0, 0, 0, 0, 0, 0, 0, 0],
+        maskStyle: 'cloth',
+      }),
     );
     const shard = frameRecords(records);
     expect(shard.byteLength).toBe(records.reduce((n, r) => n + r.byteLength + 16, 0));

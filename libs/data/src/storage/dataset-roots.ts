@@ -25,7 +25,10 @@ export function absoluteStorageUri(uri: string): string {
  * reading) both ask this one function, so they agree.
  */
 export function datasetRootsFrom(env: { FERMX_STORAGE?: string | undefined; FERMX_DATASET_ROOTS?: string | undefined }): string[] {
-  const extra = (env.FERMX_DATASET_ROOTS ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const extra = (env.FERMX_DATASET_ROOTS ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   const roots = [env.FERMX_STORAGE || DEFAULT_STORAGE_URI, ...extra].map(absoluteStorageUri);
   for (const root of roots) confinedLocation(root, 'dataset root');
   return [...new Set(roots)];
@@ -41,7 +44,9 @@ export function assertDatasetWithinRoots(uri: string, roots: readonly string[]):
     return where.path === base.path || where.path.startsWith(base.path.endsWith(separator) ? base.path : `${base.path}${separator}`);
   });
   if (!inside) {
-    throw new DatasetOutsideRootsError(`dataset ${uri} is outside the allowed dataset roots (${roots.join(', ')}); keep datasets under FERMX_STORAGE or add a root to FERMX_DATASET_ROOTS`);
+    throw new DatasetOutsideRootsError(
+      `dataset ${uri} is outside the allowed dataset roots (${roots.join(', ')}); keep datasets under FERMX_STORAGE or add a root to FERMX_DATASET_ROOTS`,
+    );
   }
 }
 
@@ -60,7 +65,10 @@ function confinedLocation(uri: string, what: string): { scheme: 'file' | 's3'; p
     return { scheme: 'file', path: resolve(path) };
   }
   if (uri.startsWith('s3://')) {
-    const segments = uri.slice('s3://'.length).split('/').filter((s) => s !== '');
+    const segments = uri
+      .slice('s3://'.length)
+      .split('/')
+      .filter((s) => s !== '');
     if (segments.length === 0 || segments.some((s) => s === '.' || s === '..' || /%2e%2e|%2f/i.test(s))) {
       throw new DatasetOutsideRootsError(`${what} ${uri} is not a plain s3://BUCKET/PREFIX URI (no "." or ".." segments)`);
     }

@@ -1,13 +1,5 @@
-import type {
-  S3Client} from '@aws-sdk/client-s3';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { checkKey, checkPrefix, toBytes } from './keys.js';
 import { getRequired, StorageUnavailableError, type Storage } from './storage.js';
@@ -23,9 +15,10 @@ export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
  */
 export function s3ClientConfig(env: NodeJS.ProcessEnv): S3ClientConfig {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
-  const forcePathStyle = env.AWS_S3_FORCE_PATH_STYLE !== undefined && env.AWS_S3_FORCE_PATH_STYLE !== ''
-    ? /^(1|true|yes)$/i.test(env.AWS_S3_FORCE_PATH_STYLE)
-    : endpoint !== undefined;
+  const forcePathStyle =
+    env.AWS_S3_FORCE_PATH_STYLE !== undefined && env.AWS_S3_FORCE_PATH_STYLE !== ''
+      ? /^(1|true|yes)$/i.test(env.AWS_S3_FORCE_PATH_STYLE)
+      : endpoint !== undefined;
   const config: S3ClientConfig = {
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     forcePathStyle,
@@ -47,7 +40,11 @@ export class S3Storage implements Storage {
   readonly uri: string;
   private readonly prefix: string;
 
-  constructor(readonly bucket: string, prefix: string, private readonly client: S3Client) {
+  constructor(
+    readonly bucket: string,
+    prefix: string,
+    private readonly client: S3Client,
+  ) {
     this.prefix = prefix.replace(/^\/+|\/+$/g, '');
     this.uri = `s3://${bucket}${this.prefix ? `/${this.prefix}` : ''}`;
   }
@@ -108,9 +105,7 @@ export class S3Storage implements Storage {
     let token: string | undefined;
     try {
       do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }),
-        );
+        const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
         for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(strip));
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
@@ -139,7 +134,7 @@ interface SdkError {
 
 function isNotFound(error: unknown): boolean {
   const e = error as SdkError;
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.Code === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket';
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.Code === 'NoSuchKey' || (e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket');
 }
 
 /**

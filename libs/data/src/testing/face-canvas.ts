@@ -36,7 +36,8 @@ export async function composeFaceCanvas(faces: readonly Uint8Array[], options: F
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const t = (x / width + y / height) / 2;
-      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(from[c]! * (1 - t) + to[c]! * t + (random() - 0.5) * 16)));
+      for (let c = 0; c < 3; c++)
+        data[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(from[c]! * (1 - t) + to[c]! * t + (random() - 0.5) * 16)));
     }
   }
   const pasted: PastedFace[] = [];
@@ -46,11 +47,17 @@ export async function composeFaceCanvas(faces: readonly Uint8Array[], options: F
     let box: FaceBox | undefined;
     for (let attempt = 0; attempt < 200 && !box; attempt++) {
       const candidate = { x: Math.floor(random() * (width - side)), y: Math.floor(random() * (height - side)), width: side, height: side };
-      const overlaps = pasted.some(({ box: b }) => candidate.x < b.x + b.width && b.x < candidate.x + side && candidate.y < b.y + b.height && b.y < candidate.y + side);
+      const overlaps = pasted.some(
+        ({ box: b }) => candidate.x < b.x + b.width && b.x < candidate.x + side && candidate.y < b.y + b.height && b.y < candidate.y + side,
+      );
       if (!overlaps) box = candidate;
     }
     if (!box) throw new Error(`composeFaceCanvas: no room for face ${index} on a ${width}×${height} canvas`);
-    const scaled = await sharp(faces[index]!, { raw: { width: 48, height: 48, channels: 1 } }).resize(side, side, { kernel: 'cubic' }).toColourspace('b-w').raw().toBuffer();
+    const scaled = await sharp(faces[index]!, { raw: { width: 48, height: 48, channels: 1 } })
+      .resize(side, side, { kernel: 'cubic' })
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer();
     if (scaled.length !== side * side) throw new Error(`composeFaceCanvas: face ${index} resampled to ${scaled.length} bytes, expected ${side * side}`);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {

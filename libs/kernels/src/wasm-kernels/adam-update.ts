@@ -28,7 +28,11 @@ export type AdamUpdateGroup = [w: TensorInfo, m: TensorInfo, v: TensorInfo, g: T
  * The kernel's inputs as (w, m, v, g) per variable, checked: present, float32, equal sizes, and
  * m and v not sharing their data. Every backend's FermxAdamUpdate starts here.
  */
-export function adamUpdateGroups(inputs: Record<string, TensorInfo | undefined>, count: number, backend: { refCount(dataId: object): number }): AdamUpdateGroup[] {
+export function adamUpdateGroups(
+  inputs: Record<string, TensorInfo | undefined>,
+  count: number,
+  backend: { refCount(dataId: object): number },
+): AdamUpdateGroup[] {
   if (!Number.isInteger(count) || count < 0) throw new Error(`${ADAM_UPDATE}: attr count must be an integer ≥ 0, got ${String(count)}`);
   const groups: AdamUpdateGroup[] = [];
   for (let i = 0; i < count; i++) {
@@ -40,7 +44,8 @@ export function adamUpdateGroups(inputs: Record<string, TensorInfo | undefined>,
     }) as AdamUpdateGroup;
     const size = util.sizeFromShape(group[0].shape);
     for (const [k, t] of group.entries()) {
-      if (util.sizeFromShape(t.shape) !== size) throw new Error(`${ADAM_UPDATE}: ${'wmvg'[k]}${i} has shape [${t.shape.join(', ')}], w${i} [${group[0].shape.join(', ')}]`);
+      if (util.sizeFromShape(t.shape) !== size)
+        throw new Error(`${ADAM_UPDATE}: ${'wmvg'[k]}${i} has shape [${t.shape.join(', ')}], w${i} [${group[0].shape.join(', ')}]`);
     }
     // In-place writes are invisible to tfjs only when nothing else holds the data (a clone or a
     // reshape shares it); the caller sends shared moments through the composed update instead.
@@ -59,8 +64,18 @@ export function adamUpdate({ inputs, backend, attrs }: WasmKernelArgs): TensorIn
   const loops = simdLoops(backend);
   groups.forEach(([w, m, v, g], i) => {
     loops.adamUpdate(
-      heapOffset(backend, outputs[i]!), heapOffset(backend, w), heapOffset(backend, m), heapOffset(backend, v), heapOffset(backend, g),
-      util.sizeFromShape(w.shape), beta1, 1 - beta1, beta2, 1 - beta2, epsilon, stepSize,
+      heapOffset(backend, outputs[i]!),
+      heapOffset(backend, w),
+      heapOffset(backend, m),
+      heapOffset(backend, v),
+      heapOffset(backend, g),
+      util.sizeFromShape(w.shape),
+      beta1,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      epsilon,
+      stepSize,
     );
   });
   return outputs;

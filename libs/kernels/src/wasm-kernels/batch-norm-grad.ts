@@ -21,7 +21,13 @@ export function fusedBatchNormGrad({ inputs, backend, attrs }: WasmKernelArgs): 
   // Every allocation first: a later one may grow the heap and detach the views taken below.
   const outputs = [x.shape, [channels], [channels], [channels], [channels]].map((shape) => backend.makeOutput([...shape], 'float32'));
   const scratch = backend.makeOutput([3, channels], 'float32'); // float32 partial Σdy, Σdy·(x−μ), then dx factors
-  const [dx, dMean, dVariance, dScale, dOffset] = outputs.map((o) => heapF32(backend, o)) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const [dx, dMean, dVariance, dScale, dOffset] = outputs.map((o) => heapF32(backend, o)) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
   const xs = heapF32(backend, x);
   const dys = heapF32(backend, dy);
   const sigma2 = heapF32(backend, variance);
@@ -75,8 +81,8 @@ export function installFusedBatchNormGradient(): void {
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
       const [x, mean, variance, scale] = saved;
       const single = Array.isArray(dy) ? dy[0] : dy;
-      const fusable = getBackend() === 'wasm' && x && mean && variance && single && mean.rank === 1 &&
-        x.shape[x.rank - 1] === mean.shape[0] && x.dtype === 'float32';
+      const fusable =
+        getBackend() === 'wasm' && x && mean && variance && single && mean.rank === 1 && x.shape[x.rank - 1] === mean.shape[0] && x.dtype === 'float32';
       if (!fusable) return fallback.gradFunc(dy, saved, attrs);
       // Computed here, not lazily in a thunk: the engine runs each thunk in its own tidy, which
       // would dispose the four results the first thunk does not return. The backward pass's

@@ -45,7 +45,9 @@ export function batchNormMoments({ inputs, backend }: WasmKernelArgs): TensorInf
     blocks((at, count) => (wide ? loops.columnSumsWide(at, partialAt, count, rowBytes) : loops.columnSums(at, partialAt, count * rowBytes, rowBytes)));
     for (let c = 0; c < channels; c++) mu[c] = (totals[c] as number) / rows;
     totals.fill(0);
-    blocks((at, count) => (wide ? loops.centredSquaresWide(at, meanAt, partialAt, count, rowBytes) : loops.centredSquares(at, meanAt, partialAt, count * rowBytes, rowBytes)));
+    blocks((at, count) =>
+      wide ? loops.centredSquaresWide(at, meanAt, partialAt, count, rowBytes) : loops.centredSquares(at, meanAt, partialAt, count * rowBytes, rowBytes),
+    );
     for (let c = 0; c < channels; c++) sigma2[c] = (totals[c] as number) / rows;
   } else {
     for (let base = 0; base < xs.length; base += channels) {

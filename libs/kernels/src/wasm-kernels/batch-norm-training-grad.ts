@@ -51,8 +51,15 @@ export function batchNormTrainingGrad({ inputs, backend, attrs }: WasmKernelArgs
   }
   if (simd) {
     loops.bnTrainingDx(
-      heapOffset(backend, outputs[0] as TensorInfo), heapOffset(backend, dy), heapOffset(backend, x),
-      scratchAt + 2 * rowBytes, heapOffset(backend, mean), scratchAt + 3 * rowBytes, scratchAt + 4 * rowBytes, xs.length * 4, rowBytes,
+      heapOffset(backend, outputs[0] as TensorInfo),
+      heapOffset(backend, dy),
+      heapOffset(backend, x),
+      scratchAt + 2 * rowBytes,
+      heapOffset(backend, mean),
+      scratchAt + 3 * rowBytes,
+      scratchAt + 4 * rowBytes,
+      xs.length * 4,
+      rowBytes,
     );
   } else {
     for (let base = 0; base < xs.length; base += channels) {

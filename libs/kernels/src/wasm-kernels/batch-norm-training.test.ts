@@ -7,7 +7,15 @@ const EPSILON = 1e-3;
 
 // 8 channels take the 4-wide SIMD loops (1875 rows span two partial-sum blocks), 16 (1105 rows, two blocks), 32 and 48 the 16-wide
 // ones, 6 and 3 the JS path; odd spatial sizes throughout.
-const SHAPES = [[3, 25, 25, 8], [2, 7, 5, 32], [5, 17, 13, 16], [2, 5, 5, 6], [1, 3, 7, 48], [37, 3], [1100, 12]];
+const SHAPES = [
+  [3, 25, 25, 8],
+  [2, 7, 5, 32],
+  [5, 17, 13, 16],
+  [2, 5, 5, 6],
+  [1, 3, 7, 48],
+  [37, 3],
+  [1100, 12],
+];
 
 function offCentre(shape: number[], seed: number, shift: number): { data: Float32Array; shape: number[] } {
   const values = randomValues(shape, seed);

@@ -39,7 +39,11 @@ const cases: { x: [number, number, number, number]; k: number; cout: number; str
 /** Both gradients of conv2d: dW (fermx Conv2DBackpropFilter) and dx (stock Conv2DBackpropInput). */
 function conv2dGradients(stride: 1 | 2, pad: Pad) {
   return ([x, w, weight]: tf.Tensor[]) => {
-    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad).mul(weight as tf.Tensor).sum();
+    const loss = (a: tf.Tensor, b: tf.Tensor) =>
+      tf
+        .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)
+        .mul(weight as tf.Tensor)
+        .sum();
     return tf.grads(loss)([x as tf.Tensor, w as tf.Tensor]);
   };
 }
@@ -63,7 +67,10 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const dyShape = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], w, stride as 1 | 2, 1, 'same').outShape;
     const x = tf.tensor(randomValues(xShape, 21).data, xShape);
     const dy = tf.tensor(randomValues(dyShape, 22).data, dyShape);
-    const gradient = () => tf.engine().runKernel(conv2dBackpropFilterConfig.kernelName, { x, dy }, { strides: stride, pad: 'same', dataFormat: 'NHWC', filterShape: w }) as tf.Tensor;
+    const gradient = () =>
+      tf
+        .engine()
+        .runKernel(conv2dBackpropFilterConfig.kernelName, { x, dy }, { strides: stride, pad: 'same', dataFormat: 'NHWC', filterShape: w }) as tf.Tensor;
     const direct = gradient();
     tf.env().set(DIRECT_FILTER_GRADIENT_FLAG, false);
     const columns = gradient();
@@ -81,7 +88,13 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const x = tf.tensor(randomValues(shapes.x, 11).data, shapes.x);
     const dy = tf.tensor(randomValues(shapes.dy, 12).data, shapes.dy);
     const cin = shapes.x[3] as number;
-    const attrs = { strides: shapes.stride, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, cin, 4] } as unknown as WasmKernelArgs['attrs'];
+    const attrs = {
+      strides: shapes.stride,
+      pad: 'same',
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+      filterShape: [3, 3, cin, 4],
+    } as unknown as WasmKernelArgs['attrs'];
     const whole = tf.engine().runKernel(conv2dBackpropFilterConfig.kernelName, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
     // A budget of two images' columns forces three chunks (2 + 2 + 1).
     const pixelsPerImage = (shapes.dy[1] as number) * (shapes.dy[2] as number);

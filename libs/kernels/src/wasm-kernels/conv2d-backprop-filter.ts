@@ -24,7 +24,13 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs,
   if (!x || !dy) throw new Error('Conv2DBackpropFilter needs inputs x and dy');
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
   const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
     backend_util.convertConv2DDataFormat(dataFormat),
   );
   if (info.dataFormat !== 'channelsLast') throw new Error(`Conv2DBackpropFilter on wasm supports channelsLast only, got ${info.dataFormat}`);
@@ -45,9 +51,12 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs,
 
   if (imagesPerChunk === batchSize) {
     const columns = im2colTransposed(backend, x, info, 0, batchSize);
-    const product = runWasmKernel('BatchMatMul', backend,
+    const product = runWasmKernel(
+      'BatchMatMul',
+      backend,
       { a: columns, b: aliasShape(dy, [1, batchSize * pixelsPerImage, outChannels]) },
-      { transposeA: false, transposeB: false });
+      { transposeA: false, transposeB: false },
+    );
     disposeIntermediate(backend, columns);
     return aliasShape(product, [...filterShape]);
   }
@@ -106,8 +115,15 @@ function directFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInf
   };
   heapF32(backend, partial).fill(0);
 
-  const pointwise = filterHeight === 1 && filterWidth === 1 && strideHeight === 1 && strideWidth === 1 && padTop === 0 && padLeft === 0 &&
-    outHeight === inHeight && outWidth === inWidth;
+  const pointwise =
+    filterHeight === 1 &&
+    filterWidth === 1 &&
+    strideHeight === 1 &&
+    strideWidth === 1 &&
+    padTop === 0 &&
+    padLeft === 0 &&
+    outHeight === inHeight &&
+    outWidth === inWidth;
   if (pointwise) {
     // Every pixel of the batch pairs with the same pixel of x: one long run, cut for the caches.
     const pixels = batchSize * inHeight * inWidth;
@@ -133,7 +149,10 @@ function directFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInf
               accAt + (kh * filterWidth + kw) * tapBytes,
               xAt + ((n * inHeight + ih) * inWidth + iw) * xPixelBytes,
               dyAt + ((n * outHeight + oh) * outWidth + from) * dyPixelBytes,
-              to - from, strideWidth * xPixelBytes, inChannels, outChannels,
+              to - from,
+              strideWidth * xPixelBytes,
+              inChannels,
+              outChannels,
             );
           }
         }
@@ -184,8 +203,13 @@ function singleChannelFilterGradient(backend: BackendWasm, x: TensorInfo, dy: Te
         const ih = oh * strideHeight + kh - padTop;
         if (ih < 0 || ih >= inHeight) continue;
         loops.outerAccumulate(
-          partialAt + kh * tapBytes, (paddedAt + (n * inHeight + ih) * rowFloats) * 4,
-          dyAt + (n * outHeight + oh) * outWidth * outChannels * 4, outWidth, 4, lanes, outChannels,
+          partialAt + kh * tapBytes,
+          (paddedAt + (n * inHeight + ih) * rowFloats) * 4,
+          dyAt + (n * outHeight + oh) * outWidth * outChannels * 4,
+          outWidth,
+          4,
+          lanes,
+          outChannels,
         );
       }
     }
@@ -206,8 +230,13 @@ function singleChannelFilterGradient(backend: BackendWasm, x: TensorInfo, dy: Te
 
 /** Columns [1, KH·KW·Cin, count·OH·OW] of images first..first+count-1; zero where the window leaves the image. */
 function im2colTransposed(backend: BackendWasm, x: TensorInfo, info: backend_util.Conv2DInfo, first: number, count: number): TensorInfo {
-  const sameSize = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 &&
-    info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+  const sameSize =
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth;
   const pixels = count * info.inHeight * info.inWidth;
   if (sameSize && info.inChannels % 4 === 0 && pixels % 4 === 0) return shiftedPlanes(backend, x, info, first, count);
   return gatheredColumns(backend, x, info, first, count);
@@ -264,7 +293,19 @@ function shiftedPlanes(backend: BackendWasm, x: TensorInfo, info: backend_util.C
 
 /** Any stride, padding or dilation: gather every column element in JS. */
 function gatheredColumns(backend: BackendWasm, x: TensorInfo, info: backend_util.Conv2DInfo, first: number, count: number): TensorInfo {
-  const { inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const {
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const pixels = count * outHeight * outWidth;

@@ -17,7 +17,13 @@ export function makeConv2dBackpropInput(stock: KernelFunc | undefined): KernelFu
     if (!dy || !filter) throw new Error('Conv2DBackpropInput needs inputs dy and filter');
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
     const info = backend_util.computeConv2DInfo(
-      inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false,
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
       backend_util.convertConv2DDataFormat(dataFormat),
     );
     const padding = transposedPadding(info);
@@ -59,7 +65,9 @@ function stridedPointwise(backend: BackendWasm, dy: TensorInfo, filter: TensorIn
       loops.stridedCopy(
         dxAt + (n * inHeight + oh * strideHeight) * inWidth * pixelBytes,
         denseAt + (n * outHeight + oh) * outWidth * pixelBytes,
-        outWidth, strideWidth * pixelBytes, pixelBytes,
+        outWidth,
+        strideWidth * pixelBytes,
+        pixelBytes,
       );
     }
   }

@@ -14,10 +14,22 @@ export function depthwiseBackpropFilter({ inputs, backend, attrs }: WasmKernelAr
   const dy = inputs['dy'];
   if (!x || !dy) throw new Error('DepthwiseConv2dNativeBackpropFilter needs inputs x and dy');
   const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+  } = info;
   const multiplier = outChannels / inChannels;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
@@ -76,7 +88,19 @@ export function depthwiseBackpropFilter({ inputs, backend, attrs }: WasmKernelAr
  * multiply-accumulate into a per-tap row accumulator; the columns are summed per image in float64.
  */
 function accumulateRows(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: BackendUtil.Conv2DInfo, acc: Float64Array): void {
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, dilationHeight, dilationWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    dilationHeight,
+    dilationWidth,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const taps = filterHeight * filterWidth;
@@ -90,7 +114,7 @@ function accumulateRows(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, inf
   for (let n = 0; n < batchSize; n++) {
     partial.fill(0);
     for (let oh = 0; oh < outHeight; oh++) {
-      const dyRow = dyAt + ((n * outHeight + oh) * outWidth) * channels * 4;
+      const dyRow = dyAt + (n * outHeight + oh) * outWidth * channels * 4;
       for (let kh = 0; kh < filterHeight; kh++) {
         const ih = oh * strideHeight + kh * dilationHeight - padTop;
         if (ih < 0 || ih >= inHeight) continue;
@@ -99,7 +123,7 @@ function accumulateRows(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, inf
           const first = Math.max(0, -shift);
           const last = Math.min(outWidth, inWidth - shift);
           if (last <= first) continue;
-          const xAddress = xAt + (((n * inHeight + ih) * inWidth + first + shift) * channels) * 4;
+          const xAddress = xAt + ((n * inHeight + ih) * inWidth + first + shift) * channels * 4;
           const rowAddress = rowsAt + ((kh * filterWidth + kw) * rowFloats + first * channels) * 4;
           loops.fmaRow(rowAddress, xAddress, dyRow + first * channels * 4, (last - first) * channels);
         }
@@ -122,7 +146,20 @@ function accumulateRows(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, inf
  * float32 sums go to the float64 totals once per image.
  */
 function accumulateDiagonal(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: BackendUtil.Conv2DInfo, acc: Float64Array): void {
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const partial = backend.makeOutput([filterHeight * filterWidth * channels], 'float32');
@@ -148,7 +185,9 @@ function accumulateDiagonal(backend: BackendWasm, x: TensorInfo, dy: TensorInfo,
             partialAt + (kh * filterWidth + kw) * pixelBytes,
             xAt + ((n * inHeight + ih) * inWidth + from * strideWidth + shift) * pixelBytes,
             dyAt + ((n * outHeight + oh) * outWidth + from) * pixelBytes,
-            to - from, strideWidth * pixelBytes, channels,
+            to - from,
+            strideWidth * pixelBytes,
+            channels,
           );
         }
       }

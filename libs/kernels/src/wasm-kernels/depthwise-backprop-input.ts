@@ -13,10 +13,22 @@ export function depthwiseBackpropInput({ inputs, backend, attrs }: WasmKernelArg
   const filter = inputs['filter'];
   if (!dy || !filter) throw new Error('DepthwiseConv2dNativeBackpropInput needs inputs dy and filter');
   const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-  const info = backend_util.computeConv2DInfo(
-    inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true);
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+  } = info;
   const multiplier = outChannels / inChannels;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;

@@ -24,19 +24,28 @@ const cases: { x: [number, number, number, number]; k: number; multiplier: numbe
 function depthwiseGradients(stride: 1 | 2, pad: Pad, dilation: number) {
   return ([x, w, weight]: tf.Tensor[]) => {
     const loss = (a: tf.Tensor, b: tf.Tensor) =>
-      tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad, 'NHWC', dilation).mul(weight as tf.Tensor).sum();
+      tf
+        .depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad, 'NHWC', dilation)
+        .mul(weight as tf.Tensor)
+        .sum();
     return tf.grads(loss)([x as tf.Tensor, w as tf.Tensor]);
   };
 }
 
 describe('depthwise conv gradients on wasm', () => {
-  it.each(cases)('match cpu for x=$x k=$k multiplier=$multiplier stride=$stride pad=$pad dilation=$dilation', async ({ x, k, multiplier, stride, pad, dilation = 1 }) => {
-    const w: [number, number, number, number] = [k, k, x[3], multiplier];
-    const y = tf.backend_util.computeConv2DInfo(x, w, stride, dilation, pad, undefined, true).outShape;
-    const seed = x.reduce((a, b) => a * 37 + b, k * 11 + stride * 3 + multiplier);
-    const error = await worstErrorAgainstCpu([randomValues(x, seed), randomValues(w, seed + 1), randomValues(y, seed + 2)], depthwiseGradients(stride, pad, dilation));
-    expect(error).toBeLessThan(1e-4);
-  });
+  it.each(cases)(
+    'match cpu for x=$x k=$k multiplier=$multiplier stride=$stride pad=$pad dilation=$dilation',
+    async ({ x, k, multiplier, stride, pad, dilation = 1 }) => {
+      const w: [number, number, number, number] = [k, k, x[3], multiplier];
+      const y = tf.backend_util.computeConv2DInfo(x, w, stride, dilation, pad, undefined, true).outShape;
+      const seed = x.reduce((a, b) => a * 37 + b, k * 11 + stride * 3 + multiplier);
+      const error = await worstErrorAgainstCpu(
+        [randomValues(x, seed), randomValues(w, seed + 1), randomValues(y, seed + 2)],
+        depthwiseGradients(stride, pad, dilation),
+      );
+      expect(error).toBeLessThan(1e-4);
+    },
+  );
 
   it('match cpu through separableConv2d (depthwise then pointwise), as the Xception blocks use it', async () => {
     const x: [number, number, number, number] = [2, 10, 10, 4];
@@ -44,7 +53,10 @@ describe('depthwise conv gradients on wasm', () => {
       [randomValues(x, 5), randomValues([3, 3, 4, 1], 6), randomValues([1, 1, 4, 6], 7), randomValues([2, 10, 10, 6], 8)],
       ([input, depthwise, pointwise, weight]) =>
         tf.grads((a: tf.Tensor, d: tf.Tensor, p: tf.Tensor) =>
-          tf.separableConv2d(a as tf.Tensor4D, d as tf.Tensor4D, p as tf.Tensor4D, 1, 'same').mul(weight as tf.Tensor).sum(),
+          tf
+            .separableConv2d(a as tf.Tensor4D, d as tf.Tensor4D, p as tf.Tensor4D, 1, 'same')
+            .mul(weight as tf.Tensor)
+            .sum(),
         )([input as tf.Tensor, depthwise as tf.Tensor, pointwise as tf.Tensor]),
     );
     expect(error).toBeLessThan(1e-4);

@@ -42,7 +42,10 @@ const originals = new Map<string, GradConfig>();
 
 /** Routes the gradients of Relu and Square through the fused kernels on wasm (float32 x); tfjs-core's elsewhere. */
 export function installElementwiseGradients(): void {
-  for (const [kernelName, fused] of [[Relu, RELU_GRAD], [Square, SQUARE_GRAD]] as const) {
+  for (const [kernelName, fused] of [
+    [Relu, RELU_GRAD],
+    [Square, SQUARE_GRAD],
+  ] as const) {
     if (!originals.has(kernelName)) {
       const original = getGradient(kernelName);
       if (!original) throw new Error(`tfjs-core has no ${kernelName} gradient to wrap`);
@@ -55,7 +58,8 @@ export function installElementwiseGradients(): void {
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
         const [x] = saved;
         const single = Array.isArray(dy) ? dy[0] : dy;
-        if (getBackend() !== 'wasm' || !env().getBool(FUSED_ELEMENTWISE_GRADIENTS_FLAG) || !x || !single || x.dtype !== 'float32' || single.dtype !== 'float32') return fallback.gradFunc(dy, saved, attrs);
+        if (getBackend() !== 'wasm' || !env().getBool(FUSED_ELEMENTWISE_GRADIENTS_FLAG) || !x || !single || x.dtype !== 'float32' || single.dtype !== 'float32')
+          return fallback.gradFunc(dy, saved, attrs);
         return { x: () => engine().runKernel(fused, { x, dy: single }) as Tensor };
       },
     });

@@ -18,13 +18,15 @@ describe('Mean and Sum on wasm', () => {
     expect(error).toBeLessThan(1e-5);
   });
 
-  it.each([[3, 7, 5, 8], [2, 5, 5, 6], [40, 12]])('mean gradient matches cpu for x=%j', async (...shape) => {
+  it.each([
+    [3, 7, 5, 8],
+    [2, 5, 5, 6],
+    [40, 12],
+  ])('mean gradient matches cpu for x=%j', async (...shape) => {
     const rank = shape.length;
     const axes = [...Array(rank - 1).keys()];
     const weight = randomValues([shape[rank - 1] as number], 5);
-    const error = await worstErrorAgainstCpu([randomValues(shape, 4), weight], ([t, w]) =>
-      tf.grads((a: tf.Tensor) => tf.mean(a, axes).mul(w!).sum())([t!]),
-    );
+    const error = await worstErrorAgainstCpu([randomValues(shape, 4), weight], ([t, w]) => tf.grads((a: tf.Tensor) => tf.mean(a, axes).mul(w!).sum())([t!]));
     expect(error).toBeLessThan(1e-5);
   });
 });

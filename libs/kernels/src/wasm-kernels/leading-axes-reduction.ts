@@ -58,8 +58,16 @@ function makeLeadingAxesReduction(kind: 'sum' | 'mean', stock: KernelFunc | unde
   }) as unknown as KernelFunc;
 }
 
-export const meanConfig = (stock: KernelFunc | undefined): KernelConfig => ({ kernelName: Mean, backendName: 'wasm', kernelFunc: makeLeadingAxesReduction('mean', stock) });
-export const sumConfig = (stock: KernelFunc | undefined): KernelConfig => ({ kernelName: Sum, backendName: 'wasm', kernelFunc: makeLeadingAxesReduction('sum', stock) });
+export const meanConfig = (stock: KernelFunc | undefined): KernelConfig => ({
+  kernelName: Mean,
+  backendName: 'wasm',
+  kernelFunc: makeLeadingAxesReduction('mean', stock),
+});
+export const sumConfig = (stock: KernelFunc | undefined): KernelConfig => ({
+  kernelName: Sum,
+  backendName: 'wasm',
+  kernelFunc: makeLeadingAxesReduction('sum', stock),
+});
 
 /** out[..., c] = v[c] · scale for every leading index: one row written, then doubled by memmove. */
 export function broadcastRows({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo {

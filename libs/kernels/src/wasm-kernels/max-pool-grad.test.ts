@@ -22,7 +22,12 @@ const cases: { x: [number, number, number, number]; pool: number; stride: 1 | 2;
 
 function maxPoolGradient(pool: number, stride: 1 | 2, pad: Pad) {
   return ([x, weight]: tf.Tensor[]) =>
-    tf.grads((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, pool, stride, pad).mul(weight as tf.Tensor).sum())([x as tf.Tensor]);
+    tf.grads((a: tf.Tensor) =>
+      tf
+        .maxPool(a as tf.Tensor4D, pool, stride, pad)
+        .mul(weight as tf.Tensor)
+        .sum(),
+    )([x as tf.Tensor]);
 }
 
 describe('MaxPoolGrad on wasm', () => {

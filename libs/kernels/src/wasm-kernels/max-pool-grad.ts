@@ -17,7 +17,20 @@ export function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): TensorI
   if (!dy || !input) throw new Error('MaxPoolGrad needs inputs dy and input');
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const taps = new Int32Array(effectiveFilterHeight * effectiveFilterWidth);
@@ -67,7 +80,20 @@ export function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): TensorI
  * for windows that are all −∞ or NaN, which cpu leaves without gradient.)
  */
 function routedWithSimd(backend: BackendWasm, dy: TensorInfo, input: TensorInfo, output: TensorInfo, info: BackendUtil.Conv2DInfo): TensorInfo {
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+  } = info;
   const out = backend.makeOutput([...input.shape], 'float32');
   const tapTable = backend.makeOutput([effectiveFilterHeight * effectiveFilterWidth], 'int32');
   heapF32(backend, out).fill(0);

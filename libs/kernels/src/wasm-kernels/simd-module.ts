@@ -57,15 +57,40 @@ export interface SimdLoops {
    * m = m·b1 + g·(1−b1) and v = v·b2 + g²·(1−b2) in place; wOut = w − m / (√v + ε) · stepSize.
    */
   adamUpdate(
-    wOut: number, w: number, m: number, v: number, g: number, n: number,
-    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, stepSize: number,
+    wOut: number,
+    w: number,
+    m: number,
+    v: number,
+    g: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    epsilon: number,
+    stepSize: number,
   ): void;
 }
 
 /** Every loop simd-loops.wat exports, in its order (simd-loops.test.ts checks the module against it). */
 export const SIMD_LOOP_NAMES = [
-  'fmaRow', 'bnSums', 'scaleRows', 'affineRows', 'columnSums', 'transpose', 'routeToMax', 'outerAccumulate', 'diagonalAccumulate',
-  'columnSumsWide', 'stridedCopy', 'reluGrad', 'squareGrad', 'adamUpdate', 'centredSquares', 'centredSquaresWide', 'bnTrainingDx',
+  'fmaRow',
+  'bnSums',
+  'scaleRows',
+  'affineRows',
+  'columnSums',
+  'transpose',
+  'routeToMax',
+  'outerAccumulate',
+  'diagonalAccumulate',
+  'columnSumsWide',
+  'stridedCopy',
+  'reluGrad',
+  'squareGrad',
+  'adamUpdate',
+  'centredSquares',
+  'centredSquaresWide',
+  'bnTrainingDx',
 ] as const satisfies readonly (keyof SimdLoops)[];
 
 let compiled: WebAssembly.Module | undefined;

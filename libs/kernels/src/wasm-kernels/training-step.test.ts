@@ -27,8 +27,17 @@ function lossOf([x, labels, stem, g1, b1, dw, pw, g2, b2, shortcut, dw2, dense, 
 
 const batch = 3;
 const weights = [
-  randomValues([3, 3, 1, 4], 2), randomValues([4], 3), randomValues([4], 4), randomValues([3, 3, 4, 1], 5), randomValues([1, 1, 4, 6], 6),
-  randomValues([6], 7), randomValues([6], 8), randomValues([1, 1, 4, 6], 9), randomValues([3, 3, 6, 1], 10), randomValues([6, 4], 11), randomValues([4], 12),
+  randomValues([3, 3, 1, 4], 2),
+  randomValues([4], 3),
+  randomValues([4], 4),
+  randomValues([3, 3, 4, 1], 5),
+  randomValues([1, 1, 4, 6], 6),
+  randomValues([6], 7),
+  randomValues([6], 8),
+  randomValues([1, 1, 4, 6], 9),
+  randomValues([3, 3, 6, 1], 10),
+  randomValues([6, 4], 11),
+  randomValues([4], 12),
 ];
 const oneHot = { data: new Float32Array(batch * 4).map((_, i) => (i % 4 === (Math.floor(i / 4) * 3) % 4 ? 1 : 0)), shape: [batch, 4] };
 
@@ -60,12 +69,13 @@ describe('a training step on wasm with fermx kernels', () => {
 
   it('applies an Adam update as the cpu backend does', async () => {
     await wasmWithFermxKernels();
-    const step = async (backend: 'cpu' | 'wasm') => onBackend(backend, [randomValues([5, 3], 21), randomValues([5, 3], 22)], ([w, g]) => {
-      const variable = tf.variable(w!);
-      const adam = tf.train.adam(0.01);
-      for (let i = 0; i < 3; i++) adam.applyGradients([{ name: variable.name, tensor: g! }]);
-      return [variable.clone()];
-    });
+    const step = async (backend: 'cpu' | 'wasm') =>
+      onBackend(backend, [randomValues([5, 3], 21), randomValues([5, 3], 22)], ([w, g]) => {
+        const variable = tf.variable(w!);
+        const adam = tf.train.adam(0.01);
+        for (let i = 0; i < 3; i++) adam.applyGradients([{ name: variable.name, tensor: g! }]);
+        return [variable.clone()];
+      });
     const [expected] = await step('cpu');
     const [actual] = await step('wasm');
     expect(relativeError(actual!, expected!)).toBeLessThan(1e-4);

@@ -59,5 +59,10 @@ export function transposedPadding(info: backend_util.Conv2DInfo): [[number, numb
   const bottom = info.inHeight - ((info.outHeight - 1) * info.strideHeight + 1) - top + info.effectiveFilterHeight - 1;
   const right = info.inWidth - ((info.outWidth - 1) * info.strideWidth + 1) - left + info.effectiveFilterWidth - 1;
   if (Math.min(top, left, bottom, right) < 0) return null;
-  return [[0, 0], [top, bottom], [left, right], [0, 0]];
+  return [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
 }

@@ -93,7 +93,15 @@ class AdamUpdateProgram implements WebGPUProgram {
  * variable binds five storage buffers and WebGPU's default limit, the one tfjs asks for, is 8
  * per shader stage; packing all variables into one buffer would cost a copy in and out of each.
  */
-export function adamUpdate({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo | undefined>; backend: WebGPUBackend; attrs: NamedAttrMap }): TensorInfo[] {
+export function adamUpdate({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: Record<string, TensorInfo | undefined>;
+  backend: WebGPUBackend;
+  attrs: NamedAttrMap;
+}): TensorInfo[] {
   const { count, beta1, beta2, epsilon, stepSize } = attrs as unknown as AdamUpdateAttrs;
   for (const [name, value] of Object.entries({ beta1, beta2, epsilon, stepSize })) {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${ADAM_UPDATE}: attr ${name} must be a finite number, got ${String(value)}`);

@@ -144,7 +144,10 @@ class GradInputProgram implements WebGPUProgram {
   ) {
     this.outputShape = shape;
     this.dispatchLayout = { x: shape.map((_, i) => i) };
-    this.dispatch = flatDispatch(shape.reduce((p, d) => p * d, 1), CHANNEL_WORKGROUP);
+    this.dispatch = flatDispatch(
+      shape.reduce((p, d) => p * d, 1),
+      CHANNEL_WORKGROUP,
+    );
     this.variableNames = ['x', 'dy', 'mean', 'variance', 'dOffset', 'dScale', ...(scaled ? ['scale'] : [])];
     this.shaderKey = `fermxBatchNormGradInput_${scaled ? 'scaled' : 'unscaled'}`;
   }
@@ -175,13 +178,22 @@ interface GradInputs {
   dy?: TensorInfo;
 }
 
-function checkedInputs(inputs: GradInputs): { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; scale?: TensorInfo; dy: TensorInfo; rows: number; channels: number } {
+function checkedInputs(inputs: GradInputs): {
+  x: TensorInfo;
+  mean: TensorInfo;
+  variance: TensorInfo;
+  scale?: TensorInfo;
+  dy: TensorInfo;
+  rows: number;
+  channels: number;
+} {
   const { x, mean, variance, scale, dy } = inputs;
   for (const [name, tensor] of Object.entries({ x, mean, variance, dy })) {
     if (!tensor) throw new Error(`${BATCH_NORM_TRAINING_GRAD}: input ${name} is missing`);
   }
   const { rows, channels } = rowsAndChannels(x!.shape, BATCH_NORM_TRAINING_GRAD);
-  if (dy!.shape.join(',') !== x!.shape.join(',')) throw new Error(`${BATCH_NORM_TRAINING_GRAD}: dy shape [${dy!.shape.join(', ')}] differs from x shape [${x!.shape.join(', ')}]`);
+  if (dy!.shape.join(',') !== x!.shape.join(','))
+    throw new Error(`${BATCH_NORM_TRAINING_GRAD}: dy shape [${dy!.shape.join(', ')}] differs from x shape [${x!.shape.join(', ')}]`);
   for (const [name, tensor] of Object.entries({ x, mean, variance, scale, dy })) {
     if (!tensor) continue;
     if (tensor.dtype !== 'float32') throw new Error(`${BATCH_NORM_TRAINING_GRAD}: ${name} must be float32, got ${tensor.dtype}`);
@@ -197,7 +209,8 @@ export function batchNormTrainingGradConfig(): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: { inputs: GradInputs; backend: WebGPUBackend; attrs: { varianceEpsilon?: number } }): TensorInfo[] => {
     const { x, mean, variance, scale, dy, rows, channels } = checkedInputs(inputs);
     const epsilon = attrs.varianceEpsilon;
-    if (typeof epsilon !== 'number' || !(epsilon >= 0)) throw new Error(`${BATCH_NORM_TRAINING_GRAD}: attr varianceEpsilon must be a number ≥ 0, got ${String(epsilon)}`);
+    if (typeof epsilon !== 'number' || !(epsilon >= 0))
+      throw new Error(`${BATCH_NORM_TRAINING_GRAD}: attr varianceEpsilon must be a number ≥ 0, got ${String(epsilon)}`);
     const tile = channelTile(channels);
     const plan = planChannelReduction(rows, channels, tile);
     const partials = backend.runWebGPUProgram(new GradPartialsProgram(plan.slices, channels, tile), [x, dy, mean, variance], 'float32', [
@@ -214,11 +227,16 @@ export function batchNormTrainingGradConfig(): KernelConfig {
     const dOffset = backend.runWebGPUProgram(new PartialChannelSumProgram(channels, sumTile, 0), [partials], 'float32', sumUniforms);
     const dScale = backend.runWebGPUProgram(new PartialChannelSumProgram(channels, sumTile, 1), [partials], 'float32', sumUniforms);
     backend.disposeData(partials.dataId);
-    const dx = backend.runWebGPUProgram(new GradInputProgram(x.shape, Boolean(scale)), [x, dy, mean, variance, dOffset, dScale, ...(scale ? [scale] : [])], 'float32', [
-      { type: 'int32', data: [channels] },
-      { type: 'float32', data: [rows] },
-      { type: 'float32', data: [epsilon] },
-    ]);
+    const dx = backend.runWebGPUProgram(
+      new GradInputProgram(x.shape, Boolean(scale)),
+      [x, dy, mean, variance, dOffset, dScale, ...(scale ? [scale] : [])],
+      'float32',
+      [
+        { type: 'int32', data: [channels] },
+        { type: 'float32', data: [rows] },
+        { type: 'float32', data: [epsilon] },
+      ],
+    );
     return [dx, dScale, dOffset];
   };
   return { kernelName: BATCH_NORM_TRAINING_GRAD, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as KernelFunc };

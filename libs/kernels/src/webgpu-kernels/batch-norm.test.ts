@@ -72,7 +72,13 @@ function gradValues(shape: number[], withScale: boolean): Values[] {
     mean[c] = mu;
     variance[c] = squares / rows;
   }
-  return [x, { data: mean, shape: [channels] }, { data: variance, shape: [channels] }, randomValues(shape, seed + 1), ...(withScale ? [randomValues([channels], seed + 2)] : [])];
+  return [
+    x,
+    { data: mean, shape: [channels] },
+    { data: variance, shape: [channels] },
+    randomValues(shape, seed + 1),
+    ...(withScale ? [randomValues([channels], seed + 2)] : []),
+  ];
 }
 
 describeRequiring(problem, 'fermx batch-norm kernels on webgpu', () => {
@@ -85,7 +91,10 @@ describeRequiring(problem, 'fermx batch-norm kernels on webgpu', () => {
     expect(await worstError(gradValues(shape, true), fusedGrad, composedGrad)).toBeLessThan(1e-4);
   });
 
-  it.each([[2, 7, 5, 12], [9, 20]])('training gradient matches the composed reference, without a scale: x=%j', async (...shape) => {
+  it.each([
+    [2, 7, 5, 12],
+    [9, 20],
+  ])('training gradient matches the composed reference, without a scale: x=%j', async (...shape) => {
     expect(await worstError(gradValues(shape, false), fusedGrad, composedGrad)).toBeLessThan(1e-4);
   });
 
@@ -115,7 +124,9 @@ describeRequiring(problem, 'fermx batch-norm kernels on webgpu', () => {
   it('rejects bad inputs with the kernel and input named', () => {
     const x = tf.ones([2, 3]);
     tf.tidy(() => {
-      expect(() => tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { x, mean: tf.zeros([2]), variance: tf.ones([3]), dy: x }, { varianceEpsilon: epsilon })).toThrow(/FermxBatchNormTrainingGrad: mean must hold one value per channel \(3\)/);
+      expect(() =>
+        tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { x, mean: tf.zeros([2]), variance: tf.ones([3]), dy: x }, { varianceEpsilon: epsilon }),
+      ).toThrow(/FermxBatchNormTrainingGrad: mean must hold one value per channel \(3\)/);
       expect(() => tf.engine().runKernel(BATCH_NORM_MOMENTS, { x: tf.ones([2, 3], 'int32') }, {})).toThrow(/FermxBatchNormMoments: x must be float32/);
     });
     x.dispose();

@@ -14,7 +14,13 @@ describe('channelTile', () => {
 
 describe('planChannelReduction', () => {
   it('covers every row, gives each thread ≥ 32 rows, and stops splitting once the GPU is full', () => {
-    for (const [rows, channels] of [[8 * 48 * 48, 16], [64 * 24 * 24, 64], [7, 3], [288, 128], [1, 1]] as const) {
+    for (const [rows, channels] of [
+      [8 * 48 * 48, 16],
+      [64 * 24 * 24, 64],
+      [7, 3],
+      [288, 128],
+      [1, 1],
+    ] as const) {
       const tile = channelTile(channels);
       const { slices, sliceLength } = planChannelReduction(rows, channels, tile);
       expect(sliceLength % tile.lanes).toBe(0);

@@ -138,7 +138,16 @@ export function conv2dBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
     if (backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') return fallback(args as never) as TensorInfo;
-    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const kSize = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.batchSize * info.outHeight * info.outWidth;
     const tile = tileFor(info.outChannels);

@@ -1,5 +1,11 @@
 import { backend_util, DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs';
-import type { DepthwiseConv2dNativeBackpropFilterAttrs, DepthwiseConv2dNativeBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type {
+  DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropFilterInputs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { PartialSumProgram } from './partial-sum-program.js';
 import { planReduction } from './reduction-plan.js';
@@ -14,7 +20,8 @@ const THREADS = 64;
  */
 class DepthwiseFilterPartialsProgram implements WebGPUProgram {
   readonly variableNames = ['x', 'dy'];
-  readonly uniforms = 'inH : i32, inW : i32, inC : i32, outH : i32, outW : i32, outC : i32, multiplier : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32, positions : i32, sliceLength : i32,';
+  readonly uniforms =
+    'inH : i32, inW : i32, inC : i32, outH : i32, outW : i32, outC : i32, multiplier : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32, positions : i32, sliceLength : i32,';
   readonly workgroupSize: [number, number, number] = [THREADS, 1, 1];
   readonly outputShape: number[];
   readonly dispatchLayout = { x: [2], y: [0], z: [1] };
@@ -87,7 +94,11 @@ class DepthwiseFilterPartialsProgram implements WebGPUProgram {
 
 /** DepthwiseConv2dNativeBackpropFilter for dilation 1 (NHWC is the only layout tfjs has); dilated cases go to `fallback`. */
 export function depthwiseBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
-  const kernelFunc = (args: { inputs: DepthwiseConv2dNativeBackpropFilterInputs; backend: WebGPUBackend; attrs: DepthwiseConv2dNativeBackpropFilterAttrs }): TensorInfo => {
+  const kernelFunc = (args: {
+    inputs: DepthwiseConv2dNativeBackpropFilterInputs;
+    backend: WebGPUBackend;
+    attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
+  }): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs;

@@ -40,7 +40,12 @@ describeRequiring(problem, 'fermx filter-gradient kernels on webgpu', () => {
   it('are the registered webgpu kernels (stock ones replaced)', async () => {
     const x = tf.ones([1, 4, 4, 2]) as tf.Tensor4D;
     const w = tf.ones([3, 3, 2, 1]) as tf.Tensor4D;
-    const [conv, depthwise] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').add(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').sum(3, true)).sum())([x, w]);
+    const [conv, depthwise] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf
+        .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')
+        .add(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').sum(3, true))
+        .sum(),
+    )([x, w]);
     await Promise.all([conv!.data(), depthwise!.data()]);
     const shaders = Object.keys((tf.backend() as unknown as { pipelineCache: Record<string, unknown> }).pipelineCache);
     expect(shaders.some((key) => key.startsWith('fermxConv2DFilterPartials_'))).toBe(true);
@@ -53,27 +58,55 @@ describeRequiring(problem, 'fermx filter-gradient kernels on webgpu', () => {
     const y = tf.backend_util.computeConv2DInfo(x, w, stride, 1, pad).outShape;
     const seed = seedOf(...x, k, out, stride);
     const error = await worstErrorAgainstCpu([randomValues(x, seed), randomValues(w, seed + 1), randomValues(y, seed + 2)], ([input, filter, weight]) =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad).mul(weight!).sum())([input!, filter!]),
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf
+          .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)
+          .mul(weight!)
+          .sum(),
+      )([input!, filter!]),
     );
     expect(error).toBeLessThan(1e-4);
   });
 
-  it.each(depthwiseCases)('depthwise gradients match cpu: x=$x k=$k multiplier=$multiplier stride=$stride pad=$pad', async ({ x, k, multiplier, stride, pad }) => {
-    const w: Shape4 = [k, k, x[3], multiplier];
-    const y = tf.backend_util.computeConv2DInfo(x, w, stride, 1, pad, undefined, true).outShape;
-    const seed = seedOf(...x, k, multiplier, stride);
-    const error = await worstErrorAgainstCpu([randomValues(x, seed), randomValues(w, seed + 1), randomValues(y, seed + 2)], ([input, filter, weight]) =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad).mul(weight!).sum())([input!, filter!]),
-    );
-    expect(error).toBeLessThan(1e-4);
-  });
+  it.each(depthwiseCases)(
+    'depthwise gradients match cpu: x=$x k=$k multiplier=$multiplier stride=$stride pad=$pad',
+    async ({ x, k, multiplier, stride, pad }) => {
+      const w: Shape4 = [k, k, x[3], multiplier];
+      const y = tf.backend_util.computeConv2DInfo(x, w, stride, 1, pad, undefined, true).outShape;
+      const seed = seedOf(...x, k, multiplier, stride);
+      const error = await worstErrorAgainstCpu([randomValues(x, seed), randomValues(w, seed + 1), randomValues(y, seed + 2)], ([input, filter, weight]) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)
+            .mul(weight!)
+            .sum(),
+        )([input!, filter!]),
+      );
+      expect(error).toBeLessThan(1e-4);
+    },
+  );
 
   it('a long reduction (many slices, each summed in the second pass) matches cpu', async () => {
     const x: Shape4 = [8, 24, 24, 4];
-    const error = await worstErrorAgainstCpu([randomValues(x, 1), randomValues([8, 24, 24, 8], 2), randomValues([8, 24, 24, 4], 3)], ([input, dyConv, dyDepthwise]) => [
-      tf.engine().runKernel('Conv2DBackpropFilter', { x: input!, dy: dyConv! }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 8] }) as tf.Tensor,
-      tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: input!, dy: dyDepthwise! }, { strides: 1, pad: 'same', dilations: 1, filterShape: [3, 3, 4, 1] }) as tf.Tensor,
-    ]);
+    const error = await worstErrorAgainstCpu(
+      [randomValues(x, 1), randomValues([8, 24, 24, 8], 2), randomValues([8, 24, 24, 4], 3)],
+      ([input, dyConv, dyDepthwise]) => [
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x: input!, dy: dyConv! },
+            { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 8] },
+          ) as tf.Tensor,
+        tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropFilter',
+            { x: input!, dy: dyDepthwise! },
+            { strides: 1, pad: 'same', dilations: 1, filterShape: [3, 3, 4, 1] },
+          ) as tf.Tensor,
+      ],
+    );
     expect(error).toBeLessThan(1e-4);
   });
 });

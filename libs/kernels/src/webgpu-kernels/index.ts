@@ -11,7 +11,10 @@ let stock: { Conv2DBackpropFilter: KernelFunc; DepthwiseConv2dNativeBackpropFilt
 
 function stockKernel(name: string): KernelFunc {
   const config = getKernel(name, 'webgpu');
-  if (!config) throw new Error(`tfjs-backend-webgpu has no ${name} kernel: import '@tensorflow/tfjs-backend-webgpu' (with navigator.gpu set) before registering fermx's kernels`);
+  if (!config)
+    throw new Error(
+      `tfjs-backend-webgpu has no ${name} kernel: import '@tensorflow/tfjs-backend-webgpu' (with navigator.gpu set) before registering fermx's kernels`,
+    );
   return config.kernelFunc;
 }
 
@@ -32,7 +35,11 @@ export function fermxWebgpuKernels(): KernelConfig[] {
     Conv2DBackpropFilter: stockKernel('Conv2DBackpropFilter'),
     DepthwiseConv2dNativeBackpropFilter: stockKernel('DepthwiseConv2dNativeBackpropFilter'),
   };
-  return [conv2dBackpropFilterConfig(stock.Conv2DBackpropFilter), depthwiseBackpropFilterConfig(stock.DepthwiseConv2dNativeBackpropFilter), ...fermxOnlyKernels()];
+  return [
+    conv2dBackpropFilterConfig(stock.Conv2DBackpropFilter),
+    depthwiseBackpropFilterConfig(stock.DepthwiseConv2dNativeBackpropFilter),
+    ...fermxOnlyKernels(),
+  ];
 }
 
 /**

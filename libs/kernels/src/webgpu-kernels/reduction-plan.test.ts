@@ -3,7 +3,13 @@ import { MAX_WORKGROUPS_PER_DIMENSION, planReduction, TARGET_INVOCATIONS } from 
 
 describe('planReduction', () => {
   it('covers every position exactly once with slices of the planned length', () => {
-    for (const [positions, perSlice, min, align] of [[36864, 18 * 64, 64, 16], [1, 64, 16, 1], [1000, 64, 16, 1], [147456, 64, 16, 1], [97, 9 * 64, 64, 16]] as const) {
+    for (const [positions, perSlice, min, align] of [
+      [36864, 18 * 64, 64, 16],
+      [1, 64, 16, 1],
+      [1000, 64, 16, 1],
+      [147456, 64, 16, 1],
+      [97, 9 * 64, 64, 16],
+    ] as const) {
       const { slices, sliceLength } = planReduction(positions, perSlice, min, align);
       expect(sliceLength % align).toBe(0);
       expect(slices * sliceLength).toBeGreaterThanOrEqual(positions);

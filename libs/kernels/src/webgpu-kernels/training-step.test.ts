@@ -34,8 +34,17 @@ function lossOf(batchNorm: BatchNorm, [x, labels, stem, g1, b1, dw, pw, g2, b2, 
 const batch = 3;
 const classes = 4;
 const weights = [
-  randomValues([3, 3, 1, 8], 2), randomValues([8], 3), randomValues([8], 4), randomValues([3, 3, 8, 2], 5), randomValues([1, 1, 16, 6], 6),
-  randomValues([6], 7), randomValues([6], 8), randomValues([1, 1, 8, 6], 9), randomValues([3, 3, 6, 1], 10), randomValues([6, classes], 11), randomValues([classes], 12),
+  randomValues([3, 3, 1, 8], 2),
+  randomValues([8], 3),
+  randomValues([8], 4),
+  randomValues([3, 3, 8, 2], 5),
+  randomValues([1, 1, 16, 6], 6),
+  randomValues([6], 7),
+  randomValues([6], 8),
+  randomValues([1, 1, 8, 6], 9),
+  randomValues([3, 3, 6, 1], 10),
+  randomValues([6, classes], 11),
+  randomValues([classes], 12),
 ];
 const labels = { data: new Float32Array(batch * classes).map((_, i) => (i % classes === Math.floor(i / classes) % classes ? 1 : 0)), shape: [batch, classes] };
 
@@ -45,7 +54,10 @@ describeRequiring(problem, 'a training step on webgpu with fermx kernels', () =>
     ['fused (FermxBatchNormMoments, FermxBatchNormTrainingGrad)', fusedBatchNorm],
   ] as const)('computes the loss and every weight gradient as the cpu backend does, batch norm %s', async (_, batchNorm) => {
     const error = await worstErrorAgainstCpu([randomValues([batch, 12, 11, 1], 1), labels, ...weights], ([x, onehot, ...params]) => {
-      const [value, ...gradients] = [lossOf(batchNorm, [x!, onehot!, ...params]), ...tf.grads((...p: tf.Tensor[]) => lossOf(batchNorm, [x!, onehot!, ...p]))(params)];
+      const [value, ...gradients] = [
+        lossOf(batchNorm, [x!, onehot!, ...params]),
+        ...tf.grads((...p: tf.Tensor[]) => lossOf(batchNorm, [x!, onehot!, ...p]))(params),
+      ];
       return [value!, ...gradients];
     });
     expect(error).toBeLessThan(1e-4);
@@ -55,7 +67,13 @@ describeRequiring(problem, 'a training step on webgpu with fermx kernels', () =>
     const x = tf.tensor(randomValues([2, 5, 5, 6], 3).data, [2, 5, 5, 6]);
     const gamma = tf.ones([6]);
     const beta = tf.zeros([6]);
-    const { kernelNames } = await tf.profile(() => tf.grads((a: tf.Tensor, g: tf.Tensor) => fusedBatchNorm(a as tf.Tensor4D, g, beta).square().sum())([x, gamma]));
+    const { kernelNames } = await tf.profile(() =>
+      tf.grads((a: tf.Tensor, g: tf.Tensor) =>
+        fusedBatchNorm(a as tf.Tensor4D, g, beta)
+          .square()
+          .sum(),
+      )([x, gamma]),
+    );
     expect(kernelNames).toEqual(expect.arrayContaining(['FermxBatchNormMoments', 'FermxBatchNormTrainingGrad']));
     tf.dispose([x, gamma, beta]);
   });

@@ -1,5 +1,12 @@
 import { ZodError } from 'zod';
-import { CorruptRecordError, DatasetIntegrityError, DatasetOutsideRootsError, InvalidStorageUriError, StorageNotFoundError, StorageUnavailableError } from '@fermx/data';
+import {
+  CorruptRecordError,
+  DatasetIntegrityError,
+  DatasetOutsideRootsError,
+  InvalidStorageUriError,
+  StorageNotFoundError,
+  StorageUnavailableError,
+} from '@fermx/data';
 // The light entry point (zod schemas, no tfjs): the worker's parent process classifies errors too.
 import { InvalidModelConfigError } from '@fermx/models/model-config';
 import { InfrastructureError } from './infrastructure-error.js';

@@ -2,11 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { DatasetIntegrityError, StorageNotFoundError, StorageUnavailableError } from '@fermx/data';
 import { InvalidModelConfigError } from '@fermx/models/model-config';
-import { classifyError, fromWire, InfrastructureError, toWire, TrainerCrashedError, TrialDivergedError, TrialInputError, UnexpectedTrialError, type TrialError } from './index.js';
+import {
+  classifyError,
+  fromWire,
+  InfrastructureError,
+  toWire,
+  TrainerCrashedError,
+  TrialDivergedError,
+  TrialInputError,
+  UnexpectedTrialError,
+  type TrialError,
+} from './index.js';
 
 describe('trial errors', () => {
   it('each class carries its kind and retry policy', () => {
-    expect([new TrialInputError('x'), new TrialDivergedError('x', 2), new InfrastructureError('storage', 'x'), new TrainerCrashedError('x'), new UnexpectedTrialError('TypeError', 'x')].map((e) => `${e.name}:${e.kind}:${e.retry}`)).toEqual([
+    expect(
+      [
+        new TrialInputError('x'),
+        new TrialDivergedError('x', 2),
+        new InfrastructureError('storage', 'x'),
+        new TrainerCrashedError('x'),
+        new UnexpectedTrialError('TypeError', 'x'),
+      ].map((e) => `${e.name}:${e.kind}:${e.retry}`),
+    ).toEqual([
       'TrialInputError:trial-fault:fail',
       'TrialDivergedError:trial-fault:fail',
       'InfrastructureError:infrastructure:hand-back',
@@ -31,7 +49,13 @@ describe('trial errors', () => {
   });
 
   it('survives the IPC boundary as plain data: the same class, fields and message come back', () => {
-    const errors: TrialError[] = [new TrialInputError('bad spec'), new TrialDivergedError('epoch 3: loss is NaN', 3), new InfrastructureError('storage', 'down'), new TrainerCrashedError('died'), new UnexpectedTrialError('TypeError', 'oops')];
+    const errors: TrialError[] = [
+      new TrialInputError('bad spec'),
+      new TrialDivergedError('epoch 3: loss is NaN', 3),
+      new InfrastructureError('storage', 'down'),
+      new TrainerCrashedError('died'),
+      new UnexpectedTrialError('TypeError', 'oops'),
+    ];
     for (const error of errors) {
       // structuredClone is what serialization: 'advanced' does to a message
       const back = fromWire(structuredClone(toWire(error)));

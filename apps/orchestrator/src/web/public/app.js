@@ -105,6 +105,10 @@ subscribe({
   onTrial: (ev) => current?.onTrial?.(ev),
   onPoll: () => current?.refresh?.(),
   onMode: (mode) => {
-    replace(liveBadge, h('span', { class: `dot mode-${mode}`, 'aria-hidden': 'true' }), mode === 'live' ? 'Live' : mode === 'polling' ? 'Polling every 5 s' : 'Reconnecting…');
+    replace(
+      liveBadge,
+      h('span', { class: `dot mode-${mode}`, 'aria-hidden': 'true' }),
+      mode === 'live' ? 'Live' : mode === 'polling' ? 'Polling every 5 s' : 'Reconnecting…',
+    );
   },
 });

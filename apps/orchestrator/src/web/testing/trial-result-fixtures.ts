@@ -118,7 +118,15 @@ function confusion(accuracy: number, total: number, classCount: number, random: 
     }
     return row;
   });
-  const perClassAccuracy = confusionMatrix.map((row, r) => round(row[r]! / Math.max(1, row.reduce((a, b) => a + b, 0))));
+  const perClassAccuracy = confusionMatrix.map((row, r) =>
+    round(
+      row[r]! /
+        Math.max(
+          1,
+          row.reduce((a, b) => a + b, 0),
+        ),
+    ),
+  );
   return { perClassAccuracy, confusionMatrix };
 }
 

@@ -31,7 +31,13 @@ export function metricColour(t) {
 function mix(a, b, t) {
   const pa = [1, 3, 5].map((k) => parseInt(a.slice(k, k + 2), 16));
   const pb = [1, 3, 5].map((k) => parseInt(b.slice(k, k + 2), 16));
-  return `#${pa.map((v, k) => Math.round(v + (pb[k] - v) * t).toString(16).padStart(2, '0')).join('')}`;
+  return `#${pa
+    .map((v, k) =>
+      Math.round(v + (pb[k] - v) * t)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /**
@@ -75,7 +81,11 @@ export function lineChart({ title, series, xLabel, yFormat = compact, yDomain, w
       svg.append(s('circle', { class: `dot series-${i}`, cx: x(p.x), cy: y(p.y), r: 2.6 }, s('title', {}, `${se.name}, ${xLabel} ${p.x}: ${yFormat(p.y)}`)));
     }
   });
-  const legend = h('ul', { class: 'legend' }, series.map((se, i) => h('li', {}, h('span', { class: `swatch series-${i}${se.dashed ? ' dashed' : ''}`, 'aria-hidden': 'true' }), se.name)));
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    series.map((se, i) => h('li', {}, h('span', { class: `swatch series-${i}${se.dashed ? ' dashed' : ''}`, 'aria-hidden': 'true' }), se.name)),
+  );
   const xsAll = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
   const table = h(
     'details',
@@ -84,12 +94,26 @@ export function lineChart({ title, series, xLabel, yFormat = compact, yDomain, w
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, xLabel), series.map((se) => h('th', { scope: 'col' }, se.name)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, xLabel),
+          series.map((se) => h('th', { scope: 'col' }, se.name)),
+        ),
+      ),
       h(
         'tbody',
         {},
         xsAll.map((xv) =>
-          h('tr', {}, h('th', { scope: 'row' }, String(xv)), series.map((se) => h('td', {}, yFormat(se.points.find((p) => p.x === xv)?.y)))),
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, String(xv)),
+            series.map((se) => h('td', {}, yFormat(se.points.find((p) => p.x === xv)?.y))),
+          ),
         ),
       ),
     ),
@@ -123,16 +147,34 @@ export function confusionHeatmap({ matrix, classes, id }) {
       const g = s('g', { class: `cell${i === j ? ' diagonal' : ''}`, 'data-row': i, 'data-col': j });
       g.append(s('rect', { x: left + j * cell, y: top + i * cell, width: cell - 2, height: cell - 2, rx: 3, fill }));
       const dark = share > 0.45;
-      g.append(s('text', { class: `count${dark ? ' on-dark' : ''}`, x: left + j * cell + cell / 2 - 1, y: top + i * cell + cell / 2, 'text-anchor': 'middle' }, String(count)));
+      g.append(
+        s(
+          'text',
+          { class: `count${dark ? ' on-dark' : ''}`, x: left + j * cell + cell / 2 - 1, y: top + i * cell + cell / 2, 'text-anchor': 'middle' },
+          String(count),
+        ),
+      );
       if (cell >= 50) {
-        g.append(s('text', { class: `share${dark ? ' on-dark' : ''}`, x: left + j * cell + cell / 2 - 1, y: top + i * cell + cell / 2 + 14, 'text-anchor': 'middle' }, `${Math.round(share * 100)}%`));
+        g.append(
+          s(
+            'text',
+            { class: `share${dark ? ' on-dark' : ''}`, x: left + j * cell + cell / 2 - 1, y: top + i * cell + cell / 2 + 14, 'text-anchor': 'middle' },
+            `${Math.round(share * 100)}%`,
+          ),
+        );
       }
       g.append(s('title', {}, `true ${classes[i]}, predicted ${classes[j]}: ${count} (${(share * 100).toFixed(1)} % of ${classes[i]})`));
       svg.append(g);
     });
   });
   svg.append(s('text', { class: 'axis-label', x: left + (n * cell) / 2, y: height - 10, 'text-anchor': 'middle' }, 'predicted class'));
-  svg.append(s('text', { class: 'axis-label', x: 12, y: top + (n * cell) / 2, transform: `rotate(-90 12 ${top + (n * cell) / 2})`, 'text-anchor': 'middle' }, 'true class'));
+  svg.append(
+    s(
+      'text',
+      { class: 'axis-label', x: 12, y: top + (n * cell) / 2, transform: `rotate(-90 12 ${top + (n * cell) / 2})`, 'text-anchor': 'middle' },
+      'true class',
+    ),
+  );
   const table = h(
     'details',
     { class: 'chart-data' },
@@ -141,8 +183,28 @@ export function confusionHeatmap({ matrix, classes, id }) {
       'table',
       {},
       h('caption', {}, 'Rows: true class. Columns: predicted class.'),
-      h('thead', {}, h('tr', {}, h('td', {}), classes.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, matrix.map((row, i) => h('tr', {}, h('th', { scope: 'row' }, classes[i]), row.map((v) => h('td', {}, String(v)))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('td', {}),
+          classes.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        matrix.map((row, i) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, classes[i]),
+            row.map((v) => h('td', {}, String(v))),
+          ),
+        ),
+      ),
     ),
   );
   return h('figure', { class: 'chart-figure', id }, h('figcaption', {}, 'Confusion matrix (validation)'), svg, table);
@@ -240,5 +302,14 @@ export function parallelCoordinates({ dimensions, rows, metricLabel, id, onPick,
     }
     svg.append(g);
   });
-  return h('figure', { class: 'chart-figure wide', id }, h('figcaption', {}, `One line per trial, coloured by ${metricLabel} (brighter is better; grey dashed: no result yet). Click a line to add the trial to the comparison.`), svg);
+  return h(
+    'figure',
+    { class: 'chart-figure wide', id },
+    h(
+      'figcaption',
+      {},
+      `One line per trial, coloured by ${metricLabel} (brighter is better; grey dashed: no result yet). Click a line to add the trial to the comparison.`,
+    ),
+    svg,
+  );
 }

@@ -1,5 +1,8 @@
 // Types of model.js for the unit tests (the page itself is plain JS, served as is).
-export interface Row { [key: string]: unknown; params?: Record<string, unknown> }
+export interface Row {
+  [key: string]: unknown;
+  params?: Record<string, unknown>;
+}
 export const PARAM_LABELS: Record<string, string>;
 export function paramValue(v: unknown): unknown;
 export function paramLabel(key: string): string;

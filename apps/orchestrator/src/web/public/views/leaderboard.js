@@ -1,7 +1,19 @@
 // Home view: sweeps, running trials (live), and the sortable, filterable leaderboard.
 import { api } from '../lib/api.js';
 import { h, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
-import { constantKeys, datasetKey, datasetLabel, filterRows, modelName, paramKeys, paramLabel, paramValue, sortRows, sweepHref, trialHref } from '../lib/model.js';
+import {
+  constantKeys,
+  datasetKey,
+  datasetLabel,
+  filterRows,
+  modelName,
+  paramKeys,
+  paramLabel,
+  paramValue,
+  sortRows,
+  sweepHref,
+  trialHref,
+} from '../lib/model.js';
 import { csvText, download } from '../lib/export.js';
 import { EXPORT_HEADER, exportCells, intervalText, rowMarks, repeatsTable } from './leaderboard-noise.js';
 
@@ -11,20 +23,74 @@ const FILTERS = ['dataset', 'sweep', 'model', 'status'];
 function baseColumns(keys, showDataset, showMarks) {
   return [
     { id: 'rank', label: '#', title: 'Rank by validation accuracy', get: (r) => r.rank, cell: (r) => num(r.rank), numeric: true },
-    { id: 'trial', label: 'Trial', get: (r) => r.trialId, rowHeader: true, cell: (r) => h('a', { href: trialHref(r.trialId), title: r.trialId }, shortId(r.trialId)) },
+    {
+      id: 'trial',
+      label: 'Trial',
+      get: (r) => r.trialId,
+      rowHeader: true,
+      cell: (r) => h('a', { href: trialHref(r.trialId), title: r.trialId }, shortId(r.trialId)),
+    },
     { id: 'sweep', label: 'Sweep', get: (r) => r.sweepName ?? r.sweepId, cell: (r) => h('a', { href: sweepHref(r.sweepId) }, r.sweepName ?? r.sweepId) },
-    showDataset && { id: 'dataset', label: 'Dataset', get: (r) => datasetLabel(r.dataset), cell: (r) => h('span', { title: datasetKey(r.dataset) }, datasetLabel(r.dataset)) },
-    { id: 'model', label: 'Model', get: (r) => r.variant ?? modelName(r.model), cell: (r) => h('span', { title: modelName(r.model) }, r.variant ?? modelName(r.model)) },
-    ...keys.map((k) => ({ id: `p.${k}`, label: paramLabel(k), get: (r) => paramValue(r.params?.[k]), cell: (r) => compact(paramValue(r.params?.[k])), numeric: true })),
+    showDataset && {
+      id: 'dataset',
+      label: 'Dataset',
+      get: (r) => datasetLabel(r.dataset),
+      cell: (r) => h('span', { title: datasetKey(r.dataset) }, datasetLabel(r.dataset)),
+    },
+    {
+      id: 'model',
+      label: 'Model',
+      get: (r) => r.variant ?? modelName(r.model),
+      cell: (r) => h('span', { title: modelName(r.model) }, r.variant ?? modelName(r.model)),
+    },
+    ...keys.map((k) => ({
+      id: `p.${k}`,
+      label: paramLabel(k),
+      get: (r) => paramValue(r.params?.[k]),
+      cell: (r) => compact(paramValue(r.params?.[k])),
+      numeric: true,
+    })),
     { id: 'parameters', label: 'Weights', title: 'Trainable parameters', get: (r) => r.parameters, cell: (r) => num(r.parameters), numeric: true },
     // Infeasible trials (a broken constraint) sort after every feasible one: never ranked best.
-    { id: 'valAccuracy', label: 'Val acc', title: 'Validation accuracy, with its 95 % interval below', get: (r) => (r.infeasible?.length ? r.valAccuracy - 2 : r.valAccuracy), cell: (r) => [h('strong', {}, pct(r.valAccuracy)), r.valInterval ? h('span', { class: 'ci', title: '95 % Wilson interval over the val images' }, intervalText(r.valInterval, false)) : null], numeric: true, firstDirection: 'descending' },
-    showMarks && { id: 'marks', label: 'Marks', title: '≈: statistically tied with the best on the same val set; Pareto: on the front of the sweep\'s objectives; infeasible: breaks a constraint', get: (r) => (r.tiedWithBest ? 2 : 0) + (r.paretoOptimal ? 1 : 0), cell: (r) => rowMarks(r) },
+    {
+      id: 'valAccuracy',
+      label: 'Val acc',
+      title: 'Validation accuracy, with its 95 % interval below',
+      get: (r) => (r.infeasible?.length ? r.valAccuracy - 2 : r.valAccuracy),
+      cell: (r) => [
+        h('strong', {}, pct(r.valAccuracy)),
+        r.valInterval ? h('span', { class: 'ci', title: '95 % Wilson interval over the val images' }, intervalText(r.valInterval, false)) : null,
+      ],
+      numeric: true,
+      firstDirection: 'descending',
+    },
+    showMarks && {
+      id: 'marks',
+      label: 'Marks',
+      title: "≈: statistically tied with the best on the same val set; Pareto: on the front of the sweep's objectives; infeasible: breaks a constraint",
+      get: (r) => (r.tiedWithBest ? 2 : 0) + (r.paretoOptimal ? 1 : 0),
+      cell: (r) => rowMarks(r),
+    },
     { id: 'testAccuracy', label: 'Test acc', get: (r) => r.testAccuracy, cell: (r) => pct(r.testAccuracy), numeric: true, firstDirection: 'descending' },
-    { id: 'macroF1', label: 'Macro F1', get: (r) => r.macroF1, cell: (r) => (typeof r.macroF1 === 'number' ? r.macroF1.toFixed(3) : '–'), numeric: true, firstDirection: 'descending' },
+    {
+      id: 'macroF1',
+      label: 'Macro F1',
+      get: (r) => r.macroF1,
+      cell: (r) => (typeof r.macroF1 === 'number' ? r.macroF1.toFixed(3) : '–'),
+      numeric: true,
+      firstDirection: 'descending',
+    },
     { id: 'epochs', label: 'Epochs', get: (r) => r.epochs, cell: (r) => num(r.epochs), numeric: true },
     { id: 'trainingSeconds', label: 'Train time', get: (r) => r.trainingSeconds, cell: (r) => seconds(r.trainingSeconds), numeric: true },
-    { id: 'imagesPerSecond', label: 'img/s', title: 'Training throughput, images per second', get: (r) => r.imagesPerSecond, cell: (r) => num(r.imagesPerSecond), numeric: true, firstDirection: 'descending' },
+    {
+      id: 'imagesPerSecond',
+      label: 'img/s',
+      title: 'Training throughput, images per second',
+      get: (r) => r.imagesPerSecond,
+      cell: (r) => num(r.imagesPerSecond),
+      numeric: true,
+      firstDirection: 'descending',
+    },
     { id: 'backend', label: 'Backend', get: (r) => r.backend, cell: (r) => h('span', { title: r.host ? `on ${r.host}` : undefined }, r.backend ?? '–') },
     { id: 'status', label: 'Status', get: (r) => r.status, cell: (r) => statusBadge(r.status) },
   ].filter(Boolean);
@@ -53,11 +119,22 @@ export function leaderboardView(root, route, ctx) {
   const sweepsBody = h('tbody');
   const runningList = h('ul', { class: 'running-list', 'aria-live': 'off' });
   const workersLine = h('p', { class: 'workers muted', id: 'workers' });
-  const runningSection = h('section', { class: 'panel', 'aria-labelledby': 'running-h' }, h('h2', { id: 'running-h' }, 'Running trials'), runningList, workersLine);
-  const selects = Object.fromEntries(
-    FILTERS.map((f) => [f, h('select', { id: `filter-${f}`, name: f, onchange: (e) => setFilter(f, e.target.value) })]),
+  const runningSection = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'running-h' },
+    h('h2', { id: 'running-h' }, 'Running trials'),
+    runningList,
+    workersLine,
   );
-  const search = h('input', { id: 'filter-q', type: 'search', name: 'q', placeholder: 'trial id, host, backend…', value: state.filters.q, oninput: (e) => setFilter('q', e.target.value) });
+  const selects = Object.fromEntries(FILTERS.map((f) => [f, h('select', { id: `filter-${f}`, name: f, onchange: (e) => setFilter(f, e.target.value) })]));
+  const search = h('input', {
+    id: 'filter-q',
+    type: 'search',
+    name: 'q',
+    placeholder: 'trial id, host, backend…',
+    value: state.filters.q,
+    oninput: (e) => setFilter('q', e.target.value),
+  });
   const countLine = h('p', { class: 'count', id: 'leaderboard-count' });
   const fixedNote = h('p', { class: 'fixed-note', id: 'leaderboard-fixed', hidden: true });
   const table = h('table', { class: 'data leaderboard', id: 'leaderboard', 'aria-describedby': 'leaderboard-count' });
@@ -90,7 +167,13 @@ export function leaderboardView(root, route, ctx) {
           h(
             'thead',
             {},
-            h('tr', {}, ['Sweep', 'Dataset', 'Created', 'Progress', 'Trials', 'Best val acc'].map((t) => h('th', { scope: 'col', class: t === 'Best val acc' ? 'num' : undefined }, t))),
+            h(
+              'tr',
+              {},
+              ['Sweep', 'Dataset', 'Created', 'Progress', 'Trials', 'Best val acc'].map((t) =>
+                h('th', { scope: 'col', class: t === 'Best val acc' ? 'num' : undefined }, t),
+              ),
+            ),
           ),
           sweepsBody,
         ),
@@ -147,7 +230,11 @@ export function leaderboardView(root, route, ctx) {
 
   function renderFilters() {
     const options = {
-      dataset: unique(state.rows.map((r) => [datasetKey(r.dataset), datasetLabel(r.dataset)]).concat(state.sweeps.map((sw) => [datasetKey(sw.dataset), datasetLabel(sw.dataset)]))),
+      dataset: unique(
+        state.rows
+          .map((r) => [datasetKey(r.dataset), datasetLabel(r.dataset)])
+          .concat(state.sweeps.map((sw) => [datasetKey(sw.dataset), datasetLabel(sw.dataset)])),
+      ),
       sweep: unique(state.rows.map((r) => [r.sweepId, r.sweepName ?? r.sweepId]).concat(state.sweeps.map((sw) => [sw.sweepId, sw.name ?? sw.sweepId]))),
       model: unique(state.rows.map((r) => [modelName(r.model), modelName(r.model)])),
       status: unique(state.rows.map((r) => [r.status, r.status])),
@@ -160,7 +247,11 @@ export function leaderboardView(root, route, ctx) {
       const signature = JSON.stringify(opts);
       if (selects[f].dataset.options === signature) continue;
       selects[f].dataset.options = signature;
-      replace(selects[f], h('option', { value: '' }, 'All'), opts.map(([v, label]) => h('option', { value: v }, label)));
+      replace(
+        selects[f],
+        h('option', { value: '' }, 'All'),
+        opts.map(([v, label]) => h('option', { value: v }, label)),
+      );
       selects[f].value = current;
     }
   }
@@ -171,7 +262,11 @@ export function leaderboardView(root, route, ctx) {
     const fixed = constantKeys(state.rows, allKeys, (r, k) => paramValue(r.params?.[k]));
     const datasets = new Set(state.rows.map((r) => datasetKey(r.dataset)));
     const keys = allKeys.filter((k) => !fixed.includes(k) && k !== 'epochs');
-    const columns = baseColumns(keys, datasets.size !== 1, state.rows.some((r) => r.tiedWithBest || r.paretoOptimal || r.infeasible?.length));
+    const columns = baseColumns(
+      keys,
+      datasets.size !== 1,
+      state.rows.some((r) => r.tiedWithBest || r.paretoOptimal || r.infeasible?.length),
+    );
     const notes = [
       ...(datasets.size === 1 ? [`Dataset ${datasetLabel(state.rows[0].dataset)}`] : []),
       ...fixed.map((k) => `${paramLabel(k)} ${compact(paramValue(state.rows[0].params?.[k]))}`),
@@ -265,7 +360,12 @@ export function leaderboardView(root, route, ctx) {
           h('th', { scope: 'row' }, h('a', { href: sweepHref(sw.sweepId) }, sw.name ?? sw.sweepId)),
           h('td', {}, datasetLabel(sw.dataset)),
           h('td', {}, when(sw.createdAt)),
-          h('td', {}, h('progress', { max: t.total || 1, value: done, 'aria-label': `${sw.name ?? sw.sweepId}: ${done} of ${t.total ?? 0} trials finished` }), ` ${done}/${t.total ?? 0}`),
+          h(
+            'td',
+            {},
+            h('progress', { max: t.total || 1, value: done, 'aria-label': `${sw.name ?? sw.sweepId}: ${done} of ${t.total ?? 0} trials finished` }),
+            ` ${done}/${t.total ?? 0}`,
+          ),
           h('td', { class: 'counts' }, trialCounts(t)),
           h('td', { class: 'num' }, sw.best ? h('a', { href: trialHref(sw.best.trialId) }, pct(sw.best.valAccuracy)) : '–'),
         );
@@ -320,7 +420,8 @@ export function leaderboardView(root, route, ctx) {
     const next = new Map();
     for (const d of details) {
       for (const t of d?.trials ?? []) {
-        if (t.status === 'active') next.set(t.trialId, { trialId: t.trialId, sweepId: d.sweep?.sweepId ?? t.sweepId, progress: state.running.get(t.trialId)?.progress ?? t.progress });
+        if (t.status === 'active')
+          next.set(t.trialId, { trialId: t.trialId, sweepId: d.sweep?.sweepId ?? t.sweepId, progress: state.running.get(t.trialId)?.progress ?? t.progress });
       }
     }
     state.running = next;

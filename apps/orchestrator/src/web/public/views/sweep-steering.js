@@ -37,24 +37,78 @@ export function steeringPanel({ id, data, ctx, draft = {}, onDone }) {
     }
   }
 
-  const pause = h('button', { type: 'button', class: 'secondary', id: 'steer-pause', disabled: off || dispatch.paused, onclick: () => run('pause', {}, pause) }, 'Pause');
-  const resume = h('button', { type: 'button', class: 'secondary', id: 'steer-resume', disabled: off || !dispatch.paused, onclick: () => run('resume', {}, resume) }, 'Resume');
-  const retry = h('button', { type: 'button', class: 'secondary', id: 'steer-retry', disabled: off || failed === 0, onclick: () => run('retry', { failed: true }, retry) }, `Retry failed (${failed})`);
+  const pause = h(
+    'button',
+    { type: 'button', class: 'secondary', id: 'steer-pause', disabled: off || dispatch.paused, onclick: () => run('pause', {}, pause) },
+    'Pause',
+  );
+  const resume = h(
+    'button',
+    { type: 'button', class: 'secondary', id: 'steer-resume', disabled: off || !dispatch.paused, onclick: () => run('resume', {}, resume) },
+    'Resume',
+  );
+  const retry = h(
+    'button',
+    { type: 'button', class: 'secondary', id: 'steer-retry', disabled: off || failed === 0, onclick: () => run('retry', { failed: true }, retry) },
+    `Retry failed (${failed})`,
+  );
 
   const keep = (key) => (e) => (draft[key] = e.target.value);
-  const extendN = h('input', { type: 'number', id: 'steer-extend-n', min: '1', step: '1', value: draft.n ?? '4', size: '4', disabled: off || !random, oninput: keep('n') });
-  const extend = h('button', {
-    type: 'button', class: 'secondary', id: 'steer-extend', disabled: off || !random,
-    title: random ? undefined : 'Only random sweeps can be extended (a grid sweep already holds every point)',
-    onclick: () => run('extend', { n: Number(extendN.value) }, extend),
-  }, 'Extend');
+  const extendN = h('input', {
+    type: 'number',
+    id: 'steer-extend-n',
+    min: '1',
+    step: '1',
+    value: draft.n ?? '4',
+    size: '4',
+    disabled: off || !random,
+    oninput: keep('n'),
+  });
+  const extend = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      id: 'steer-extend',
+      disabled: off || !random,
+      title: random ? undefined : 'Only random sweeps can be extended (a grid sweep already holds every point)',
+      onclick: () => run('extend', { n: Number(extendN.value) }, extend),
+    },
+    'Extend',
+  );
 
-  const cap = h('input', { type: 'number', id: 'steer-cap', min: '1', step: '1', size: '4', placeholder: 'none', value: draft.cap ?? (dispatch.maxConcurrent === undefined ? '' : String(dispatch.maxConcurrent)), disabled: off, oninput: keep('cap') });
-  const priority = h('input', { type: 'number', id: 'steer-priority', min: '1', step: '1', size: '6', value: draft.priority ?? String(dispatch.priority), disabled: off, oninput: keep('priority') });
-  const apply = h('button', {
-    type: 'button', class: 'secondary', id: 'steer-set', disabled: off,
-    onclick: () => run('set', { maxConcurrent: cap.value.trim() === '' ? null : Number(cap.value), priority: Number(priority.value) }, apply),
-  }, 'Apply');
+  const cap = h('input', {
+    type: 'number',
+    id: 'steer-cap',
+    min: '1',
+    step: '1',
+    size: '4',
+    placeholder: 'none',
+    value: draft.cap ?? (dispatch.maxConcurrent === undefined ? '' : String(dispatch.maxConcurrent)),
+    disabled: off,
+    oninput: keep('cap'),
+  });
+  const priority = h('input', {
+    type: 'number',
+    id: 'steer-priority',
+    min: '1',
+    step: '1',
+    size: '6',
+    value: draft.priority ?? String(dispatch.priority),
+    disabled: off,
+    oninput: keep('priority'),
+  });
+  const apply = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      id: 'steer-set',
+      disabled: off,
+      onclick: () => run('set', { maxConcurrent: cap.value.trim() === '' ? null : Number(cap.value), priority: Number(priority.value) }, apply),
+    },
+    'Apply',
+  );
 
   const history = data.sweep?.history ?? [];
   return h(
@@ -68,7 +122,11 @@ export function steeringPanel({ id, data, ctx, draft = {}, onDone }) {
     note,
     h('h3', {}, 'History'),
     history.length
-      ? h('ol', { id: 'sweep-history' }, history.map((t) => h('li', {}, h('time', { datetime: t.at }, t.at.replace('T', ' ').slice(0, 19)), ' ', describe(t))))
+      ? h(
+          'ol',
+          { id: 'sweep-history' },
+          history.map((t) => h('li', {}, h('time', { datetime: t.at }, t.at.replace('T', ' ').slice(0, 19)), ' ', describe(t))),
+        )
       : h('p', { class: 'muted' }, 'No transitions recorded.'),
   );
 }

@@ -31,7 +31,12 @@ export function sweepView(root, route, ctx) {
       render();
     } catch (error) {
       if (!ctx.alive()) return;
-      replace(root, h('p', { class: 'back' }, h('a', { href: '#/' }, '← Leaderboard')), h('h1', { tabindex: '-1' }, `Sweep ${id}`), h('p', { class: 'error' }, error.status === 404 ? 'No such sweep.' : `Could not load the sweep: ${error.message}`));
+      replace(
+        root,
+        h('p', { class: 'back' }, h('a', { href: '#/' }, '← Leaderboard')),
+        h('h1', { tabindex: '-1' }, `Sweep ${id}`),
+        h('p', { class: 'error' }, error.status === 404 ? 'No such sweep.' : `Could not load the sweep: ${error.message}`),
+      );
     }
     ctx.rendered();
   }
@@ -75,7 +80,11 @@ export function sweepView(root, route, ctx) {
     );
     cancelNote.textContent = cancelled
       ? `Cancelled ${cancelled.count} trials${running ? '; running trials stop after their current epoch.' : '.'}`
-      : !running ? 'Nothing left to cancel.' : token ? 'Cancelling stops waiting trials and asks running ones to stop after their epoch.' : 'Read-only: enter an API token (top right) to cancel.';
+      : !running
+        ? 'Nothing left to cancel.'
+        : token
+          ? 'Cancelling stops waiting trials and asks running ones to stop after their epoch.'
+          : 'Read-only: enter an API token (top right) to cancel.';
     replace(
       root,
       h('p', { class: 'back' }, h('a', { href: '#/' }, '← Leaderboard')),
@@ -84,33 +93,47 @@ export function sweepView(root, route, ctx) {
       h('div', { class: 'actions' }, cancelButton, cancelNote),
       steeringPanel({ id, data, ctx, draft: steerDraft, onDone: () => ctx.debounce('sweep', refresh, 300) }),
       trials.filter((t) => Number.isFinite(metricOf(t))).length < 2
-        ? h('section', { class: 'panel', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h' }, 'Hyperparameters'), h('p', { class: 'muted' }, 'The parallel-coordinates plot appears once two trials have results.'))
-        : axes.length
         ? h(
             'section',
             { class: 'panel', 'aria-labelledby': 'pc-h' },
             h('h2', { id: 'pc-h' }, 'Hyperparameters'),
-            h(
-              'div',
-              { class: 'scroll' },
-              parallelCoordinates({
-                id: 'parallel',
-                dimensions: axes,
-                metricLabel: 'val accuracy',
-                rows: trials.map((t) => ({ id: t.trialId, label: t.trialId, values: paramsOf(t), metric: metricOf(t) })),
-                onPick: (trialId) => toggle(trialId, true),
-              }),
-            ),
+            h('p', { class: 'muted' }, 'The parallel-coordinates plot appears once two trials have results.'),
           )
-        : null,
+        : axes.length
+          ? h(
+              'section',
+              { class: 'panel', 'aria-labelledby': 'pc-h' },
+              h('h2', { id: 'pc-h' }, 'Hyperparameters'),
+              h(
+                'div',
+                { class: 'scroll' },
+                parallelCoordinates({
+                  id: 'parallel',
+                  dimensions: axes,
+                  metricLabel: 'val accuracy',
+                  rows: trials.map((t) => ({ id: t.trialId, label: t.trialId, values: paramsOf(t), metric: metricOf(t) })),
+                  onPick: (trialId) => toggle(trialId, true),
+                }),
+              ),
+            )
+          : null,
       h(
         'section',
         { class: 'panel', 'aria-labelledby': 'trials-h' },
         h('h2', { id: 'trials-h' }, `Trials (${trials.length})`),
         trialDownloads(`fermx-sweep-${id}`, () => trials),
         h('p', { class: 'muted' }, `Tick 2 to ${MAX_COMPARE} trials to compare them side by side.`),
-        fixed.length ? h('p', { class: 'fixed-note' }, `Same for every trial: ${fixed.map((k) => `${paramLabel(k)} ${compact(paramsOf(trials[0])[k])}`).join(' · ')}`) : null,
-        h('div', { class: 'scroll' }, trialTable(trials, keys.filter((k) => !fixed.includes(k)))),
+        fixed.length
+          ? h('p', { class: 'fixed-note' }, `Same for every trial: ${fixed.map((k) => `${paramLabel(k)} ${compact(paramsOf(trials[0])[k])}`).join(' · ')}`)
+          : null,
+        h(
+          'div',
+          { class: 'scroll' },
+          trialTable(
+            trials,
+            keys.filter((k) => !fixed.includes(k)),
+          ),
+        ),
       ),
       analysis.element,
       compareBox,
@@ -159,7 +182,13 @@ export function sweepView(root, route, ctx) {
             h('td', {}, statusBadge(t.status)),
             keys.map((k) => h('td', { class: isNumeric(trials, k) ? 'num' : undefined }, compact(paramsOf(t)[k]))),
             h('td', { class: 'num' }, pct(metricOf(t))),
-            h('td', {}, p && !FINISHED.has(t.status) ? [h('progress', { max: p.epochs || 1, value: p.epoch ?? 0, 'aria-label': `epoch ${p.epoch} of ${p.epochs}` }), ` ${p.epoch}/${p.epochs}`] : '–'),
+            h(
+              'td',
+              {},
+              p && !FINISHED.has(t.status)
+                ? [h('progress', { max: p.epochs || 1, value: p.epoch ?? 0, 'aria-label': `epoch ${p.epoch} of ${p.epochs}` }), ` ${p.epoch}/${p.epochs}`]
+                : '–',
+            ),
           );
         }),
       ),
@@ -216,7 +245,16 @@ export function sweepView(root, route, ctx) {
           'table',
           { class: 'data compare', id: 'compare-table' },
           h('caption', { class: 'visually-hidden' }, 'Selected trials side by side; the best value of each metric is marked'),
-          h('thead', {}, h('tr', {}, h('td', {}), items.map((it) => h('th', { scope: 'col' }, h('a', { href: trialHref(it.id) }, shortId(it.id)))))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('td', {}),
+              items.map((it) => h('th', { scope: 'col' }, h('a', { href: trialHref(it.id) }, shortId(it.id)))),
+            ),
+          ),
           h(
             'tbody',
             {},

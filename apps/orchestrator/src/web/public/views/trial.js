@@ -18,7 +18,12 @@ export function trialView(root, route, ctx) {
       render();
     } catch (error) {
       if (!ctx.alive()) return;
-      replace(root, h('h1', { tabindex: '-1' }, `Trial ${id}`), h('p', { class: 'error' }, error.status === 404 ? 'No such trial.' : `Could not load the trial: ${error.message}`), backLink());
+      replace(
+        root,
+        h('h1', { tabindex: '-1' }, `Trial ${id}`),
+        h('p', { class: 'error' }, error.status === 404 ? 'No such trial.' : `Could not load the trial: ${error.message}`),
+        backLink(),
+      );
     }
     ctx.rendered();
   }
@@ -52,7 +57,14 @@ export function trialView(root, route, ctx) {
         card('Test accuracy', pct(metrics?.testAccuracy)),
         card('Macro F1', metrics?.macroF1 === undefined ? '–' : metrics.macroF1.toFixed(3)),
         card('Val loss', metrics?.valLoss === undefined ? '–' : metrics.valLoss.toFixed(4)),
-        card('Epochs run', result ? `${num(result.epochsRun)} / ${num(spec.training?.epochs ?? result.training?.epochs)}` : data.progress ? `${data.progress.epoch} / ${data.progress.epochs}` : '–'),
+        card(
+          'Epochs run',
+          result
+            ? `${num(result.epochsRun)} / ${num(spec.training?.epochs ?? result.training?.epochs)}`
+            : data.progress
+              ? `${data.progress.epoch} / ${data.progress.epochs}`
+              : '–',
+        ),
         card('Weights', num(result?.parameters)),
       ),
       curves.length
@@ -119,7 +131,11 @@ export function trialView(root, route, ctx) {
           ]),
           h('h3', {}, 'Model files'),
           (data.modelFiles ?? []).length
-            ? h('ul', { class: 'files' }, data.modelFiles.map((f) => h('li', {}, h('a', { href: f.url, download: f.name }, f.name))))
+            ? h(
+                'ul',
+                { class: 'files' },
+                data.modelFiles.map((f) => h('li', {}, h('a', { href: f.url, download: f.name }, f.name))),
+              )
             : h('p', { class: 'muted' }, 'No model files yet.'),
           data.modelFiles?.some((f) => f.name === 'model.json')
             ? h('p', {}, h('a', { href: `#/try/trial/${encodeURIComponent(route.id)}`, class: 'button', id: 'try-it-link' }, 'Try it: photo or webcam'))
@@ -169,7 +185,11 @@ function card(label, value) {
 }
 
 export function defs(pairs) {
-  return h('dl', { class: 'defs' }, pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  return h(
+    'dl',
+    { class: 'defs' },
+    pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+  );
 }
 
 function configList(spec, result) {
@@ -184,7 +204,14 @@ function configList(spec, result) {
     ...Object.entries(training)
       .filter(([k]) => k !== 'augmentation' && k !== 'earlyStopping')
       .map(([k, v]) => [paramLabel(k), compact(v)]),
-    ['Augmentation', aug === false || aug === undefined ? 'none' : Object.entries(aug).map(([k, v]) => `${k} ${compact(v)}`).join(', ')],
+    [
+      'Augmentation',
+      aug === false || aug === undefined
+        ? 'none'
+        : Object.entries(aug)
+            .map(([k, v]) => `${k} ${compact(v)}`)
+            .join(', '),
+    ],
     ['Early stopping', training.earlyStopping ? `patience ${training.earlyStopping.patience}` : 'off'],
     ['Metric', spec.metric ?? 'val_accuracy'],
     ['Successive halving', spec.halving ? `rungs ${spec.halving.rungs.join(', ')} · η ${spec.halving.reductionFactor}` : 'off'],

@@ -68,7 +68,11 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
   async function analyse(rgba, faces, { mask = 'auto', refinements = 1 } = {}) {
     if (faces.length === 0) return [];
     const grey = runtime.greyscale(rgba.data, rgba.width, rgba.height, 4);
-    const framed = await runtime.frameFaces(grey, faces.map((f) => f.keypoints), refinements);
+    const framed = await runtime.frameFaces(
+      grey,
+      faces.map((f) => f.keypoints),
+      refinements,
+    );
     const masked = mask === 'always' || (mask === 'auto' && model.masked);
     const inputs = masked ? await Promise.all(framed.map((f) => runtime.drawMask(f.pixels, f.landmarks, maskSpec))) : framed.map((f) => f.pixels);
     const probabilities = runtime.classify(classifier, inputs);

@@ -18,7 +18,9 @@ export function tryItView(root, route, ctx) {
   replace(root, heading, h('p', { class: 'muted', id: 'try-status', role: 'status' }, 'Loading the model…'));
   ctx.rendered();
   (kind === 'trial' ? trialModel(ref) : promotedModel(ref))
-    .then((model) => ctx.alive() && tryItPage(root, model, ctx, { trialId: kind === 'trial' ? ref : undefined, backend: route.query.get('backend') ?? undefined }))
+    .then(
+      (model) => ctx.alive() && tryItPage(root, model, ctx, { trialId: kind === 'trial' ? ref : undefined, backend: route.query.get('backend') ?? undefined }),
+    )
     .catch((error) => ctx.alive() && ctx.showError(`Try it: ${error.message}`));
   return {};
 }
@@ -49,7 +51,15 @@ function promotedList(root, ctx) {
           'table',
           { id: 'promoted-models' },
           h('caption', { class: 'visually-hidden' }, 'Promoted models'),
-          h('thead', {}, h('tr', {}, ['Model', 'Version', 'Classes', 'Val accuracy', 'Macro-F1', 'Trial', ''].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Model', 'Version', 'Classes', 'Val accuracy', 'Macro-F1', 'Trial', ''].map((t) => h('th', { scope: 'col' }, t)),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -93,12 +103,7 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
   replace(
     root,
     h('h1', { tabindex: '-1' }, `Try it: ${model.title}`),
-    h(
-      'p',
-      { class: 'muted' },
-      `Classes: ${model.classes.join(', ')}. `,
-      trialId ? h('a', { href: trialHref(trialId) }, 'Trial page') : null,
-    ),
+    h('p', { class: 'muted' }, `Classes: ${model.classes.join(', ')}. `, trialId ? h('a', { href: trialHref(trialId) }, 'Trial page') : null),
     h(
       'div',
       { class: 'try-controls' },
@@ -115,7 +120,7 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
     h(
       'p',
       { class: 'muted small' },
-      'Everything runs in this page: faces are found with MediaPipe\'s face detector, each is framed like a FER2013 face and turned into the 48×48 grey crop the model sees (masked when the model was trained on masks), and the model runs with TensorFlow.js. Nothing is uploaded.',
+      "Everything runs in this page: faces are found with MediaPipe's face detector, each is framed like a FER2013 face and turned into the 48×48 grey crop the model sees (masked when the model was trained on masks), and the model runs with TensorFlow.js. Nothing is uploaded.",
     ),
   );
   ctx.rendered();
@@ -233,7 +238,13 @@ function renderFaces(container, results, model, pipelineForOcclusion) {
     container,
     results.length === 0 ? h('p', { class: 'muted' }, 'No face found.') : null,
     results.map((face, i) => {
-      const crop = h('canvas', { class: 'crop', 'data-masked': String(face.masked), 'data-pixels': base64(face.crop), role: 'img', 'aria-label': `Face ${i + 1} as the model sees it: 48×48 grey${face.masked ? ', masked' : ''}` });
+      const crop = h('canvas', {
+        class: 'crop',
+        'data-masked': String(face.masked),
+        'data-pixels': base64(face.crop),
+        role: 'img',
+        'aria-label': `Face ${i + 1} as the model sees it: 48×48 grey${face.masked ? ', masked' : ''}`,
+      });
       drawCrop(crop, face.crop);
       const order = face.probabilities.map((p, c) => ({ p, c }));
       const list = h(
@@ -252,18 +263,43 @@ function renderFaces(container, results, model, pipelineForOcclusion) {
       for (const fill of list.querySelectorAll('.fill')) fill.style.width = `${fill.dataset.w}%`;
       const card = h(
         'article',
-        { class: 'face panel', 'data-face': String(i), 'data-top': face.label, 'data-box': [face.box.x, face.box.y, face.box.width, face.box.height].map((v) => v.toFixed(1)).join(',') },
+        {
+          class: 'face panel',
+          'data-face': String(i),
+          'data-top': face.label,
+          'data-box': [face.box.x, face.box.y, face.box.width, face.box.height].map((v) => v.toFixed(1)).join(','),
+        },
         h('h3', {}, `Face ${i + 1}: ${face.label} ${pct(face.probabilities[face.top])}`),
-        h('div', { class: 'face-body' }, h('figure', {}, crop, h('figcaption', { class: 'muted small' }, face.masked ? 'Model input (masked)' : 'Model input')), list),
+        h(
+          'div',
+          { class: 'face-body' },
+          h('figure', {}, crop, h('figcaption', { class: 'muted small' }, face.masked ? 'Model input (masked)' : 'Model input')),
+          list,
+        ),
       );
       if (pipelineForOcclusion) {
         const map = pipelineForOcclusion.occlusion(face.crop, face.top);
-        const heat = h('canvas', { class: 'occlusion', role: 'img', 'aria-label': `Occlusion map of face ${i + 1}: where a grey patch lowers "${face.label}" most` });
+        const heat = h('canvas', {
+          class: 'occlusion',
+          role: 'img',
+          'aria-label': `Occlusion map of face ${i + 1}: where a grey patch lowers "${face.label}" most`,
+        });
         const { max } = drawOcclusion(heat, face.crop, map);
         heat.dataset.maxDrop = max.toFixed(4);
-        card.querySelector('.face-body').append(
-          h('figure', {}, heat, h('figcaption', { class: 'muted small' }, `Occlusion: a ${map.patch}×${map.patch} grey patch, bright where it lowers "${face.label}" most (up to ${pct(max)})`)),
-        );
+        card
+          .querySelector('.face-body')
+          .append(
+            h(
+              'figure',
+              {},
+              heat,
+              h(
+                'figcaption',
+                { class: 'muted small' },
+                `Occlusion: a ${map.patch}×${map.patch} grey patch, bright where it lowers "${face.label}" most (up to ${pct(max)})`,
+              ),
+            ),
+          );
       }
       return card;
     }),
