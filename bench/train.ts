@@ -92,6 +92,7 @@ async function timeTraining(batch: number, replicas: number): Promise<Timing> {
     },
   });
   out.model.dispose();
+  out.best?.model.dispose();
   return {
     imagesPerSecond: Math.max(...epochs.map((e) => e.imagesPerSecond)),
     cpuImagesPerSecond: trainSet.count / Math.min(...cpuSeconds),

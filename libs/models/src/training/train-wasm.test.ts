@@ -37,7 +37,11 @@ describe('train on wasm with fermx gradient kernels', () => {
     let max = 0;
     a.forEach((values, i) => values.forEach((v, j) => (max = Math.max(max, Math.abs(v - b[i]![j]!)))));
     expect(max).toBeLessThan(1e-5);
-    for (const m of [out.model, first.model, resumed.model]) m.dispose();
+    // Each run returns its last and its best epoch's model; the caller owns both.
+    for (const run of [out, first, resumed]) {
+      run.model.dispose();
+      run.best?.model.dispose();
+    }
     // Nothing but the models' own weights may outlive a run (100-epoch trials would leak).
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });

@@ -167,7 +167,10 @@ describe('train() with replicas', () => {
     const single = await train({ model: cnn, train: trainSet, val: valSet, options: { ...options, epochs: 1, replicas: 1 } });
     expect(single.history[0]!.loss).not.toBe(straight.history[0]!.loss);
     expect(Math.abs(single.history[0]!.loss - straight.history[0]!.loss)).toBeLessThan(0.5);
-    for (const m of [straight.model, first.model, resumed.model, single.model]) m.dispose();
+    for (const run of [straight, first, resumed, single]) {
+      run.model.dispose();
+      run.best?.model.dispose();
+    }
   });
 
   it('an aborted R=2 run stops between batches and ends its threads', async () => {
@@ -179,6 +182,7 @@ describe('train() with replicas', () => {
     expect(aborted.history).toEqual([]);
     expect(liveReplicaThreads()).toBe(0);
     aborted.model.dispose();
+    aborted.best?.model.dispose();
   });
 
   it('rejects bad replica counts naming the option', async () => {
