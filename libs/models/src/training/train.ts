@@ -75,7 +75,7 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
       }
       // Replicas agree on everything but batch norm's moving statistics until here.
       await group?.syncStatistics();
-      const scored = await withEvaluatedWeights(parts, average, async () => ({
+      const scored = await withEvaluatedWeights(average, async () => ({
         val: await scoreSet(parts.model, args.val, options.batchSize, options.tta ?? 'none'),
         weights: await Promise.all(parts.model.weights.map(async (w) => ((await w.read().data()) as Float32Array).slice())),
       }));
@@ -133,7 +133,7 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
 }
 
 /** Runs `body` on the weights that are evaluated and saved: the average where one is kept. */
-function withEvaluatedWeights<T>(parts: TrainingModel, average: WeightAverage | undefined, body: () => Promise<T>): Promise<T> {
+function withEvaluatedWeights<T>(average: WeightAverage | undefined, body: () => Promise<T>): Promise<T> {
   return average ? average.swapped(body) : body();
 }
 
