@@ -129,26 +129,8 @@ async function main(): Promise<void> {
       const config = parseWorkerConfig({ ...env, FERMX_WORKER_ID: `bench-w${i}`, FERMX_HEARTBEAT_MS: '1000' });
       workers.push(await startWorker(config, log, env, { trainer: new FunctionTrainer(valueOf) }));
     }
-    console.log(
-      `fermx search benchmark — node ${process.version}, redis-server on loopback, ${WORKERS} in-process workers, ${SEEDS} seeds, N = ${N} trials, tpe maxConcurrent ${MAX_CONCURRENT}, startupTrials 10${quick ? ' (quick)' : ''}`,
-    );
-    console.log('');
-    console.log("| function | optimum | random: median best at N | tpe: median best at N | trials tpe needs to reach random's best | ratio (N / that) |");
-    console.log('|---|---|---|---|---|---|');
-    for (const f of costOnly ? [] : TEST_FUNCTIONS) {
-      const started = performance.now();
-      const curves = await runFunction(runtime, f, dataset);
-      const medianCurve = (c: number[][]) => Array.from({ length: N }, (_, k) => median(c.map((best) => best[k]!)));
-      const random = medianCurve(curves.random);
-      const tpe = medianCurve(curves.tpe);
-      const target = random[N - 1]!;
-      const reach = tpe.findIndex((v) => v <= target) + 1;
-      const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(4));
-      console.log(
-        `| ${f.name} (${AXES[f.name]!.length}-d) | ${f.optimum} | ${fmt(target)} | ${fmt(tpe[N - 1]!)} | ${reach > 0 ? reach : `> ${N}`} | ${reach > 0 ? `${(N / reach).toFixed(2)}×` : '< 1×'} |`,
-      );
-      console.error(`  ${f.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    }
+    if (costOnly) console.log(`fermx search benchmark (cost only) — node ${process.version}, redis-server on loopback`);
+    else await compareSamplers(runtime, dataset);
     console.log('');
     // The cost bench calls the search pass itself.
     await loop.stop();
@@ -162,6 +144,30 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   process.exit(0);
+}
+
+/** Part 1: TPE vs random on every test function, one table row each. */
+async function compareSamplers(runtime: Runtime, dataset: string): Promise<void> {
+  console.log(
+    `fermx search benchmark — node ${process.version}, redis-server on loopback, ${WORKERS} in-process workers, ${SEEDS} seeds, N = ${N} trials, tpe maxConcurrent ${MAX_CONCURRENT}, startupTrials 10${quick ? ' (quick)' : ''}`,
+  );
+  console.log('');
+  console.log("| function | optimum | random: median best at N | tpe: median best at N | trials tpe needs to reach random's best | ratio (N / that) |");
+  console.log('|---|---|---|---|---|---|');
+  for (const f of TEST_FUNCTIONS) {
+    const started = performance.now();
+    const curves = await runFunction(runtime, f, dataset);
+    const medianCurve = (c: number[][]) => Array.from({ length: N }, (_, k) => median(c.map((best) => best[k]!)));
+    const random = medianCurve(curves.random);
+    const tpe = medianCurve(curves.tpe);
+    const target = random[N - 1]!;
+    const reach = tpe.findIndex((v) => v <= target) + 1;
+    const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(4));
+    console.log(
+      `| ${f.name} (${AXES[f.name]!.length}-d) | ${f.optimum} | ${fmt(target)} | ${fmt(tpe[N - 1]!)} | ${reach > 0 ? reach : `> ${N}`} | ${reach > 0 ? `${(N / reach).toFixed(2)}×` : '< 1×'} |`,
+    );
+    console.error(`  ${f.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
 }
 
 /** Runs SEEDS tpe and SEEDS random sweeps of one function at once; best-so-far curves in proposal order. */
