@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertSweepSpec, expandSweep } from '@fermx/contracts';
@@ -96,5 +97,26 @@ describe('shipped sweeps', () => {
       });
     }
     expect(trials[0]!.halving).toEqual({ rungs: [5, 15], reductionFactor: 3 });
+  });
+
+  it('every file in sweeps/ is a valid sweep', async () => {
+    const names = readdirSync(fileURLToPath(new URL('../../../../sweeps/', import.meta.url))).filter((n) => n.endsWith('.yaml'));
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) {
+      const raw = await readSpecFile(sweepFile(name));
+      expect(() => assertSweepSpec(raw), name).not.toThrow();
+    }
+  });
+
+  it('ferm-search-tpe.yaml and ferm-search-random.yaml: one space and budget, two samplers', async () => {
+    const tpe = assertSweepSpec(await readSpecFile(sweepFile('ferm-search-tpe.yaml')));
+    const random = assertSweepSpec(await readSpecFile(sweepFile('ferm-search-random.yaml')));
+    expect(tpe.strategy).toEqual({ type: 'tpe', n: 10, startupTrials: 4, maxConcurrent: 1, seed: 1 });
+    expect(random.strategy).toEqual({ type: 'random', n: 10, seed: 1 });
+    const rest = (s: typeof tpe) => ({ ...s, name: '', description: '', strategy: null });
+    expect(rest(random)).toEqual(rest(tpe));
+    expect(tpe.metric).toEqual({ name: 'val_accuracy', goal: 'max', summary: 'best' });
+    expect(tpe.halving).toEqual({ rungs: [4, 12], reductionFactor: 3 });
+    expect(expandSweep(random, ctx).trials).toHaveLength(10);
   });
 });
