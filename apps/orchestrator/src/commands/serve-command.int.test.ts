@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, RedisServer, runCliCaptured } from '@fermx/testing';
+import { RedisServer, runCliCaptured, startFermxServe } from '@fermx/testing';
 import { commands } from '../main.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 let redis: RedisServer;
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -48,27 +46,20 @@ describe('fermx serve', () => {
   });
 
   it('without a token listens on 127.0.0.1 and its banner says so; SIGTERM stops it', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(REPO, 'bin/fermx.mjs'), 'serve', '--port', String(port)], {
-      cwd: REPO,
-      env: { ...process.env, ...env, FERMX_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const server = await startFermxServe({ env: { ...process.env, ...env, FERMX_LOG_LEVEL: 'warn' } });
+    const { port } = server;
+    let code: number | null;
     try {
-      await expect.poll(() => out, { timeout: 60_000, interval: 200 }).toContain('\n');
-      expect(out).toBe(
+      await expect.poll(() => server.stdout(), { timeout: 10_000, interval: 200 }).toContain('\n');
+      expect(server.stdout()).toBe(
         `fermx serve: listening on 127.0.0.1:${port} (writes open to this machine: no FERMX_API_TOKEN); leaderboard at http://127.0.0.1:${port}/  API at http://127.0.0.1:${port}/api\n`,
       );
-      expect(err).toContain('"msg":"writes are open: no FERMX_API_TOKEN is set');
-      expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
+      expect(server.stderr()).toContain('"msg":"writes are open: no FERMX_API_TOKEN is set');
+      expect((await fetch(`${server.base}/livez`)).status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
+      code = await server.stop();
     }
-    expect(await exited).toBe(0);
+    // SIGTERM alone stopped it, cleanly (stop() sends SIGKILL only after 5 s, and then the code is null).
+    expect(code).toBe(0);
   });
 });

@@ -1,49 +1,34 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetVersionOf, expandSweep, assertSweepSpec, runKeys, type TrialResult, type TrialSpec } from '@fermx/contracts';
 import { resolveKeySpace, workerConnection, WorkerRegistry } from '@fermx/queue';
-import { CHROMIUM, ensureBinary, freePort, RedisServer } from '@fermx/testing';
+import { launchChromium, RedisServer, REPO_ROOT, runFermx, startFermxServe, type ChromiumSession, type FermxServe } from '@fermx/testing';
 import { fixtureTrialResults, FERM_CLASSES } from './testing/trial-result-fixtures.js';
 
 // The browser test of the leaderboard page: Debian's chromium (never a downloaded browser)
 // against a real `fermx serve` on a real redis-server and file:// storage, seeded the way workers
 // leave it (sweep.json + result.json per trial, then `fermx leaderboard rebuild`).
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const FERMX = join(REPO, 'bin/fermx.mjs');
 const TOKEN = 'browser-test-token';
-const run = promisify(execFile);
 
 let redis: RedisServer;
 let storageDir: string;
 let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: FermxServe | undefined;
 let base: string;
+let browser: ChromiumSession | undefined;
 let context: BrowserContext;
 let page: Page;
 let results: TrialResult[];
 let finishedSweepId: string;
 let queuedSweepId: string;
-const pageErrors: string[] = [];
-
-async function fermx(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(process.execPath, [FERMX, ...args], { cwd: REPO, env, timeout: 60_000 });
-    return stdout;
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`fermx ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
-  }
-}
+let pageErrors: string[];
 
 /** A finished sweep as workers leave it: the sweep record plus one result.json per trial. */
 function seedFinishedSweep(datasetUri: string, manifest: string): TrialResult[] {
@@ -80,20 +65,6 @@ function write(key: string, value: unknown): void {
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 1));
 }
 
-async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`fermx serve exited with ${server.exitCode}: ${serverLog}`);
-    const ok = await fetch(`${url}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`fermx serve did not answer /api/health within ${deadlineMs} ms: ${serverLog}`);
-}
-
 /** Numbers of one leaderboard column, top to bottom, by its header's data-column. */
 async function columnValues(column: string): Promise<string[]> {
   return page.$$eval(
@@ -110,7 +81,6 @@ async function columnValues(column: string): Promise<string[]> {
 const percent = (text: string) => Number.parseFloat(text.replace('%', ''));
 
 beforeAll(async () => {
-  const executablePath = ensureBinary(CHROMIUM);
   redis = await RedisServer.start();
   storageDir = mkdtempSync(join(tmpdir(), 'fermx-web-storage-'));
   env = {
@@ -126,7 +96,7 @@ beforeAll(async () => {
   write('datasets/ferm/v1/manifest.json', manifest);
   const datasetUri = `${pathToFileURL(storageDir).href}/datasets/ferm/v1`;
   results = seedFinishedSweep(datasetUri, manifest);
-  await fermx('leaderboard', 'rebuild');
+  await runFermx(['leaderboard', 'rebuild'], { env });
   // A second sweep, submitted for real and left queued: live progress and cancel act on it.
   const queuedSpec = join(storageDir, 'queued.json');
   writeFileSync(
@@ -138,51 +108,19 @@ beforeAll(async () => {
       parameters: { dropout: { grid: [0.1, 0.3, 0.5] }, epochs: 6 },
     }),
   );
-  const submitted = JSON.parse(await fermx('sweep', 'submit', queuedSpec, '--json')) as { sweepId: string };
+  const submitted = JSON.parse(await runFermx(['sweep', 'submit', queuedSpec, '--json'], { env })) as { sweepId: string };
   queuedSweepId = submitted.sweepId;
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [FERMX, 'serve', '--port', String(port)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  await waitForHealth(base, 60_000);
-
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fermx-chromium-')), {
-    executablePath,
-    headless: true,
-    viewport: { width: 1366, height: 860 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') pageErrors.push(msg.text());
-  });
-  // The page must work from this origin alone: any other request fails the test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1:\d+\/).*/, (route) => {
-    pageErrors.push(`external request: ${route.request().url()}`);
-    return route.abort();
-  });
+  server = await startFermxServe({ env });
+  base = server.base;
+  // The page must work from this origin alone: any other request fails the test (launchChromium's guard).
+  browser = await launchChromium({ consoleErrors: true });
+  ({ context, page, errors: pageErrors } = browser);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await browser?.close();
+  await server?.stop();
   await redis?.dispose();
   if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });
@@ -349,7 +287,7 @@ describe('leaderboard page on a real fermx serve', () => {
       expect(overflow).toBeLessThanOrEqual(0);
       // docs/leaderboard.png comes from here: FERMX_WEB_SCREENSHOT=docs/leaderboard.png npx vitest run <this file>
       const target = process.env.FERMX_WEB_SCREENSHOT;
-      if (target) await page.screenshot({ path: resolve(REPO, target) });
+      if (target) await page.screenshot({ path: resolve(REPO_ROOT, target) });
 
       // The running trial's own page: its progress and the curve so far.
       await page.locator(`.running-list a[href="#/trial/${taken!.id}"]`).click();

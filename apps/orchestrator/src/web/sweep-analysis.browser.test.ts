@@ -1,48 +1,35 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSweepSpec, datasetVersionOf, expandSweep, runKeys, type SweepSpecInput, type TrialResult } from '@fermx/contracts';
 import { SuccessiveHalving } from '@fermx/queue';
-import { CHROMIUM, ensureBinary, freePort, RedisServer } from '@fermx/testing';
+import { launchChromium, RedisServer, runFermx, startFermxServe, type ChromiumSession, type FermxServe } from '@fermx/testing';
 import { fixtureTrialResults, FERM_CLASSES } from './testing/trial-result-fixtures.js';
 
 // Browser test of the noise-aware leaderboard and the sweep analysis (docs/LEADERBOARD.md, "Sweep
 // analysis"): Debian's chromium against a real `fermx serve` on a real redis-server and file://
 // storage, seeded as workers leave it (sweep.json, result.json per trial, ASHA rung records).
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const FERMX = join(REPO, 'bin/fermx.mjs');
-const run = promisify(execFile);
 const PREFIX = `an-${randomUUID().slice(0, 8)}`;
 
 let redis: RedisServer;
 let client: Redis;
 let storageDir: string;
 let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: FermxServe | undefined;
 let base: string;
-let context: BrowserContext;
+let browser: ChromiumSession | undefined;
 let page: Page;
 let sweepId: string;
 let smallSweepId: string;
 let results: TrialResult[];
 let slowTrial: string;
-const pageErrors: string[] = [];
-
-async function fermx(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [FERMX, ...args], { cwd: REPO, env, timeout: 60_000 }).catch((e: { stderr?: string; message: string }) => {
-    throw new Error(`fermx ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
-  });
-  return stdout;
-}
+let pageErrors: string[];
 
 function write(key: string, value: unknown): void {
   const path = join(storageDir, key);
@@ -70,7 +57,6 @@ function seedSweep(
 }
 
 beforeAll(async () => {
-  const executablePath = ensureBinary(CHROMIUM);
   redis = await RedisServer.start();
   client = new Redis(redis.url);
   storageDir = mkdtempSync(join(tmpdir(), 'fermx-analysis-'));
@@ -115,7 +101,7 @@ beforeAll(async () => {
     },
     manifest,
   ));
-  await fermx('leaderboard', 'rebuild');
+  await runFermx(['leaderboard', 'rebuild'], { env });
   // ASHA's rung records, as workers report them after rung epochs.
   const asha = new SuccessiveHalving(client, { prefix: PREFIX });
   await asha.configure(sweepId, halving, 'max');
@@ -126,43 +112,16 @@ beforeAll(async () => {
     }
   }
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [FERMX, 'serve', '--port', String(port)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`fermx serve did not start: ${serverLog}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fermx-chromium-')), {
-    executablePath,
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1366, height: 860 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') pageErrors.push(msg.text());
-  });
+  server = await startFermxServe({ env });
+  base = server.base;
+  // Downloads are accepted (playwright's default for a persistent context).
+  browser = await launchChromium({ consoleErrors: true });
+  ({ page, errors: pageErrors } = browser);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await browser?.close();
+  await server?.stop();
   client?.disconnect();
   await redis?.dispose();
   if (storageDir) rmSync(storageDir, { recursive: true, force: true });

@@ -1,40 +1,28 @@
 // The sweep page's Steering panel in Debian's chromium against a real `fermx serve` (real
 // redis-server, file:// storage): read-only without a token; with one, Pause, Resume, the
 // concurrency cap and Extend act on the sweep and each lands in the page's history.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureBinary, freePort, RedisServer } from '@fermx/testing';
+import { launchChromium, RedisServer, runFermx, startFermxServe, type ChromiumSession, type FermxServe } from '@fermx/testing';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const FERMX = join(REPO, 'bin/fermx.mjs');
 const TOKEN = 'steering-browser-token';
-const run = promisify(execFile);
 
 let redis: RedisServer;
 let storageDir: string;
 let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: FermxServe | undefined;
 let base: string;
-let context: BrowserContext;
+let browser: ChromiumSession | undefined;
 let page: Page;
 let sweepId: string;
-const pageErrors: string[] = [];
-
-async function fermx(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [FERMX, ...args], { cwd: REPO, env, timeout: 60_000 });
-  return stdout;
-}
+let pageErrors: string[];
 
 beforeAll(async () => {
-  const executablePath = ensureBinary(CHROMIUM);
   redis = await RedisServer.start();
   storageDir = mkdtempSync(join(tmpdir(), 'fermx-steer-web-'));
   env = {
@@ -59,45 +47,17 @@ beforeAll(async () => {
     }),
   );
   // Submitted and left queued: no worker runs in this test.
-  sweepId = (JSON.parse(await fermx('sweep', 'submit', specFile, '--json')) as { sweepId: string }).sweepId;
+  sweepId = (JSON.parse(await runFermx(['sweep', 'submit', specFile, '--json'], { env })) as { sweepId: string }).sweepId;
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [FERMX, 'serve', '--port', String(port)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`fermx serve did not start: ${serverLog}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fermx-chromium-')), {
-    executablePath,
-    headless: true,
-    viewport: { width: 1366, height: 860 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await context.route(/^(?!http:\/\/127\.0\.0\.1:\d+\/).*/, (route) => {
-    pageErrors.push(`external request: ${route.request().url()}`);
-    return route.abort();
-  });
+  server = await startFermxServe({ env });
+  base = server.base;
+  browser = await launchChromium();
+  ({ page, errors: pageErrors } = browser);
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await browser?.close();
+  await server?.stop();
   await redis?.dispose();
   if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });

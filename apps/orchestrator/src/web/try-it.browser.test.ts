@@ -1,16 +1,26 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSweepSpec, datasetVersionOf, expandSweep, runKeys, type TrialSpec } from '@fermx/contracts';
-import { CHROMIUM, ensureBinary, freePort, RedisServer, type Requirement } from '@fermx/testing';
+import {
+  ensureBinary,
+  launchChromium,
+  RedisServer,
+  REPO_ROOT,
+  runFermx,
+  startFermxServe,
+  type ChromiumSession,
+  type FermxServe,
+  type Requirement,
+} from '@fermx/testing';
 import { FERM_CLASSES, fixtureTrialResults } from './testing/trial-result-fixtures.js';
 
 // The Try-it page in Debian's chromium against a real `fermx serve` (real redis-server, file://
@@ -18,9 +28,7 @@ import { FERM_CLASSES, fixtureTrialResults } from './testing/trial-result-fixtur
 // promote`; photos are @vladmandic/face-api's multi-face demo pictures (an npm dependency); the
 // webcam is chromium's fake camera fed a Y4M that Debian's ffmpeg makes from those photos.
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const FERMX = join(REPO, 'bin/fermx.mjs');
-const MODEL_DIR = join(REPO, 'models/ferm-m-xception');
+const MODEL_DIR = join(REPO_ROOT, 'models/ferm-m-xception');
 const FACE_PHOTOS = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api')), '../demo');
 const PHOTO = join(FACE_PHOTOS, 'sample1.jpg');
 const FFMPEG: Requirement = { binary: 'ffmpeg', debianPackage: 'ffmpeg', purpose: 'the Try-it browser test (a fake camera fed by face photos)' };
@@ -34,24 +42,15 @@ let redis: RedisServer;
 let storageDir: string;
 let workDir: string;
 let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: FermxServe | undefined;
 let base: string;
-let context: BrowserContext;
+let browser: ChromiumSession | undefined;
 let page: Page;
 let trialId: string;
-const pageErrors: string[] = [];
-const externalRequests: string[] = [];
+// The page's errors and every request that is not to this server (launchChromium's guard).
+let pageErrors: string[];
 
-async function fermx(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(process.execPath, [FERMX, ...args], { cwd: REPO, env, timeout: 240_000, maxBuffer: 16 << 20 });
-    return stdout;
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`fermx ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
-  }
-}
+const fermx = (...args: string[]) => runFermx(args, { env, timeoutMs: 240_000 });
 
 function write(key: string, value: unknown): void {
   const path = join(storageDir, key);
@@ -114,22 +113,6 @@ async function faceVideo(dir: string): Promise<string> {
   return out;
 }
 
-async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`fermx serve exited with ${server.exitCode}: ${serverLog}`);
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`fermx serve did not answer /api/health within ${deadlineMs} ms: ${serverLog}`);
-}
-
 interface PageFace {
   top: string;
   box: number[];
@@ -169,7 +152,6 @@ async function uploadPhoto(path: string): Promise<PageFace[]> {
 }
 
 beforeAll(async () => {
-  const executablePath = ensureBinary(CHROMIUM);
   workDir = mkdtempSync(join(tmpdir(), 'fermx-try-it-'));
   const video = await faceVideo(workDir);
   redis = await RedisServer.start();
@@ -187,54 +169,24 @@ beforeAll(async () => {
   await fermx('leaderboard', 'rebuild');
   await fermx('model', 'promote', trialId, '--name', MODEL_NAME, '--alias', 'production');
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [FERMX, 'serve', '--port', String(port)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  await waitForHealth(base, 60_000);
+  server = await startFermxServe({ env });
+  base = server.base;
 
-  context = await chromium.launchPersistentContext(join(workDir, 'chromium'), {
-    executablePath,
-    headless: true,
+  browser = await launchChromium({
     viewport: { width: 1366, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      // WebGL without a GPU (MediaPipe Tasks hands every image to its graph as a WebGL texture).
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      // The webcam: chromium's fake camera playing the face video, permission granted.
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
+    // WebGL without a GPU (MediaPipe Tasks hands every image to its graph as a WebGL texture).
+    webgl: true,
+    // The webcam: chromium's fake camera playing the face video, permission granted.
+    args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    consoleErrors: true,
+    consoleNoise: KNOWN_CONSOLE_NOISE,
   });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !KNOWN_CONSOLE_NOISE.some((re) => re.test(msg.text()))) pageErrors.push(msg.text());
-  });
-  // Everything must come from this server: any other request fails the test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1:\d+\/).*/, (route) => {
-    externalRequests.push(route.request().url());
-    return route.abort();
-  });
+  ({ page, errors: pageErrors } = browser);
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await browser?.close();
+  await server?.stop();
   await redis?.dispose();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -261,7 +213,6 @@ describe('Try it page on a real fermx serve', () => {
     // docs/try-it.png comes from here: FERMX_TRY_IT_SCREENSHOT=/tmp/try-it.png npx vitest run <this file>.
     const target = process.env.FERMX_TRY_IT_SCREENSHOT;
     if (target) await page.screenshot({ path: target, fullPage: true });
-    expect(externalRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -320,7 +271,6 @@ describe('Try it page on a real fermx serve', () => {
     expect(Number(await page.getAttribute('#try-fps', 'data-fps'))).toBeGreaterThan(0);
     expect(await page.textContent('#try-fps')).toMatch(/frames\/s/);
     await page.locator('#try-stop').click();
-    expect(externalRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -334,7 +284,6 @@ describe('Try it page on a real fermx serve', () => {
     expect(await page.textContent('h1')).toContain(`${MODEL_NAME}@production`);
     const faces = await uploadPhoto(PHOTO);
     expect(faces.map((f) => f.top)).toEqual(photoFaces.map((f) => f.top));
-    expect(externalRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });
