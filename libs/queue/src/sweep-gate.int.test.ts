@@ -7,6 +7,7 @@ import type { TrialSpec } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { RedisServer } from '@fermx/testing';
 import {
+  addTrialJobs,
   CancelFlags,
   connectProducer,
   LeaderboardIndex,
@@ -115,6 +116,35 @@ describe('SweepGate', () => {
     expect(await gate.pullBack('s-a')).toBe(1);
     expect((await queue.getJob(shared!.trialId))?.id).toBe(shared!.trialId);
     expect(await queue.getJob(own!.trialId)).toBeUndefined();
+  });
+
+  it('recordQueued: a sweep queued without a dispatch record (an older orchestrator) can be paused and capped', async () => {
+    const list = specs('s-old', 3);
+    const other = specs('s-other', 1, 10);
+    // What an orchestrator before the gate did: every job straight onto the queue, nothing recorded.
+    await addTrialJobs(queue, [...list, ...other]);
+    await gate.configure('s-old', { paused: true });
+    expect(await gate.pullBack('s-old')).toBe(0);
+    // The sweep lists a trial another sweep queued (shared): it stays that sweep's.
+    expect(
+      await gate.recordQueued(
+        's-old',
+        [...list, ...other].map((t) => t.trialId),
+      ),
+    ).toBe(3);
+    expect(
+      await gate.recordQueued(
+        's-old',
+        [...list, ...other].map((t) => t.trialId),
+      ),
+    ).toBe(0);
+    expect(await gate.pullBack('s-old')).toBe(3);
+    expect(await gate.heldIds('s-old')).toEqual(list.map((t) => t.trialId));
+    expect(await queue.count()).toBe(1);
+    expect((await queue.getJob(other[0]!.trialId))?.id).toBe(other[0]!.trialId);
+    await gate.configure('s-old', { paused: false, maxConcurrent: 1 });
+    expect(await gate.dispatch('s-old')).toBe(1);
+    expect((await queue.getJob(list[0]!.trialId))!.data).toEqual(list[0]);
   });
 
   it("reprioritise changes the priority of the sweep's queued jobs", async () => {

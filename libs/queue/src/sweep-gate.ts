@@ -259,6 +259,38 @@ export class SweepGate {
     return changed;
   }
 
+  /**
+   * Records the unfinished jobs this sweep enqueued that its dispatched set lacks: those of a sweep
+   * submitted before dispatch was recorded (an older orchestrator put every trial straight on the
+   * queue). Without them, pause would hold nothing back, a cap would count nothing in flight and a
+   * new priority would reach no job. Only jobs whose payload names this sweep count (a trial first
+   * queued by another owner stays that owner's). `trialIds` in the sweep's order. Returns how many
+   * were recorded.
+   */
+  async recordQueued(sweepId: string, trialIds: readonly string[]): Promise<number> {
+    const known = new Set(await this.deps.redis.zrange(this.key(sweepId, 'dispatched'), 0, -1));
+    const missing = trialIds.map((id, order) => [id, order] as const).filter(([id]) => !known.has(id));
+    const states = await readTrialStates(
+      this.deps.redis,
+      missing.map(([id]) => id),
+      this.deps.keys,
+    );
+    const unfinished = missing.filter(([id]) => ['waiting', 'active'].includes(states.get(id)?.state ?? 'missing'));
+    const recorded: (readonly [string, number])[] = [];
+    for (let i = 0; i < unfinished.length; i += PULL_CHUNK) {
+      const chunk = unfinished.slice(i, i + PULL_CHUNK);
+      const pipeline = this.deps.redis.pipeline();
+      for (const [id] of chunk) pipeline.hget(redisKeys.trialJob(this.deps.keys ?? {}, id), 'data');
+      const datas = (await pipeline.exec()) ?? [];
+      chunk.forEach((entry, j) => {
+        const raw = datas[j]?.[1];
+        if (typeof raw === 'string' && (JSON.parse(raw) as Partial<TrialSpec>).sweepId === sweepId) recorded.push(entry);
+      });
+    }
+    await this.markDispatched(sweepId, recorded);
+    return recorded.length;
+  }
+
   /** Records trials as dispatched by this sweep (their jobs count toward its cap until they finish). */
   async markDispatched(sweepId: string, trials: readonly (readonly [string, number])[]): Promise<void> {
     for (let i = 0; i < trials.length; i += CHUNK) {

@@ -34,6 +34,11 @@ export class SweepSteering {
       if (!record) throw new SteeringError(404, `no sweep ${sweepId}`);
       if (await this.deps.cancelFlags.isCancelled(sweepId))
         throw new SteeringError(409, `sweep ${sweepId} is cancelled; submit its spec again to bring it back`);
+      // A sweep queued by an older orchestrator has jobs its dispatch record lacks: record them first.
+      await this.deps.gate.recordQueued(
+        sweepId,
+        record.trials.map((t) => t.trialId),
+      );
       const done = await fn(record);
       await this.deps.append(record, done);
       return done;
