@@ -250,6 +250,21 @@ describe('steering a sweep (real queue, real workers)', () => {
     for (const t of e.trials) expect(await runtime.queue.getJob(t)).toBeUndefined();
   });
 
+  it('a sweep submitted before the dispatch gate (no settings, no dispatch record) pauses, and resumes at its own priority', async () => {
+    const old = await submit({ ...spec('pre-gate', { learningRate: { grid: [0.0021, 0.0031, 0.0041] }, epochs: 3 }), priority: 7 });
+    // What an orchestrator older than the gate left in Redis: the jobs, and neither key.
+    const client = await runtime.queue.client;
+    await client.del(`${env.FERMX_REDIS_PREFIX}:sweep:${old.sweepId}:control`, `${env.FERMX_REDIS_PREFIX}:sweep:${old.sweepId}:dispatched`);
+    const paused = await sweeps.pause(old.sweepId);
+    expect(paused.transition).toMatchObject({ action: 'paused', heldBack: 3 });
+    expect(paused.dispatch).toMatchObject({ paused: true, priority: 7, held: 3 });
+    for (const t of old.trials) expect(await runtime.queue.getJob(t)).toBeUndefined();
+    expect((await sweeps.resume(old.sweepId)).transition).toMatchObject({ action: 'resumed', dispatched: 3 });
+    for (const t of old.trials) expect((await runtime.queue.getJob(t))!.priority).toBe(7);
+    // Held again so that the workers of the next tests never see it.
+    expect((await sweeps.pause(old.sweepId)).transition).toMatchObject({ action: 'paused', heldBack: 3 });
+  });
+
   it('with workers: the other overlapping sweep completes, the cap keeps one trial at a time, the paused sweep gets nothing', async () => {
     const workerEnv = { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_REDIS_PREFIX: env.FERMX_REDIS_PREFIX!, FERMX_SYNTHETIC_LOG: epochLog };
     workers.push(...(await Promise.all([WorkerProcess.start('w-1', workerEnv, dir), WorkerProcess.start('w-2', workerEnv, dir)])));

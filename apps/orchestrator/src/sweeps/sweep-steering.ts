@@ -1,5 +1,5 @@
 import { expandSweep, parseSweepSpec, SweepTooLargeError, type TrialSpec } from '@fermx/contracts';
-import { existingJobIds, withSweepLock, type HeldTrial, type SweepGate } from '@fermx/queue';
+import { DEFAULT_RETRY, existingJobIds, withSweepLock, type HeldTrial, type SweepGate } from '@fermx/queue';
 import type { DispatchView, SweepRecord, SweepTransition, TrialStatus } from './sweep-record.js';
 import type { SteerOutcome, SweepServiceDeps } from './sweep-service.js';
 import { SteeringError } from './steering-error.js';
@@ -34,16 +34,27 @@ export class SweepSteering {
       if (!record) throw new SteeringError(404, `no sweep ${sweepId}`);
       if (await this.deps.cancelFlags.isCancelled(sweepId))
         throw new SteeringError(409, `sweep ${sweepId} is cancelled; submit its spec again to bring it back`);
-      // A sweep queued by an older orchestrator has jobs its dispatch record lacks: record them first.
-      await this.deps.gate.recordQueued(
-        sweepId,
-        record.trials.map((t) => t.trialId),
-      );
+      await this.adoptUngated(record);
       const done = await fn(record);
       await this.deps.append(record, done);
       return done;
     });
     return { sweepId, transition, dispatch: await this.deps.dispatchView(sweepId) };
+  }
+
+  /**
+   * A sweep submitted by an orchestrator older than the dispatch gate has no dispatch settings and
+   * no record of its queued jobs: gives it the spec's priority and retry policy (settings it
+   * already has stay) and records its queued jobs, so that pause holds them back, a cap counts them
+   * and a resume re-queues them as the spec asked.
+   */
+  private async adoptUngated(record: SweepRecord): Promise<void> {
+    const parsed = parseSweepSpec(record.spec);
+    await this.deps.gate.initialise(record.sweepId, { priority: record.priority, retry: parsed.ok ? parsed.spec.retry : DEFAULT_RETRY });
+    await this.deps.gate.recordQueued(
+      record.sweepId,
+      record.trials.map((t) => t.trialId),
+    );
   }
 
   pause(sweepId: string): Promise<SteerOutcome> {
