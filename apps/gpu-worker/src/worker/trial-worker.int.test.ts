@@ -1,21 +1,13 @@
 /** The worker wired as `fermx worker` wires it, in-process with the synthetic trainer, on a real redis-server. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import type { Redis } from 'ioredis';
 import type { TrialSpec } from '@fermx/contracts';
 import { exampleTrialSpec } from '@fermx/contracts/testing';
-import { openStorage, type Storage } from '@fermx/data';
-import { CancelFlags, LeaderboardIndex, trialJobOptions, trialQueue, WorkerRegistry, workerConnection, type TrialQueue } from '@fermx/queue';
-import { RedisServer } from '@fermx/testing';
-import { parseWorkerConfig } from '../config.js';
+import { CancelFlags, LeaderboardIndex, trialJobOptions, WorkerRegistry } from '@fermx/queue';
 import { SyntheticTrainer } from '../testing/synthetic-trainer.js';
+import { WorkerFixture } from '../testing/worker-fixture.js';
+import { waitFor } from '../testing/worker-process.js';
 import type { Trainer } from '../training/trainer.js';
 import { TrialFiles } from '../trial/trial-files.js';
-import { waitFor } from '../testing/worker-process.js';
-import { startWorker, type RunningWorker } from './start-worker.js';
 
 const spec = (i: number, over: Partial<TrialSpec> = {}): TrialSpec =>
   exampleTrialSpec({
@@ -26,46 +18,22 @@ const spec = (i: number, over: Partial<TrialSpec> = {}): TrialSpec =>
   });
 
 describe('TrialWorker (in-process, real Redis)', () => {
-  let redis: RedisServer;
-  let connection: Redis;
-  let queue: TrialQueue;
-  let dir: string;
-  let storage: Storage;
-  let worker: RunningWorker | undefined;
+  let fx: WorkerFixture;
 
   beforeEach(async () => {
-    redis = await RedisServer.start();
-    connection = workerConnection(redis.url);
-    queue = trialQueue(connection);
-    dir = mkdtempSync(join(tmpdir(), 'fermx-tw-'));
-    storage = openStorage(`file://${dir}`);
+    fx = await WorkerFixture.start();
   });
   afterEach(async () => {
-    await worker?.stop();
-    worker = undefined;
-    await queue.close();
-    connection.disconnect();
-    await redis.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await fx.dispose();
   });
 
-  const start = async (epochMs: number, trainer: Trainer = new SyntheticTrainer({ epochMs })) => {
-    const env = { REDIS_URL: redis.url, FERMX_STORAGE: `file://${dir}`, FERMX_HEARTBEAT_MS: '200', FERMX_WORKER_ID: 'w-int' };
-    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env, { trainer });
-  };
-  const finished = async (id: string) => {
-    await waitFor(
-      async () => Boolean((await queue.getJob(id))?.finishedOn),
-      20_000,
-      () => `job ${id} never finished`,
-    );
-    return (await queue.getJob(id))!;
-  };
+  const start = (epochMs: number, trainer: Trainer = new SyntheticTrainer({ epochMs })) => fx.startWorker('w-int', trainer, { FERMX_HEARTBEAT_MS: '200' });
+  const finished = async (id: string) => (await fx.finished([id], 20_000))[0]!;
 
   it('fails invalid job data once, naming the bad field, without retries', async () => {
     await start(10);
     const bad = { ...spec(0), model: { architecture: 'resnet', numClasses: 4 } };
-    await queue.add('bad', bad as unknown as TrialSpec, trialJobOptions('bad-job', { retry: { attempts: 5, backoffSeconds: 1, jitter: 0 } }));
+    await fx.queue.add('bad', bad as unknown as TrialSpec, trialJobOptions('bad-job', { retry: { attempts: 5, backoffSeconds: 1, jitter: 0 } }));
     const job = await finished('bad-job');
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(1);
@@ -75,14 +43,14 @@ describe('TrialWorker (in-process, real Redis)', () => {
   it('stops a running trial when its sweep is cancelled: no result, no retries', async () => {
     await start(150);
     const s = spec(1, { training: { epochs: 20, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false } });
-    await queue.add(s.trialId, s, trialJobOptions(s.trialId));
-    const files = new TrialFiles(storage, s);
+    await fx.queue.add(s.trialId, s, trialJobOptions(s.trialId));
+    const files = new TrialFiles(fx.storage, s);
     await waitFor(
       async () => ((await files.readLatest())?.epoch ?? 0) >= 1,
       10_000,
       () => 'no epoch',
     );
-    await new CancelFlags(connection).cancel(s.sweepId);
+    await new CancelFlags(fx.connection).cancel(s.sweepId);
     const job = await finished(s.trialId);
     expect(await job.getState()).toBe('failed');
     expect(job.failedReason).toMatch(/^cancelled: sweep sweep-int was cancelled/);
@@ -96,16 +64,16 @@ describe('TrialWorker (in-process, real Redis)', () => {
     const halving = { rungs: [1, 2], reductionFactor: 2 };
     // learning rates 1e-3 (best), 1e-4, 1e-5: ranked by the synthetic curve
     const specs = [0, 1, 2].map((i) => spec(i, { training: { epochs: 4, batchSize: 8, learningRate: 10 ** -(3 + i), seed: 0, augmentation: false }, halving }));
-    for (const s of specs) await queue.add(s.trialId, s, trialJobOptions(s.trialId));
+    for (const s of specs) await fx.queue.add(s.trialId, s, trialJobOptions(s.trialId));
     const jobs = await Promise.all(specs.map((s) => finished(s.trialId)));
     expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual(['completed', 'completed', 'completed']);
-    const results = await Promise.all(specs.map((s) => new TrialFiles(storage, s).readResult()));
+    const results = await Promise.all(specs.map((s) => new TrialFiles(fx.storage, s).readResult()));
     expect(results[0]?.status).toBe('completed');
     expect(results[0]?.epochsRun).toBe(4);
     // the first trial at a rung always continues; later, worse ones are cut at a rung
     expect(results.slice(1).map((r) => r?.status)).toEqual(['stopped-early', 'stopped-early']);
     expect(results.slice(1).every((r) => (r?.epochsRun ?? 0) < 4)).toBe(true);
-    expect((await new LeaderboardIndex(connection).query()).map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
+    expect((await new LeaderboardIndex(fx.connection).query()).map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
   });
 
   it('a trainer whose loss turns NaN fails its trial once, naming the epoch; it is never ranked', async () => {
@@ -116,22 +84,22 @@ describe('TrialWorker (in-process, real Redis)', () => {
     await start(5, nanAtEpoch2);
     const [diverging, second] = [spec(3), spec(4)];
     // Five attempts allowed: a diverged model must not use them up.
-    for (const s of [diverging, second]) await queue.add(s.trialId, s, trialJobOptions(s.trialId, { retry: { attempts: 5, backoffSeconds: 1, jitter: 0 } }));
+    for (const s of [diverging, second]) await fx.queue.add(s.trialId, s, trialJobOptions(s.trialId, { retry: { attempts: 5, backoffSeconds: 1, jitter: 0 } }));
     const job = await finished(diverging.trialId);
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/epoch 2: loss is NaN/);
-    expect(await new TrialFiles(storage, diverging).readResult()).toBeUndefined();
+    expect(await new TrialFiles(fx.storage, diverging).readResult()).toBeUndefined();
     // the next trial diverges too (same trainer): neither is on the leaderboard
     await finished(second.trialId);
-    expect(await new LeaderboardIndex(connection).query()).toEqual([]);
+    expect(await new LeaderboardIndex(fx.connection).query()).toEqual([]);
   });
 
   it('heartbeats in the worker registry with its current trial and leaves it on stop', async () => {
-    await start(200);
+    const worker = await start(200);
     const s = spec(2);
-    await queue.add(s.trialId, s, trialJobOptions(s.trialId));
-    const registry = new WorkerRegistry(connection);
+    await fx.queue.add(s.trialId, s, trialJobOptions(s.trialId));
+    const registry = new WorkerRegistry(fx.connection);
     await waitFor(
       async () => (await registry.list()).some((w) => w.id === 'w-int' && w.currentTrial === s.trialId),
       10_000,
@@ -139,8 +107,7 @@ describe('TrialWorker (in-process, real Redis)', () => {
     );
     const [info] = await registry.list();
     expect(info).toMatchObject({ id: 'w-int', backend: 'auto', gpu: null });
-    await worker!.stop();
-    worker = undefined;
+    await worker.stop();
     expect(await registry.list()).toEqual([]);
   });
 });

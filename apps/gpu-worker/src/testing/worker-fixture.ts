@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TrialSpec } from '@fermx/contracts';
+import { openStorage, type Storage } from '@fermx/data';
+import { trialQueue, workerConnection, type TrialJobSummary, type TrialQueue } from '@fermx/queue';
+import { RedisServer, type RedisServerOptions } from '@fermx/testing';
+import { parseWorkerConfig } from '../config.js';
+import type { Trainer } from '../training/trainer.js';
+import { startWorker, type RunningWorker } from '../worker/start-worker.js';
+import { waitFor, WorkerProcess } from './worker-process.js';
+
+export interface WorkerFixtureOptions {
+  /** Options of the redis-server (`appendOnly` for tests that restart it). */
+  redis?: RedisServerOptions;
+}
+
+/**
+ * What a worker integration test stands on: a real redis-server, a connection and the trial queue
+ * on it, a temp folder holding file:// storage, and the workers the test starts, in this process
+ * or as `fermx worker` processes. `dispose()` stops and removes all of it, each part even when
+ * another fails to go.
+ */
+export class WorkerFixture {
+  private readonly inProcess: RunningWorker[] = [];
+  private readonly processes: WorkerProcess[] = [];
+  private disposed?: Promise<void>;
+
+  readonly connection: Redis;
+  readonly queue: TrialQueue;
+  /** file:// storage under `store/` of the temp folder. */
+  readonly storageUri: string;
+  /** The storage the workers write to, opened as the test reads it. */
+  readonly storage: Storage;
+
+  private constructor(
+    readonly redis: RedisServer,
+    /** The temp folder: storage lives under `store/`, the rest (logs, a worker's cwd) is free for the test. */
+    readonly dir: string,
+  ) {
+    this.connection = workerConnection(redis.url);
+    this.queue = trialQueue(this.connection);
+    this.storageUri = `file://${dir}/store`;
+    this.storage = openStorage(this.storageUri);
+  }
+
+  static async start(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
+    const redis = await RedisServer.start(options.redis);
+    try {
+      return new WorkerFixture(redis, mkdtempSync(join(tmpdir(), 'fermx-worker-')));
+    } catch (error) {
+      await redis.dispose();
+      throw error;
+    }
+  }
+
+  /** A worker's environment: this fixture's Redis and storage, then `over`. */
+  env(over: Record<string, string> = {}): Record<string, string> {
+    return { REDIS_URL: this.redis.url, FERMX_STORAGE: this.storageUri, ...over };
+  }
+
+  /** `fermx worker` wired in this process (startWorker) with `trainer`; stopped by dispose(). */
+  async startWorker(id: string, trainer: Trainer, env: Record<string, string> = {}): Promise<RunningWorker> {
+    const workerEnv = this.env({ FERMX_WORKER_ID: id, ...env });
+    const worker = await startWorker(parseWorkerConfig(workerEnv), pino({ level: 'silent' }), workerEnv, { trainer });
+    this.inProcess.push(worker);
+    return worker;
+  }
+
+  /** A real `fermx worker` process (synthetic trainer child) run in the temp folder; killed by dispose(). */
+  async startProcess(id: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.start(id, this.env(env), this.dir);
+    this.processes.push(worker);
+    return worker;
+  }
+
+  /** Waits until every job in `ids` has finished (completed or failed) and returns them in order. */
+  async finished(ids: string[], timeoutMs: number): Promise<Job<TrialSpec, TrialJobSummary, string>[]> {
+    await waitFor(
+      async () => (await Promise.all(ids.map(async (id) => (await this.queue.getJob(id))?.finishedOn))).every(Boolean),
+      timeoutMs,
+      () => `trials not finished in ${timeoutMs} ms: ${ids.join(', ')}`,
+    );
+    return Promise.all(ids.map(async (id) => (await this.queue.getJob(id))!));
+  }
+
+  /** Stops the workers, closes the queue and connection, stops redis-server, removes the temp folder; throws what failed at the end. Idempotent. */
+  dispose(): Promise<void> {
+    return (this.disposed ??= this.teardown());
+  }
+
+  private async teardown(): Promise<void> {
+    const failures: unknown[] = [];
+    const step = async (undo: () => unknown) => {
+      try {
+        await undo();
+      } catch (error) {
+        failures.push(error);
+      }
+    };
+    await step(() => Promise.all(this.processes.splice(0).map((w) => w.dispose())));
+    await step(() => Promise.all(this.inProcess.splice(0).map((w) => w.stop())));
+    await step(() => this.queue.close());
+    await step(() => this.connection.disconnect());
+    await step(() => this.redis.dispose());
+    await step(() => rmSync(this.dir, { recursive: true, force: true }));
+    if (failures.length) throw new AggregateError(failures, `worker fixture teardown: ${failures.length} step(s) failed`);
+  }
+}
