@@ -3,17 +3,16 @@
  * a worker killed with SIGKILL, a Redis restart, storage going away, SIGTERM hand-back.
  * Trials use the synthetic trainer, which goes through the real checkpoint/result path.
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import type { TrialSpec } from '@fermx/contracts';
 import { exampleTrialSpec } from '@fermx/contracts/testing';
-import { openStorage, type Storage } from '@fermx/data';
-import { LeaderboardIndex, trialJobOptions, trialQueue, workerConnection, type TrialQueue } from '@fermx/queue';
+import { openStorage } from '@fermx/data';
+import { LeaderboardIndex, trialJobOptions, trialQueue, workerConnection } from '@fermx/queue';
 import { RedisServer, S3Server } from '@fermx/testing';
 import { TrialFiles } from './trial/trial-files.js';
+import { WorkerFixture } from './testing/worker-fixture.js';
 import { waitFor, WorkerProcess } from './testing/worker-process.js';
 
 interface EpochLogLine {
@@ -32,40 +31,21 @@ function trialSpec(i: number, epochs: number, sweepId = 'sweep-reliability'): Tr
 }
 
 describe('fermx worker reliability', () => {
-  let redis: RedisServer;
-  let connection: Redis;
-  let queue: TrialQueue;
-  let dir: string;
-  let storageUri: string;
-  let storage: Storage;
+  let fx: WorkerFixture;
   let epochLog: string;
-  const workers: WorkerProcess[] = [];
 
   beforeEach(async () => {
-    redis = await RedisServer.start({ appendOnly: true });
-    connection = workerConnection(redis.url);
-    queue = trialQueue(connection);
-    dir = mkdtempSync(join(tmpdir(), 'fermx-worker-'));
-    storageUri = `file://${dir}/store`;
-    storage = openStorage(storageUri);
-    epochLog = join(dir, 'epochs.jsonl');
+    fx = await WorkerFixture.start({ redis: { appendOnly: true } });
+    epochLog = join(fx.dir, 'epochs.jsonl');
   });
 
   afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.dispose()));
-    await queue.close();
-    connection.disconnect();
-    await redis.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await fx.dispose();
   });
 
-  const startWorker = async (id: string, env: Record<string, string> = {}) => {
-    const worker = await WorkerProcess.start(id, { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_LOG: epochLog, ...env }, dir);
-    workers.push(worker);
-    return worker;
-  };
+  const startWorker = (id: string, env: Record<string, string> = {}) => fx.startProcess(id, { FERMX_SYNTHETIC_LOG: epochLog, ...env });
   const enqueue = async (spec: TrialSpec, attempts = 5) => {
-    await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts, backoffSeconds: 1, jitter: 0 } }));
+    await fx.queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts, backoffSeconds: 1, jitter: 0 } }));
   };
   const trainedEpochs = (): EpochLogLine[] =>
     existsSync(epochLog)
@@ -74,18 +54,10 @@ describe('fermx worker reliability', () => {
           .filter(Boolean)
           .map((l) => JSON.parse(l) as EpochLogLine)
       : [];
-  const waitFinished = async (ids: string[], timeoutMs: number) => {
-    await waitFor(
-      async () => (await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.finishedOn))).every(Boolean),
-      timeoutMs,
-      () => `trials not finished in ${timeoutMs} ms: ${ids.join(', ')}`,
-    );
-    return Promise.all(ids.map(async (id) => (await queue.getJob(id))!));
-  };
 
   it('a trial whose worker is killed with SIGKILL finishes on the other worker, resumed from its checkpoint', async () => {
     const spec = trialSpec(0, 8);
-    const files = new TrialFiles(storage, spec);
+    const files = new TrialFiles(fx.storage, spec);
     // Both workers are ready before the trial is queued, so a slow start cannot let the first finish alone.
     const both = [await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' }), await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '400' })];
     await enqueue(spec);
@@ -100,7 +72,7 @@ describe('fermx worker reliability', () => {
     await a.exited;
     const checkpointedByA = (await files.readLatest())!.epoch;
 
-    const [job] = await waitFinished([spec.trialId], 60_000);
+    const [job] = await fx.finished([spec.trialId], 60_000);
     expect(await job!.getState()).toBe('completed');
     const result = (await files.readResult())!;
     expect(result.worker).toBe(b.id);
@@ -121,7 +93,7 @@ describe('fermx worker reliability', () => {
     expect(byB.at(-1)).toBe(8);
     expect(b.hasLog('resuming trial from checkpoint')).toBe(true);
 
-    const rows = await new LeaderboardIndex(connection).query();
+    const rows = await new LeaderboardIndex(fx.connection).query();
     expect(rows.map((r) => r.trialId)).toEqual([spec.trialId]);
   });
 
@@ -131,25 +103,25 @@ describe('fermx worker reliability', () => {
     await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
     await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '250' });
     await waitFor(
-      async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 1,
+      async () => ((await fx.queue.getJobCounts('completed')).completed ?? 0) >= 1,
       30_000,
       () => 'no trial completed before the restart',
     );
-    await redis.restart(1000);
+    await fx.redis.restart(1000);
 
-    const jobs = await waitFinished(
+    const jobs = await fx.finished(
       specs.map((s) => s.trialId),
       90_000,
     );
     expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual(specs.map(() => 'completed'));
-    for (const spec of specs) expect((await new TrialFiles(storage, spec).readResult())?.epochsRun).toBe(4);
-    const rows = await new LeaderboardIndex(connection).query({ sweepId: 'sweep-restart' });
+    for (const spec of specs) expect((await new TrialFiles(fx.storage, spec).readResult())?.epochsRun).toBe(4);
+    const rows = await new LeaderboardIndex(fx.connection).query({ sweepId: 'sweep-restart' });
     expect(rows.map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
   });
 
   it('on SIGTERM a worker hands its trial back within 30 s and another worker resumes it', async () => {
     const spec = trialSpec(7, 6);
-    const files = new TrialFiles(storage, spec);
+    const files = new TrialFiles(fx.storage, spec);
     await enqueue(spec);
     const a = await startWorker('worker-a', { FERMX_SYNTHETIC_EPOCH_MS: '400' });
     await waitFor(
@@ -163,13 +135,13 @@ describe('fermx worker reliability', () => {
     expect(exit.code).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(30_000);
     expect(a.hasLog('trial handed back to the queue')).toBe(true);
-    const handedBack = (await queue.getJob(spec.trialId))!;
+    const handedBack = (await fx.queue.getJob(spec.trialId))!;
     expect(['waiting', 'prioritized']).toContain(await handedBack.getState());
     expect(handedBack.attemptsMade).toBe(0);
     const checkpointedByA = (await files.readLatest())!.epoch;
 
     await startWorker('worker-b', { FERMX_SYNTHETIC_EPOCH_MS: '100' });
-    await waitFinished([spec.trialId], 30_000);
+    await fx.finished([spec.trialId], 30_000);
     const lines = await files.readMetrics();
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(lines.filter((l) => l.worker === 'worker-b')[0]?.epoch).toBe(checkpointedByA + 1);
