@@ -8,12 +8,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrialSpec } from '@fermx/contracts';
 import { exampleTrialSpec } from '@fermx/contracts/testing';
-import { openStorage } from '@fermx/data';
-import { LeaderboardIndex, trialJobOptions, trialQueue, workerConnection } from '@fermx/queue';
-import { RedisServer, S3Server } from '@fermx/testing';
+import { LeaderboardIndex, trialJobOptions } from '@fermx/queue';
 import { TrialFiles } from './trial/trial-files.js';
 import { WorkerFixture } from './testing/worker-fixture.js';
-import { waitFor, WorkerProcess } from './testing/worker-process.js';
+import { waitFor } from './testing/worker-process.js';
 
 interface EpochLogLine {
   trialId: string;
@@ -150,19 +148,14 @@ describe('fermx worker reliability', () => {
 
 describe('fermx worker with S3 storage that goes away', () => {
   it('an outage longer than the retry budget loses no trial: trials are handed back without using attempts, the worker backs off, all complete when storage returns', async () => {
-    const redis = await RedisServer.start();
-    const s3 = await S3Server.start({ buckets: ['fermx-int'] });
-    const connection = workerConnection(redis.url);
-    const queue = trialQueue(connection);
-    const storageUri = 's3://fermx-int/lab';
-    const storage = openStorage(storageUri, { ...process.env, ...s3.env });
-    let worker: WorkerProcess | undefined;
+    const fx = await WorkerFixture.start({ s3Bucket: 'fermx-int' });
+    const s3 = fx.s3!;
     try {
       const specs = [0, 1, 2, 3].map((i) => trialSpec(i, 4, 'sweep-s3'));
       // A retry budget of about one second: two attempts, one second apart.
-      for (const spec of specs) await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 2, backoffSeconds: 1, jitter: 0 } }));
-      worker = await WorkerProcess.start('worker-s3', { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_SYNTHETIC_EPOCH_MS: '300', ...s3.env });
-      const first = new TrialFiles(storage, specs[0]!);
+      for (const spec of specs) await fx.queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 2, backoffSeconds: 1, jitter: 0 } }));
+      const worker = await fx.startProcess('worker-s3', { FERMX_SYNTHETIC_EPOCH_MS: '300' });
+      const first = new TrialFiles(fx.storage, specs[0]!);
       await waitFor(
         async () => ((await first.readLatest())?.epoch ?? 0) >= 2,
         30_000,
@@ -170,38 +163,33 @@ describe('fermx worker with S3 storage that goes away', () => {
       );
       await s3.pause();
       await waitFor(
-        () => worker!.hasLog('infrastructure fault: worker stops taking trials and backs off'),
+        () => worker.hasLog('infrastructure fault: worker stops taking trials and backs off'),
         30_000,
         () => 'the worker never noticed storage was gone',
       );
       // Down for several times the retry budget: the old worker failed every queued trial here.
       await new Promise((r) => setTimeout(r, 6_000));
-      expect(await queue.getFailedCount()).toBe(0);
+      expect(await fx.queue.getFailedCount()).toBe(0);
       expect(worker.hasLog('service still unavailable; backing off')).toBe(true);
       expect(worker.logs.filter((l) => l.msg === 'trial handed back to the queue')).toHaveLength(1); // it does not drain the queue
       await s3.resume();
 
-      await waitFor(
-        async () => (await Promise.all(specs.map(async (s) => (await queue.getJob(s.trialId))?.finishedOn))).every(Boolean),
+      await fx.finished(
+        specs.map((s) => s.trialId),
         90_000,
-        () => 'trials did not finish after storage came back',
       );
       expect(worker.hasLog('service answers again; worker takes trials again')).toBe(true);
       for (const spec of specs) {
-        const job = (await queue.getJob(spec.trialId))!;
+        const job = (await fx.queue.getJob(spec.trialId))!;
         expect(await job.getState()).toBe('completed');
         expect(job.attemptsMade).toBe(1); // BullMQ counts the attempt that completed it; the outage used up none
-        const files = new TrialFiles(storage, spec);
+        const files = new TrialFiles(fx.storage, spec);
         expect((await files.readMetrics()).map((l) => l.epoch)).toEqual([1, 2, 3, 4]);
         expect((await files.readResult())?.epochsRun).toBe(4);
       }
-      expect((await new LeaderboardIndex(connection).query()).map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
+      expect((await new LeaderboardIndex(fx.connection).query()).map((r) => r.trialId).sort()).toEqual(specs.map((s) => s.trialId).sort());
     } finally {
-      await worker?.dispose();
-      await queue.close();
-      connection.disconnect();
-      await redis.dispose();
-      await s3.dispose();
+      await fx.dispose();
     }
   });
 });

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { TrialSpec } from '@fermx/contracts';
 import { openStorage, type Storage } from '@fermx/data';
 import { trialQueue, workerConnection, type TrialJobSummary, type TrialQueue } from '@fermx/queue';
-import { RedisServer, type RedisServerOptions } from '@fermx/testing';
+import { RedisServer, S3Server, type RedisServerOptions } from '@fermx/testing';
 import { parseWorkerConfig } from '../config.js';
 import type { Trainer } from '../training/trainer.js';
 import { startWorker, type RunningWorker } from '../worker/start-worker.js';
@@ -16,11 +16,13 @@ import { waitFor, WorkerProcess } from './worker-process.js';
 export interface WorkerFixtureOptions {
   /** Options of the redis-server (`appendOnly` for tests that restart it). */
   redis?: RedisServerOptions;
+  /** Storage in this bucket of a real S3 server (s3rver, `s3://<bucket>/lab`) instead of file:// under the temp folder. */
+  s3Bucket?: string;
 }
 
 /**
  * What a worker integration test stands on: a real redis-server, a connection and the trial queue
- * on it, a temp folder holding file:// storage, and the workers the test starts, in this process
+ * on it, a temp folder, storage (file:// in that folder, or a bucket of a real S3 server), and the workers the test starts, in this process
  * or as `fermx worker` processes. `dispose()` stops and removes all of it, each part even when
  * another fails to go.
  */
@@ -31,35 +33,41 @@ export class WorkerFixture {
 
   readonly connection: Redis;
   readonly queue: TrialQueue;
-  /** file:// storage under `store/` of the temp folder. */
+  /** file:// storage under `store/` of the temp folder, or `s3://<bucket>/lab`. */
   readonly storageUri: string;
   /** The storage the workers write to, opened as the test reads it. */
   readonly storage: Storage;
 
   private constructor(
     readonly redis: RedisServer,
-    /** The temp folder: storage lives under `store/`, the rest (logs, a worker's cwd) is free for the test. */
+    /** The temp folder: file:// storage lives under `store/`, the rest (logs, a worker's cwd) is free for the test. */
     readonly dir: string,
+    /** The S3 server holding the storage, when `s3Bucket` was given: pause() and resume() it to take storage away. */
+    readonly s3: S3Server | undefined,
+    s3Bucket: string | undefined,
   ) {
     this.connection = workerConnection(redis.url);
     this.queue = trialQueue(this.connection);
-    this.storageUri = `file://${dir}/store`;
-    this.storage = openStorage(this.storageUri);
+    this.storageUri = s3Bucket ? `s3://${s3Bucket}/lab` : `file://${dir}/store`;
+    this.storage = openStorage(this.storageUri, { ...process.env, ...s3?.env });
   }
 
   static async start(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
     const redis = await RedisServer.start(options.redis);
+    let s3: S3Server | undefined;
     try {
-      return new WorkerFixture(redis, mkdtempSync(join(tmpdir(), 'fermx-worker-')));
+      if (options.s3Bucket) s3 = await S3Server.start({ buckets: [options.s3Bucket] });
+      return new WorkerFixture(redis, mkdtempSync(join(tmpdir(), 'fermx-worker-')), s3, options.s3Bucket);
     } catch (error) {
+      await s3?.dispose();
       await redis.dispose();
       throw error;
     }
   }
 
-  /** A worker's environment: this fixture's Redis and storage, then `over`. */
+  /** A worker's environment: this fixture's Redis and storage (with the S3 server's credentials), then `over`. */
   env(over: Record<string, string> = {}): Record<string, string> {
-    return { REDIS_URL: this.redis.url, FERMX_STORAGE: this.storageUri, ...over };
+    return { REDIS_URL: this.redis.url, FERMX_STORAGE: this.storageUri, ...this.s3?.env, ...over };
   }
 
   /** `fermx worker` wired in this process (startWorker) with `trainer`; stopped by dispose(). */
@@ -87,7 +95,7 @@ export class WorkerFixture {
     return Promise.all(ids.map(async (id) => (await this.queue.getJob(id))!));
   }
 
-  /** Stops the workers, closes the queue and connection, stops redis-server, removes the temp folder; throws what failed at the end. Idempotent. */
+  /** Stops the workers, closes the queue and connection, stops redis-server and the S3 server, removes the temp folder; throws what failed at the end. Idempotent. */
   dispose(): Promise<void> {
     return (this.disposed ??= this.teardown());
   }
@@ -106,6 +114,7 @@ export class WorkerFixture {
     await step(() => this.queue.close());
     await step(() => this.connection.disconnect());
     await step(() => this.redis.dispose());
+    await step(() => this.s3?.dispose());
     await step(() => rmSync(this.dir, { recursive: true, force: true }));
     if (failures.length) throw new AggregateError(failures, `worker fixture teardown: ${failures.length} step(s) failed`);
   }
