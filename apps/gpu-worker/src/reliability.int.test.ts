@@ -38,7 +38,7 @@ describe('fermx worker reliability', () => {
   });
 
   afterEach(async () => {
-    await fx.dispose();
+    await fx?.dispose();
   });
 
   const startWorker = (id: string, env: Record<string, string> = {}) => fx.startProcess(id, { FERMX_SYNTHETIC_LOG: epochLog, ...env });

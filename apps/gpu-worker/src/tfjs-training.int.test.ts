@@ -4,64 +4,33 @@
  * for 2 epochs on a tiny dataset in S3 storage (s3rver), then `fermx evaluate` scores the saved model.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import type { Redis } from 'ioredis';
 import { TrialResultSchema } from '@fermx/contracts';
 import { exampleTrialSpec } from '@fermx/contracts/testing';
-import { openStorage } from '@fermx/data';
-import { LeaderboardIndex, trialJobOptions, trialQueue, workerConnection, type TrialQueue } from '@fermx/queue';
-import { RedisServer, S3Server } from '@fermx/testing';
-import { parseWorkerConfig } from './config.js';
+import { LeaderboardIndex, trialJobOptions } from '@fermx/queue';
 import { TrialFiles } from './trial/trial-files.js';
-import { waitFor } from './testing/worker-process.js';
+import { WorkerFixture } from './testing/worker-fixture.js';
 import { writeTinyDataset } from './testing/tiny-dataset.js';
-import { startWorker, type RunningWorker } from './worker/start-worker.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('real tfjs training through the worker', () => {
-  let redis: RedisServer;
-  let s3: S3Server;
-  let connection: Redis;
-  let queue: TrialQueue;
-  let worker: RunningWorker | undefined;
-  let cacheDir: string;
+  let fx: WorkerFixture;
 
   beforeAll(async () => {
-    redis = await RedisServer.start();
-    s3 = await S3Server.start({ buckets: ['fermx-tfjs'] });
-    connection = workerConnection(redis.url);
-    queue = trialQueue(connection);
-    cacheDir = mkdtempSync(join(tmpdir(), 'fermx-cache-'));
+    fx = await WorkerFixture.start({ s3Bucket: 'fermx-tfjs' });
   });
   afterAll(async () => {
-    await worker?.stop();
-    await queue?.close();
-    connection?.disconnect();
-    await redis?.dispose();
-    await s3?.dispose();
-    rmSync(cacheDir, { recursive: true, force: true });
+    await fx?.dispose();
   });
 
   it('trains a tiny CNN for 2 epochs, writes result and model, and fermx evaluate reproduces the test accuracy', async () => {
-    const env = {
-      ...process.env,
-      ...s3.env,
-      REDIS_URL: redis.url,
-      FERMX_STORAGE: 's3://fermx-tfjs/lab',
-      FERMX_BACKEND: 'wasm',
-      FERMX_REPLICAS: '2',
-      FERMX_CACHE_DIR: cacheDir,
-      FERMX_WORKER_ID: 'w-tfjs',
-    };
-    const storage = openStorage(env.FERMX_STORAGE, env);
-    const dataset = await writeTinyDataset(storage, 'datasets/tiny/v1', { train: 96, val: 32, test: 32 });
+    const workerEnv = { FERMX_BACKEND: 'wasm', FERMX_REPLICAS: '2', FERMX_CACHE_DIR: join(fx.dir, 'cache') };
+    const env = { ...process.env, ...fx.env({ ...workerEnv, FERMX_WORKER_ID: 'w-tfjs' }) };
+    const dataset = await writeTinyDataset(fx.storage, 'datasets/tiny/v1', { train: 96, val: 32, test: 32 });
     const spec = exampleTrialSpec({
       sweepId: 'sweep-tfjs',
       dataset,
@@ -69,17 +38,12 @@ describe('real tfjs training through the worker', () => {
       training: { epochs: 2, batchSize: 16, learningRate: 0.003, seed: 1, augmentation: false, ema: 0.9, tta: 'flip', schedule: 'cosine' },
       metric: { name: 'val_accuracy', goal: 'max', summary: 'best' },
     });
-    worker = await startWorker(parseWorkerConfig(env), pino({ level: 'silent' }), env);
-    await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
-    await waitFor(
-      async () => Boolean((await queue.getJob(spec.trialId))?.finishedOn),
-      240_000,
-      () => 'tfjs trial did not finish',
-    );
-    const job = (await queue.getJob(spec.trialId))!;
-    expect(job.failedReason ?? null).toBeNull();
+    await fx.startWorker('w-tfjs', { env: workerEnv });
+    await fx.queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
+    const [job] = await fx.finished([spec.trialId], 240_000);
+    expect(job!.failedReason ?? null).toBeNull();
 
-    const result = TrialResultSchema.parse(await new TrialFiles(storage, spec).readResult());
+    const result = TrialResultSchema.parse(await new TrialFiles(fx.storage, spec).readResult());
     expect(result.backend).toBe('wasm ×2 replicas');
     expect(result.curves.map((c) => c.epoch)).toEqual([1, 2]);
     expect(result.parameters).toBeGreaterThan(0);
@@ -87,7 +51,7 @@ describe('real tfjs training through the worker', () => {
     expect(result.metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(32);
     expect(result.metrics.testAccuracy).toBeTypeOf('number');
     expect(result.modelUri).toBe('s3://fermx-tfjs/lab/runs/sweep-tfjs/' + spec.trialId + '/model');
-    expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ trialId: spec.trialId, backend: 'wasm ×2 replicas' });
+    expect(await new LeaderboardIndex(fx.connection).get(spec.trialId)).toMatchObject({ trialId: spec.trialId, backend: 'wasm ×2 replicas' });
 
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -130,6 +94,6 @@ describe('real tfjs training through the worker', () => {
       },
     );
     expect((JSON.parse(bestRun.stdout) as { accuracy: number }).accuracy).toBeCloseTo(best.testAccuracy!, 6);
-    expect(await new LeaderboardIndex(connection).get(spec.trialId)).toMatchObject({ ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy });
+    expect(await new LeaderboardIndex(fx.connection).get(spec.trialId)).toMatchObject({ ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy });
   });
 });

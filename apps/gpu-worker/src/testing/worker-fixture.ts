@@ -70,10 +70,14 @@ export class WorkerFixture {
     return { REDIS_URL: this.redis.url, FERMX_STORAGE: this.storageUri, ...this.s3?.env, ...over };
   }
 
-  /** `fermx worker` wired in this process (startWorker) with `trainer`; stopped by dispose(). */
-  async startWorker(id: string, trainer: Trainer, env: Record<string, string> = {}): Promise<RunningWorker> {
+  /**
+   * `fermx worker` wired in this process (startWorker); stopped by dispose(). With `trainer` it
+   * trains in-process; without, in the production trainer child. Its config is read from
+   * `env(env)` alone; the trainer child also inherits this process's environment.
+   */
+  async startWorker(id: string, { trainer, env = {} }: { trainer?: Trainer; env?: Record<string, string> } = {}): Promise<RunningWorker> {
     const workerEnv = this.env({ FERMX_WORKER_ID: id, ...env });
-    const worker = await startWorker(parseWorkerConfig(workerEnv), pino({ level: 'silent' }), workerEnv, { trainer });
+    const worker = await startWorker(parseWorkerConfig(workerEnv), pino({ level: 'silent' }), { ...process.env, ...workerEnv }, trainer ? { trainer } : {});
     this.inProcess.push(worker);
     return worker;
   }

@@ -14,11 +14,11 @@ describe('a trial finished by the worker (in-process, real Redis)', () => {
     fx = await WorkerFixture.start();
   });
   afterEach(async () => {
-    await fx.dispose();
+    await fx?.dispose();
   });
 
   it('returns a summary to BullMQ; curves and matrices live only in result.json; the worker indexes the row', async () => {
-    await fx.startWorker('w-summary', new SyntheticTrainer({ epochMs: 5 }));
+    await fx.startWorker('w-summary', { trainer: new SyntheticTrainer({ epochMs: 5 }) });
     const spec = exampleTrialSpec({
       sweepId: 'sweep-summary',
       model: { architecture: 'cnn', numClasses: 4 },

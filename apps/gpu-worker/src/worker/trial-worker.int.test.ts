@@ -24,10 +24,11 @@ describe('TrialWorker (in-process, real Redis)', () => {
     fx = await WorkerFixture.start();
   });
   afterEach(async () => {
-    await fx.dispose();
+    await fx?.dispose();
   });
 
-  const start = (epochMs: number, trainer: Trainer = new SyntheticTrainer({ epochMs })) => fx.startWorker('w-int', trainer, { FERMX_HEARTBEAT_MS: '200' });
+  const start = (epochMs: number, trainer: Trainer = new SyntheticTrainer({ epochMs })) =>
+    fx.startWorker('w-int', { trainer, env: { FERMX_HEARTBEAT_MS: '200' } });
   const finished = async (id: string) => (await fx.finished([id], 20_000))[0]!;
 
   it('fails invalid job data once, naming the bad field, without retries', async () => {
