@@ -22,9 +22,9 @@ export interface WorkerFixtureOptions {
 
 /**
  * What a worker integration test stands on: a real redis-server, a connection and the trial queue
- * on it, a temp folder, storage (file:// in that folder, or a bucket of a real S3 server), and the workers the test starts, in this process
- * or as `fermx worker` processes. `dispose()` stops and removes all of it, each part even when
- * another fails to go.
+ * on it, a temp folder, storage (file:// in that folder, or a bucket of a real S3 server), and the
+ * workers the test starts, in this process or as `fermx worker` processes. `dispose()` stops and
+ * removes all of it, each part even when another fails to go.
  */
 export class WorkerFixture {
   private readonly inProcess: RunningWorker[] = [];
