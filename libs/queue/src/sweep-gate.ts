@@ -209,14 +209,8 @@ export class SweepGate {
     // In chunks, the Redis round trips of each step overlapping (10,000 queued trials: seconds, not minutes).
     for (let i = 0; i < mine.length; i += PULL_CHUNK) {
       const chunk = mine.slice(i, i + PULL_CHUNK);
-      const pipeline = this.deps.redis.pipeline();
-      for (const id of chunk) pipeline.hget(redisKeys.trialJob(this.deps.keys ?? {}, id), 'data');
-      const datas = (await pipeline.exec()) ?? [];
-      const held: HeldTrial[] = [];
-      chunk.forEach((id, j) => {
-        const raw = datas[j]?.[1];
-        if (typeof raw === 'string') held.push({ spec: JSON.parse(raw) as TrialSpec, order: order.get(id)! });
-      });
+      const specs = await this.jobSpecs(chunk);
+      const held: HeldTrial[] = chunk.flatMap((id, j) => (specs[j] ? [{ spec: specs[j], order: order.get(id)! }] : []));
       // Held first, job removed second: a crash in between leaves a trial both held and queued
       // (dispatching it again is a no-op), never neither.
       await this.hold(sweepId, held);
@@ -279,16 +273,24 @@ export class SweepGate {
     const recorded: (readonly [string, number])[] = [];
     for (let i = 0; i < unfinished.length; i += PULL_CHUNK) {
       const chunk = unfinished.slice(i, i + PULL_CHUNK);
-      const pipeline = this.deps.redis.pipeline();
-      for (const [id] of chunk) pipeline.hget(redisKeys.trialJob(this.deps.keys ?? {}, id), 'data');
-      const datas = (await pipeline.exec()) ?? [];
+      const specs = await this.jobSpecs(chunk.map(([id]) => id));
       chunk.forEach((entry, j) => {
-        const raw = datas[j]?.[1];
-        if (typeof raw === 'string' && (JSON.parse(raw) as Partial<TrialSpec>).sweepId === sweepId) recorded.push(entry);
+        if (specs[j]?.sweepId === sweepId) recorded.push(entry);
       });
     }
     await this.markDispatched(sweepId, recorded);
     return recorded.length;
+  }
+
+  /** The TrialSpec payload of each trial's job (one pipelined round trip), undefined where it has none. */
+  private async jobSpecs(trialIds: readonly string[]): Promise<(TrialSpec | undefined)[]> {
+    const pipeline = this.deps.redis.pipeline();
+    for (const id of trialIds) pipeline.hget(redisKeys.trialJob(this.deps.keys ?? {}, id), 'data');
+    const replies = (await pipeline.exec()) ?? [];
+    return trialIds.map((_, j) => {
+      const raw = replies[j]?.[1];
+      return typeof raw === 'string' ? (JSON.parse(raw) as TrialSpec) : undefined;
+    });
   }
 
   /** Records trials as dispatched by this sweep (their jobs count toward its cap until they finish). */
