@@ -15,7 +15,7 @@ import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
 const usage =
-  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] --out URI [--workers N] [--limit N] [--seed N] [--json]';
+  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -49,6 +49,7 @@ export const buildCommand = defineCommand({
     'max-yaw': { type: 'string' },
     'min-sharpness': { type: 'string' },
     'no-filters': { type: 'boolean', default: false },
+    'face-cache': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -58,7 +59,9 @@ export const buildCommand = defineCommand({
     if (unmasked) {
       // Table 1 is FER2013 as published: its labels, its pixels; refuse what would change either.
       if (typeof v.ferplus === 'string') throw new UsageError("--profile fer2013 uses FER2013's own labels (Table 1): leave out --ferplus", usage);
-      const filterFlag = ['min-agreement', 'no-label-match', 'max-yaw', 'min-sharpness', 'no-filters'].find((f) => v[f] !== undefined && v[f] !== false);
+      const filterFlag = ['min-agreement', 'no-label-match', 'max-yaw', 'min-sharpness', 'no-filters', 'face-cache'].find(
+        (f) => v[f] !== undefined && v[f] !== false,
+      );
       if (filterFlag) throw new UsageError(`--${filterFlag} does not apply to --profile fer2013 (no landmarks, no filters)`, usage);
     }
     // A different default folder, so the unmasked set never replaces FERM.
@@ -97,6 +100,7 @@ export const buildCommand = defineCommand({
         source: v.source,
         ...(typeof v.ferplus === 'string' ? { ferplus: v.ferplus } : {}),
         out,
+        ...(typeof v['face-cache'] === 'string' ? { faceCache: v['face-cache'] } : {}),
         config,
         env: ctx.env,
         detectorName: 'face-api/face_landmark_68',

@@ -88,6 +88,19 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     expect(JSON.parse(inspect.out).verified.train).toBe(train.count);
   });
 
+  it('builds another selection into another folder from the first build’s face cache', async () => {
+    const args = ['dataset', 'build', '--source', source!, '--ferplus', ferplus!, '--profile', 'all', '--limit', '160', '--workers', '2', ...filterArgs];
+    const other = await fermx(
+      [...args, '--min-agreement', '0.9', '--out', 's3://fermx/datasets/ferm-strict/v1', '--face-cache', `${uri}/.build`, '--json'],
+      env,
+    );
+    expect(other.err).toBe('');
+    expect(other.code).toBe(0);
+    expect(JSON.parse(other.out)).toMatchObject({ upToDate: false, reusedParts: 1 });
+    const strict = await openDataset('s3://fermx/datasets/ferm-strict/v1', { env, cacheDir: join(dir, 'cache-strict') });
+    expect(strict.manifest.builder.config.filters.minAgreement).toBe(0.9);
+  });
+
   it('fails clearly on a file that is not FER2013 and on bad flags', async () => {
     const bad = join(dir, 'notes.txt');
     writeFileSync(bad, 'hello world\n');
@@ -97,5 +110,8 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     const flags = await fermx(['dataset', 'build', '--source', bad, '--out', uri, '--profile', 'some'], env);
     expect(flags.code).toBe(2);
     expect(flags.err).toMatch(/profile/);
+    const unmasked = await fermx(['dataset', 'build', '--source', bad, '--profile', 'fer2013', '--face-cache', 'file:///tmp/faces', '--out', uri], env);
+    expect(unmasked.code).toBe(2);
+    expect(unmasked.err).toMatch(/--face-cache does not apply to --profile fer2013/);
   });
 });

@@ -111,6 +111,21 @@ describe('buildDataset', () => {
     expect(Object.keys(m.rows.capped).length).toBeGreaterThan(0);
   });
 
+  it('shares a face cache of its own between builds of two selections in two folders', async () => {
+    const faceCache = pathToFileURL(join(dir, 'face-cache')).href;
+    const first = options(pathToFileURL(join(dir, 'ferm-strict')).href, { faceCache }, { filters: { minAgreement: 0.8 } });
+    const strict = await buildDataset(first.options);
+    expect(first.detector.calls).toBeGreaterThan(0);
+    expect(strict.written.some((k) => k.startsWith('.build/'))).toBe(false);
+    expect((await openStorage(faceCache).list('')).filter((k) => k.endsWith('.bin'))).toHaveLength(4);
+
+    const second = options(pathToFileURL(join(dir, 'ferm-loose')).href, { faceCache }, { filters: { minAgreement: 0.5 } });
+    const loose = await buildDataset(second.options);
+    expect(second.detector.calls).toBe(0);
+    expect(loose.reusedParts).toBe(4);
+    expect(loose.manifest.rows.selected).toBeGreaterThan(strict.manifest.rows.selected);
+  });
+
   it('skips broken rows with their line numbers and builds the rest', async () => {
     const lines = syntheticFer2013Csv(syntheticRows(30, 4)).trimEnd().split('\n');
     lines[5] = `3,${syntheticPixels(1).split(' ').slice(10).join(' ')},Training`;

@@ -10,6 +10,7 @@ import type { FacePool } from './face-pool.js';
 import { FaceStage } from './face-stage.js';
 import { labelRows, PART_ROWS } from './labelled-rows.js';
 import type { Manifest } from './manifest.js';
+import type { PartCache } from './part-cache.js';
 import { selectRows } from './select-rows.js';
 import { writeShards } from './write-shards.js';
 import { assembleManifest, writeManifest, writePreviewAndIssues } from './write-manifest.js';
@@ -33,6 +34,11 @@ export interface BuildDatasetOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Called for every bad input row, in order. */
   onIssue?: (issue: RowIssue) => void;
+  /**
+   * Folder (file:// or s3://) for the face stage's cached parts; default the output's `.build/`.
+   * Builds of other selections from the same sources can share one and skip the face stage.
+   */
+  faceCache?: string;
   /** Source rows per cached part (default 1,024; tests use small parts). */
   partRows?: number;
 }
@@ -75,7 +81,10 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   }
 
   const progress = new ProgressCounter(Math.min(config.limit ?? Infinity, Math.max(0, fer2013.lines - 1)), started, options.onProgress);
-  const faceStage = plan.unmasked ? undefined : new FaceStage(ctx, plan.processingKey, options.startFacePool, progress, log);
+  const partCache: PartCache = options.faceCache
+    ? { ctx: { storage: openStorage(options.faceCache, options.env), written: [] }, prefix: '' }
+    : { ctx, prefix: '.build/' };
+  const faceStage = plan.unmasked ? undefined : new FaceStage(partCache, plan.processingKey, options.startFacePool, progress, log);
   let labelled;
   try {
     labelled = await labelRows({

@@ -2,8 +2,7 @@ import type { BuildLog } from './build-log.js';
 import type { ProgressCounter } from './build-progress.js';
 import type { FacePool } from './face-pool.js';
 import type { FaceInput, ProcessedFace } from './face-processor.js';
-import { loadPart, partKey, savePart } from './part-cache.js';
-import type { WriteContext } from './write-context.js';
+import { loadPart, partKey, savePart, type PartCache } from './part-cache.js';
 
 /** Rows per landmark-net batch sent to a worker. */
 const BATCH = 64;
@@ -20,7 +19,7 @@ export class FaceStage {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly ctx: WriteContext,
+    private readonly cache: PartCache,
     private readonly processingKey: string,
     private readonly startFacePool: () => Promise<FacePool>,
     private readonly progress: ProgressCounter,
@@ -47,8 +46,8 @@ export class FaceStage {
   }
 
   private async run(part: number, inputs: FaceInput[]): Promise<void> {
-    const key = partKey(this.processingKey, part);
-    const cached = await loadPart(this.ctx.storage, key);
+    const key = partKey(this.cache, this.processingKey, part);
+    const cached = await loadPart(this.cache.ctx.storage, key);
     let result = cached;
     if (result) this.reusedParts++;
     else {
@@ -66,7 +65,7 @@ export class FaceStage {
         );
       }
       result = (await Promise.all(batches)).flat();
-      await savePart(this.ctx, key, result);
+      await savePart(this.cache.ctx, key, result);
     }
     if (cached) {
       this.progress.done += cached.length;

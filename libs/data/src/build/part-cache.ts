@@ -4,12 +4,19 @@ import type { ProcessedFace } from './face-processor.js';
 import { decodePart, encodePart } from './part-codec.js';
 import { put, type WriteContext } from './write-context.js';
 
+/** Where the face stage's parts are cached: the output's `.build/` unless the build names another folder. */
+export interface PartCache {
+  ctx: WriteContext;
+  /** Key prefix inside ctx.storage ('.build/' in the output, '' in a folder of its own). */
+  prefix: string;
+}
+
 /**
- * The face stage's results, cached in storage by part (`.build/<processingKey>/part-NNNNN.bin` and
- * its `.sha256`), so an interrupted build or one with other thresholds reuses them.
+ * The face stage's results, cached in storage by part (`<prefix><processingKey>/part-NNNNN.bin` and
+ * its `.sha256`), so an interrupted build, or one with other thresholds, reuses them.
  */
-export function partKey(processingKey: string, part: number): string {
-  return `.build/${processingKey}/part-${String(part).padStart(5, '0')}.bin`;
+export function partKey(cache: PartCache, processingKey: string, part: number): string {
+  return `${cache.prefix}${processingKey}/part-${String(part).padStart(5, '0')}.bin`;
 }
 
 /** The cached part, or undefined when it is missing, its digest does not match, or it does not decode. */
