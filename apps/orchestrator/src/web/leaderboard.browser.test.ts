@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetVersionOf, expandSweep, assertSweepSpec, runKeys, type TrialResult, type TrialSpec } from '@fermx/contracts';
 import { resolveKeySpace, workerConnection, WorkerRegistry } from '@fermx/queue';
-import { launchChromium, RedisServer, REPO_ROOT, runFermx, startFermxServe, type ChromiumSession, type FermxServe } from '@fermx/testing';
+import { REPO_ROOT } from '@fermx/testing';
 import { fixtureTrialResults, FERM_CLASSES } from './testing/trial-result-fixtures.js';
+import { WebFixture } from './testing/web-fixture.js';
 
 // The browser test of the leaderboard page: Debian's chromium (never a downloaded browser)
 // against a real `fermx serve` on a real redis-server and file:// storage, seeded the way workers
@@ -17,12 +15,8 @@ import { fixtureTrialResults, FERM_CLASSES } from './testing/trial-result-fixtur
 
 const TOKEN = 'browser-test-token';
 
-let redis: RedisServer;
-let storageDir: string;
-let env: NodeJS.ProcessEnv;
-let server: FermxServe | undefined;
+let web: WebFixture | undefined;
 let base: string;
-let browser: ChromiumSession | undefined;
 let context: BrowserContext;
 let page: Page;
 let results: TrialResult[];
@@ -31,7 +25,7 @@ let queuedSweepId: string;
 let pageErrors: string[];
 
 /** A finished sweep as workers leave it: the sweep record plus one result.json per trial. */
-function seedFinishedSweep(datasetUri: string, manifest: string): TrialResult[] {
+function seedFinishedSweep(web: WebFixture, datasetUri: string, manifest: string): TrialResult[] {
   const dataset = { uri: datasetUri, version: datasetVersionOf(manifest) };
   const spec = assertSweepSpec({
     name: 'table3-repro',
@@ -47,22 +41,16 @@ function seedFinishedSweep(datasetUri: string, manifest: string): TrialResult[] 
   const createdAt = '2026-11-20T09:00:00.000Z';
   const { sweepId, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
   finishedSweepId = sweepId;
-  write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
+  web.write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
   const seeded = fixtureTrialResults(trials, { seed: 5 });
   for (const r of seeded) {
-    write(
+    web.write(
       runKeys.config(sweepId, r.trialId),
       trials.find((t: TrialSpec) => t.trialId === r.trialId),
     );
-    write(runKeys.result(sweepId, r.trialId), r);
+    web.write(runKeys.result(sweepId, r.trialId), r);
   }
   return seeded;
-}
-
-function write(key: string, value: unknown): void {
-  const path = join(storageDir, key);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 1));
 }
 
 /** Numbers of one leaderboard column, top to bottom, by its header's data-column. */
@@ -81,24 +69,15 @@ async function columnValues(column: string): Promise<string[]> {
 const percent = (text: string) => Number.parseFloat(text.replace('%', ''));
 
 beforeAll(async () => {
-  redis = await RedisServer.start();
-  storageDir = mkdtempSync(join(tmpdir(), 'fermx-web-storage-'));
-  env = {
-    ...process.env,
-    REDIS_URL: redis.url,
-    FERMX_STORAGE: pathToFileURL(storageDir).href,
-    FERMX_API_TOKEN: TOKEN,
-    FERMX_REDIS_PREFIX: `web-${randomUUID().slice(0, 8)}`,
-    LOG_LEVEL: 'warn',
-  };
+  web = await WebFixture.start({ token: TOKEN, tmpPrefix: 'fermx-web-storage-' });
   // A dataset the orchestrator can probe (manifest only: nothing trains in this test).
   const manifest = JSON.stringify({ name: 'ferm', classes: FERM_CLASSES, counts: { train: 3072, val: 384, test: 384 }, shards: [] });
-  write('datasets/ferm/v1/manifest.json', manifest);
-  const datasetUri = `${pathToFileURL(storageDir).href}/datasets/ferm/v1`;
-  results = seedFinishedSweep(datasetUri, manifest);
-  await runFermx(['leaderboard', 'rebuild'], { env });
+  web.write('datasets/ferm/v1/manifest.json', manifest);
+  const datasetUri = web.uri('datasets/ferm/v1');
+  results = seedFinishedSweep(web, datasetUri, manifest);
+  await web.fermx(['leaderboard', 'rebuild']);
   // A second sweep, submitted for real and left queued: live progress and cancel act on it.
-  const queuedSpec = join(storageDir, 'queued.json');
+  const queuedSpec = join(web.dir, 'queued.json');
   writeFileSync(
     queuedSpec,
     JSON.stringify({
@@ -108,22 +87,16 @@ beforeAll(async () => {
       parameters: { dropout: { grid: [0.1, 0.3, 0.5] }, epochs: 6 },
     }),
   );
-  const submitted = JSON.parse(await runFermx(['sweep', 'submit', queuedSpec, '--json'], { env })) as { sweepId: string };
+  const submitted = JSON.parse(await web.fermx(['sweep', 'submit', queuedSpec, '--json'])) as { sweepId: string };
   queuedSweepId = submitted.sweepId;
 
-  server = await startFermxServe({ env });
-  base = server.base;
   // The page must work from this origin alone: any other request fails the test (launchChromium's guard).
-  browser = await launchChromium({ consoleErrors: true });
-  ({ context, page, errors: pageErrors } = browser);
+  const opened = await web.open({ consoleErrors: true });
+  ({ base, page, errors: pageErrors } = opened);
+  context = opened.session.context;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await redis?.dispose();
-  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
-});
+afterAll(() => web?.dispose());
 
 describe('leaderboard page on a real fermx serve', () => {
   it('loads sweeps and every seeded result, best first, over a live event stream', async () => {
@@ -258,11 +231,11 @@ describe('leaderboard page on a real fermx serve', () => {
     await page.goto(`${base}/`);
     await page.waitForSelector('#leaderboard tbody tr');
     // Play a GPU worker: take one of the queued trials and report an epoch through BullMQ.
-    const { prefix, queueName } = resolveKeySpace({ prefix: env.FERMX_REDIS_PREFIX });
+    const { prefix, queueName } = resolveKeySpace({ prefix: web!.prefix });
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
     let taken: Job | undefined;
-    const registryConnection = workerConnection(redis.url);
+    const registryConnection = workerConnection(web!.redis.url);
     const registry = new WorkerRegistry(registryConnection, { prefix });
     const worker = new Worker(
       queueName,
@@ -273,7 +246,7 @@ describe('leaderboard page on a real fermx serve', () => {
         await released;
         throw new UnrecoverableError('cancelled: browser test');
       },
-      { connection: workerConnection(redis.url), prefix, concurrency: 1, autorun: true },
+      { connection: workerConnection(web!.redis.url), prefix, concurrency: 1, autorun: true },
     );
     try {
       await expect.poll(() => page.locator('.running-list li').count(), { timeout: 15_000 }).toBe(1);

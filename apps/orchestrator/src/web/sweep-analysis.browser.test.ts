@@ -1,29 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSweepSpec, datasetVersionOf, expandSweep, runKeys, type SweepSpecInput, type TrialResult } from '@fermx/contracts';
 import { SuccessiveHalving } from '@fermx/queue';
-import { launchChromium, RedisServer, runFermx, startFermxServe, type ChromiumSession, type FermxServe } from '@fermx/testing';
 import { fixtureTrialResults, FERM_CLASSES } from './testing/trial-result-fixtures.js';
+import { WebFixture } from './testing/web-fixture.js';
 
 // Browser test of the noise-aware leaderboard and the sweep analysis (docs/LEADERBOARD.md, "Sweep
 // analysis"): Debian's chromium against a real `fermx serve` on a real redis-server and file://
 // storage, seeded as workers leave it (sweep.json, result.json per trial, ASHA rung records).
 
-const PREFIX = `an-${randomUUID().slice(0, 8)}`;
-
-let redis: RedisServer;
-let client: Redis;
-let storageDir: string;
-let env: NodeJS.ProcessEnv;
-let server: FermxServe | undefined;
+let web: WebFixture | undefined;
+let client: Redis | undefined;
 let base: string;
-let browser: ChromiumSession | undefined;
 let page: Page;
 let sweepId: string;
 let smallSweepId: string;
@@ -31,13 +21,8 @@ let results: TrialResult[];
 let slowTrial: string;
 let pageErrors: string[];
 
-function write(key: string, value: unknown): void {
-  const path = join(storageDir, key);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
-}
-
 function seedSweep(
+  web: WebFixture,
   input: SweepSpecInput,
   manifest: string,
   mutate: (results: TrialResult[]) => void = () => undefined,
@@ -46,33 +31,25 @@ function seedSweep(
   const dataset = { uri: spec.dataset, version: datasetVersionOf(manifest) };
   const createdAt = '2026-11-20T09:00:00.000Z';
   const { sweepId: id, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
-  write(runKeys.sweep(id), { sweepId: id, name: spec.name, dataset, spec: input, strategy: spec.strategy.type, priority: 10, createdAt, trials });
+  web.write(runKeys.sweep(id), { sweepId: id, name: spec.name, dataset, spec: input, strategy: spec.strategy.type, priority: 10, createdAt, trials });
   const seeded = fixtureTrialResults(trials, { seed: 11 }).map((r, i) => ({
     ...r,
     finishedAt: new Date(Date.parse('2026-11-20T10:00:00Z') + i * 60_000).toISOString(),
   }));
   mutate(seeded);
-  for (const r of seeded) write(runKeys.result(id, r.trialId), r);
+  for (const r of seeded) web.write(runKeys.result(id, r.trialId), r);
   return { sweepId: id, results: seeded };
 }
 
 beforeAll(async () => {
-  redis = await RedisServer.start();
-  client = new Redis(redis.url);
-  storageDir = mkdtempSync(join(tmpdir(), 'fermx-analysis-'));
-  env = {
-    ...process.env,
-    REDIS_URL: redis.url,
-    FERMX_STORAGE: pathToFileURL(storageDir).href,
-    FERMX_API_TOKEN: 'analysis-token',
-    FERMX_REDIS_PREFIX: PREFIX,
-    LOG_LEVEL: 'warn',
-  };
+  web = await WebFixture.start({ token: 'analysis-token', tmpPrefix: 'fermx-analysis-' });
+  client = new Redis(web.redis.url);
   const manifest = JSON.stringify({ name: 'ferm', classes: FERM_CLASSES, counts: { train: 3072, val: 384, test: 384 }, shards: [] });
-  write('datasets/ferm/v1/manifest.json', manifest);
-  const datasetUri = `${pathToFileURL(storageDir).href}/datasets/ferm/v1`;
+  web.write('datasets/ferm/v1/manifest.json', manifest);
+  const datasetUri = web.uri('datasets/ferm/v1');
   const halving = { rungs: [2, 4], reductionFactor: 2 };
   ({ sweepId, results } = seedSweep(
+    web,
     {
       name: 'analysis',
       dataset: datasetUri,
@@ -92,6 +69,7 @@ beforeAll(async () => {
     },
   ));
   ({ sweepId: smallSweepId } = seedSweep(
+    web,
     {
       name: 'small',
       dataset: datasetUri,
@@ -101,9 +79,9 @@ beforeAll(async () => {
     },
     manifest,
   ));
-  await runFermx(['leaderboard', 'rebuild'], { env });
+  await web.fermx(['leaderboard', 'rebuild']);
   // ASHA's rung records, as workers report them after rung epochs.
-  const asha = new SuccessiveHalving(client, { prefix: PREFIX });
+  const asha = new SuccessiveHalving(client, { prefix: web.prefix });
   await asha.configure(sweepId, halving, 'max');
   for (const r of results) {
     for (const rung of halving.rungs) {
@@ -112,19 +90,13 @@ beforeAll(async () => {
     }
   }
 
-  server = await startFermxServe({ env });
-  base = server.base;
   // Downloads are accepted (playwright's default for a persistent context).
-  browser = await launchChromium({ consoleErrors: true });
-  ({ page, errors: pageErrors } = browser);
+  ({ base, page, errors: pageErrors } = await web.open({ consoleErrors: true }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
   client?.disconnect();
-  await redis?.dispose();
-  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
+  await web?.dispose();
 });
 
 describe('noise-aware leaderboard page', () => {

@@ -1,66 +1,40 @@
 // The sweep page's Steering panel in Debian's chromium against a real `fermx serve` (real
 // redis-server, file:// storage): read-only without a token; with one, Pause, Resume, the
 // concurrency cap and Extend act on the sweep and each lands in the page's history.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, RedisServer, runFermx, startFermxServe, type ChromiumSession, type FermxServe } from '@fermx/testing';
+import { WebFixture } from './testing/web-fixture.js';
 
 const TOKEN = 'steering-browser-token';
 
-let redis: RedisServer;
-let storageDir: string;
-let env: NodeJS.ProcessEnv;
-let server: FermxServe | undefined;
+let web: WebFixture | undefined;
 let base: string;
-let browser: ChromiumSession | undefined;
 let page: Page;
 let sweepId: string;
 let pageErrors: string[];
 
 beforeAll(async () => {
-  redis = await RedisServer.start();
-  storageDir = mkdtempSync(join(tmpdir(), 'fermx-steer-web-'));
-  env = {
-    ...process.env,
-    REDIS_URL: redis.url,
-    FERMX_STORAGE: pathToFileURL(storageDir).href,
-    FERMX_API_TOKEN: TOKEN,
-    FERMX_REDIS_PREFIX: `web-${randomUUID().slice(0, 8)}`,
-    LOG_LEVEL: 'warn',
-  };
-  mkdirSync(join(storageDir, 'datasets/ferm/v1'), { recursive: true });
-  writeFileSync(join(storageDir, 'datasets/ferm/v1/manifest.json'), JSON.stringify({ classes: ['neutral', 'sad', 'surprise', 'angry'] }));
-  const specFile = join(storageDir, 'random.json');
+  web = await WebFixture.start({ token: TOKEN, tmpPrefix: 'fermx-steer-web-' });
+  web.write('datasets/ferm/v1/manifest.json', { classes: ['neutral', 'sad', 'surprise', 'angry'] });
+  const specFile = join(web.dir, 'random.json');
   writeFileSync(
     specFile,
     JSON.stringify({
       name: 'steer-web',
-      dataset: `${pathToFileURL(storageDir).href}/datasets/ferm/v1`,
+      dataset: web.uri('datasets/ferm/v1'),
       model: { architecture: 'cnn' },
       parameters: { learningRate: { loguniform: [1e-4, 1e-2] }, epochs: 3 },
       strategy: { type: 'random', n: 4, seed: 1 },
     }),
   );
   // Submitted and left queued: no worker runs in this test.
-  sweepId = (JSON.parse(await runFermx(['sweep', 'submit', specFile, '--json'], { env })) as { sweepId: string }).sweepId;
-
-  server = await startFermxServe({ env });
-  base = server.base;
-  browser = await launchChromium();
-  ({ page, errors: pageErrors } = browser);
+  sweepId = (JSON.parse(await web.fermx(['sweep', 'submit', specFile, '--json'])) as { sweepId: string }).sweepId;
+  ({ base, page, errors: pageErrors } = await web.open());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await redis?.dispose();
-  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
-});
+afterAll(() => web?.dispose());
 
 describe('sweep page steering panel', () => {
   const state = () => page.locator('#dispatch-state').textContent();

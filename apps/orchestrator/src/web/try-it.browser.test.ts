@@ -1,27 +1,15 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSweepSpec, datasetVersionOf, expandSweep, runKeys, type TrialSpec } from '@fermx/contracts';
-import {
-  ensureBinary,
-  launchChromium,
-  RedisServer,
-  REPO_ROOT,
-  runFermx,
-  startFermxServe,
-  type ChromiumSession,
-  type FermxServe,
-  type Requirement,
-} from '@fermx/testing';
+import { ensureBinary, REPO_ROOT, type Requirement } from '@fermx/testing';
 import { FERM_CLASSES, fixtureTrialResults } from './testing/trial-result-fixtures.js';
+import { WebFixture } from './testing/web-fixture.js';
 
 // The Try-it page in Debian's chromium against a real `fermx serve` (real redis-server, file://
 // storage): a trial whose model is fermx's committed FERM model, promoted with `fermx model
@@ -38,40 +26,29 @@ const run = promisify(execFile);
 // What MediaPipe Tasks' wasm prints through console.error although nothing is wrong.
 const KNOWN_CONSOLE_NOISE = [/^INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.$/];
 
-let redis: RedisServer;
-let storageDir: string;
-let workDir: string;
-let env: NodeJS.ProcessEnv;
-let server: FermxServe | undefined;
+let web: WebFixture | undefined;
 let base: string;
-let browser: ChromiumSession | undefined;
 let page: Page;
 let trialId: string;
 // The page's errors and every request that is not to this server (launchChromium's guard).
 let pageErrors: string[];
 
-const fermx = (...args: string[]) => runFermx(args, { env, timeoutMs: 240_000 });
-
-function write(key: string, value: unknown): void {
-  const path = join(storageDir, key);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 1));
-}
+const fermx = (...args: string[]) => web!.fermx(args, 240_000);
 
 /** A finished one-trial sweep whose model files are fermx's committed FERM model. */
-function seedTrialWithModel(): string {
+function seedTrialWithModel(web: WebFixture): string {
   const manifest = JSON.stringify({ name: 'ferm', classes: FERM_CLASSES, counts: { train: 3072, val: 384, test: 384 }, image: { masked: true }, shards: [] });
-  write('datasets/ferm/v1/manifest.json', manifest);
-  const dataset = { uri: `${pathToFileURL(storageDir).href}/datasets/ferm/v1`, version: datasetVersionOf(manifest) };
+  web.write('datasets/ferm/v1/manifest.json', manifest);
+  const dataset = { uri: web.uri('datasets/ferm/v1'), version: datasetVersionOf(manifest) };
   const spec = assertSweepSpec({ name: 'try-it', dataset: dataset.uri, model: { architecture: 'mxception' }, parameters: { epochs: 50 } });
   const createdAt = '2026-12-01T09:00:00.000Z';
   const { sweepId, trials } = expandSweep(spec, { dataset, numClasses: FERM_CLASSES.length, createdAt });
-  write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
+  web.write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
   const [result] = fixtureTrialResults(trials, { seed: 3 });
   const trial = trials.find((t: TrialSpec) => t.trialId === result!.trialId)!;
-  write(runKeys.config(sweepId, trial.trialId), trial);
-  write(runKeys.result(sweepId, trial.trialId), result);
-  const modelDir = join(storageDir, runKeys.model(sweepId, trial.trialId));
+  web.write(runKeys.config(sweepId, trial.trialId), trial);
+  web.write(runKeys.result(sweepId, trial.trialId), result);
+  const modelDir = join(web.storageDir, runKeys.model(sweepId, trial.trialId));
   mkdirSync(modelDir, { recursive: true });
   for (const file of readdirSync(MODEL_DIR)) copyFileSync(join(MODEL_DIR, file), join(modelDir, file));
   return trial.trialId;
@@ -152,27 +129,17 @@ async function uploadPhoto(path: string): Promise<PageFace[]> {
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'fermx-try-it-'));
-  const video = await faceVideo(workDir);
-  redis = await RedisServer.start();
-  storageDir = join(workDir, 'storage');
-  mkdirSync(storageDir);
-  env = {
-    ...process.env,
-    REDIS_URL: redis.url,
-    FERMX_STORAGE: pathToFileURL(storageDir).href,
-    FERMX_API_TOKEN: 'try-it-token',
-    FERMX_REDIS_PREFIX: `try-${randomUUID().slice(0, 8)}`,
-    LOG_LEVEL: 'warn',
-  };
-  trialId = seedTrialWithModel();
+  web = await WebFixture.start({ token: 'try-it-token', tmpPrefix: 'fermx-try-it-' });
+  const video = await faceVideo(web.dir);
+  trialId = seedTrialWithModel(web);
   await fermx('leaderboard', 'rebuild');
   await fermx('model', 'promote', trialId, '--name', MODEL_NAME, '--alias', 'production');
 
-  server = await startFermxServe({ env });
-  base = server.base;
-
-  browser = await launchChromium({
+  ({
+    base,
+    page,
+    errors: pageErrors,
+  } = await web.open({
     viewport: { width: 1366, height: 900 },
     // WebGL without a GPU (MediaPipe Tasks hands every image to its graph as a WebGL texture).
     webgl: true,
@@ -180,16 +147,10 @@ beforeAll(async () => {
     args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
     consoleErrors: true,
     consoleNoise: KNOWN_CONSOLE_NOISE,
-  });
-  ({ page, errors: pageErrors } = browser);
+  }));
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await redis?.dispose();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => web?.dispose());
 
 describe('Try it page on a real fermx serve', () => {
   let photoFaces: PageFace[];
