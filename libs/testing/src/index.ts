@@ -8,4 +8,5 @@ export { sharedDataPath, SHARED_FER2013 } from './shared-data.js';
 export { runCliCaptured } from './run-cli.js';
 export { webgpuRuntimeProblem, VULKAN_LOADER, SWIFTSHADER_ICD } from './webgpu-runtime.js';
 export { describeRequiring, itRequiring, prerequisiteOutcome, isCi, MissingPrerequisiteError, type PrerequisiteOptions } from './prerequisite.js';
+export { undoAll } from './undo-all.js';
 export { syntheticWorkerArgs, SYNTHETIC_WORKER_ENTRY } from './synthetic-worker.js';

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { TrialSpec } from '@fermx/contracts';
 import { openStorage, type Storage } from '@fermx/data';
 import { trialQueue, workerConnection, type TrialJobSummary, type TrialQueue } from '@fermx/queue';
-import { RedisServer, S3Server, type RedisServerOptions } from '@fermx/testing';
+import { RedisServer, S3Server, undoAll, type RedisServerOptions } from '@fermx/testing';
 import { parseWorkerConfig } from '../config.js';
 import type { Trainer } from '../training/trainer.js';
 import { startWorker, type RunningWorker } from '../worker/start-worker.js';
@@ -104,22 +104,15 @@ export class WorkerFixture {
     return (this.disposed ??= this.teardown());
   }
 
-  private async teardown(): Promise<void> {
-    const failures: unknown[] = [];
-    const step = async (undo: () => unknown) => {
-      try {
-        await undo();
-      } catch (error) {
-        failures.push(error);
-      }
-    };
-    await step(() => Promise.all(this.processes.splice(0).map((w) => w.dispose())));
-    await step(() => Promise.all(this.inProcess.splice(0).map((w) => w.stop())));
-    await step(() => this.queue.close());
-    await step(() => this.connection.disconnect());
-    await step(() => this.redis.dispose());
-    await step(() => this.s3?.dispose());
-    await step(() => rmSync(this.dir, { recursive: true, force: true }));
-    if (failures.length) throw new AggregateError(failures, `worker fixture teardown: ${failures.length} step(s) failed`);
+  private teardown(): Promise<void> {
+    return undoAll('worker fixture', [
+      () => Promise.all(this.processes.splice(0).map((w) => w.dispose())),
+      () => Promise.all(this.inProcess.splice(0).map((w) => w.stop())),
+      () => this.queue.close(),
+      () => this.connection.disconnect(),
+      () => this.redis.dispose(),
+      () => this.s3?.dispose(),
+      () => rmSync(this.dir, { recursive: true, force: true }),
+    ]);
   }
 }

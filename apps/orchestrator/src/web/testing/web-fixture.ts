@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { launchChromium, RedisServer, runFermx, startFermxServe, type ChromiumOptions, type ChromiumSession, type FermxServe } from '@fermx/testing';
+import { launchChromium, RedisServer, runFermx, startFermxServe, undoAll, type ChromiumOptions, type ChromiumSession, type FermxServe } from '@fermx/testing';
 
 export interface WebFixtureOptions {
   /** FERMX_API_TOKEN of the server and the CLI. */
@@ -84,20 +84,12 @@ export class WebFixture {
     return (this.disposed ??= this.teardown());
   }
 
-  private async teardown(): Promise<void> {
-    const failures: unknown[] = [];
-    const step = async (undo: () => unknown) => {
-      try {
-        await undo();
-      } catch (error) {
-        failures.push(error);
-      }
-    };
-    await step(() => this.session?.close());
-    await step(() => this.server?.stop());
-    await step(() => this.redis.dispose());
-    await step(() => rmSync(this.dir, { recursive: true, force: true }));
-    if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, 'web fixture teardown failed');
+  private teardown(): Promise<void> {
+    return undoAll('web fixture', [
+      () => this.session?.close(),
+      () => this.server?.stop(),
+      () => this.redis.dispose(),
+      () => rmSync(this.dir, { recursive: true, force: true }),
+    ]);
   }
 }
