@@ -1,27 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '@fermx/testing';
-import { connectProducer } from './connections.js';
+import { describe, expect, it } from 'vitest';
 import { SuccessiveHalving } from './asha.js';
+import { liveRedis } from './testing/live-redis.js';
 
-let server: RedisServer;
-let redis: Redis;
+const live = liveRedis();
 const keys = { prefix: `test-${randomUUID()}` };
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await connectProducer(server.url);
-});
-
-afterAll(async () => {
-  await redis?.quit();
-  await server?.dispose();
-});
 
 describe('SuccessiveHalving with a minimised objective', () => {
   it('keeps the lowest values (val_loss) and lists rungs lowest first', async () => {
-    const asha = new SuccessiveHalving(redis, keys);
+    const asha = new SuccessiveHalving(live.redis, keys);
     const halving = { rungs: [2], reductionFactor: 2 };
     await asha.configure('loss', halving, 'min');
     expect(await asha.goal('loss')).toBe('min');
@@ -33,7 +20,7 @@ describe('SuccessiveHalving with a minimised objective', () => {
   });
 
   it('takes the goal from the caller when given, and maximises by default', async () => {
-    const asha = new SuccessiveHalving(redis, keys);
+    const asha = new SuccessiveHalving(live.redis, keys);
     const halving = { rungs: [1], reductionFactor: 2 };
     await asha.configure('acc', halving);
     expect(await asha.goal('acc')).toBe('max');

@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runKeys } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { openStorage } from '@fermx/data';
-import { RedisServer } from '@fermx/testing';
 import {
   CancelFlags,
   connectProducer,
@@ -20,24 +18,14 @@ import {
   trialQueue,
   WorkerRegistry,
 } from './index.js';
+import { liveRedis } from './testing/live-redis.js';
 
-let server: RedisServer;
-let redis: Redis;
+const live = liveRedis();
 const keys = { prefix: `test-${randomUUID()}` };
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await connectProducer(server.url);
-});
-
-afterAll(async () => {
-  await redis?.quit();
-  await server?.dispose();
-});
 
 describe('LeaderboardIndex', () => {
   it('counts a trial once however often it is upserted, and sorts by val accuracy', async () => {
-    const index = new LeaderboardIndex(redis, keys);
+    const index = new LeaderboardIndex(live.redis, keys);
     const a = exampleTrialResult({ valAccuracy: 0.7, model: { architecture: 'cnn', numClasses: 4 } });
     const b = exampleTrialResult({ valAccuracy: 0.9 });
     await index.upsert(a);
@@ -55,7 +43,7 @@ describe('LeaderboardIndex', () => {
   });
 
   it('refuses a result with non-finite metrics, naming the field, and indexes nothing of it', async () => {
-    const index = new LeaderboardIndex(redis, keys);
+    const index = new LeaderboardIndex(live.redis, keys);
     const good = exampleTrialResult({ valAccuracy: 0.8 });
     const nan = { ...good, metrics: { ...good.metrics, valAccuracy: Number.NaN } };
     await expect(index.upsert(nan)).rejects.toThrow(
@@ -77,7 +65,7 @@ describe('LeaderboardIndex', () => {
       );
       for (const r of results) await storage.put(runKeys.result(r.sweepId, r.trialId), JSON.stringify(r));
       await storage.put('runs/example-0badc0de/t-0000000000000000/result.json', '{"not":"a result"}');
-      const index = new LeaderboardIndex(redis, keys);
+      const index = new LeaderboardIndex(live.redis, keys);
       const stale = exampleTrialResult({ valAccuracy: 0.99, sweepId: 'gone' });
       await index.upsert(stale);
       const report = await index.rebuild(storage);
@@ -95,7 +83,7 @@ describe('LeaderboardIndex', () => {
 
 describe('SuccessiveHalving', () => {
   it('stops trials outside the top 1/eta at a rung and ignores other epochs', async () => {
-    const asha = new SuccessiveHalving(redis, keys);
+    const asha = new SuccessiveHalving(live.redis, keys);
     const halving = { rungs: [2, 4], reductionFactor: 2 };
     await asha.configure('s1', halving);
     expect(await asha.reportRung('s1', 'a', 1, 0.1)).toBe('continue');
@@ -114,7 +102,7 @@ describe('SuccessiveHalving', () => {
 
 describe('WorkerRegistry and CancelFlags', () => {
   it('lists live workers and forgets them after their TTL', async () => {
-    const registry = new WorkerRegistry(redis, keys);
+    const registry = new WorkerRegistry(live.redis, keys);
     await registry.heartbeat({ id: 'w2', host: 'h', gpu: null, backend: 'cpu', currentTrial: null }, 1);
     await registry.heartbeat({ id: 'w1', host: 'h', gpu: '0', backend: 'wasm', currentTrial: 't-1' }, 30);
     expect((await registry.list()).map((w) => w.id)).toEqual(['w1', 'w2']);
@@ -125,7 +113,7 @@ describe('WorkerRegistry and CancelFlags', () => {
   });
 
   it('cancels and clears a sweep', async () => {
-    const flags = new CancelFlags(redis, keys);
+    const flags = new CancelFlags(live.redis, keys);
     expect(await flags.isCancelled('s')).toBe(false);
     await flags.cancel('s');
     expect(await flags.isCancelled('s')).toBe(true);
@@ -136,7 +124,7 @@ describe('WorkerRegistry and CancelFlags', () => {
 
 describe('trial queue', () => {
   it('adds one job per trial id and reads states in bulk', async () => {
-    const queue = trialQueue(redis, keys);
+    const queue = trialQueue(live.redis, keys);
     try {
       const spec = exampleTrialSpec();
       await queue.add(spec.trialId, spec, trialJobOptions(spec.trialId, { priority: 3 }));
@@ -145,7 +133,7 @@ describe('trial queue', () => {
       const job = await queue.getJob(spec.trialId);
       expect(job?.opts.attempts).toBe(3);
       expect(job?.opts.backoff).toEqual({ type: 'exponential', delay: 30_000, jitter: 0.5 });
-      const states = await readTrialStates(redis, [spec.trialId, 't-ffffffffffffffff'], keys);
+      const states = await readTrialStates(live.redis, [spec.trialId, 't-ffffffffffffffff'], keys);
       expect(states.get(spec.trialId)?.state).toBe('waiting');
       expect(states.get('t-ffffffffffffffff')?.state).toBe('missing');
     } finally {

@@ -1,15 +1,12 @@
 /** SweepGate, TrialOwners and owner-aware cancel flags and leaderboard on a real redis-server. */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrialSpec } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
-import { RedisServer } from '@fermx/testing';
 import {
   addTrialJobs,
   CancelFlags,
-  connectProducer,
   LeaderboardIndex,
   readTrialStates,
   SweepGate,
@@ -18,9 +15,9 @@ import {
   workerConnection,
   type TrialQueue,
 } from './index.js';
+import { liveRedis } from './testing/live-redis.js';
 
-let server: RedisServer;
-let redis: Redis;
+const live = liveRedis();
 let keys: { prefix: string };
 let queue: TrialQueue;
 let gate: SweepGate;
@@ -31,20 +28,11 @@ const specs = (sweepId: string, n: number, from = 0): TrialSpec[] =>
   );
 const held = (list: TrialSpec[]) => list.map((spec, order) => ({ spec, order }));
 
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await connectProducer(server.url);
-});
-afterAll(async () => {
-  await redis?.quit();
-  await server?.dispose();
-});
-
 describe('SweepGate', () => {
   beforeEach(() => {
     keys = { prefix: `test-${randomUUID()}` };
-    queue = trialQueue(redis, keys);
-    gate = new SweepGate({ redis, queue, index: new LeaderboardIndex(redis, keys), keys });
+    queue = trialQueue(live.redis, keys);
+    gate = new SweepGate({ redis: live.redis, queue, index: new LeaderboardIndex(live.redis, keys), keys });
   });
   afterEach(async () => {
     await queue.obliterate({ force: true });
@@ -67,7 +55,7 @@ describe('SweepGate', () => {
     expect(await gate.dispatch('s-cap')).toBe(0);
 
     // A worker takes one and finishes it: the next pass queues exactly one more.
-    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(server.url), prefix: keys.prefix });
+    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(live.url), prefix: keys.prefix });
     const job = (await worker.getNextJob('token-1'))!;
     expect(await gate.dispatch('s-cap')).toBe(0); // running still counts
     await job.moveToCompleted('done', 'token-1', false);
@@ -85,10 +73,10 @@ describe('SweepGate', () => {
     const list = specs('s-stall', 2);
     await gate.configure('s-stall', { maxConcurrent: 1 });
     await gate.enqueue('s-stall', held(list));
-    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(server.url), prefix: keys.prefix });
+    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(live.url), prefix: keys.prefix });
     const job = (await worker.getNextJob('token-2'))!;
-    await redis.del(`${keys.prefix}:${queue.name}:${job.id}:lock`); // the worker vanished
-    expect((await readTrialStates(redis, [job.id!], keys)).get(job.id!)!.state).toBe('waiting');
+    await live.redis.del(`${keys.prefix}:${queue.name}:${job.id}:lock`); // the worker vanished
+    expect((await readTrialStates(live.redis, [job.id!], keys)).get(job.id!)!.state).toBe('waiting');
     expect(await gate.dispatch('s-stall')).toBe(0);
     await worker.close();
   });
@@ -108,7 +96,7 @@ describe('SweepGate', () => {
 
   it('pullBack leaves a job another owner sweep still dispatches (not paused, not cancelled)', async () => {
     const [shared, own] = specs('s-a', 2);
-    const owners = new TrialOwners(redis, keys);
+    const owners = new TrialOwners(live.redis, keys);
     await owners.add('s-a', [shared!.trialId, own!.trialId]);
     await owners.add('s-b', [shared!.trialId]);
     await gate.enqueue('s-a', held([shared!, own!]));
@@ -160,8 +148,8 @@ describe('trial ownership', () => {
   const k = { prefix: `test-${randomUUID()}` };
 
   it('a shared trial is cancelled for a worker only once every owner sweep is cancelled', async () => {
-    const owners = new TrialOwners(redis, k);
-    const flags = new CancelFlags(redis, k);
+    const owners = new TrialOwners(live.redis, k);
+    const flags = new CancelFlags(live.redis, k);
     await owners.add('s-1', ['t-1', 't-2']);
     await owners.add('s-2', ['t-1']);
     await flags.cancel('s-1');
@@ -173,10 +161,10 @@ describe('trial ownership', () => {
   });
 
   it('the leaderboard lists a shared trial under every owner sweep', async () => {
-    const index = new LeaderboardIndex(redis, k);
+    const index = new LeaderboardIndex(live.redis, k);
     const result = exampleTrialResult({ sweepId: 'lb-a-00000000', valAccuracy: 0.7 });
-    await new TrialOwners(redis, k).add('lb-a-00000000', [result.trialId]);
-    await new TrialOwners(redis, k).add('lb-b-00000000', [result.trialId]);
+    await new TrialOwners(live.redis, k).add('lb-a-00000000', [result.trialId]);
+    await new TrialOwners(live.redis, k).add('lb-b-00000000', [result.trialId]);
     await index.upsert(result);
     expect((await index.query({ sweepId: 'lb-b-00000000' })).map((r) => r.trialId)).toEqual([result.trialId]);
     expect(await index.addToSweep('lb-c-00000000', [result.trialId, 't-none'])).toBe(1);
