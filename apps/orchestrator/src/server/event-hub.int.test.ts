@@ -1,26 +1,14 @@
 /** The event hub relays queue events and writes nothing: the worker is the leaderboard's one writer (real redis-server). */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { createLogger } from '@fermx/cli';
-import { connectProducer, LeaderboardIndex, TRIAL_QUEUE_NAME, trialJobOptions, trialJobSummary, trialQueue, workerConnection } from '@fermx/queue';
-import { RedisServer } from '@fermx/testing';
+import { LeaderboardIndex, TRIAL_QUEUE_NAME, trialJobOptions, trialJobSummary, trialQueue, workerConnection } from '@fermx/queue';
+import { liveRedis } from '@fermx/queue/testing';
 import { EventHub, type TrialEvent } from './event-hub.js';
 
-let server: RedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await connectProducer(server.url);
-});
-
-afterAll(async () => {
-  await redis?.quit();
-  await server?.dispose();
-});
+const live = liveRedis();
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -33,12 +21,12 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('EventHub', () => {
   it('relays a completed trial with its status from the job summary, and leaves the leaderboard to the worker', async () => {
     const keys = { prefix: `hub-${randomUUID()}` };
-    const hub = new EventHub({ redisUrl: server.url, redis, keys, log: createLogger('event-hub-test', { FERMX_LOG_LEVEL: 'silent' }) });
+    const hub = new EventHub({ redisUrl: live.url, redis: live.redis, keys, log: createLogger('event-hub-test', { FERMX_LOG_LEVEL: 'silent' }) });
     const seen: TrialEvent[] = [];
     hub.emit = (message) => void seen.push(message);
     await hub.start();
-    const queue = trialQueue(redis, keys);
-    const connection = workerConnection(server.url);
+    const queue = trialQueue(live.redis, keys);
+    const connection = workerConnection(live.url);
     // A worker that returns the full result (as fermx's once did) and a summary; neither upserts.
     const full = exampleTrialSpec({ sweepId: 'sweep-hub', training: { epochs: 2, batchSize: 8, learningRate: 0.001, seed: 1, augmentation: false } });
     const summary = exampleTrialSpec({ sweepId: 'sweep-hub', training: { epochs: 2, batchSize: 8, learningRate: 0.001, seed: 2, augmentation: false } });
@@ -58,7 +46,7 @@ describe('EventHub', () => {
       expect(finished(summary.trialId)?.data).toMatchObject({ sweepId: 'sweep-hub', status: 'stopped-early' });
       expect(finished(full.trialId)?.data).toMatchObject({ sweepId: 'sweep-hub', status: 'completed' });
       // The hub used to upsert whatever a job returned: a second writer of the index.
-      expect(await new LeaderboardIndex(redis, keys).query()).toEqual([]);
+      expect(await new LeaderboardIndex(live.redis, keys).query()).toEqual([]);
     } finally {
       await worker.close();
       connection.disconnect();

@@ -1,0 +1,1 @@
+export { liveRedis, type LiveRedis } from './live-redis.js';
