@@ -119,4 +119,14 @@ describe('shipped sweeps', () => {
     expect(tpe.halving).toEqual({ rungs: [4, 12], reductionFactor: 3 });
     expect(expandSweep(random, ctx).trials).toHaveLength(10);
   });
+
+  it('ferm-broad-recipe.yaml: the FERM recipe unchanged, on the broader FERM', async () => {
+    const faithful = assertSweepSpec(await readSpecFile(sweepFile('ferm-recipe.yaml')));
+    const broad = assertSweepSpec(await readSpecFile(sweepFile('ferm-broad-recipe.yaml')));
+    expect(faithful.dataset).toBe('file://./.fermx/datasets/ferm-paper/v1');
+    expect(broad.dataset).toBe('file://./.fermx/datasets/ferm/v1');
+    const rest = (s: typeof broad) => ({ ...s, name: '', description: '', dataset: '' });
+    expect(rest(broad)).toEqual(rest(faithful));
+    expect(expandSweep(broad, ctx).trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
+  });
 });
