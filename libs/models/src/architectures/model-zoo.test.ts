@@ -53,7 +53,7 @@ describe('model zoo', () => {
   });
 
   it('every architecture maps 48x48x1 to class probabilities', () => {
-    for (const architecture of ['mxception', 'mini-xception', 'xception', 'cnn'] as const) {
+    for (const architecture of ['mxception', 'mini-xception', 'xception', 'cnn', 'rmn'] as const) {
       const model = buildModel({ architecture, numClasses: 4, width: 0.25 }, { seed: 1 });
       const out = model.predict(tf.zeros([2, 48, 48, 1])) as tf.Tensor;
       expect(out.shape).toEqual([2, 4]);
@@ -61,6 +61,22 @@ describe('model zoo', () => {
       sums.forEach((s) => expect(s).toBeCloseTo(1, 5));
       model.dispose();
     }
+  });
+
+  it('the reduced RMN gates each of its four stages with a one-level sigmoid mask, as x·(1 + M)', () => {
+    const model = buildModel({ architecture: 'rmn', numClasses: 4, width: 0.25 }, { seed: 1 });
+    const count = (name: string, activation?: string) =>
+      model.layers.filter((l) => l.getClassName() === name && (activation === undefined || l.getConfig().activation === activation)).length;
+    expect(count('Multiply')).toBe(4);
+    expect(count('Activation', 'sigmoid')).toBe(4);
+    expect(count('UpSampling2D')).toBe(4);
+    // x + x·M: every Multiply feeds an Add whose other input is the Multiply's own feature map.
+    for (const multiply of model.layers.filter((l) => l.getClassName() === 'Multiply')) {
+      const [features] = multiply.inboundNodes[0]!.inboundLayers;
+      const add = model.layers.find((l) => l.getClassName() === 'Add' && l.inboundNodes[0]!.inboundLayers.includes(multiply))!;
+      expect(add.inboundNodes[0]!.inboundLayers).toContain(features);
+    }
+    model.dispose();
   });
 
   it('the same seed builds identical weights; another seed does not', () => {

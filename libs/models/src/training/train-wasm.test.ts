@@ -46,6 +46,22 @@ describe('train on wasm with fermx gradient kernels', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
+  it('fits the reduced Residual Masking Network (basic blocks, masks gating x·(1 + M), up-sampling, sigmoid) for 2 epochs', async () => {
+    const trainSet = syntheticImageSet(64, classes, 6);
+    const valSet = syntheticImageSet(16, classes, 7);
+    const out = await train({
+      model: { architecture: 'rmn', numClasses: 4, width: 0.25, dropout: 0.2 },
+      train: trainSet,
+      val: valSet,
+      options: { epochs: 2, batchSize: 8, learningRate: 0.005, seed: 3, augmentation: PAPER_AUGMENTATION },
+    });
+    expect(tf.getBackend()).toBe('wasm');
+    for (const h of out.history) expect(Number.isFinite(h.loss) && Number.isFinite(h.valLoss)).toBe(true);
+    expect(out.history[1]!.loss).toBeLessThan(out.history[0]!.loss);
+    out.model.dispose();
+    out.best?.model.dispose();
+  });
+
   it('learns a separable synthetic task (inference-mode val accuracy), and evaluate agrees with the last epoch', async () => {
     const trainSet = syntheticImageSet(96, classes, 4);
     const valSet = syntheticImageSet(32, classes, 5);
