@@ -86,9 +86,9 @@ export function selectSplits<T extends Splittable>(
 }
 
 /**
- * The Table 1 split (fer2013 profile): FER2013's own Usage column decides, as in the paper
- * ("trained on Training, validated on PublicTest"): Training → train, PublicTest → val,
- * PrivateTest → test. No caps, no sampling.
+ * The Table 1 split (fer2013 profile): FER2013's own Usage column decides (the paper only says
+ * it trained and tested on FER2013): Training → train, PublicTest → val, PrivateTest → test.
+ * No caps, no sampling.
  */
 export function splitByUsage<T extends Splittable>(rows: readonly T[], seed: number): Record<SplitName, T[]> {
   const splits: Record<SplitName, T[]> = { train: [], val: [], test: [], publictest: [] };
