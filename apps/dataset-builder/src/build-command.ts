@@ -15,7 +15,7 @@ import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
 const usage =
-  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
+  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] [--val-from-training] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -50,6 +50,7 @@ export const buildCommand = defineCommand({
     'min-sharpness': { type: 'string' },
     'no-filters': { type: 'boolean', default: false },
     'face-cache': { type: 'string' },
+    'val-from-training': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -63,6 +64,9 @@ export const buildCommand = defineCommand({
         (f) => v[f] !== undefined && v[f] !== false,
       );
       if (filterFlag) throw new UsageError(`--${filterFlag} does not apply to --profile fer2013 (no landmarks, no filters)`, usage);
+    }
+    if (!unmasked && v['val-from-training']) {
+      throw new UsageError(`--val-from-training applies to --profile fer2013 only (the ${String(v.profile)} profile always takes val from Training)`, usage);
     }
     // A different default folder, so the unmasked set never replaces FERM.
     const dataset = unmasked ? 'fer2013' : 'ferm';
@@ -81,6 +85,7 @@ export const buildCommand = defineCommand({
       profile: profile.data,
       seed: intFlag(v.seed, 'seed'),
       limit: intFlag(v.limit, 'limit', 1),
+      valFromTraining: v['val-from-training'] ? true : undefined,
       filters: { ...PROFILE_FILTERS[profile.data], ...Object.fromEntries(Object.entries(filters).filter(([, x]) => x !== undefined)) },
     });
     if (!parsed.success) {
@@ -128,7 +133,12 @@ export const buildCommand = defineCommand({
           ? `${out}: up to date (build ${m.builder.buildKey}), nothing written\n`
           : `${out}: built ${m.rows.selected} images in ${outcome.seconds.toFixed(1)} s, ${outcome.written.length} objects written${outcome.reusedParts ? `, ${outcome.reusedParts} cached parts reused` : ''}\n`,
       );
-      if (m.image.masked === false) ctx.stdout.write('images unmasked: original FER2013 pixels, splits from the Usage column\n');
+      if (m.image.masked === false) {
+        const splits = m.builder.config.valFromTraining
+          ? `val a stratified ${m.builder.config.valFraction} of Training, PublicTest held out as publictest`
+          : 'splits from the Usage column';
+        ctx.stdout.write(`images unmasked: original FER2013 pixels, ${splits}\n`);
+      }
       ctx.stdout.write(formatCounts(m));
       ctx.stdout.write(formatFilters(m));
       if (m.issues.total > 0) ctx.stdout.write(`${m.issues.total} bad input rows skipped (see issues.txt)\n`);

@@ -113,5 +113,8 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     const unmasked = await fermx(['dataset', 'build', '--source', bad, '--profile', 'fer2013', '--face-cache', 'file:///tmp/faces', '--out', uri], env);
     expect(unmasked.code).toBe(2);
     expect(unmasked.err).toMatch(/--face-cache does not apply to --profile fer2013/);
+    const masked = await fermx(['dataset', 'build', '--source', bad, '--profile', 'paper', '--val-from-training', '--out', uri], env);
+    expect(masked.code).toBe(2);
+    expect(masked.err).toMatch(/--val-from-training applies to --profile fer2013 only/);
   });
 });

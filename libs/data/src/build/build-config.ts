@@ -37,6 +37,12 @@ export const BuildConfigSchema = z.object({
   /** Rows read from the source (first N), for small builds. */
   limit: z.number().int().positive().optional(),
   valFraction: z.number().min(0).max(0.5).default(0.1),
+  /**
+   * fer2013 profile only: val is a stratified, seeded `valFraction` of the Training rows and
+   * PublicTest becomes `publictest`, so epochs can be chosen on val and reported on a split
+   * nothing was chosen on. Unset: val is PublicTest (Table 1 as the paper reports it).
+   */
+  valFromTraining: z.boolean().optional(),
   shardSize: z.number().int().positive().default(4096),
   supersample: z.number().int().min(1).max(8).default(3),
   maskStyles: z

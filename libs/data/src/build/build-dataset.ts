@@ -69,6 +69,9 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   if (config.profile === 'fer2013' && options.ferplus !== undefined) {
     throw new Error("the fer2013 profile uses FER2013's own labels (Table 1); leave out the FER+ file");
   }
+  if (config.valFromTraining && config.profile !== 'fer2013') {
+    throw new Error(`valFromTraining applies to the fer2013 profile only: the ${config.profile} profile always takes val from Training`);
+  }
   const storage = openStorage(options.out, options.env);
   const [fer2013, ferplus] = await Promise.all([describeSource(options.source), options.ferplus ? describeSource(options.ferplus) : undefined]);
   const plan = planBuild(config, fer2013, ferplus, options.detectorName);

@@ -132,6 +132,39 @@ describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
     expect(m.splits.train!.count).toBe(first.filter((r) => r.usage === 'Training').length);
   });
 
+  it('with valFromTraining: val is a stratified tenth of Training and PublicTest is held out as publictest', async () => {
+    const heldOut = join(dir, 'fer2013-held-out');
+    const config = BuildConfigSchema.parse({ profile: 'fer2013', valFromTraining: true });
+    const { options: o, poolStarts } = options(pathToFileURL(heldOut).href, { config });
+    const m = (await buildDataset(o)).manifest;
+    expect(poolStarts()).toBe(0);
+    const expected = (usage: string) => rows.filter((r) => r.usage === usage);
+    expect(m.splits.train!.count + m.splits.val!.count).toBe(expected('Training').length);
+    expect(m.splits.publictest!.count).toBe(expected('PublicTest').length);
+    expect(m.splits.test!.count).toBe(expected('PrivateTest').length);
+    for (const name of FER2013_EMOTIONS) {
+      const training = expected('Training').filter((r) => r.emotion === FER2013_EMOTIONS.indexOf(name)).length;
+      expect(m.splits.val!.perClass[name] ?? 0, name).toBe(Math.round(training * 0.1));
+    }
+    expect(m.builder.config.valFromTraining).toBe(true);
+    const usageOf = { train: 'Training', val: 'Training', test: 'PrivateTest', publictest: 'PublicTest' } as const;
+    for (const split of ['train', 'val', 'test', 'publictest'] as const) {
+      const stored = records(
+        heldOut,
+        m.shards.filter((s) => s.split === split).map((s) => s.key),
+      );
+      expect(stored.length, split).toBe(m.splits[split]!.count);
+      expect(stored.every((r) => r.sourceUsage === usageOf[split])).toBe(true);
+    }
+  });
+
+  it('records no valFromTraining when it is unset (earlier builds keep their build key), and refuses it in other profiles', async () => {
+    expect(Object.keys(BuildConfigSchema.parse({ profile: 'fer2013' }))).not.toContain('valFromTraining');
+    const config = BuildConfigSchema.parse({ profile: 'all', valFromTraining: true });
+    const { options: o } = options(pathToFileURL(join(dir, 'all-held-out')).href, { config });
+    await expect(buildDataset(o)).rejects.toThrow(/valFromTraining applies to the fer2013 profile only/);
+  });
+
   it('refuses a FER+ file: Table 1 uses FER2013 labels', async () => {
     const ferplus = join(dir, 'fer2013new.csv');
     writeFileSync(ferplus, syntheticFerPlusCsv(rows));

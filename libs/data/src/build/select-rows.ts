@@ -33,7 +33,8 @@ export interface SelectRowsOptions {
 
 /**
  * Quality filters, then selection and the train/val/test split (selection.ts). The fer2013
- * profile has neither: its original pixels are split by the Usage column.
+ * profile has neither: its original pixels are split by the Usage column, or with
+ * `valFromTraining` as the other profiles split (val from Training, PublicTest held out), uncapped.
  */
 export function selectRows({ rows, faces, config, classes, caps, hasFerPlus }: SelectRowsOptions): Selection {
   if (!faces) {
@@ -45,7 +46,10 @@ export function selectRows({ rows, faces, config, classes, caps, hasFerPlus }: S
       image: info.original,
       style: NO_MASK,
     }));
-    return { splits: splitByUsage(originals, config.seed), capped: {}, filtered: {} };
+    const splits = config.valFromTraining
+      ? selectSplits(originals, { classes, valFraction: config.valFraction, seed: config.seed }).splits
+      : splitByUsage(originals, config.seed);
+    return { splits, capped: {}, filtered: {} };
   }
   const filtered: Record<string, number> = Object.fromEntries(FILTER_NAMES.map((f) => [f, 0]));
   const candidates: Candidate[] = [];
