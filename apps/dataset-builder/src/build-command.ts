@@ -4,6 +4,7 @@ import {
   BuildConfigSchema,
   PROFILE_FILTERS,
   buildDataset,
+  heldOutRows,
   DEFAULT_STORAGE_URI,
   formatIssue,
   NotFer2013Error,
@@ -15,7 +16,7 @@ import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
 const usage =
-  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] [--val-from-training] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
+  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] [--val-from-training] [--hold-out-from DATASET_URI ...] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -51,6 +52,7 @@ export const buildCommand = defineCommand({
     'no-filters': { type: 'boolean', default: false },
     'face-cache': { type: 'string' },
     'val-from-training': { type: 'boolean', default: false },
+    'hold-out-from': { type: 'string', multiple: true },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -79,6 +81,15 @@ export const buildCommand = defineCommand({
       minSharpness: numberFlag(v['min-sharpness'], 'min-sharpness'),
       enabled: !v['no-filters'],
     };
+    const holdOutFrom = (v['hold-out-from'] as string[] | undefined) ?? [];
+    let held: Awaited<ReturnType<typeof heldOutRows>> | undefined;
+    try {
+      // Read before anything is built: a wrong URI fails here, naming it.
+      held = holdOutFrom.length ? await heldOutRows(holdOutFrom, { env: ctx.env }) : undefined;
+    } catch (error) {
+      ctx.stderr.write(terminalText(`fermx dataset build: --hold-out-from: ${error instanceof Error ? error.message : String(error)}\n`));
+      return 1;
+    }
     const profile = BuildConfigSchema.shape.profile.safeParse(v.profile);
     if (!profile.success) throw new UsageError(`profile: ${profile.error.issues.map((i) => i.message).join('; ')}`, usage);
     const parsed = BuildConfigSchema.safeParse({
@@ -86,6 +97,7 @@ export const buildCommand = defineCommand({
       seed: intFlag(v.seed, 'seed'),
       limit: intFlag(v.limit, 'limit', 1),
       valFromTraining: v['val-from-training'] ? true : undefined,
+      holdOut: held?.holdOut,
       filters: { ...PROFILE_FILTERS[profile.data], ...Object.fromEntries(Object.entries(filters).filter(([, x]) => x !== undefined)) },
     });
     if (!parsed.success) {
@@ -107,6 +119,7 @@ export const buildCommand = defineCommand({
         out,
         ...(typeof v['face-cache'] === 'string' ? { faceCache: v['face-cache'] } : {}),
         config,
+        ...(held ? { holdOutRows: held.rows } : {}),
         env: ctx.env,
         detectorName: 'face-api/face_landmark_68',
         startFacePool: () => workerFacePool(workers, { seed: config.seed, styles: config.maskStyles, supersample: config.supersample }),
@@ -141,6 +154,7 @@ export const buildCommand = defineCommand({
       }
       ctx.stdout.write(formatCounts(m));
       ctx.stdout.write(formatFilters(m));
+      if (held) ctx.stdout.write(`held out: ${outcome.heldOut} rows that ${holdOutFrom.join(', ')} evaluate on (their val, test and publictest splits)\n`);
       if (m.issues.total > 0) ctx.stdout.write(`${m.issues.total} bad input rows skipped (see issues.txt)\n`);
       return 0;
     } catch (error) {
@@ -148,7 +162,7 @@ export const buildCommand = defineCommand({
       if (
         error instanceof NotFer2013Error ||
         error instanceof NotFerPlusError ||
-        (error instanceof Error && /source (file not found|is not a file)|cannot decompress/.test(error.message))
+        (error instanceof Error && /source (file not found|is not a file)|cannot decompress|its row numbers do not apply/.test(error.message))
       ) {
         ctx.stderr.write(terminalText(`fermx dataset build: ${error.message}\n`));
         return 1;

@@ -101,6 +101,38 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     expect(strict.manifest.builder.config.filters.minAgreement).toBe(0.9);
   });
 
+  it('--hold-out-from: an unmasked FER2013 without the rows the FERM build scores on', async () => {
+    const ferm = await openDataset(uri, { env, cacheDir: join(dir, 'cache-ferm') });
+    const evaluated = (['val', 'test', 'publictest'] as const).filter((s) => ferm.splits.includes(s));
+    const rows = new Set((await Promise.all(evaluated.map((s) => ferm.sourceRows(s)))).flat());
+    expect(rows.size).toBeGreaterThan(0);
+    const args = [
+      'dataset',
+      'build',
+      '--source',
+      source!,
+      '--profile',
+      'fer2013',
+      '--limit',
+      '160',
+      '--hold-out-from',
+      uri,
+      '--out',
+      's3://fermx/datasets/pretrain/v1',
+    ];
+    const built = await fermx(args, env);
+    expect(built.err).toBe('');
+    expect(built.code).toBe(0);
+    expect(built.out).toMatch(new RegExp(`held out ${rows.size}, selected ${160 - rows.size}`));
+    const pretrain = await openDataset('s3://fermx/datasets/pretrain/v1', { env, cacheDir: join(dir, 'cache-pretrain') });
+    expect(pretrain.manifest.builder.config.holdOut).toEqual([
+      { buildKey: ferm.manifest.builder.buildKey, source: ferm.manifest.sources.fer2013.sha256, splits: evaluated, rows: rows.size },
+    ]);
+    const kept = (await Promise.all(pretrain.splits.map((s) => pretrain.sourceRows(s)))).flat();
+    expect(kept).toHaveLength(160 - rows.size);
+    expect(kept.filter((r) => rows.has(r))).toEqual([]);
+  });
+
   it('fails clearly on a file that is not FER2013 and on bad flags', async () => {
     const bad = join(dir, 'notes.txt');
     writeFileSync(bad, 'hello world\n');
@@ -116,5 +148,11 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     const masked = await fermx(['dataset', 'build', '--source', bad, '--profile', 'paper', '--val-from-training', '--out', uri], env);
     expect(masked.code).toBe(2);
     expect(masked.err).toMatch(/--val-from-training applies to --profile fer2013 only/);
+    const missing = await fermx(
+      ['dataset', 'build', '--source', bad, '--profile', 'fer2013', '--hold-out-from', 's3://fermx/datasets/none', '--out', uri],
+      env,
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/--hold-out-from: no dataset at s3:\/\/fermx\/datasets\/none/);
   });
 });

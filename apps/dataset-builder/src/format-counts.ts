@@ -21,6 +21,7 @@ export function formatFilters(manifest: Manifest): string {
     `other classes ${r.otherClasses}`,
     ...Object.entries(r.filtered).map(([k, v]) => `${k} ${v}`),
     `capped ${Object.values(r.capped).reduce((a, b) => a + b, 0)}`,
+    ...(r.heldOut ? [`held out ${r.heldOut}`] : []),
     `selected ${r.selected}`,
   ];
   return parts.join(', ') + '\n';

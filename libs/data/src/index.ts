@@ -47,7 +47,9 @@ export {
   buildConfigFor,
   type BuildConfig,
   type Filters,
+  type HoldOut,
 } from './build/build-config.js';
+export { heldOutRows, type HeldOutRows } from './build/held-out-rows.js';
 export { inlineFacePool, workerFacePool, type FacePool } from './build/face-pool.js';
 export type { Manifest, ShardInfo, SplitInfo, SourceInfo } from './build/manifest.js';
 export { SPLITS, FILTER_NAMES, type SplitName, type FilterName } from './build/selection.js';

@@ -27,6 +27,16 @@ export const FiltersSchema = z.object({
 });
 export type Filters = z.infer<typeof FiltersSchema>;
 
+/** One dataset whose evaluation rows a build holds out: its build, its source file and how many rows. */
+export const HoldOutSchema = z.strictObject({
+  buildKey: z.string().min(1),
+  /** sha256 of the FER2013 file it was built from: row numbers mean something only in that file. */
+  source: z.string().min(1),
+  splits: z.array(z.string().min(1)).min(1),
+  rows: z.number().int().nonnegative(),
+});
+export type HoldOut = z.infer<typeof HoldOutSchema>;
+
 export const BuildConfigSchema = z.object({
   /**
    * paper: FERM, the paper's four masked classes, capped; all: every class, masked;
@@ -50,6 +60,12 @@ export const BuildConfigSchema = z.object({
     .min(1)
     .default([...MASK_STYLES]),
   filters: FiltersSchema.default(FiltersSchema.parse({})),
+  /**
+   * Datasets whose evaluation rows (val, test, publictest) this build leaves out, so a model
+   * pretrained on it has never seen an image those datasets score (held-out-rows.ts). Absent
+   * means none, so older manifests keep their build keys.
+   */
+  holdOut: z.array(HoldOutSchema).optional(),
   /** Per-class caps on train+val (paper profile: PAPER_CAPS). */
   caps: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });

@@ -41,6 +41,8 @@ export interface BuildDatasetOptions {
   faceCache?: string;
   /** Source rows per cached part (default 1,024; tests use small parts). */
   partRows?: number;
+  /** Rows to leave out (heldOutRows()); required exactly when `config.holdOut` names datasets. */
+  holdOutRows?: ReadonlySet<number>;
 }
 
 export interface BuildOutcome {
@@ -50,6 +52,8 @@ export interface BuildOutcome {
   written: string[];
   /** Parts of the face stage taken from an earlier (interrupted or other-threshold) run. */
   reusedParts: number;
+  /** Labelled rows left out because `config.holdOut` datasets evaluate on them. */
+  heldOut: number;
   issues: RowIssue[];
   seconds: number;
 }
@@ -72,15 +76,25 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   if (config.valFromTraining && config.profile !== 'fer2013') {
     throw new Error(`valFromTraining applies to the fer2013 profile only: the ${config.profile} profile always takes val from Training`);
   }
+  if ((config.holdOut?.length ?? 0) > 0 !== (options.holdOutRows !== undefined)) {
+    throw new Error('config.holdOut and the held-out rows go together: build them with heldOutRows()');
+  }
   const storage = openStorage(options.out, options.env);
   const [fer2013, ferplus] = await Promise.all([describeSource(options.source), options.ferplus ? describeSource(options.ferplus) : undefined]);
+  for (const held of config.holdOut ?? []) {
+    if (held.source !== fer2013.sha256) {
+      throw new Error(
+        `held-out dataset (build ${held.buildKey}) was built from another FER2013 file (sha256 ${held.source.slice(0, 12)}…, this source is ${fer2013.sha256.slice(0, 12)}…): its row numbers do not apply`,
+      );
+    }
+  }
   const plan = planBuild(config, fer2013, ferplus, options.detectorName);
   const ctx = { storage, written: [] as string[] };
 
   const existing = await upToDateManifest(storage, plan.buildKey, log);
   if (existing) {
     log.info({ out: storage.uri, buildKey: plan.buildKey }, 'dataset up to date');
-    return { manifest: existing, upToDate: true, written: [], reusedParts: 0, issues: [], seconds: (Date.now() - started) / 1000 };
+    return { manifest: existing, upToDate: true, written: [], reusedParts: 0, heldOut: 0, issues: [], seconds: (Date.now() - started) / 1000 };
   }
 
   const progress = new ProgressCounter(Math.min(config.limit ?? Infinity, Math.max(0, fer2013.lines - 1)), started, options.onProgress);
@@ -106,8 +120,12 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   }
 
   if (!faceStage) progress.report();
+  const held = options.holdOutRows;
+  const rows = held ? new Map([...labelled.rows].filter(([index]) => !held.has(index))) : labelled.rows;
+  const heldOut = labelled.rows.size - rows.size;
+  if (held) log.info({ heldOut, datasets: config.holdOut?.map((h) => h.buildKey) }, 'rows held out');
   const selection = selectRows({
-    rows: labelled.rows,
+    rows,
     faces: faceStage?.faces,
     config,
     classes: plan.classes,
@@ -121,6 +139,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     labelled,
     processed: faceStage?.faces.size ?? 0,
     selection,
+    heldOut,
     shards,
     splits,
     sources: { fer2013, ferplus },
@@ -133,6 +152,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     upToDate: false,
     written: ctx.written,
     reusedParts: faceStage?.reusedParts ?? 0,
+    heldOut,
     issues: labelled.issues,
     seconds: (Date.now() - started) / 1000,
   };

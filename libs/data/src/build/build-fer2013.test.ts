@@ -10,6 +10,7 @@ import { decodeFermRecord, type FermRecord } from '../shards/ferm-example.js';
 import { readRecords } from '../shards/tfrecord.js';
 import { BuildConfigSchema } from './build-config.js';
 import { buildDataset, NO_MASK, type BuildDatasetOptions } from './build-dataset.js';
+import { heldOutRows } from './held-out-rows.js';
 import { splitByUsage } from './selection.js';
 import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows } from '../testing/synthetic-fer2013.js';
 
@@ -163,6 +164,49 @@ describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
     const config = BuildConfigSchema.parse({ profile: 'all', valFromTraining: true });
     const { options: o } = options(pathToFileURL(join(dir, 'all-held-out')).href, { config });
     await expect(buildDataset(o)).rejects.toThrow(/valFromTraining applies to the fer2013 profile only/);
+  });
+
+  it('with holdOut: leaves out every row another dataset evaluates on, and records which', async () => {
+    // The valFromTraining build above stands in for FERM: its val rows come from Training.
+    const other = pathToFileURL(join(dir, 'fer2013-held-out')).href;
+    const held = await heldOutRows([other]);
+    const otherManifest = (await openDataset(other)).manifest;
+    const evaluated = ['val', 'test', 'publictest'] as const;
+    expect(held.rows.size).toBe(evaluated.reduce((n, s) => n + otherManifest.splits[s]!.count, 0));
+    expect(held.holdOut).toEqual([
+      { buildKey: otherManifest.builder.buildKey, source: otherManifest.sources.fer2013.sha256, splits: [...evaluated], rows: held.rows.size },
+    ]);
+
+    const pretrain = join(dir, 'fer2013-pretrain');
+    const config = BuildConfigSchema.parse({ profile: 'fer2013', holdOut: held.holdOut });
+    const outcome = await buildDataset(options(pathToFileURL(pretrain).href, { config, holdOutRows: held.rows }).options);
+    const m = outcome.manifest;
+    expect(outcome.heldOut).toBe(held.rows.size);
+    expect(m.rows.heldOut).toBe(held.rows.size);
+    expect(m.rows.selected).toBe(rows.length - held.rows.size);
+    expect(m.builder.config.holdOut).toEqual(held.holdOut);
+    const stored = records(
+      pretrain,
+      m.shards.map((s) => s.key),
+    );
+    expect(stored).toHaveLength(m.rows.selected);
+    expect(stored.filter((r) => held.rows.has(r.sourceIndex))).toEqual([]);
+    // The other build scores on all of PublicTest and PrivateTest: only Training rows are left.
+    expect(m.splits.train!.count).toBe(rows.filter((r, i) => r.usage === 'Training' && !held.rows.has(i)).length);
+    expect(m.splits.train!.count).toBe(m.rows.selected);
+    expect(await (await openDataset(pathToFileURL(pretrain).href)).sourceRows('train')).toEqual(stored.map((r) => r.sourceIndex));
+  });
+
+  it('refuses held-out rows of a dataset built from another FER2013 file, and rows without a record of them', async () => {
+    const held = await heldOutRows([pathToFileURL(join(dir, 'fer2013-held-out')).href]);
+    const elsewhere = [{ ...held.holdOut[0]!, source: 'f'.repeat(64) }];
+    const config = BuildConfigSchema.parse({ profile: 'fer2013', holdOut: elsewhere });
+    await expect(buildDataset(options(pathToFileURL(join(dir, 'elsewhere')).href, { config, holdOutRows: held.rows }).options)).rejects.toThrow(
+      /built from another FER2013 file .*its row numbers do not apply/,
+    );
+    const unrecorded = options(pathToFileURL(join(dir, 'unrecorded')).href, { holdOutRows: held.rows }).options;
+    await expect(buildDataset(unrecorded)).rejects.toThrow(/config.holdOut and the held-out rows go together/);
+    await expect(heldOutRows([pathToFileURL(join(dir, 'nothing-here')).href])).rejects.toThrow(/no dataset at/);
   });
 
   it('refuses a FER+ file: Table 1 uses FER2013 labels', async () => {

@@ -48,6 +48,8 @@ export interface Manifest {
     filtered: Record<string, number>;
     /** Rows left out by a per-class cap. */
     capped: Record<string, number>;
+    /** Labelled rows left out because another dataset evaluates on them (builder.config.holdOut). */
+    heldOut?: number;
     selected: number;
   };
   /** The first bad rows, as `file:line: message` (all of them are in issues.txt). */

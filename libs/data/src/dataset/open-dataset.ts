@@ -26,6 +26,8 @@ export interface Dataset {
   loadSplit(split: SplitName): Promise<LabelledImages>;
   /** Shuffled batches of a split. */
   batches(split: SplitName, options: BatchOptions): AsyncGenerator<LabelledImages>;
+  /** The FER2013 source row (0-based data row) of every image of a split, in shard order. */
+  sourceRows(split: SplitName): Promise<number[]>;
 }
 
 export interface OpenDatasetOptions {
@@ -75,11 +77,15 @@ export async function openDataset(uri: string, options: OpenDatasetOptions = {})
   };
 
   const splits = (Object.keys(manifest.splits) as SplitName[]).filter((s) => (manifest.splits[s]?.count ?? 0) > 0);
-  const loadSplit = async (split: SplitName): Promise<LabelledImages> => {
+  const shardsOf = (split: SplitName): ShardInfo[] => {
     const shards = manifest.shards.filter((s) => s.split === split);
     if (shards.length === 0) {
       throw new DatasetIntegrityError(`dataset ${uri} has no "${split}" split (it has: ${splits.join(', ') || 'none'})`);
     }
+    return shards;
+  };
+  const loadSplit = async (split: SplitName): Promise<LabelledImages> => {
+    const shards = shardsOf(split);
     const count = shards.reduce((n, s) => n + s.records, 0);
     const images = new Uint8Array(count * 2304);
     const labels = new Uint8Array(count);
@@ -104,11 +110,20 @@ export async function openDataset(uri: string, options: OpenDatasetOptions = {})
     return { images, labels, count, classes: [...manifest.classes], ...(withVotes === count && count > 0 ? { votes } : {}) };
   };
 
+  const sourceRows = async (split: SplitName): Promise<number[]> => {
+    const rows: number[] = [];
+    for (const shard of shardsOf(split)) {
+      for (const record of readRecords(await fetchShard(shard), shard.key)) rows.push(decodeFermRecord(record).sourceIndex);
+    }
+    return rows;
+  };
+
   return {
     uri: storage.uri,
     manifest,
     splits,
     loadSplit,
+    sourceRows,
     async *batches(split, batchOptions) {
       yield* shuffledBatches(await loadSplit(split), batchOptions);
     },
