@@ -95,5 +95,20 @@ describe('real tfjs training through the worker', () => {
     );
     expect((JSON.parse(bestRun.stdout) as { accuracy: number }).accuracy).toBeCloseTo(best.testAccuracy!, 6);
     expect(await new LeaderboardIndex(fx.connection).get(spec.trialId)).toMatchObject({ ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy });
+
+    // initFrom: a trial starts from the first trial's saved model, named by its trial id; a
+    // model of another architecture fails the trial as bad input, naming what differs.
+    const tuned = exampleTrialSpec({ ...spec, trialId: 't-00000000000000f1', training: { ...spec.training, epochs: 1, initFrom: spec.trialId } });
+    const mismatched = exampleTrialSpec({ ...tuned, trialId: 't-00000000000000f2', model: { ...spec.model, architecture: 'mini-xception' } });
+    for (const t of [tuned, mismatched]) await fx.queue.add(t.trialId, t, trialJobOptions(t.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
+    const [tunedJob, mismatchedJob] = await fx.finished([tuned.trialId, mismatched.trialId], 240_000);
+    expect(tunedJob!.failedReason ?? null).toBeNull();
+    const tunedResult = TrialResultSchema.parse(await new TrialFiles(fx.storage, tuned).readResult());
+    expect(tunedResult.curves.map((c) => c.epoch)).toEqual([1]);
+    const metadata = JSON.parse(new TextDecoder().decode(await fx.storage.get(`runs/sweep-tfjs/${tuned.trialId}/model/metadata.json`))) as {
+      training: { initFrom?: string };
+    };
+    expect(metadata.training.initFrom).toBe(spec.trialId);
+    expect(mismatchedJob!.failedReason).toMatch(new RegExp(`initFrom ${spec.trialId}: the saved model has architecture cnn, this trial's model mini-xception`));
   });
 });

@@ -121,10 +121,17 @@ describe('training recipe parameters', () => {
     expect(new Set([...plain.trials, ...withRecipe.trials].map((t) => t.trialId)).size).toBe(3);
   });
 
+  it('take a pretrained start (initFrom) as a value or a grid of models, each its own trial', () => {
+    const spec = assertSweepSpec({ ...base, parameters: { epochs: 2, initFrom: { grid: ['fer2013-pretrain@v1', 't-0123456789abcdef'] } } });
+    const { trials } = expandSweep(spec, ctx);
+    expect(trials.map((t) => t.training.initFrom)).toEqual(['fer2013-pretrain@v1', 't-0123456789abcdef']);
+    expect(new Set(trials.map((t) => t.trialId)).size).toBe(2);
+  });
+
   it('reject bad recipe values naming the field', () => {
-    const bad = parseSweepSpec({ ...base, parameters: { optimizer: 'rmsprop', labelSmoothing: 1.5, schedule: { grid: ['cosine', 'linear'] } } });
+    const bad = parseSweepSpec({ ...base, parameters: { optimizer: 'rmsprop', labelSmoothing: 1.5, schedule: { grid: ['cosine', 'linear'] }, initFrom: '' } });
     expect(bad.ok).toBe(false);
     const paths = bad.ok ? [] : bad.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['parameters.optimizer', 'parameters.labelSmoothing', 'parameters.schedule.grid[1]']));
+    expect(paths).toEqual(expect.arrayContaining(['parameters.optimizer', 'parameters.labelSmoothing', 'parameters.schedule.grid[1]', 'parameters.initFrom']));
   });
 });

@@ -87,6 +87,11 @@ export const RECIPE_FIELDS = {
   ema: fraction('ema'),
   tta: TtaSchema,
   bestEpochBy: BestEpochBySchema,
+  /**
+   * A saved model (storage URI of its folder) whose weights start the run instead of random ones:
+   * same architecture, the classifier may differ in classes (it starts fresh then).
+   */
+  initFrom: z.string().min(1, 'initFrom must be the URI of a saved model folder'),
 } as const;
 export type RecipeField = keyof typeof RECIPE_FIELDS;
 export const RECIPE_PARAMETERS = Object.keys(RECIPE_FIELDS) as RecipeField[];
@@ -114,6 +119,7 @@ export const TrainOptionsSchema = z
     ema: RECIPE_FIELDS.ema.optional(),
     tta: RECIPE_FIELDS.tta.optional(),
     bestEpochBy: RECIPE_FIELDS.bestEpochBy.optional(),
+    initFrom: RECIPE_FIELDS.initFrom.optional(),
   })
   .superRefine((t, ctx) => {
     if (t.warmupEpochs !== undefined && t.warmupEpochs > t.epochs)

@@ -129,6 +129,7 @@ export const ParametersSchema = z.strictObject({
   ema: domain(RECIPE_FIELDS.ema, true).optional(),
   tta: domain(RECIPE_FIELDS.tta, false).optional(),
   bestEpochBy: domain(RECIPE_FIELDS.bestEpochBy, false).optional(),
+  initFrom: domain(RECIPE_FIELDS.initFrom, false).optional(),
 });
 export type Parameters = z.infer<typeof ParametersSchema>;
 export type ParameterName = keyof Parameters;

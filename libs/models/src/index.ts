@@ -4,6 +4,7 @@ export { buildModel, type BuildOptions } from './architectures/build-model.js';
 export { describeModels, summarizeModel, countFlops, type ModelSummary } from './architectures/model-summary.js';
 
 export { train, type TrainingCheckpointHeader } from './training/train.js';
+export { transferWeights, type WeightTransfer } from './training/transfer-weights.js';
 export { AdamOptimizer, KERAS_ADAM, type AdamSettings, type AdamOptions } from './training/adam.js';
 export { SgdOptimizer } from './training/sgd.js';
 export type { Optimizer, OptimizerSlot } from './training/optimizer.js';

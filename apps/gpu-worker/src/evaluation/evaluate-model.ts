@@ -1,5 +1,6 @@
-import { openDataset, openStorage } from '@fermx/data';
-import { evaluate, initBackend, loadModelArtifacts, type TestTimeAugmentation } from '@fermx/models';
+import { openDataset } from '@fermx/data';
+import { evaluate, initBackend, type TestTimeAugmentation } from '@fermx/models';
+import { loadSavedModel } from '../saved-model/load-saved-model.js';
 import { TrialInputError } from '../training/errors/index.js';
 import type { BackendChoice } from '../config.js';
 
@@ -20,12 +21,7 @@ export interface EvaluateModelArgs {
 /** Loads a saved model and a dataset split and scores one on the other. */
 export async function evaluateModel(args: EvaluateModelArgs) {
   const backend = await initBackend(args.backend);
-  const modelFolder = openStorage(args.modelUri, args.env);
-  const { model, metadata } = await loadModelArtifacts(async (name) => {
-    const bytes = await modelFolder.getOptional(name);
-    if (!bytes) throw new TrialInputError(`no saved model at ${args.modelUri}: ${modelFolder.uriOf(name)} does not exist`);
-    return bytes;
-  });
+  const { model, metadata } = await loadSavedModel(args.modelUri, args.env);
   const dataset = await openDataset(args.datasetUri, { cacheDir: args.cacheDir, env: args.env });
   const set = await dataset.loadSplit(args.split);
   if (set.count === 0) throw new TrialInputError(`dataset ${args.datasetUri} has no images in split '${args.split}'`);

@@ -6,7 +6,6 @@ import {
   FaceApiLandmarkDetector,
   frameFaces,
   maskSpecFor,
-  openStorage,
   readPhoto,
   type FaceBox,
   type FaceDetectorName,
@@ -16,8 +15,8 @@ import {
   type MaskSpec,
   type RgbImage,
 } from '@fermx/data';
-import { initBackend, loadModelArtifacts, type BackendChoice, type ModelMetadata } from '@fermx/models';
-import { TrialInputError } from '../training/errors/index.js';
+import { initBackend, type BackendChoice, type ModelMetadata } from '@fermx/models';
+import { loadSavedModel } from '../saved-model/load-saved-model.js';
 import { decideMask, type MaskDecision, type MaskMode } from './mask-decision.js';
 import { resolveModel, type ResolvedModel } from './resolve-model.js';
 
@@ -69,12 +68,7 @@ export class Predictor {
   static async load(options: PredictorOptions): Promise<Predictor> {
     const backend = await initBackend(options.backend);
     const model = await resolveModel(options.model, options.env);
-    const folder = openStorage(model.uri, options.env);
-    const { model: net, metadata } = await loadModelArtifacts(async (name) => {
-      const bytes = await folder.getOptional(name);
-      if (!bytes) throw new TrialInputError(`no saved model at ${model.uri}: ${folder.uriOf(name)} does not exist`);
-      return bytes;
-    });
+    const { model: net, metadata } = await loadSavedModel(model.uri, options.env);
     const maskDecision = decideMask(options.mask, { ...model, classes: metadata.classes });
     const finder = await FaceApiFaceFinder.load({
       detector: options.detector ?? 'ssd',

@@ -14,6 +14,11 @@ export interface ResolvedModel {
 
 const TRIAL_ID = /^t-[0-9a-f]{16}$/;
 
+/** Whether MODEL names a storage location (a folder, file://, s3://) rather than a registry entry or a trial id. */
+export function isModelLocation(reference: string): boolean {
+  return !isModelReference(reference) && !TRIAL_ID.test(reference);
+}
+
 /**
  * MODEL → the model folder: `name@alias` / `name@vN` (the registry in FERMX_STORAGE), a trial id
  * (its `runs/<sweep>/<trial>/model` in FERMX_STORAGE), or a folder path / file:// / s3:// URI.

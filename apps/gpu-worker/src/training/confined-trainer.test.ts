@@ -55,6 +55,24 @@ describe('ConfinedTrainer', () => {
     expect(inner.asked).toEqual([]);
   });
 
+  it("confines a trial's initFrom model folder the same way; registry names and trial ids resolve inside the storage", async () => {
+    const inner = new RecordingTrainer();
+    const trainer = ConfinedTrainer.fromEnv(inner, { FERMX_STORAGE: 'file:///srv/fermx' });
+    const dataset = 'file:///srv/fermx/datasets/ferm/v1';
+    const withInit = (initFrom: string): TrainingRequest => {
+      const r = request(dataset);
+      return { ...r, spec: { ...r.spec, training: { ...r.spec.training, initFrom } } };
+    };
+    for (const initFrom of ['file:///srv/fermx/runs/s/t-0123456789abcdef/model', 'fer2013-pretrain@v1', 't-0123456789abcdef']) {
+      await trainer.train(withInit(initFrom), hooks, new AbortController().signal);
+    }
+    expect(inner.asked).toHaveLength(3);
+    const error = await trainer.train(withInit('file:///home/someone/model'), hooks, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetOutsideRootsError);
+    expect((error as Error).message).toContain('initFrom model file:///home/someone/model is outside the allowed dataset roots');
+    expect(inner.asked).toHaveLength(3);
+  });
+
   it('is what the worker trains with: the tfjs trainer comes confined to the roots of its env', async () => {
     const trainer = await createTfjsTrainer();
     expect(trainer).toBeInstanceOf(ConfinedTrainer);

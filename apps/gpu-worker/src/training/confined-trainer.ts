@@ -1,8 +1,9 @@
 import { assertDatasetWithinRoots, datasetRootsFrom } from '@fermx/data';
+import { isModelLocation } from '../prediction/resolve-model.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /**
- * A trainer that reads a trial's dataset only when it lies under the worker's dataset roots
+ * A trainer that reads a trial's dataset (and its `initFrom` model) only when it lies under the worker's dataset roots
  * (its FERMX_STORAGE plus FERMX_DATASET_ROOTS, docs/ORCHESTRATOR.md "Security"). The orchestrator
  * checks at submit; this is the worker's own check, so a job put on the queue by other means
  * cannot make a worker read an arbitrary path. A refused dataset fails the trial as bad input
@@ -21,6 +22,9 @@ export class ConfinedTrainer implements Trainer {
 
   async train(request: TrainingRequest, hooks: TrainingHooks, signal: AbortSignal): Promise<TrainingOutcome> {
     assertDatasetWithinRoots(request.spec.dataset.uri, this.roots);
+    const initFrom = request.spec.training.initFrom;
+    // Registry names and trial ids resolve inside FERMX_STORAGE; a location is checked like a dataset.
+    if (initFrom !== undefined && isModelLocation(initFrom)) assertDatasetWithinRoots(initFrom, this.roots, 'initFrom model');
     return this.inner.train(request, hooks, signal);
   }
 }

@@ -1,6 +1,9 @@
-import { MissingVotesError, openDataset, voteTargets } from '@fermx/data';
+import { MissingVotesError, ModelRegistryError, openDataset, voteTargets } from '@fermx/data';
 import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
 import { createLogger } from '@fermx/cli';
+import type * as tf from '@tensorflow/tfjs';
+import { resolveModel } from '../prediction/resolve-model.js';
+import { loadSavedModel } from '../saved-model/load-saved-model.js';
 import { TrialInputError } from './errors/index.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
@@ -40,6 +43,8 @@ export class TfjsTrainer implements Trainer {
     // Replicas are worker threads on CPU cores; a GPU backend picked by `auto` trains alone.
     const replicas = backend.name === 'wasm' || backend.name === 'cpu' ? (request.replicas ?? 1) : 1;
     if (replicas !== (request.replicas ?? 1)) log.warn({ backend: backend.name, replicas: request.replicas }, 'replicas ignored: backend is not a CPU backend');
+    // A resumed run takes its weights from the checkpoint; only a fresh one needs the pretrained model.
+    const initial = spec.training.initFrom && !request.resumeFrom ? await loadInitialModel(spec) : undefined;
     let targets: Float32Array | undefined;
     try {
       if (spec.training.targets === 'ferplus-votes') targets = voteTargets(trainSet, `dataset ${spec.dataset.uri} (train split)`);
@@ -53,12 +58,15 @@ export class TfjsTrainer implements Trainer {
       val: valSet,
       options: { ...spec.training, replicas },
       resumeFrom: request.resumeFrom,
+      ...(initial ? { initialModel: initial } : {}),
+      onInitialized: (transfer) => log.info({ initFrom: spec.training.initFrom, copied: transfer.copied, fresh: transfer.fresh }, 'pretrained weights loaded'),
       signal,
       onEpochEnd: async (metrics, checkpoint) => {
         const decision = await hooks.onEpoch(metrics, await checkpoint());
         return decision === 'stop' ? 'stop' : undefined;
       },
     });
+    initial?.dispose();
     const history = outcome.history.filter((m) => m.epoch > request.resumeEpoch);
     // Recorded with the result: batch norm normalises each replica's shard, so R is part of how
     // the numbers were made (and a resume reproduces a run only with the same R).
@@ -128,4 +136,29 @@ export class TfjsTrainer implements Trainer {
 
 function emptyReport(classes: string[]) {
   return { accuracy: 0, macroF1: 0, perClassAccuracy: classes.map(() => 0), confusionMatrix: classes.map(() => classes.map(() => 0)), classes };
+}
+
+/**
+ * The saved model a trial's `initFrom` names (as `fermx predict` takes MODEL: name@version,
+ * name@alias, a trial id or a folder), checked to be the trial's architecture.
+ */
+async function loadInitialModel(spec: TrainingRequest['spec']): Promise<tf.LayersModel> {
+  const reference = spec.training.initFrom!;
+  let uri: string;
+  try {
+    ({ uri } = await resolveModel(reference, process.env));
+  } catch (error) {
+    if (error instanceof ModelRegistryError) throw new TrialInputError(`initFrom ${reference}: ${error.message}`);
+    throw error;
+  }
+  const { model, metadata } = await loadSavedModel(uri, process.env);
+  const theirs = metadata.config;
+  const differs = (['architecture', 'middleFlowRepeats', 'width'] as const).find((key) => theirs[key] !== spec.model[key]);
+  if (differs) {
+    model.dispose();
+    throw new TrialInputError(
+      `initFrom ${reference}: the saved model has ${differs} ${String(theirs[differs])}, this trial's model ${String(spec.model[differs])}; pretrained weights fit only the same architecture`,
+    );
+  }
+  return model;
 }

@@ -129,4 +129,26 @@ describe('shipped sweeps', () => {
     expect(rest(broad)).toEqual(rest(faithful));
     expect(expandSweep(broad, ctx).trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
   });
+
+  it('ferm-finetune.yaml: the FERM recipe from the pretrained model, differing only where its header says', async () => {
+    const recipe = assertSweepSpec(await readSpecFile(sweepFile('ferm-recipe.yaml')));
+    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune.yaml')));
+    const pretrain = assertSweepSpec(await readSpecFile(sweepFile('fer2013-pretrain.yaml')));
+    expect(finetune.dataset).toBe(recipe.dataset);
+    const { initFrom, epochs, learningRate, warmupEpochs, ...rest } = finetune.parameters;
+    const fixed = (value: unknown) => ({ kind: 'fixed', value });
+    expect({ initFrom, epochs, learningRate, warmupEpochs }).toEqual({
+      initFrom: fixed('fer2013-pretrain@v1'),
+      epochs: fixed(30),
+      learningRate: fixed(0.001),
+      warmupEpochs: fixed(1),
+    });
+    const { epochs: _e, learningRate: _l, warmupEpochs: _w, ...recipeRest } = recipe.parameters;
+    expect(rest).toEqual(recipeRest);
+    expect(finetune.model).toEqual({ ...recipe.model, name: 'M-Xception+pretrained' });
+    // The same architecture, so the weights fit; the pretraining sweep keeps its last epoch.
+    expect(pretrain.model).toMatchObject({ architecture: 'mxception', middleFlowRepeats: 3 });
+    expect(pretrain.metric.summary).toBe('last');
+    expect(expandSweep(finetune, ctx).trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
+  });
 });

@@ -34,9 +34,12 @@ export function datasetRootsFrom(env: { FERMX_STORAGE?: string | undefined; FERM
   return [...new Set(roots)];
 }
 
-/** Throws DatasetOutsideRootsError naming the URI and the roots unless `uri` lies under one of `roots`. */
-export function assertDatasetWithinRoots(uri: string, roots: readonly string[]): void {
-  const where = confinedLocation(absoluteStorageUri(uri), 'dataset');
+/**
+ * Throws DatasetOutsideRootsError naming the URI and the roots unless `uri` lies under one of
+ * `roots`; `what` names it in the message (a trial's `initFrom` model is confined the same way).
+ */
+export function assertDatasetWithinRoots(uri: string, roots: readonly string[], what = 'dataset'): void {
+  const where = confinedLocation(absoluteStorageUri(uri), what);
   const inside = roots.some((root) => {
     const base = confinedLocation(absoluteStorageUri(root), 'dataset root');
     if (base.scheme !== where.scheme) return false;
@@ -45,7 +48,7 @@ export function assertDatasetWithinRoots(uri: string, roots: readonly string[]):
   });
   if (!inside) {
     throw new DatasetOutsideRootsError(
-      `dataset ${uri} is outside the allowed dataset roots (${roots.join(', ')}); keep datasets under FERMX_STORAGE or add a root to FERMX_DATASET_ROOTS`,
+      `${what} ${uri} is outside the allowed dataset roots (${roots.join(', ')}); keep it under FERMX_STORAGE or add a root to FERMX_DATASET_ROOTS`,
     );
   }
 }

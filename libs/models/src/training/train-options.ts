@@ -3,6 +3,7 @@ import type { AugmentationConfig } from './augmentation.js';
 import type { EarlyStoppingConfig } from './early-stopping.js';
 import type { ImageSet } from './image-set.js';
 import type * as tf from '@tensorflow/tfjs';
+import type { WeightTransfer } from './transfer-weights.js';
 
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -53,6 +54,8 @@ export interface TrainOptions {
   tta?: 'none' | 'flip';
   /** Which epoch's model is kept as the best one beside the last (default val_accuracy). */
   bestEpochBy?: BestEpochMetric;
+  /** Storage URI of a saved model whose weights start the run (the caller loads it: TrainArgs.initialModel). */
+  initFrom?: string;
   /**
    * Data-parallel replicas on this machine (default 1): R > 1 trains each batch as R shards,
    * one on this thread and one per worker thread, on the wasm or cpu backend.
@@ -83,6 +86,13 @@ export interface TrainArgs {
   options: TrainOptions;
   /** An encoded checkpoint (from a previous run of the same model and options) to continue from. */
   resumeFrom?: Uint8Array;
+  /**
+   * The saved model `options.initFrom` names, loaded by the caller: its weights start the run
+   * (transferWeights). Ignored when resuming: the checkpoint has the weights.
+   */
+  initialModel?: tf.LayersModel;
+  /** Told what the pretrained model gave: weights copied, weights left fresh. */
+  onInitialized?: (transfer: WeightTransfer) => void;
   /** Called after every epoch; `checkpoint()` encodes the state after that epoch. Return 'stop' to end training. */
   onEpochEnd?: (metrics: EpochMetrics, checkpoint: () => Promise<Uint8Array>) => Promise<void | 'stop'>;
   /** Checked between batches; an aborted run ends after the current batch with stoppedBy 'aborted'. */
@@ -144,6 +154,9 @@ export function validateTrainOptions(options: TrainOptions): void {
   oneOf('targets', options.targets, TARGETS);
   oneOf('tta', options.tta, ['none', 'flip'] as const);
   oneOf('bestEpochBy', options.bestEpochBy, BEST_EPOCH_METRICS);
+  if (options.initFrom !== undefined && (typeof options.initFrom !== 'string' || options.initFrom.length === 0)) {
+    throw new Error(`training option initFrom must be the URI of a saved model folder, got ${JSON.stringify(options.initFrom)}`);
+  }
   if (options.earlyStopping && (!Number.isInteger(options.earlyStopping.patience) || options.earlyStopping.patience < 1)) {
     throw new Error(`training option earlyStopping.patience must be a positive integer, got ${options.earlyStopping.patience}`);
   }

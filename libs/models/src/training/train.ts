@@ -14,6 +14,7 @@ import { dropoutSeedFor, localTrainingStep, shardRanges, type ShardPlan } from '
 import { buildTrainingModel, type TrainingModel } from './training-model.js';
 import { validateTrainOptions, type EpochMetrics, type StopReason, type TrainArgs, type TrainingOutcome } from './train-options.js';
 import { encodeState, restoreState, type RunState } from './training-state.js';
+import { transferWeights } from './transfer-weights.js';
 import { WeightAverage } from './weight-average.js';
 
 export type { TrainingCheckpointHeader } from './training-state.js';
@@ -47,10 +48,23 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
   }
   if (options.targets === 'ferplus-votes' && !args.train.targets) throw new Error('training option targets=ferplus-votes needs soft targets on the train set (a dataset built with FER+ votes)');
 
+  if ((options.initFrom !== undefined) !== (args.initialModel !== undefined)) {
+    throw new Error(
+      options.initFrom !== undefined
+        ? `training option initFrom (${options.initFrom}) needs the loaded model as initialModel`
+        : 'initialModel is given but training option initFrom does not name it',
+    );
+  }
+
   const replicas = options.replicas ?? 1;
   const parts = buildTrainingModel(config, options.seed, options);
-  const average = options.ema ? new WeightAverage(options.ema, parts.variables) : undefined;
-  const run = { config, options, training: parts, average };
+  let average: WeightAverage | undefined;
+  const run: { config: ModelConfig; options: TrainArgs['options']; training: TrainingModel; average: WeightAverage | undefined } = {
+    config,
+    options,
+    training: parts,
+    average,
+  };
   let state: RunState = { epoch: 0, history: [], earlyStopping: initialEarlyStopping(), plateau: initialPlateau() };
   let group: ReplicaGroup | undefined;
   let checkpoint: Uint8Array = new Uint8Array();
@@ -60,6 +74,15 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
   try {
     // Replicas start before a restore: they check that they built replica 0's initial weights.
     if (replicas > 1) group = await ReplicaGroup.start({ replicas, backend: tf.getBackend(), model: config, seed: options.seed, recipe: options, set: args.train, local: parts });
+    // Pretrained weights replace the seeded ones after that check, and before the average starts
+    // from them; a resume overwrites both from its checkpoint.
+    if (args.initialModel && !args.resumeFrom) {
+      const transfer = transferWeights(args.initialModel, parts.model);
+      args.onInitialized?.(transfer);
+      await group?.pushState();
+    }
+    average = options.ema ? new WeightAverage(options.ema, parts.variables) : undefined;
+    run.average = average;
     if (args.resumeFrom) {
       state = restoreState(args.resumeFrom, run);
       await group?.pushState();

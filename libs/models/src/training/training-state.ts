@@ -11,7 +11,7 @@ import type { WeightAverage } from './weight-average.js';
 /** The recipe fields a resumed run must share with its checkpoint to continue the same run. */
 const RECIPE_KEYS = [
   'optimizer', 'weightDecay', 'momentum', 'schedule', 'warmupEpochs', 'minLearningRate', 'stepEvery', 'stepGamma',
-  'plateauPatience', 'plateauFactor', 'labelSmoothing', 'targets', 'ema', 'tta', 'bestEpochBy',
+  'plateauPatience', 'plateauFactor', 'labelSmoothing', 'targets', 'ema', 'tta', 'bestEpochBy', 'initFrom',
 ] as const satisfies readonly (keyof TrainOptions)[];
 type Recipe = Partial<Pick<TrainOptions, (typeof RECIPE_KEYS)[number]>>;
 

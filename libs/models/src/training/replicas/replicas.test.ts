@@ -173,6 +173,21 @@ describe('train() with replicas', () => {
     }
   });
 
+  it('starts every replica from the pretrained weights (initFrom)', async () => {
+    const pretrained = await train({ model: cnn, train: trainSet, val: valSet, options: { ...options, epochs: 6, replicas: 1 } });
+    const fromPretrained = (replicas: number) =>
+      train({ model: cnn, train: trainSet, val: valSet, options: { ...options, epochs: 1, replicas, initFrom: 'file:///pretrained' }, initialModel: pretrained.model });
+    const [one, two] = [await fromPretrained(1), await fromPretrained(2)];
+    const scratch = await train({ model: cnn, train: trainSet, val: valSet, options: { ...options, epochs: 1 } });
+    const [lossOne, lossTwo, lossScratch] = [one, two, scratch].map((run) => run.history[0]!.loss);
+    // A replica left on its seeded weights would pull the R=2 loss towards the scratch run's.
+    expect(Math.abs(lossTwo! - lossOne!)).toBeLessThan(Math.abs(lossScratch! - lossOne!) / 4);
+    for (const run of [pretrained, one, two, scratch]) {
+      run.model.dispose();
+      run.best?.model.dispose();
+    }
+  });
+
   it('an aborted R=2 run stops between batches and ends its threads', async () => {
     const controller = new AbortController();
     const started = train({ model: cnn, train: trainSet, val: valSet, options, signal: controller.signal });
