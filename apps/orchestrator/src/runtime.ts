@@ -3,6 +3,7 @@ import { openStorage, type Storage } from '@fermx/data';
 import { CancelFlags, connectProducer, LeaderboardIndex, SuccessiveHalving, trialQueue, WorkerRegistry, type TrialQueue } from '@fermx/queue';
 import type { OrchestratorConfig } from './config.js';
 import { storageDatasetProbe, type DatasetProbe } from './sweeps/dataset-probe.js';
+import { storageModelProbe } from './sweeps/model-probe.js';
 import { SweepCatalog } from './sweeps/sweep-catalog.js';
 import { SweepService } from './sweeps/sweep-service.js';
 
@@ -38,6 +39,7 @@ export async function openRuntime(config: OrchestratorConfig, env: NodeJS.Proces
     cancelFlags,
     halving,
     probe: options.probe ?? storageDatasetProbe(env, config.datasetRoots),
+    probeModel: storageModelProbe(env, config.storageUri, config.datasetRoots),
     keys,
     maxTrials: config.maxTrials,
   });

@@ -28,10 +28,10 @@ export const modelPromoteCommand = defineCommand({
     const alias = ctx.values.alias as string | undefined;
     if (alias !== undefined && !ALIASES.includes(alias as (typeof ALIASES)[number]))
       throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}, got '${alias}'`);
-    const { ModelRegistry, ModelRegistryError, openStorage } = await import('./model-registry-access.js');
+    const { ModelRegistry, ModelRegistryError } = await import('./model-registry-access.js');
     const commit = checkoutCommit();
     try {
-      const registry = new ModelRegistry(openStorage(ctx.env.FERMX_STORAGE ?? 'file://./.fermx', ctx.env));
+      const registry = ModelRegistry.fromEnv(ctx.env);
       const lineage = await registry.promote({
         trialId,
         name,
@@ -66,9 +66,9 @@ export const modelAliasCommand = defineCommand({
     if (!alias || !ALIASES.includes(alias as (typeof ALIASES)[number])) throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}`);
     const version = Number(versionText.replace(/^v/, ''));
     if (!Number.isInteger(version) || version < 1) throw new UsageError(`VERSION must look like v3 or 3, got '${versionText}'`);
-    const { ModelRegistry, ModelRegistryError, openStorage } = await import('./model-registry-access.js');
+    const { ModelRegistry, ModelRegistryError } = await import('./model-registry-access.js');
     try {
-      await new ModelRegistry(openStorage(ctx.env.FERMX_STORAGE ?? 'file://./.fermx', ctx.env)).moveAlias(name, alias as (typeof ALIASES)[number], version);
+      await ModelRegistry.fromEnv(ctx.env).moveAlias(name, alias as (typeof ALIASES)[number], version);
       ctx.stdout.write(`${name}@${alias} → v${version}\n`);
       return 0;
     } catch (error) {
@@ -85,8 +85,8 @@ export const modelListCommand = defineCommand({
   usage: '[--json]',
   options: { json: { type: 'boolean', default: false } },
   async run(ctx) {
-    const { ModelRegistry, openStorage } = await import('./model-registry-access.js');
-    const models = await new ModelRegistry(openStorage(ctx.env.FERMX_STORAGE ?? 'file://./.fermx', ctx.env)).list();
+    const { ModelRegistry } = await import('./model-registry-access.js');
+    const models = await ModelRegistry.fromEnv(ctx.env).list();
     if (ctx.values.json) {
       ctx.stdout.write(`${JSON.stringify({ models }, null, 2)}\n`);
       return 0;

@@ -1,5 +1,4 @@
-import { assertDatasetWithinRoots, datasetRootsFrom } from '@fermx/data';
-import { isModelLocation } from '../prediction/resolve-model.js';
+import { assertDatasetWithinRoots, datasetRootsFrom, isModelLocation } from '@fermx/data';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /**

@@ -1,8 +1,7 @@
-import { MissingVotesError, ModelRegistryError, openDataset, voteTargets } from '@fermx/data';
+import { MissingVotesError, ModelRegistry, ModelRegistryError, openDataset, voteTargets } from '@fermx/data';
 import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
 import { createLogger } from '@fermx/cli';
 import type * as tf from '@tensorflow/tfjs';
-import { resolveModel } from '../prediction/resolve-model.js';
 import { loadSavedModel } from '../saved-model/load-saved-model.js';
 import { TrialInputError } from './errors/index.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
@@ -146,7 +145,7 @@ async function loadInitialModel(spec: TrainingRequest['spec']): Promise<tf.Layer
   const reference = spec.training.initFrom!;
   let uri: string;
   try {
-    ({ uri } = await resolveModel(reference, process.env));
+    ({ uri } = await ModelRegistry.fromEnv(process.env).modelFolder(reference));
   } catch (error) {
     if (error instanceof ModelRegistryError) throw new TrialInputError(`initFrom ${reference}: ${error.message}`);
     throw error;

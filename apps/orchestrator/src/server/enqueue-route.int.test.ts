@@ -62,6 +62,11 @@ describe('POST /api/sweeps/:id/trials and fermx sweep enqueue --api', () => {
       status: 400,
       json: { issues: [{ path: 'set.learningRate', message: 'learningRate must be > 0' }] },
     });
+    expect(await post(`/api/sweeps/${sweepId}/trials`, { set: { learningRate: 0.003, initFrom: 'pretrained@v1' } }, TOKEN)).toMatchObject({
+      status: 400,
+      json: { issues: [{ path: 'set.initFrom', message: expect.stringContaining('model pretrained has no version v1') }] },
+    });
+    expect(await runtime.queue.count()).toBe(2);
     expect((await post('/api/sweeps/nope-0000aaaa/trials', { set: { learningRate: 0.003 } }, TOKEN)).status).toBe(404);
     const created = await post(`/api/sweeps/${sweepId}/trials`, { set: { learningRate: 0.003 } }, TOKEN);
     expect(created).toMatchObject({ status: 201, json: { sweepId, enqueued: true } });

@@ -151,4 +151,22 @@ describe('shipped sweeps', () => {
     expect(pretrain.metric.summary).toBe('last');
     expect(expandSweep(finetune, ctx).trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
   });
+
+  it('ferm-masked-pretrain.yaml and ferm-finetune-masked.yaml: the same pretraining and fine-tuning on masked faces with FER+ labels', async () => {
+    const unmasked = assertSweepSpec(await readSpecFile(sweepFile('fer2013-pretrain.yaml')));
+    const masked = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain.yaml')));
+    expect(masked.dataset).toBe('file://./.fermx/datasets/ferm-all-pretrain/v1');
+    // FER+ labels carry their votes, so the vote distribution replaces label smoothing.
+    const { labelSmoothing, ...unmaskedRest } = unmasked.parameters;
+    expect(labelSmoothing).toEqual({ kind: 'fixed', value: 0.1 });
+    expect(masked.parameters).toEqual({ ...unmaskedRest, targets: { kind: 'fixed', value: 'ferplus-votes' } });
+    expect({ ...masked.model, name: '' }).toEqual({ ...unmasked.model, name: '' });
+    expect(masked.metric.summary).toBe('last');
+
+    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune.yaml')));
+    const finetuneMasked = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked.yaml')));
+    expect(finetuneMasked.parameters).toEqual({ ...finetune.parameters, initFrom: { kind: 'fixed', value: 'ferm-masked-pretrain@v1' } });
+    const rest = (s: typeof finetune) => ({ ...s, name: '', description: '', model: { ...s.model, name: '' }, parameters: {} });
+    expect(rest(finetuneMasked)).toEqual(rest(finetune));
+  });
 });

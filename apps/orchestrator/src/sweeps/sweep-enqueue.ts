@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { parseSweepSpec, trialOfPoint, type SweepSpec, type ValidationIssue } from '@fermx/contracts';
 import { existingJobIds, SweepGate, withSweepLock, type LeaderboardIndex, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
+import type { ModelProbe } from './model-probe.js';
 import { manualTrial, type TrialSettings } from './manual-trial.js';
 import type { SearchDispatcher } from './search-dispatcher.js';
 import type { SweepCatalog } from './sweep-catalog.js';
@@ -14,6 +15,7 @@ export interface EnqueueDeps {
   catalog: SweepCatalog;
   index: LeaderboardIndex;
   probe: DatasetProbe;
+  probeModel: ModelProbe;
   search: Pick<SearchDispatcher, 'addManual'>;
   keys: { prefix: string; queueName?: string };
   now?: () => Date;
@@ -33,6 +35,13 @@ export async function enqueueTrial(deps: EnqueueDeps, sweepId: string, settings:
   const spec: SweepSpec = parsed.spec;
   const checked = manualTrial(spec, settings);
   if (!checked.ok) return { ok: false, error: 'invalid trial', issues: checked.issues };
+  if (typeof checked.point.initFrom === 'string') {
+    try {
+      await deps.probeModel(checked.point.initFrom);
+    } catch (error) {
+      return { ok: false, error: 'invalid trial', issues: [{ path: 'set.initFrom', message: (error as Error).message }] };
+    }
+  }
   let numClasses: number;
   try {
     const dataset = await deps.probe(record.dataset.uri);

@@ -130,6 +130,26 @@ describe('SweepService.submit validation', () => {
     const outcome = await service.submit({ name: 'x', dataset: 'file:///nowhere', model: { architecture: 'cnn' } });
     expect(outcome).toEqual({ ok: false, error: 'invalid sweep spec', issues: [{ path: 'dataset', message: 'dataset file:///nowhere has no manifest.json' }] });
   });
+
+  it('rejects an initFrom no worker could load, at the field, before Redis or storage is touched', async () => {
+    const service = new SweepService({
+      ...untouchable(async (uri) => ({ ref: { uri, version: 'v1' }, numClasses: 4 })),
+      probeModel: async (reference) => {
+        if (reference !== 'pretrained@v1') throw new Error(`model ${reference.split('@')[0]} has no version v2`);
+      },
+    });
+    const outcome = await service.submit({
+      name: 'x',
+      dataset: 'file:///d',
+      model: { architecture: 'mxception' },
+      parameters: { initFrom: { grid: ['pretrained@v1', 'pretrained@v2'] } },
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      error: 'invalid sweep spec',
+      issues: [{ path: 'parameters.initFrom', message: 'model pretrained has no version v2' }],
+    });
+  });
 });
 
 describe('trialStatus', () => {

@@ -30,6 +30,7 @@ import {
 } from '@fermx/queue';
 import { rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
 import type { DatasetProbe } from './dataset-probe.js';
+import { initFromIssues, type ModelProbe } from './model-probe.js';
 import { modelBudgetIssues, type CountModel } from './model-budget.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { SearchDispatcher } from './search-dispatcher.js';
@@ -90,6 +91,8 @@ export interface SweepServiceDeps {
   cancelFlags: CancelFlags;
   halving: SuccessiveHalving;
   probe: DatasetProbe;
+  /** Checks each model a sweep's `initFrom` names, at submit and enqueue (model-probe.ts). */
+  probeModel: ModelProbe;
   keys: { prefix: string; queueName?: string };
   /** Counts a model for constraints.parameters / flops at submit (default: built by @fermx/models, model-budget.ts). */
   countModel?: CountModel;
@@ -127,7 +130,7 @@ export class SweepService {
 
   /**
    * Validates, expands and enqueues one job per trial (jobId = trialId). Nothing is written or
-   * enqueued when the spec or its dataset is bad, or when it expands to more than maxTrials
+   * enqueued when the spec, its dataset or a model its `initFrom` names is bad, or when it expands to more than maxTrials
    * (counted before anything is enumerated); a resubmit enqueues only trials that have neither a
    * job nor a result, and keeps the sweep's extensions, history and dispatch settings.
    */
@@ -147,6 +150,9 @@ export class SweepService {
     } catch (error) {
       return { ok: false, error: 'invalid sweep spec', issues: [{ path: 'dataset', message: (error as Error).message }] };
     }
+    // A pretrained start that no worker could load would fail every trial as bad input.
+    const initFrom = await initFromIssues(spec, this.deps.probeModel);
+    if (initFrom.length) return { ok: false, error: 'invalid sweep spec', issues: initFrom };
     // constraints.parameters / flops: every model the sweep would train, counted before anything is written.
     const budget = await modelBudgetIssues(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt: this.now() }, this.deps.countModel);
     if (budget.length) return { ok: false, error: 'invalid sweep spec', issues: budget };

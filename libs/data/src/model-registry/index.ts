@@ -1,2 +1,11 @@
 export * from './registry-schema.js';
-export { ModelRegistry, ModelRegistryError, isModelReference, datasetMasked, registryKeys, type PromotedModel, type PromoteRequest } from './model-registry.js';
+export {
+  ModelRegistry,
+  ModelRegistryError,
+  isModelReference,
+  isModelLocation,
+  datasetMasked,
+  registryKeys,
+  type PromotedModel,
+  type PromoteRequest,
+} from './model-registry.js';

@@ -5,7 +5,7 @@ import { runKeys } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStorage } from '../storage/file-storage.js';
-import { datasetMasked, isModelReference, ModelRegistry } from './model-registry.js';
+import { datasetMasked, isModelLocation, isModelReference, ModelRegistry } from './model-registry.js';
 
 let dir: string;
 let storage: FileStorage;
@@ -104,5 +104,22 @@ describe('ModelRegistry', () => {
     expect(isModelReference('models/ferm-m-xception')).toBe(false);
     expect(isModelReference('t-0123456789abcdef')).toBe(false);
     expect(isModelReference('ferm@latest')).toBe(false);
+    expect(isModelLocation('models/ferm-m-xception')).toBe(true);
+    expect(isModelLocation('s3://b/runs/s/t-0123456789abcdef/model')).toBe(true);
+    expect(isModelLocation('t-0123456789abcdef')).toBe(false);
+    expect(isModelLocation('ferm@v1')).toBe(false);
+  });
+
+  it('finds the folder of MODEL however it is named: reference (with lineage), trial id, folder', async () => {
+    const registry = new ModelRegistry(storage);
+    const trial = await finishedTrial(0.7, true);
+    await registry.promote({ trialId: trial.trialId, name: 'ferm-best' });
+    const promoted = await registry.modelFolder('ferm-best@v1');
+    expect(promoted.uri).toBe(storage.uriOf('models/ferm-best/v1'));
+    expect(promoted.lineage?.trial.trialId).toBe(trial.trialId);
+    expect(await registry.modelFolder(trial.trialId)).toEqual({ uri: storage.uriOf(runKeys.model(trial.sweepId, trial.trialId)) });
+    expect(await registry.modelFolder('/srv/models/x')).toEqual({ uri: '/srv/models/x' });
+    await expect(registry.modelFolder('ferm-best@v2')).rejects.toThrow('model ferm-best has no version v2');
+    await expect(registry.modelFolder('t-00000000000000ff')).rejects.toThrow('no finished trial t-00000000000000ff');
   });
 });

@@ -1,5 +1,6 @@
 import { runKeys, TrialResultSchema, type TrialResult } from '@fermx/contracts';
 import { openStorage } from '../storage/open-storage.js';
+import { DEFAULT_STORAGE_URI } from '../storage/storage-uri.js';
 import type { Storage } from '../storage/storage.js';
 import {
   AliasesFileSchema,
@@ -58,6 +59,11 @@ export function isModelReference(text: string): boolean {
   return REFERENCE.test(text);
 }
 
+/** Whether MODEL names a storage location (a folder, file://, s3://) rather than a registry entry or a trial id. */
+export function isModelLocation(reference: string): boolean {
+  return !REFERENCE.test(reference) && !TRIAL_ID.test(reference);
+}
+
 /**
  * Promoted models in storage: `models/<name>/v<N>/` holds a copy of a trial's model files and
  * `lineage.json`; `models/<name>/aliases.json` says which version `production` and `candidate`
@@ -66,6 +72,11 @@ export function isModelReference(text: string): boolean {
  */
 export class ModelRegistry {
   constructor(readonly storage: Storage) {}
+
+  /** The registry in FERMX_STORAGE (default DEFAULT_STORAGE_URI), S3 settings from env. */
+  static fromEnv(env: NodeJS.ProcessEnv): ModelRegistry {
+    return new ModelRegistry(openStorage(env.FERMX_STORAGE ?? DEFAULT_STORAGE_URI, env));
+  }
 
   /** Finds a trial's result in storage by its id alone (`runs/<sweep>/<trial>/result.json`). */
   async findTrial(trialId: string): Promise<TrialResult> {
@@ -183,6 +194,17 @@ export class ModelRegistry {
     versions.sort((a, b) => a.version - b.version);
     const { aliases, history } = await this.readAliases(name);
     return { name, versions, aliases, history };
+  }
+
+  /**
+   * MODEL, as `fermx predict` and `initFrom` take it → its folder's URI: `name@alias` / `name@vN`
+   * (with the promotion's lineage), a trial id (its `runs/<sweep>/<trial>/model`), or a folder
+   * path / file:// / s3:// URI, returned as given. Reads only the registry and the runs' results.
+   */
+  async modelFolder(reference: string): Promise<{ uri: string; lineage?: Lineage }> {
+    if (REFERENCE.test(reference)) return this.resolve(reference);
+    if (TRIAL_ID.test(reference)) return { uri: await this.trialModelUri(reference) };
+    return { uri: reference };
   }
 
   /** `name@production` / `name@candidate` / `name@v3` → the version's lineage and its folder's URI. */

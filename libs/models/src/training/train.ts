@@ -13,7 +13,7 @@ import { ReplicaGroup } from './replicas/replica-group.js';
 import { dropoutSeedFor, localTrainingStep, shardRanges, type ShardPlan } from './train-step.js';
 import { buildTrainingModel, type TrainingModel } from './training-model.js';
 import { validateTrainOptions, type EpochMetrics, type StopReason, type TrainArgs, type TrainingOutcome } from './train-options.js';
-import { encodeState, restoreState, type RunState } from './training-state.js';
+import { encodeState, restoreState, type RunState, type TrainingRun } from './training-state.js';
 import { transferWeights } from './transfer-weights.js';
 import { WeightAverage } from './weight-average.js';
 
@@ -58,13 +58,7 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
 
   const replicas = options.replicas ?? 1;
   const parts = buildTrainingModel(config, options.seed, options);
-  let average: WeightAverage | undefined;
-  const run: { config: ModelConfig; options: TrainArgs['options']; training: TrainingModel; average: WeightAverage | undefined } = {
-    config,
-    options,
-    training: parts,
-    average,
-  };
+  const run: TrainingRun = { config, options, training: parts, average: undefined };
   let state: RunState = { epoch: 0, history: [], earlyStopping: initialEarlyStopping(), plateau: initialPlateau() };
   let group: ReplicaGroup | undefined;
   let checkpoint: Uint8Array = new Uint8Array();
@@ -81,8 +75,7 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
       args.onInitialized?.(transfer);
       await group?.pushState();
     }
-    average = options.ema ? new WeightAverage(options.ema, parts.variables) : undefined;
-    run.average = average;
+    run.average = options.ema ? new WeightAverage(options.ema, parts.variables) : undefined;
     if (args.resumeFrom) {
       state = restoreState(args.resumeFrom, run);
       await group?.pushState();
@@ -90,7 +83,7 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
     checkpoint = await encodeState(run, state);
     for (let epoch = state.epoch + 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
-      const result = await trainEpoch(parts, group, average, args, epoch, state);
+      const result = await trainEpoch(parts, group, run.average, args, epoch, state);
       const trainSeconds = (performance.now() - started) / 1000;
       if (result === 'aborted') {
         stoppedBy = 'aborted';
@@ -98,7 +91,7 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
       }
       // Replicas agree on everything but batch norm's moving statistics until here.
       await group?.syncStatistics();
-      const scored = await withEvaluatedWeights(average, async () => ({
+      const scored = await withEvaluatedWeights(run.average, async () => ({
         val: await scoreSet(parts.model, args.val, options.batchSize, options.tta ?? 'none'),
         weights: await Promise.all(parts.model.weights.map(async (w) => ((await w.read().data()) as Float32Array).slice())),
       }));
@@ -142,13 +135,13 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
       }
     }
     // The saved "last" model is what was evaluated: the weight average where one is kept.
-    average?.commit();
+    run.average?.commit();
   } catch (error) {
     parts.model.dispose();
     throw error;
   } finally {
     parts.optimizer.dispose();
-    average?.dispose();
+    run.average?.dispose();
     await group?.close();
   }
   const best = state.best ? { epoch: state.best.epoch, model: modelWithWeights(config, options.seed, state.best.weights) } : undefined;

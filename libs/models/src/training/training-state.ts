@@ -50,14 +50,15 @@ export interface RunState {
   best?: { epoch: BestEpoch; weights: Float32Array[] };
 }
 
-interface Parts {
+/** What a checkpoint is taken from and restored into: the model, its optimizer and the weight average. */
+export interface TrainingRun {
   config: ModelConfig;
   options: TrainOptions;
   training: TrainingModel;
   average: WeightAverage | undefined;
 }
 
-export async function encodeState({ config, options, training, average }: Parts, state: RunState): Promise<Uint8Array> {
+export async function encodeState({ config, options, training, average }: TrainingRun, state: RunState): Promise<Uint8Array> {
   const { model, optimizer } = training;
   const names = model.weights.map((w) => w.originalName);
   const trainableNames = model.trainableWeights.map((w) => w.originalName);
@@ -104,7 +105,7 @@ function sameModel(a: ModelConfig, b: ModelConfig): boolean {
 }
 
 /** Loads a checkpoint into the model, optimizer and weight average; throws naming what does not match this run. */
-export function restoreState(bytes: Uint8Array, { config, options, training, average }: Parts): RunState {
+export function restoreState(bytes: Uint8Array, { config, options, training, average }: TrainingRun): RunState {
   const { header, payloads } = decodeCheckpoint<TrainingCheckpointHeader>(bytes);
   if (header.kind !== 'fermx-training') throw new Error(`resumeFrom: checkpoint kind is ${String(header.kind)}, expected fermx-training`);
   if (!sameModel(header.model, config)) {
