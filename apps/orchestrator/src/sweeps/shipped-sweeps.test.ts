@@ -168,5 +168,10 @@ describe('shipped sweeps', () => {
     expect(finetuneMasked.parameters).toEqual({ ...finetune.parameters, initFrom: { kind: 'fixed', value: 'ferm-masked-pretrain@v1' } });
     const rest = (s: typeof finetune) => ({ ...s, name: '', description: '', model: { ...s.model, name: '' }, parameters: {} });
     expect(rest(finetuneMasked)).toEqual(rest(finetune));
+
+    const broad = assertSweepSpec(await readSpecFile(sweepFile('ferm-broad-finetune-masked.yaml')));
+    expect(broad.dataset).toBe('file://./.fermx/datasets/ferm/v1');
+    const named = (s: typeof finetune) => ({ ...s, name: '', description: '', dataset: '' });
+    expect(named(broad)).toEqual(named(finetuneMasked));
   });
 });
