@@ -174,4 +174,15 @@ describe('shipped sweeps', () => {
     const named = (s: typeof finetune) => ({ ...s, name: '', description: '', dataset: '' });
     expect(named(broad)).toEqual(named(finetuneMasked));
   });
+
+  it('fer2013-recipe-continued.yaml: a second cycle for the M-Xception of fer2013-recipe.yaml, differing only where its header says', async () => {
+    const first = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe.yaml')));
+    const second = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe-continued.yaml')));
+    expect(second.dataset).toBe(first.dataset);
+    expect(second.model).toEqual(first.models!.find((m) => m.architecture === 'mxception'));
+    const fixed = (value: unknown) => ({ kind: 'fixed', value });
+    expect(second.parameters).toEqual({ ...first.parameters, initFrom: fixed('fer2013-m-xception-recipe@v1'), epochs: fixed(20), learningRate: fixed(0.001) });
+    // PublicTest is this profile's val and the figure Table 1 reports: the last epoch is kept.
+    expect(second.metric.summary).toBe('last');
+  });
 });
