@@ -16,7 +16,7 @@ import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
 const usage =
-  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] [--val-from-training] [--hold-out-from DATASET_URI ...] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
+  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] [--val-from-training] [--hold-out-from DATASET_URI ...] [--drop-duplicates] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -53,6 +53,7 @@ export const buildCommand = defineCommand({
     'face-cache': { type: 'string' },
     'val-from-training': { type: 'boolean', default: false },
     'hold-out-from': { type: 'string', multiple: true },
+    'drop-duplicates': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -98,6 +99,7 @@ export const buildCommand = defineCommand({
       limit: intFlag(v.limit, 'limit', 1),
       valFromTraining: v['val-from-training'] ? true : undefined,
       holdOut: held?.holdOut,
+      dropDuplicates: v['drop-duplicates'] ? true : undefined,
       filters: { ...PROFILE_FILTERS[profile.data], ...Object.fromEntries(Object.entries(filters).filter(([, x]) => x !== undefined)) },
     });
     if (!parsed.success) {

@@ -133,6 +133,31 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     expect(kept.filter((r) => rows.has(r))).toEqual([]);
   });
 
+  it('--drop-duplicates: records the flag and the copies it left out, and prints them', async () => {
+    const args = [
+      'dataset',
+      'build',
+      '--source',
+      source!,
+      '--profile',
+      'fer2013',
+      '--limit',
+      '160',
+      '--drop-duplicates',
+      '--out',
+      's3://fermx/datasets/unique/v1',
+    ];
+    const built = await fermx(args, env);
+    expect(built.err).toBe('');
+    expect(built.code).toBe(0);
+    const unique = await openDataset('s3://fermx/datasets/unique/v1', { env, cacheDir: join(dir, 'cache-unique') });
+    const { duplicates, selected } = unique.manifest.rows;
+    expect(unique.manifest.builder.config.dropDuplicates).toBe(true);
+    // The fer2013 profile has no other filter: every row read is selected or a duplicate.
+    expect(duplicates! + selected).toBe(160);
+    expect(built.out).toContain(`duplicates ${duplicates}, selected ${selected}`);
+  });
+
   it('fails clearly on a file that is not FER2013 and on bad flags', async () => {
     const bad = join(dir, 'notes.txt');
     writeFileSync(bad, 'hello world\n');

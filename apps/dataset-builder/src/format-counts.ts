@@ -22,6 +22,7 @@ export function formatFilters(manifest: Manifest): string {
     ...Object.entries(r.filtered).map(([k, v]) => `${k} ${v}`),
     `capped ${Object.values(r.capped).reduce((a, b) => a + b, 0)}`,
     ...(r.heldOut ? [`held out ${r.heldOut}`] : []),
+    ...(r.duplicates !== undefined ? [`duplicates ${r.duplicates}`] : []),
     `selected ${r.selected}`,
   ];
   return parts.join(', ') + '\n';

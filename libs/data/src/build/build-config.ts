@@ -66,6 +66,12 @@ export const BuildConfigSchema = z.object({
    * means none, so older manifests keep their build keys.
    */
   holdOut: z.array(HoldOutSchema).optional(),
+  /**
+   * Leave out every row whose image occurs more than once in the source (all copies), so no
+   * image is in two splits, nor twice in one, and no evaluation image has a twin in any training
+   * set built from the same file. Absent means false, so older manifests keep their build keys.
+   */
+  dropDuplicates: z.boolean().optional(),
   /** Per-class caps on train+val (paper profile: PAPER_CAPS). */
   caps: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });

@@ -54,6 +54,8 @@ export interface BuildOutcome {
   reusedParts: number;
   /** Labelled rows left out because `config.holdOut` datasets evaluate on them. */
   heldOut: number;
+  /** Labelled rows left out because their image occurs more than once in the source (`config.dropDuplicates`). */
+  duplicates: number;
   issues: RowIssue[];
   seconds: number;
 }
@@ -94,7 +96,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   const existing = await upToDateManifest(storage, plan.buildKey, log);
   if (existing) {
     log.info({ out: storage.uri, buildKey: plan.buildKey }, 'dataset up to date');
-    return { manifest: existing, upToDate: true, written: [], reusedParts: 0, heldOut: 0, issues: [], seconds: (Date.now() - started) / 1000 };
+    return { manifest: existing, upToDate: true, written: [], reusedParts: 0, heldOut: 0, duplicates: 0, issues: [], seconds: (Date.now() - started) / 1000 };
   }
 
   const progress = new ProgressCounter(Math.min(config.limit ?? Infinity, Math.max(0, fer2013.lines - 1)), started, options.onProgress);
@@ -121,9 +123,12 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
 
   if (!faceStage) progress.report();
   const held = options.holdOutRows;
-  const rows = held ? new Map([...labelled.rows].filter(([index]) => !held.has(index))) : labelled.rows;
-  const heldOut = labelled.rows.size - rows.size;
+  const kept = held ? new Map([...labelled.rows].filter(([index]) => !held.has(index))) : labelled.rows;
+  const heldOut = labelled.rows.size - kept.size;
   if (held) log.info({ heldOut, datasets: config.holdOut?.map((h) => h.buildKey) }, 'rows held out');
+  const rows = config.dropDuplicates ? new Map([...kept].filter(([index]) => !labelled.duplicates.has(index))) : kept;
+  const duplicates = kept.size - rows.size;
+  if (config.dropDuplicates) log.info({ duplicates, inSource: labelled.duplicates.size }, 'duplicate images dropped');
   const selection = selectRows({
     rows,
     faces: faceStage?.faces,
@@ -140,6 +145,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     processed: faceStage?.faces.size ?? 0,
     selection,
     heldOut,
+    duplicates,
     shards,
     splits,
     sources: { fer2013, ferplus },
@@ -153,6 +159,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     written: ctx.written,
     reusedParts: faceStage?.reusedParts ?? 0,
     heldOut,
+    duplicates,
     issues: labelled.issues,
     seconds: (Date.now() - started) / 1000,
   };

@@ -197,6 +197,41 @@ describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
     expect(await (await openDataset(pathToFileURL(pretrain).href)).sourceRows('train')).toEqual(stored.map((r) => r.sourceIndex));
   });
 
+  it('with dropDuplicates: leaves out every copy of an image the source holds more than once, across usages and labels', async () => {
+    // Row 20 repeats row 3's image; rows 50, 60 and 70 share one image, under other labels too.
+    const pixelsOf = (line: string) => line.split(',')[1]!;
+    const copied = [...lines];
+    const withPixels = (at: number, from: number) => copied[at + 1]!.replace(pixelsOf(copied[at + 1]!), pixelsOf(lines[from + 1]!));
+    copied[21] = withPixels(20, 3);
+    copied[61] = withPixels(60, 50);
+    copied[71] = withPixels(70, 50);
+    const twins = [3, 20, 50, 60, 70];
+    expect(new Set(twins.map((i) => rows[i]!.usage)).size).toBeGreaterThan(1);
+    const duplicated = join(dir, 'fer2013-duplicates.csv');
+    writeFileSync(duplicated, copied.join('\n') + '\n');
+
+    const out = join(dir, 'fer2013-unique');
+    const config = BuildConfigSchema.parse({ profile: 'fer2013', dropDuplicates: true });
+    const outcome = await buildDataset({ ...options(pathToFileURL(out).href, { config }).options, source: duplicated });
+    const m = outcome.manifest;
+    expect(outcome.duplicates).toBe(twins.length);
+    expect(m.rows.duplicates).toBe(twins.length);
+    expect(m.rows.selected).toBe(rows.length - twins.length);
+    expect(m.builder.config.dropDuplicates).toBe(true);
+    const stored = records(
+      out,
+      m.shards.map((sh) => sh.key),
+    );
+    expect(stored.map((r) => r.sourceIndex).filter((i) => twins.includes(i))).toEqual([]);
+    expect(stored).toHaveLength(m.rows.selected);
+
+    // Without the flag every copy is kept, and the config and manifest say nothing of duplicates.
+    const plain = await buildDataset({ ...options(pathToFileURL(join(dir, 'fer2013-with-twins')).href).options, source: duplicated });
+    expect(plain.manifest.rows.selected).toBe(rows.length);
+    expect(plain.manifest.rows).not.toHaveProperty('duplicates');
+    expect(Object.keys(plain.manifest.builder.config)).not.toContain('dropDuplicates');
+  });
+
   it('refuses held-out rows of a dataset built from another FER2013 file, and rows without a record of them', async () => {
     const held = await heldOutRows([pathToFileURL(join(dir, 'fer2013-held-out')).href]);
     const elsewhere = [{ ...held.holdOut[0]!, source: 'f'.repeat(64) }];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Usage } from '../fer2013/emotions.js';
 import { ferPlusLabel } from '../fer2013/ferplus.js';
 import type { RowIssue } from '../fer2013/row-issue.js';
@@ -29,6 +30,11 @@ export interface LabelledRows {
   unlabelled: Record<string, number>;
   /** Rows labelled with a class the build does not keep. */
   otherClasses: number;
+  /**
+   * Valid rows whose 48×48 pixels are byte for byte those of another valid row of the source
+   * (every copy, labelled or not, in any Usage): FER2013 holds the same image more than once.
+   */
+  duplicates: ReadonlySet<number>;
 }
 
 export interface LabelRowsOptions {
@@ -57,6 +63,7 @@ export async function labelRows(options: LabelRowsOptions): Promise<LabelledRows
   let read = 0;
   let partInputs: FaceInput[] = [];
   let partId = 0;
+  const copies = new Map<string, number[]>();
   for await (const item of readSource({ source: options.source, ferplus: options.ferplus, limit: options.limit })) {
     if ('issue' in item) {
       const isRow = item.issue.kind !== 'ferplus-extra';
@@ -69,6 +76,8 @@ export async function labelRows(options: LabelRowsOptions): Promise<LabelledRows
     }
     const row = item.row;
     read++;
+    const image = createHash('sha1').update(row.pixels).digest('base64');
+    copies.set(image, [...(copies.get(image) ?? []), row.index]);
     let emotion: string = row.emotion;
     let agreement = 1;
     const votes = row.ferplus?.votes ?? [];
@@ -105,5 +114,6 @@ export async function labelRows(options: LabelRowsOptions): Promise<LabelledRows
     await faceStage.schedule(partId, partInputs);
     await faceStage.finish();
   }
-  return { rows, issues, read, unlabelled, otherClasses };
+  const duplicates = new Set([...copies.values()].filter((indexes) => indexes.length > 1).flat());
+  return { rows, issues, read, unlabelled, otherClasses, duplicates };
 }

@@ -50,6 +50,8 @@ export interface Manifest {
     capped: Record<string, number>;
     /** Labelled rows left out because another dataset evaluates on them (builder.config.holdOut). */
     heldOut?: number;
+    /** Labelled rows left out because their image occurs more than once in the source (builder.config.dropDuplicates). */
+    duplicates?: number;
     selected: number;
   };
   /** The first bad rows, as `file:line: message` (all of them are in issues.txt). */

@@ -29,13 +29,15 @@ export interface ManifestParts {
   selection: Selection;
   /** Labelled rows left out for `config.holdOut`. */
   heldOut: number;
+  /** Labelled rows left out for `config.dropDuplicates`. */
+  duplicates: number;
   shards: ShardInfo[];
   splits: Manifest['splits'];
   sources: { fer2013: SourceInfo; ferplus: SourceInfo | undefined };
   seconds: number;
 }
 
-export function assembleManifest({ plan, labelled, processed, selection, heldOut, shards, splits, sources, seconds }: ManifestParts): Manifest {
+export function assembleManifest({ plan, labelled, processed, selection, heldOut, duplicates, shards, splits, sources, seconds }: ManifestParts): Manifest {
   const invalid: Manifest['rows']['invalid'] = {};
   for (const issue of labelled.issues) invalid[issue.kind] = (invalid[issue.kind] ?? 0) + 1;
   const selected = SPLITS.reduce((sum, s) => sum + selection.splits[s].length, 0);
@@ -65,6 +67,7 @@ export function assembleManifest({ plan, labelled, processed, selection, heldOut
       filtered: selection.filtered,
       capped: selection.capped,
       ...(heldOut > 0 ? { heldOut } : {}),
+      ...(plan.fullConfig.dropDuplicates ? { duplicates } : {}),
       selected,
     },
     issues: { total: labelled.issues.length, examples: labelled.issues.slice(0, 100).map(formatIssue) },
