@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { assertSweepSpec, expandSweep } from '@fermx/contracts';
+import { assertSweepSpec, expandSweep, type SweepSpec } from '@fermx/contracts';
 import { readSpecFile } from './spec-file.js';
 
 const sweepFile = (name: string) => fileURLToPath(new URL(`../../../../sweeps/${name}`, import.meta.url));
@@ -184,5 +184,19 @@ describe('shipped sweeps', () => {
     expect(second.parameters).toEqual({ ...first.parameters, initFrom: fixed('fer2013-m-xception-recipe@v1'), epochs: fixed(20), learningRate: fixed(0.001) });
     // PublicTest is this profile's val and the figure Table 1 reports: the last epoch is kept.
     expect(second.metric.summary).toBe('last');
+  });
+
+  it('the duplicate-free pretraining and fine-tuning differ from the masked ones only in datasets, initFrom and names', async () => {
+    const named = (s: SweepSpec) => ({ ...s, name: '', description: '', dataset: '' });
+    const pretrain = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain.yaml')));
+    const uniquePretrain = assertSweepSpec(await readSpecFile(sweepFile('ferm-unique-masked-pretrain.yaml')));
+    expect(uniquePretrain.dataset).toBe('file://./.fermx/datasets/ferm-all-pretrain-unique/v1');
+    expect(named(uniquePretrain)).toEqual(named(pretrain));
+    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked.yaml')));
+    const uniqueFinetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-unique-finetune-masked.yaml')));
+    expect(uniqueFinetune.dataset).toBe('file://./.fermx/datasets/ferm-paper-unique/v1');
+    expect(uniqueFinetune.parameters.initFrom).toEqual({ kind: 'fixed', value: 'ferm-unique-masked-pretrain@v1' });
+    const withoutStart = (s: SweepSpec) => ({ ...named(s), parameters: { ...s.parameters, initFrom: undefined } });
+    expect(withoutStart(uniqueFinetune)).toEqual(withoutStart(finetune));
   });
 });
