@@ -101,26 +101,27 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     expect(strict.manifest.builder.config.filters.minAgreement).toBe(0.9);
   });
 
+  /** `fermx dataset build` of the first 160 rows, unmasked (no face stage), with `flags`. */
+  const unmaskedBuild = (out: string, ...flags: string[]) => [
+    'dataset',
+    'build',
+    '--source',
+    source!,
+    '--profile',
+    'fer2013',
+    '--limit',
+    '160',
+    ...flags,
+    '--out',
+    out,
+  ];
+
   it('--hold-out-from: an unmasked FER2013 without the rows the FERM build scores on', async () => {
     const ferm = await openDataset(uri, { env, cacheDir: join(dir, 'cache-ferm') });
     const evaluated = (['val', 'test', 'publictest'] as const).filter((s) => ferm.splits.includes(s));
     const rows = new Set((await Promise.all(evaluated.map((s) => ferm.sourceRows(s)))).flat());
     expect(rows.size).toBeGreaterThan(0);
-    const args = [
-      'dataset',
-      'build',
-      '--source',
-      source!,
-      '--profile',
-      'fer2013',
-      '--limit',
-      '160',
-      '--hold-out-from',
-      uri,
-      '--out',
-      's3://fermx/datasets/pretrain/v1',
-    ];
-    const built = await fermx(args, env);
+    const built = await fermx(unmaskedBuild('s3://fermx/datasets/pretrain/v1', '--hold-out-from', uri), env);
     expect(built.err).toBe('');
     expect(built.code).toBe(0);
     expect(built.out).toMatch(new RegExp(`held out ${rows.size}, selected ${160 - rows.size}`));
@@ -134,20 +135,7 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
   });
 
   it('--drop-duplicates: records the flag and the copies it left out, and prints them', async () => {
-    const args = [
-      'dataset',
-      'build',
-      '--source',
-      source!,
-      '--profile',
-      'fer2013',
-      '--limit',
-      '160',
-      '--drop-duplicates',
-      '--out',
-      's3://fermx/datasets/unique/v1',
-    ];
-    const built = await fermx(args, env);
+    const built = await fermx(unmaskedBuild('s3://fermx/datasets/unique/v1', '--drop-duplicates'), env);
     expect(built.err).toBe('');
     expect(built.code).toBe(0);
     const unique = await openDataset('s3://fermx/datasets/unique/v1', { env, cacheDir: join(dir, 'cache-unique') });
