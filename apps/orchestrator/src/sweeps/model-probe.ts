@@ -32,15 +32,22 @@ export function initFromValues(spec: SweepSpec): string[] {
   return domain.kind === 'grid' || domain.kind === 'choice' ? [...new Set(domain.values)] : [];
 }
 
+/** The issue at `path` when the probe refuses `reference`, else undefined. */
+export async function initFromIssue(reference: string, probe: ModelProbe, path: string): Promise<ValidationIssue | undefined> {
+  try {
+    await probe(reference);
+    return undefined;
+  } catch (error) {
+    return { path, message: (error as Error).message };
+  }
+}
+
 /** One issue per `initFrom` value the probe refuses, so a submit fails before any trial is queued. */
 export async function initFromIssues(spec: SweepSpec, probe: ModelProbe): Promise<ValidationIssue[]> {
   const issues: ValidationIssue[] = [];
   for (const reference of initFromValues(spec)) {
-    try {
-      await probe(reference);
-    } catch (error) {
-      issues.push({ path: 'parameters.initFrom', message: (error as Error).message });
-    }
+    const issue = await initFromIssue(reference, probe, 'parameters.initFrom');
+    if (issue) issues.push(issue);
   }
   return issues;
 }

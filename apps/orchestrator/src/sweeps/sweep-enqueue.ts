@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { parseSweepSpec, trialOfPoint, type SweepSpec, type ValidationIssue } from '@fermx/contracts';
 import { existingJobIds, SweepGate, withSweepLock, type LeaderboardIndex, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
-import type { ModelProbe } from './model-probe.js';
+import { initFromIssue, type ModelProbe } from './model-probe.js';
 import { manualTrial, type TrialSettings } from './manual-trial.js';
 import type { SearchDispatcher } from './search-dispatcher.js';
 import type { SweepCatalog } from './sweep-catalog.js';
@@ -35,13 +35,8 @@ export async function enqueueTrial(deps: EnqueueDeps, sweepId: string, settings:
   const spec: SweepSpec = parsed.spec;
   const checked = manualTrial(spec, settings);
   if (!checked.ok) return { ok: false, error: 'invalid trial', issues: checked.issues };
-  if (typeof checked.point.initFrom === 'string') {
-    try {
-      await deps.probeModel(checked.point.initFrom);
-    } catch (error) {
-      return { ok: false, error: 'invalid trial', issues: [{ path: 'set.initFrom', message: (error as Error).message }] };
-    }
-  }
+  const initFrom = typeof checked.point.initFrom === 'string' ? await initFromIssue(checked.point.initFrom, deps.probeModel, 'set.initFrom') : undefined;
+  if (initFrom) return { ok: false, error: 'invalid trial', issues: [initFrom] };
   let numClasses: number;
   try {
     const dataset = await deps.probe(record.dataset.uri);

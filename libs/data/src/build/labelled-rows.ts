@@ -77,7 +77,9 @@ export async function labelRows(options: LabelRowsOptions): Promise<LabelledRows
     const row = item.row;
     read++;
     const image = createHash('sha1').update(row.pixels).digest('base64');
-    copies.set(image, [...(copies.get(image) ?? []), row.index]);
+    const group = copies.get(image);
+    if (group) group.push(row.index);
+    else copies.set(image, [row.index]);
     let emotion: string = row.emotion;
     let agreement = 1;
     const votes = row.ferplus?.votes ?? [];
