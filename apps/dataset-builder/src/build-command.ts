@@ -156,7 +156,10 @@ export const buildCommand = defineCommand({
       }
       ctx.stdout.write(formatCounts(m));
       ctx.stdout.write(formatFilters(m));
-      if (held) ctx.stdout.write(`held out: ${outcome.heldOut} rows that ${holdOutFrom.join(', ')} evaluate on (their val, test and publictest splits)\n`);
+      if (held)
+        ctx.stdout.write(
+          `held out: ${outcome.heldOut} rows that ${holdOutFrom.join(', ')} evaluate on (their val, test and publictest splits), ${outcome.heldOutCopies} of them other copies of those images\n`,
+        );
       if (m.issues.total > 0) ctx.stdout.write(`${m.issues.total} bad input rows skipped (see issues.txt)\n`);
       return 0;
     } catch (error) {

@@ -125,10 +125,12 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     expect(built.err).toBe('');
     expect(built.code).toBe(0);
     expect(built.out).toMatch(new RegExp(`held out ${rows.size}, selected ${160 - rows.size}`));
+    expect(built.out).toMatch(/, 0 of them other copies of those images\n/);
     const pretrain = await openDataset('s3://fermx/datasets/pretrain/v1', { env, cacheDir: join(dir, 'cache-pretrain') });
     expect(pretrain.manifest.builder.config.holdOut).toEqual([
       { buildKey: ferm.manifest.builder.buildKey, source: ferm.manifest.sources.fer2013.sha256, splits: evaluated, rows: rows.size },
     ]);
+    expect(pretrain.manifest.builder.config.holdOutCopies).toBe(true);
     const kept = (await Promise.all(pretrain.splits.map((s) => pretrain.sourceRows(s)))).flat();
     expect(kept).toHaveLength(160 - rows.size);
     expect(kept.filter((r) => rows.has(r))).toEqual([]);

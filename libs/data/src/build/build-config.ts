@@ -67,6 +67,11 @@ export const BuildConfigSchema = z.object({
    */
   holdOut: z.array(HoldOutSchema).optional(),
   /**
+   * Set by every build with holdOut: the other copies of a held-out image (rows with the same
+   * pixels) are left out too. Absent in manifests of builds that held out by row number only.
+   */
+  holdOutCopies: z.literal(true).optional(),
+  /**
    * Leave out every row whose image occurs more than once in the source (all copies), so no
    * image is in two splits, nor twice in one, and no evaluation image has a twin in any training
    * set built from the same file. Absent means false, so older manifests keep their build keys.

@@ -52,8 +52,10 @@ export interface BuildOutcome {
   written: string[];
   /** Parts of the face stage taken from an earlier (interrupted or other-threshold) run. */
   reusedParts: number;
-  /** Labelled rows left out because `config.holdOut` datasets evaluate on them. */
+  /** Labelled rows left out because `config.holdOut` datasets evaluate on them or on another copy of their image. */
   heldOut: number;
+  /** Of `heldOut`, the rows held out only because they hold another copy of a held-out row's image. */
+  heldOutCopies: number;
   /** Labelled rows left out because their image occurs more than once in the source (`config.dropDuplicates`). */
   duplicates: number;
   issues: RowIssue[];
@@ -96,7 +98,17 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
   const existing = await upToDateManifest(storage, plan.buildKey, log);
   if (existing) {
     log.info({ out: storage.uri, buildKey: plan.buildKey }, 'dataset up to date');
-    return { manifest: existing, upToDate: true, written: [], reusedParts: 0, heldOut: 0, duplicates: 0, issues: [], seconds: (Date.now() - started) / 1000 };
+    return {
+      manifest: existing,
+      upToDate: true,
+      written: [],
+      reusedParts: 0,
+      heldOut: 0,
+      heldOutCopies: 0,
+      duplicates: 0,
+      issues: [],
+      seconds: (Date.now() - started) / 1000,
+    };
   }
 
   const progress = new ProgressCounter(Math.min(config.limit ?? Infinity, Math.max(0, fer2013.lines - 1)), started, options.onProgress);
@@ -123,12 +135,14 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
 
   if (!faceStage) progress.report();
   const held = options.holdOutRows;
-  const kept = held ? new Map([...labelled.rows].filter(([index]) => !held.has(index))) : labelled.rows;
+  const copies = held ? otherCopies(held, labelled.twins) : new Set<number>();
+  const kept = held ? new Map([...labelled.rows].filter(([index]) => !held.has(index) && !copies.has(index))) : labelled.rows;
   const heldOut = labelled.rows.size - kept.size;
-  if (held) log.info({ heldOut, datasets: config.holdOut?.map((h) => h.buildKey) }, 'rows held out');
-  const rows = config.dropDuplicates ? new Map([...kept].filter(([index]) => !labelled.duplicates.has(index))) : kept;
+  const heldOutCopies = [...copies].filter((index) => labelled.rows.has(index)).length;
+  if (held) log.info({ heldOut, copies: heldOutCopies, datasets: config.holdOut?.map((h) => h.buildKey) }, 'rows held out');
+  const rows = config.dropDuplicates ? new Map([...kept].filter(([index]) => !labelled.twins.has(index))) : kept;
   const duplicates = kept.size - rows.size;
-  if (config.dropDuplicates) log.info({ duplicates, inSource: labelled.duplicates.size }, 'duplicate images dropped');
+  if (config.dropDuplicates) log.info({ duplicates, inSource: labelled.twins.size }, 'duplicate images dropped');
   const selection = selectRows({
     rows,
     faces: faceStage?.faces,
@@ -159,8 +173,19 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildO
     written: ctx.written,
     reusedParts: faceStage?.reusedParts ?? 0,
     heldOut,
+    heldOutCopies,
     duplicates,
     issues: labelled.issues,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/**
+ * The rows outside `held` that hold the image of a row in it: FER2013 holds some images more
+ * than once, and a copy left in would show the model an image it is later scored on.
+ */
+function otherCopies(held: ReadonlySet<number>, twins: ReadonlyMap<number, readonly number[]>): Set<number> {
+  const copies = new Set<number>();
+  for (const index of held) for (const copy of twins.get(index) ?? []) if (!held.has(copy)) copies.add(copy);
+  return copies;
 }

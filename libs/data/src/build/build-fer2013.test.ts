@@ -10,7 +10,9 @@ import { decodeFermRecord, type FermRecord } from '../shards/ferm-example.js';
 import { readRecords } from '../shards/tfrecord.js';
 import { BuildConfigSchema } from './build-config.js';
 import { buildDataset, NO_MASK, type BuildDatasetOptions } from './build-dataset.js';
+import { planBuild } from './build-plan.js';
 import { heldOutRows } from './held-out-rows.js';
+import type { SourceInfo } from './manifest.js';
 import { splitByUsage } from './selection.js';
 import { syntheticFer2013Csv, syntheticFerPlusCsv, syntheticPixels, syntheticRows } from '../testing/synthetic-fer2013.js';
 
@@ -50,6 +52,16 @@ function options(out: string, extra: Partial<BuildDatasetOptions> = {}): { optio
       ...extra,
     },
   };
+}
+
+/** The shared source with the image of row `from` copied over row `at`, for each pair. */
+function sourceWithCopies(name: string, pairs: readonly (readonly [at: number, from: number])[]): string {
+  const pixelsOf = (line: string) => line.split(',')[1]!;
+  const copied = [...lines];
+  for (const [at, from] of pairs) copied[at + 1] = copied[at + 1]!.replace(pixelsOf(copied[at + 1]!), pixelsOf(lines[from + 1]!));
+  const path = join(dir, name);
+  writeFileSync(path, copied.join('\n') + '\n');
+  return path;
 }
 
 function records(root: string, keys: readonly string[]): FermRecord[] {
@@ -199,16 +211,13 @@ describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
 
   it('with dropDuplicates: leaves out every copy of an image the source holds more than once, across usages and labels', async () => {
     // Row 20 repeats row 3's image; rows 50, 60 and 70 share one image, under other labels too.
-    const pixelsOf = (line: string) => line.split(',')[1]!;
-    const copied = [...lines];
-    const withPixels = (at: number, from: number) => copied[at + 1]!.replace(pixelsOf(copied[at + 1]!), pixelsOf(lines[from + 1]!));
-    copied[21] = withPixels(20, 3);
-    copied[61] = withPixels(60, 50);
-    copied[71] = withPixels(70, 50);
+    const duplicated = sourceWithCopies('fer2013-duplicates.csv', [
+      [20, 3],
+      [60, 50],
+      [70, 50],
+    ]);
     const twins = [3, 20, 50, 60, 70];
     expect(new Set(twins.map((i) => rows[i]!.usage)).size).toBeGreaterThan(1);
-    const duplicated = join(dir, 'fer2013-duplicates.csv');
-    writeFileSync(duplicated, copied.join('\n') + '\n');
 
     const out = join(dir, 'fer2013-unique');
     const config = BuildConfigSchema.parse({ profile: 'fer2013', dropDuplicates: true });
@@ -230,6 +239,41 @@ describe('buildDataset, profile fer2013 (Table 1, unmasked)', () => {
     expect(plain.manifest.rows.selected).toBe(rows.length);
     expect(plain.manifest.rows).not.toHaveProperty('duplicates');
     expect(Object.keys(plain.manifest.builder.config)).not.toContain('dropDuplicates');
+  });
+
+  it('with holdOut: also leaves out the other copies of a held-out image, wherever the source holds them', async () => {
+    // Training row 0 holds PublicTest row 3's image, and Training row 1 PrivateTest row 4's.
+    expect([0, 1, 3, 4].map((i) => rows[i]!.usage)).toEqual(['Training', 'Training', 'PublicTest', 'PrivateTest']);
+    const copied = sourceWithCopies('fer2013-held-copies.csv', [
+      [0, 3],
+      [1, 4],
+    ]);
+    const scored = pathToFileURL(join(dir, 'fer2013-copies-scored')).href;
+    await buildDataset({ ...options(scored).options, source: copied });
+    const held = await heldOutRows([scored]);
+    expect([...held.rows].filter((i) => i < 2)).toEqual([]);
+
+    const pretrain = join(dir, 'fer2013-copies-pretrain');
+    const config = BuildConfigSchema.parse({ profile: 'fer2013', holdOut: held.holdOut });
+    const outcome = await buildDataset({ ...options(pathToFileURL(pretrain).href, { config, holdOutRows: held.rows }).options, source: copied });
+    const m = outcome.manifest;
+    expect(outcome.heldOut).toBe(held.rows.size + 2);
+    expect(outcome.heldOutCopies).toBe(2);
+    expect(m.rows.heldOut).toBe(held.rows.size + 2);
+    expect(m.builder.config.holdOutCopies).toBe(true);
+    const stored = records(
+      pretrain,
+      m.shards.map((sh) => sh.key),
+    ).map((r) => r.sourceIndex);
+    expect(stored).toHaveLength(rows.filter((r) => r.usage === 'Training').length - 2);
+    expect(stored.filter((i) => i < 2 || held.rows.has(i))).toEqual([]);
+  });
+
+  it('records holdOutCopies only beside holdOut', () => {
+    const asked = BuildConfigSchema.parse({ profile: 'fer2013', holdOutCopies: true });
+    const source0: SourceInfo = { file: 'fer2013.csv', sha256: 'a'.repeat(64), bytes: 1 };
+    const plan = planBuild(asked, source0, undefined, 'none');
+    expect(Object.keys(plan.fullConfig)).not.toContain('holdOutCopies');
   });
 
   it('refuses held-out rows of a dataset built from another FER2013 file, and rows without a record of them', async () => {

@@ -26,9 +26,11 @@ export function planBuild(config: BuildConfig, fer2013: SourceInfo, ferplus: Sou
   const classes = config.profile === 'paper' ? [...PAPER_CLASSES] : ferplus ? [...FERPLUS_CLASSES] : [...FER2013_EMOTIONS];
   const caps = unmasked ? undefined : (config.caps ?? (config.profile === 'paper' ? { ...PAPER_CAPS } : undefined));
   // The recorded config says what was applied: no filters and no caps in the fer2013 profile.
+  const { holdOutCopies: _asked, ...rest } = config;
+  const applied: BuildConfig = (config.holdOut?.length ?? 0) > 0 ? { ...rest, holdOutCopies: true } : rest;
   const fullConfig: BuildConfig = unmasked
-    ? { ...withoutCaps(config), filters: { ...config.filters, enabled: false } }
-    : { ...config, ...(caps ? { caps } : {}) };
+    ? { ...withoutCaps(applied), filters: { ...config.filters, enabled: false } }
+    : { ...applied, ...(caps ? { caps } : {}) };
   const detectorName = unmasked ? 'none' : detector;
   const processingKey = sha256(
     JSON.stringify({

@@ -32,9 +32,10 @@ export interface LabelledRows {
   otherClasses: number;
   /**
    * Valid rows whose 48×48 pixels are byte for byte those of another valid row of the source
-   * (every copy, labelled or not, in any Usage): FER2013 holds the same image more than once.
+   * (every copy, labelled or not, in any Usage), each mapped to all the rows holding its image,
+   * itself included: FER2013 holds the same image more than once.
    */
-  duplicates: ReadonlySet<number>;
+  twins: ReadonlyMap<number, readonly number[]>;
 }
 
 export interface LabelRowsOptions {
@@ -116,6 +117,7 @@ export async function labelRows(options: LabelRowsOptions): Promise<LabelledRows
     await faceStage.schedule(partId, partInputs);
     await faceStage.finish();
   }
-  const duplicates = new Set([...copies.values()].filter((indexes) => indexes.length > 1).flat());
-  return { rows, issues, read, unlabelled, otherClasses, duplicates };
+  const twins = new Map<number, readonly number[]>();
+  for (const group of copies.values()) if (group.length > 1) for (const index of group) twins.set(index, group);
+  return { rows, issues, read, unlabelled, otherClasses, twins };
 }

@@ -48,7 +48,7 @@ export interface Manifest {
     filtered: Record<string, number>;
     /** Rows left out by a per-class cap. */
     capped: Record<string, number>;
-    /** Labelled rows left out because another dataset evaluates on them (builder.config.holdOut). */
+    /** Labelled rows left out because another dataset evaluates on them or on another copy of their image (builder.config.holdOut). */
     heldOut?: number;
     /** Labelled rows left out because their image occurs more than once in the source (builder.config.dropDuplicates). */
     duplicates?: number;

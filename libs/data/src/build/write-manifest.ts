@@ -27,7 +27,7 @@ export interface ManifestParts {
   /** Rows that went through the face stage. */
   processed: number;
   selection: Selection;
-  /** Labelled rows left out for `config.holdOut`. */
+  /** Labelled rows left out for `config.holdOut`, other copies of held-out images included. */
   heldOut: number;
   /** Labelled rows left out for `config.dropDuplicates`. */
   duplicates: number;
