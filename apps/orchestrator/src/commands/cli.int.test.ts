@@ -122,6 +122,26 @@ describe('fermx sweep / leaderboard / workers', () => {
     expect(after.counts).toMatchObject({ total: 2, completed: 1, cancelled: 1, waiting: 0 });
   });
 
+  it('submit --set overrides fields of the file (another sweep, its own id); a bad --set is a usage error naming it', async () => {
+    const plain = JSON.parse((await fermx('sweep', 'submit', join(dir, 'sweep.yaml'), '--json')).out);
+    const out = await fermx('sweep', 'submit', join(dir, 'sweep.yaml'), '--set', 'parameters.dropout={grid: [0.25]}', '--set', 'name=cli-set', '--json');
+    expect(out.code).toBe(0);
+    const submitted = JSON.parse(out.out);
+    expect(submitted).toMatchObject({ enqueued: 1, existing: 0 });
+    expect(submitted.sweepId).not.toBe(plain.sweepId);
+    const status = JSON.parse((await fermx('sweep', 'status', submitted.sweepId, '--json')).out);
+    expect(status.trials.map((t: { params: { dropout: number } }) => t.params.dropout)).toEqual([0.25]);
+    expect(status.sweep.name).toBe('cli-set');
+
+    const bad = await fermx('sweep', 'submit', join(dir, 'sweep.yaml'), '--set', 'model.architecture.kind=cnn');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--set model.architecture.kind=cnn: model.architecture is a string, not a mapping');
+    const invalid = await fermx('sweep', 'submit', join(dir, 'sweep.yaml'), '--set', 'parameters.batchSize=0');
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toContain('parameters.batchSize: batchSize must be > 0');
+    await fermx('sweep', 'cancel', submitted.sweepId);
+  });
+
   it('workers lists none when none beat', async () => {
     expect(JSON.parse((await fermx('workers', '--json')).out)).toEqual({ workers: [] });
   });

@@ -1,5 +1,6 @@
 import { terminalText, UsageError, type CommandContext } from '@fermx/cli';
 import { readSpecFile, SpecFileError } from '../sweeps/spec-file.js';
+import { applySpecOverrides, SpecOverrideError } from '../sweeps/spec-overrides.js';
 import { isSettled } from '../sweeps/sweep-record.js';
 import type { SweepOperations } from '../sweeps/sweep-operations.js';
 import type { SweepStatus } from '../sweeps/sweep-service.js';
@@ -10,17 +11,17 @@ const API_OPTION = { api: { type: 'string' as const } };
 
 export const sweepSubmitCommand = defineOrchestratorCommand({
   path: ['sweep', 'submit'],
-  summary: 'Validate a sweep (YAML/JSON), expand it into trials and enqueue one job per trial',
-  usage: 'FILE [--wait] [--json] [--api URL]',
+  summary: 'Validate a sweep (YAML/JSON; --set overrides a field), expand it into trials and enqueue one job per trial',
+  usage: 'FILE [--set PATH=VALUE …] [--wait] [--json] [--api URL]',
   args: ['FILE'],
-  options: { wait: { type: 'boolean' }, json: { type: 'boolean' }, ...API_OPTION },
+  options: { set: { type: 'string', multiple: true }, wait: { type: 'boolean' }, json: { type: 'boolean' }, ...API_OPTION },
   async run(ctx) {
     const file = ctx.positionals[0]!;
     let input: unknown;
     try {
-      input = await readSpecFile(file);
+      input = applySpecOverrides(await readSpecFile(file), (ctx.values.set as string[] | undefined) ?? []);
     } catch (error) {
-      if (error instanceof SpecFileError) throw new UsageError(error.message);
+      if (error instanceof SpecFileError || error instanceof SpecOverrideError) throw new UsageError(error.message);
       throw error;
     }
     return withSweeps(ctx, async (sweeps) => {
