@@ -27,6 +27,8 @@ export interface LeaderboardRow {
   macroF1: number;
   /** The other model's val accuracy (the last when the best is ranked, and vice versa); null when there is none. */
   otherValAccuracy: number | null;
+  /** The other model's test accuracy; null when there is none; absent in rows indexed before it was recorded. */
+  otherTestAccuracy?: number | null;
   epochs: number;
   trainingSeconds: number;
   imagesPerSecond: number;
@@ -72,7 +74,7 @@ export function rankedModel(result: TrialResult): {
 export function leaderboardRow(result: TrialResult, rank = 0): LeaderboardRow {
   const ranked = rankedModel(result);
   const valCount = result.metrics.confusionMatrix.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
-  const other = ranked.ranked === 'best' ? result.metrics.valAccuracy : (result.best?.valAccuracy ?? null);
+  const other = ranked.ranked === 'best' ? result.metrics : result.best;
   const row: LeaderboardRow = {
     rank,
     trialId: result.trialId,
@@ -90,7 +92,8 @@ export function leaderboardRow(result: TrialResult, rank = 0): LeaderboardRow {
     testAccuracy: ranked.testAccuracy ?? null,
     testInterval: ranked.testAccuracy !== undefined && result.testCount ? accuracyInterval(ranked.testAccuracy, result.testCount) : null,
     macroF1: ranked.macroF1,
-    otherValAccuracy: other,
+    otherValAccuracy: other?.valAccuracy ?? null,
+    otherTestAccuracy: other?.testAccuracy ?? null,
     epochs: result.epochsRun,
     trainingSeconds: result.timing.trainingSeconds,
     imagesPerSecond: result.timing.imagesPerSecond,

@@ -50,6 +50,12 @@ export interface AggregatedRow {
   /** null when a replicate has no test accuracy. */
   testAccuracy: MeanSd | null;
   macroF1: MeanSd;
+  /**
+   * The replicates' other model (the last epoch's when the best is ranked, and vice versa), so
+   * best-epoch and last-epoch figures stay apart; null unless every replicate ranks the same one
+   * and records the other's val accuracy.
+   */
+  other: { model: 'last' | 'best'; valAccuracy: MeanSd; testAccuracy: MeanSd | null } | null;
   imagesPerSecond: MeanSd;
   trainingSeconds: MeanSd;
   /** `completed` when every replicate completed, else the statuses joined (`completed+stopped-early`). */
@@ -93,6 +99,7 @@ export function aggregateRepeats(rows: readonly LeaderboardRow[]): AggregatedRow
       valAccuracy: meanSd(group.map((r) => r.valAccuracy)),
       testAccuracy: tests.every((t): t is number => typeof t === 'number') ? meanSd(tests) : null,
       macroF1: meanSd(group.map((r) => r.macroF1)),
+      other: otherModel(group),
       imagesPerSecond: meanSd(group.map((r) => r.imagesPerSecond)),
       trainingSeconds: meanSd(group.map((r) => r.trainingSeconds)),
       status: statuses.join('+'),
@@ -103,6 +110,19 @@ export function aggregateRepeats(rows: readonly LeaderboardRow[]): AggregatedRow
   out.sort((a, b) => b.valAccuracy.mean - a.valAccuracy.mean || a.configKey.localeCompare(b.configKey));
   out.forEach((row, i) => (row.rank = i + 1));
   return out;
+}
+
+function otherModel(group: readonly LeaderboardRow[]): AggregatedRow['other'] {
+  const ranked = group[0]!.ranked;
+  if (group.some((r) => r.ranked !== ranked)) return null;
+  const vals = group.map((r) => r.otherValAccuracy);
+  if (!vals.every((v): v is number => typeof v === 'number')) return null;
+  const tests = group.map((r) => r.otherTestAccuracy);
+  return {
+    model: ranked === 'best' ? 'last' : 'best',
+    valAccuracy: meanSd(vals),
+    testAccuracy: tests.every((t): t is number => typeof t === 'number') ? meanSd(tests) : null,
+  };
 }
 
 function seedOf(row: Pick<LeaderboardRow, 'params'>): number {

@@ -81,4 +81,22 @@ describe('noise-aware leaderboard formats', () => {
     expect(table).toContain('0,1,2');
     expect(aggregatedCsv(rows)).toContain(',3,0 1 2,t-0 t-1 t-2,');
   });
+
+  it('aggregated table and CSV keep the other epoch apart (last beside a ranked best)', () => {
+    const rows = aggregateRepeats(
+      [0.86, 0.88].map((v, seed) => ({
+        ...base,
+        trialId: `t-${seed}`,
+        ranked: 'best' as const,
+        valAccuracy: v,
+        otherValAccuracy: v - 0.02,
+        otherTestAccuracy: v - 0.04,
+        params: { ...base.params, seed },
+      })),
+    );
+    expect(aggregatedTable(rows)).toMatch(/other epoch: val \/ test[\s\S]*last 85\.00% ± 1\.41 \/ 83\.00% ± 1\.41/);
+    const [header, line] = aggregatedCsv(rows).trimEnd().split('\n');
+    expect(header).toMatch(/,otherModel,otherValAccuracyMean,otherValAccuracySd,otherTestAccuracyMean,otherTestAccuracySd$/);
+    expect(line).toMatch(/,last,0\.85\d*,0\.0141\d*,0\.83\d*,0\.0141\d*$/);
+  });
 });

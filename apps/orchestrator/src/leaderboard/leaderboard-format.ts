@@ -88,11 +88,16 @@ export function meanSdText(m: MeanSd | null): string {
   return m.sd === null ? percent(m.mean) : `${percent(m.mean)} ± ${(m.sd * 100).toFixed(2)}`;
 }
 
+/** "last 85.16% ± 0.26 / 81.38% ± 0.59": the replicates' other model (best or last epoch), val / test. */
+export function otherModelText(other: AggregatedRow['other']): string {
+  return other ? `${other.model} ${meanSdText(other.valAccuracy)} / ${meanSdText(other.testAccuracy)}` : '—';
+}
+
 /** `fermx leaderboard --aggregate`: one line per configuration, its seed replicates as mean ± sd. */
 export function aggregatedTable(rows: AggregatedRow[]): string {
   if (rows.length === 0) return 'No results yet.\n';
   return formatTable(
-    ['#', 'sweep', 'model', 'params', 'n', 'seeds', 'val acc (mean ± sd)', 'test acc (mean ± sd)', 'macro-F1', 'img/s', 'status'],
+    ['#', 'sweep', 'model', 'params', 'n', 'seeds', 'val acc (mean ± sd)', 'test acc (mean ± sd)', 'other epoch: val / test', 'macro-F1', 'img/s', 'status'],
     rows.map((r) => [
       r.rank,
       r.sweepName,
@@ -102,6 +107,7 @@ export function aggregatedTable(rows: AggregatedRow[]): string {
       r.seeds.join(','),
       meanSdText(r.valAccuracy),
       meanSdText(r.testAccuracy),
+      otherModelText(r.other),
       meanSdText(r.macroF1),
       Math.round(r.imagesPerSecond.mean),
       r.status,
@@ -190,6 +196,11 @@ export function aggregatedCsv(rows: AggregatedRow[]): string {
       'macroF1Sd',
       'imagesPerSecondMean',
       'status',
+      'otherModel',
+      'otherValAccuracyMean',
+      'otherValAccuracySd',
+      'otherTestAccuracyMean',
+      'otherTestAccuracySd',
     ],
     rows.map((r) => [
       r.rank,
@@ -210,6 +221,11 @@ export function aggregatedCsv(rows: AggregatedRow[]): string {
       r.macroF1.sd,
       r.imagesPerSecond.mean,
       r.status,
+      r.other?.model ?? '',
+      r.other?.valAccuracy.mean ?? null,
+      r.other?.valAccuracy.sd ?? null,
+      r.other?.testAccuracy?.mean ?? null,
+      r.other?.testAccuracy?.sd ?? null,
     ]),
   );
 }

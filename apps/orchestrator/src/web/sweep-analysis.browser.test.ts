@@ -143,6 +143,9 @@ describe('noise-aware leaderboard page', () => {
     expect(await page.locator('#leaderboard-repeats tbody tr').count()).toBe(12);
     expect(await page.locator('#leaderboard-repeats tbody tr').first().locator('.val-mean').textContent()).toMatch(/ %( ± \d+\.\d\d)?$/);
     expect(await page.locator('#leaderboard-repeats tbody tr', { hasText: 'seeds 0, 1' }).count()).toBe(11);
+    // The fixtures rank their last epoch and keep no best: no other epoch to show.
+    expect(await page.locator('#leaderboard-repeats thead th').allTextContents()).toContain('Other epoch: val / test');
+    expect(await page.locator('#leaderboard-repeats tbody tr').first().locator('.other-model').textContent()).toBe('–');
     await page.uncheck('#aggregate-repeats');
   });
 });

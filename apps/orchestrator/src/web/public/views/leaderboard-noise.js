@@ -104,7 +104,9 @@ export function repeatsTable(rows) {
         h(
           'tr',
           {},
-          ['#', 'Model', 'Parameters', 'Replicates', 'Val acc', 'Test acc', 'Macro F1', 'img/s', 'Trials'].map((t) => h('th', { scope: 'col' }, t)),
+          ['#', 'Model', 'Parameters', 'Replicates', 'Val acc', 'Test acc', 'Other epoch: val / test', 'Macro F1', 'img/s', 'Trials'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
         ),
       ),
       h(
@@ -127,6 +129,7 @@ export function repeatsTable(rows) {
             h('td', { class: 'num' }, `${r.replicates} (seeds ${r.seeds.join(', ')})`),
             h('td', { class: 'num val-mean' }, meanSd(r.valAccuracy)),
             h('td', { class: 'num' }, meanSd(r.testAccuracy)),
+            h('td', { class: 'num other-model' }, r.other ? `${r.other.model} ${meanSd(r.other.valAccuracy)} / ${meanSd(r.other.testAccuracy)}` : '–'),
             h('td', { class: 'num' }, r.macroF1?.sd === null ? r.macroF1.mean.toFixed(3) : `${r.macroF1.mean.toFixed(3)} ± ${r.macroF1.sd.toFixed(3)}`),
             h('td', { class: 'num' }, num(r.imagesPerSecond?.mean)),
             h(
