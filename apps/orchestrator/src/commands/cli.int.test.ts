@@ -142,6 +142,42 @@ describe('fermx sweep / leaderboard / workers', () => {
     await fermx('sweep', 'cancel', submitted.sweepId);
   });
 
+  it('submit --dry-run checks and lists the trials, writes and enqueues nothing; after a submit it lists them as known', async () => {
+    const file = join(dir, 'dry.yaml');
+    writeFileSync(
+      file,
+      [
+        `name: cli-dry`,
+        `dataset: ${env.FERMX_STORAGE}/datasets/ferm/v1`,
+        'model: { architecture: mxception }',
+        'parameters:',
+        '  dropout: { grid: [0.1, 0.3] }',
+      ].join('\n'),
+    );
+    const dry = await fermx('sweep', 'submit', file, '--dry-run', '--set', 'parameters.epochs=3');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/^sweep (cli-dry-\w+) \(dry run, nothing enqueued\): 2 trials, 2 would be enqueued, 0 already known\n/);
+    expect(dry.out).toMatch(/t-\w+ +mxception +dropout=0\.1 .*epochs=3.* +enqueue\n/);
+    const sweepId = /^sweep (\S+)/.exec(dry.out)![1]!;
+    expect((await fermx('sweep', 'status', sweepId)).code).toBe(1);
+    expect((await fermx('sweep', 'list', '--json')).out).not.toContain(sweepId);
+
+    const submitted = JSON.parse((await fermx('sweep', 'submit', file, '--set', 'parameters.epochs=3', '--json')).out);
+    expect(submitted).toMatchObject({ sweepId, enqueued: 2 });
+    const again = JSON.parse((await fermx('sweep', 'submit', file, '--set', 'parameters.epochs=3', '--dry-run', '--json')).out);
+    expect(again).toMatchObject({ sweepId, dryRun: true, trials: submitted.trials, enqueued: 0, existing: 2 });
+    expect(again.preview.map((t: { existing: boolean; params: { dropout: number } }) => [t.params.dropout, t.existing])).toEqual([
+      [0.1, true],
+      [0.3, true],
+    ]);
+    expect((await fermx('sweep', 'submit', file, '--dry-run', '--wait')).code).toBe(2);
+    // A tpe sweep is checked the same way; its trials are proposed as results arrive, so none is listed.
+    const tpe = await fermx('sweep', 'submit', file, '--dry-run', '--set', 'parameters.dropout={uniform: [0, 0.5]}', '--set', 'strategy={type: tpe, n: 4}');
+    expect(tpe.code).toBe(0);
+    expect(tpe.out).toMatch(/\(dry run, nothing enqueued\): its trials are proposed as results arrive \(tpe\)/);
+    await fermx('sweep', 'cancel', sweepId);
+  });
+
   it('workers lists none when none beat', async () => {
     expect(JSON.parse((await fermx('workers', '--json')).out)).toEqual({ workers: [] });
   });

@@ -3,7 +3,9 @@ import { readSpecFile, SpecFileError } from '../sweeps/spec-file.js';
 import { applySpecOverrides, SpecOverrideError } from '../sweeps/spec-overrides.js';
 import { isSettled } from '../sweeps/sweep-record.js';
 import type { SweepOperations } from '../sweeps/sweep-operations.js';
-import type { SweepStatus } from '../sweeps/sweep-service.js';
+import type { SubmitOutcome, SweepStatus } from '../sweeps/sweep-service.js';
+import { formatParams } from '../leaderboard/leaderboard-format.js';
+import { formatTable } from '../terminal/table.js';
 import { renderSweepStatus, sweepListTable } from '../terminal/sweep-view.js';
 import { defineOrchestratorCommand, withSweeps, writeJson } from './session.js';
 
@@ -11,12 +13,14 @@ const API_OPTION = { api: { type: 'string' as const } };
 
 export const sweepSubmitCommand = defineOrchestratorCommand({
   path: ['sweep', 'submit'],
-  summary: 'Validate a sweep (YAML/JSON; --set overrides a field), expand it into trials and enqueue one job per trial',
-  usage: 'FILE [--set PATH=VALUE …] [--wait] [--json] [--api URL]',
+  summary: 'Validate a sweep (YAML/JSON; --set overrides a field), expand it into trials and enqueue one job per trial (--dry-run: list them, enqueue nothing)',
+  usage: 'FILE [--set PATH=VALUE …] [--dry-run] [--wait] [--json] [--api URL]',
   args: ['FILE'],
-  options: { set: { type: 'string', multiple: true }, wait: { type: 'boolean' }, json: { type: 'boolean' }, ...API_OPTION },
+  options: { set: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, ...API_OPTION },
   async run(ctx) {
     const file = ctx.positionals[0]!;
+    const dryRun = Boolean(ctx.values['dry-run']);
+    if (dryRun && ctx.values.wait) throw new UsageError('--dry-run enqueues nothing: there is nothing to --wait for');
     let input: unknown;
     try {
       input = applySpecOverrides(await readSpecFile(file), (ctx.values.set as string[] | undefined) ?? []);
@@ -25,7 +29,7 @@ export const sweepSubmitCommand = defineOrchestratorCommand({
       throw error;
     }
     return withSweeps(ctx, async (sweeps) => {
-      const outcome = await sweeps.submit(input);
+      const outcome = await sweeps.submit(input, { dryRun });
       if (!outcome.ok) {
         if (ctx.values.json) writeJson(ctx, { error: outcome.error, issues: outcome.issues });
         ctx.stderr.write(
@@ -36,6 +40,11 @@ export const sweepSubmitCommand = defineOrchestratorCommand({
         return 1;
       }
       const { ok: _ok, ...summary } = outcome;
+      if (dryRun) {
+        if (ctx.values.json) writeJson(ctx, summary);
+        else ctx.stdout.write(terminalText(dryRunText(outcome)));
+        return 0;
+      }
       if (!ctx.values.wait) {
         if (ctx.values.json) writeJson(ctx, summary);
         else
@@ -110,6 +119,21 @@ export const sweepListCommand = defineOrchestratorCommand({
     });
   },
 });
+
+/** `sweep submit --dry-run`: the sweep id, the counts a submit would give, and one line per trial. */
+function dryRunText(outcome: Extract<SubmitOutcome, { ok: true }>): string {
+  const preview = outcome.preview ?? [];
+  if (preview.length === 0)
+    return `sweep ${outcome.sweepId} (dry run, nothing enqueued): its trials are proposed as results arrive (tpe), none to list before it runs\n`;
+  const head = `sweep ${outcome.sweepId} (dry run, nothing enqueued): ${outcome.trials.length} trials, ${outcome.enqueued} would be enqueued, ${outcome.existing} already known\n`;
+  return (
+    head +
+    formatTable(
+      ['trial', 'model', 'params', 'submit'],
+      preview.map((t) => [t.trialId, t.variant ?? t.model, formatParams(t.params), t.existing ? 'already known' : 'enqueue']),
+    )
+  );
+}
 
 /** Polls a sweep's status, redrawing bars in place on a terminal, until it settles. */
 async function watch(

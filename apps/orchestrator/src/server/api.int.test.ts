@@ -79,6 +79,19 @@ describe('HTTP API', () => {
     expect((await api('GET', '/api/sweeps')).json).toEqual({ sweeps: [] });
   });
 
+  it('?dryRun=true answers 200 with the trials a submit would enqueue, and creates nothing', async () => {
+    const dry = await api('POST', '/api/sweeps?dryRun=true', spec(), TOKEN);
+    expect(dry.status).toBe(200);
+    expect(dry.json).toMatchObject({ dryRun: true, enqueued: 4, existing: 0 });
+    expect(dry.json.preview).toHaveLength(4);
+    expect(dry.json.preview[0]).toMatchObject({ trialId: dry.json.trials[0], model: 'cnn', params: { learningRate: 0.001, seed: 1 }, existing: false });
+    expect((await api('POST', '/api/sweeps?dryRun=yes', spec(), TOKEN)).json.issues).toEqual([{ path: 'dryRun', message: 'must be true or false' }]);
+    expect((await api('POST', '/api/sweeps?dryRun=true', spec())).status).toBe(401);
+    expect(await runtime.queue.count()).toBe(0);
+    expect((await api('GET', '/api/sweeps')).json).toEqual({ sweeps: [] });
+    expect((await api('GET', `/api/sweeps/${dry.json.sweepId}`)).status).toBe(404);
+  });
+
   it('submits idempotently: a resubmit enqueues nothing new', async () => {
     const first = await api('POST', '/api/sweeps', spec(), TOKEN);
     expect(first.status).toBe(201);

@@ -67,7 +67,10 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       'POST',
       /^\/api\/sweeps$/,
       [],
-      async (req, res) => {
+      async (req, res, _p, url) => {
+        const dryRun = url.searchParams.get('dryRun');
+        if (dryRun !== null && dryRun !== 'true' && dryRun !== 'false')
+          throw new HttpError(400, 'dryRun must be true or false', [{ path: 'dryRun', message: 'must be true or false' }]);
         const body = await readBody(req);
         let input: unknown;
         try {
@@ -76,10 +79,11 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
         } catch (error) {
           throw new HttpError(400, error instanceof SpecFileError ? error.message : 'unreadable body');
         }
-        const outcome = await runtime.sweeps.submit(input);
+        const outcome = await runtime.sweeps.submit(input, { dryRun: dryRun === 'true' });
         if (!outcome.ok) throw new HttpError(400, outcome.error, outcome.issues);
-        const { ok: _ok, ...body201 } = outcome;
-        sendJson(res, 201, body201);
+        const { ok: _ok, ...created } = outcome;
+        // A dry run creates nothing: 200 with what a submit would do.
+        sendJson(res, outcome.dryRun ? 200 : 201, created);
       },
     ],
     [

@@ -1,11 +1,11 @@
 import { SteeringError } from './steering-error.js';
-import type { SteerOutcome, SubmitOutcome, SweepListEntry, SweepStatus } from './sweep-service.js';
+import type { SteerOutcome, SubmitOptions, SubmitOutcome, SweepListEntry, SweepStatus } from './sweep-service.js';
 import type { EnqueueOutcome } from './sweep-enqueue.js';
 import type { TrialSettings } from './manual-trial.js';
 
 /** What the CLI does with sweeps, directly (Redis + storage) or through `fermx serve`'s API. */
 export interface SweepOperations {
-  submit(input: unknown): Promise<SubmitOutcome>;
+  submit(input: unknown, options?: SubmitOptions): Promise<SubmitOutcome>;
   status(sweepId: string): Promise<SweepStatus | undefined>;
   cancel(sweepId: string): Promise<{ cancelled: number } | undefined>;
   list(): Promise<SweepListEntry[]>;
@@ -61,9 +61,9 @@ export class HttpSweeps implements SweepOperations {
     throw new ApiError(status, `${status}: ${typeof json.error === 'string' ? json.error : 'request failed'}`);
   }
 
-  async submit(input: unknown): Promise<SubmitOutcome> {
-    const { status, json } = await this.call('POST', '/api/sweeps', input);
-    if (status === 201) return { ok: true, ...(json as Omit<Extract<SubmitOutcome, { ok: true }>, 'ok'>) };
+  async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+    const { status, json } = await this.call('POST', options.dryRun ? '/api/sweeps?dryRun=true' : '/api/sweeps', input);
+    if (status === (options.dryRun ? 200 : 201)) return { ok: true, ...(json as Omit<Extract<SubmitOutcome, { ok: true }>, 'ok'>) };
     if (status === 400 && Array.isArray(json.issues))
       return { ok: false, error: String(json.error), issues: json.issues as { path: string; message: string }[] };
     return this.fail(status, json);

@@ -29,7 +29,7 @@ import {
   type TrialQueue,
 } from '@fermx/queue';
 import { rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
-import type { DatasetProbe } from './dataset-probe.js';
+import type { DatasetProbe, ProbedDataset } from './dataset-probe.js';
 import { initFromIssues, type ModelProbe } from './model-probe.js';
 import { modelBudgetIssues, type CountModel } from './model-budget.js';
 import type { SweepCatalog } from './sweep-catalog.js';
@@ -41,7 +41,33 @@ import { countTrials, type DispatchView, type SweepRecord, type SweepTransition,
 import { SweepSteering } from './sweep-steering.js';
 
 export type SubmitOutcome =
-  { ok: true; sweepId: string; trials: string[]; enqueued: number; existing: number } | { ok: false; error: string; issues: ValidationIssue[] };
+  | {
+      ok: true;
+      sweepId: string;
+      trials: string[];
+      enqueued: number;
+      existing: number;
+      /** A dry run: every check ran, nothing was written or enqueued; `enqueued` counts the trials a submit would enqueue. */
+      dryRun?: true;
+      /** Dry runs only: each trial the spec expands to (none for a tpe sweep, whose trials are proposed as results arrive). */
+      preview?: TrialPreview[];
+    }
+  | { ok: false; error: string; issues: ValidationIssue[] };
+
+/** One trial of a dry run: what it would train, and whether a submit would enqueue it. */
+export interface TrialPreview {
+  trialId: string;
+  variant?: string;
+  model: string;
+  params: Record<string, unknown>;
+  /** Already queued, held or finished (by this sweep or another): a submit leaves it as it is. */
+  existing: boolean;
+}
+
+export interface SubmitOptions {
+  /** Check and expand the spec, write and enqueue nothing (`fermx sweep submit --dry-run`). */
+  dryRun?: boolean;
+}
 
 export interface TrialView {
   trialId: string;
@@ -134,7 +160,7 @@ export class SweepService {
    * (counted before anything is enumerated); a resubmit enqueues only trials that have neither a
    * job nor a result, and keeps the sweep's extensions, history and dispatch settings.
    */
-  async submit(input: unknown): Promise<SubmitOutcome> {
+  async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     const parsed = parseSweepSpec(input);
     if (!parsed.ok) return { ok: false, error: 'invalid sweep spec', issues: parsed.issues };
     const spec = parsed.spec;
@@ -156,26 +182,31 @@ export class SweepService {
     // constraints.parameters / flops: every model the sweep would train, counted before anything is written.
     const budget = await modelBudgetIssues(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt: this.now() }, this.deps.countModel);
     if (budget.length) return { ok: false, error: 'invalid sweep spec', issues: budget };
-    // Model-based sweeps are not expanded: their trials are proposed as results arrive.
-    if (isTpeSpec(spec)) return this.search.submit(spec, input, sweepIdOf(spec, dataset.ref.version), dataset);
     const sweepId = sweepIdOf(spec, dataset.ref.version);
+    // Model-based sweeps are not expanded: their trials are proposed as results arrive.
+    if (isTpeSpec(spec))
+      return options.dryRun
+        ? { ok: true, sweepId, trials: [], enqueued: 0, existing: 0, dryRun: true, preview: [] }
+        : this.search.submit(spec, input, sweepId, dataset);
+    if (options.dryRun) {
+      const plan = await this.planTrials(spec, sweepId, dataset, await this.deps.catalog.get(sweepId));
+      if (!plan.ok) return plan;
+      const { ids, fresh, trials } = plan;
+      const enqueued = new Set(fresh.map((f) => f.spec.trialId));
+      const preview = trials.map((t): TrialPreview => ({
+        trialId: t.trialId,
+        ...(t.variant ? { variant: t.variant } : {}),
+        model: t.model.architecture,
+        params: trialParams(t),
+        existing: !enqueued.has(t.trialId),
+      }));
+      return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length, dryRun: true, preview };
+    }
     return withSweepLock(this.deps.redis, this.deps.keys, sweepId, async () => {
       const existingRecord = await this.deps.catalog.get(sweepId);
-      const createdAt = existingRecord?.createdAt ?? this.now();
-      const extensions = existingRecord?.extensions ?? [];
-      const { trials } = expandSweep(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt }, { extensions });
-      if (trials.length === 0) return { ok: false, error: 'invalid sweep spec', issues: [{ path: 'parameters', message: 'the sweep expands to no trials' }] };
-
-      const ids = trials.map((t) => t.trialId);
-      const [jobs, rows, held] = await Promise.all([
-        existingJobIds(this.deps.redis, ids, this.deps.keys),
-        this.deps.index.getMany(ids),
-        this.gate.heldIds(sweepId).then((h) => new Set(h)),
-      ]);
-      const fresh: HeldTrial[] = [];
-      trials.forEach((t, i) => {
-        if (!jobs.has(t.trialId) && !rows[i] && !held.has(t.trialId)) fresh.push({ spec: t, order: i });
-      });
+      const plan = await this.planTrials(spec, sweepId, dataset, existingRecord);
+      if (!plan.ok) return plan;
+      const { trials, ids, rows, fresh, createdAt, extensions } = plan;
       const transition: SweepTransition = {
         at: this.now(),
         action: existingRecord ? 'resubmitted' : 'submitted',
@@ -212,6 +243,26 @@ export class SweepService {
       await this.gate.enqueue(sweepId, fresh);
       return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length };
     });
+  }
+
+  /** The trials a grid or random spec expands to, and those a submit would enqueue (no job, result or hold yet). Reads only. */
+  private async planTrials(spec: SweepSpec, sweepId: string, dataset: ProbedDataset, existingRecord: SweepRecord | undefined) {
+    const createdAt = existingRecord?.createdAt ?? this.now();
+    const extensions = existingRecord?.extensions ?? [];
+    const { trials } = expandSweep(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt }, { extensions });
+    if (trials.length === 0)
+      return { ok: false as const, error: 'invalid sweep spec', issues: [{ path: 'parameters', message: 'the sweep expands to no trials' }] };
+    const ids = trials.map((t) => t.trialId);
+    const [jobs, rows, held] = await Promise.all([
+      existingJobIds(this.deps.redis, ids, this.deps.keys),
+      this.deps.index.getMany(ids),
+      this.gate.heldIds(sweepId).then((h) => new Set(h)),
+    ]);
+    const fresh: HeldTrial[] = [];
+    trials.forEach((t, i) => {
+      if (!jobs.has(t.trialId) && !rows[i] && !held.has(t.trialId)) fresh.push({ spec: t, order: i });
+    });
+    return { ok: true as const, trials, ids, rows, fresh, createdAt, extensions };
   }
 
   private searchDispatcher: SearchDispatcher | undefined;
