@@ -55,11 +55,7 @@ export type SubmitOutcome =
   | { ok: false; error: string; issues: ValidationIssue[] };
 
 /** One trial of a dry run: what it would train, and whether a submit would enqueue it. */
-export interface TrialPreview {
-  trialId: string;
-  variant?: string;
-  model: string;
-  params: Record<string, unknown>;
+export interface TrialPreview extends TrialSummary {
   /** Already queued, held or finished (by this sweep or another): a submit leaves it as it is. */
   existing: boolean;
 }
@@ -69,12 +65,20 @@ export interface SubmitOptions {
   dryRun?: boolean;
 }
 
-export interface TrialView {
+/** What a trial trains, as sweep views and dry runs show it. */
+export interface TrialSummary {
   trialId: string;
   variant?: string;
-  status: TrialStatus;
   model: string;
   params: Record<string, unknown>;
+}
+
+function trialSummary(trial: TrialSpec): TrialSummary {
+  return { trialId: trial.trialId, ...(trial.variant ? { variant: trial.variant } : {}), model: trial.model.architecture, params: trialParams(trial) };
+}
+
+export interface TrialView extends TrialSummary {
+  status: TrialStatus;
   attempts: number;
   /** Waiting for dispatch: the sweep is paused or at its concurrency cap. */
   held?: true;
@@ -193,13 +197,7 @@ export class SweepService {
       if (!plan.ok) return plan;
       const { ids, fresh, trials } = plan;
       const enqueued = new Set(fresh.map((f) => f.spec.trialId));
-      const preview = trials.map((t): TrialPreview => ({
-        trialId: t.trialId,
-        ...(t.variant ? { variant: t.variant } : {}),
-        model: t.model.architecture,
-        params: trialParams(t),
-        existing: !enqueued.has(t.trialId),
-      }));
+      const preview = trials.map((t): TrialPreview => ({ ...trialSummary(t), existing: !enqueued.has(t.trialId) }));
       return { ok: true, sweepId, trials: ids, enqueued: fresh.length, existing: ids.length - fresh.length, dryRun: true, preview };
     }
     return withSweepLock(this.deps.redis, this.deps.keys, sweepId, async () => {
@@ -453,14 +451,7 @@ export class SweepService {
     );
     return trials.map((trial, i) => {
       const { status, state, row, held } = statuses[i]!;
-      const view: TrialView = {
-        trialId: trial.trialId,
-        status,
-        model: trial.model.architecture,
-        params: trialParams(trial),
-        attempts: state?.attemptsMade ?? 0,
-      };
-      if (trial.variant) view.variant = trial.variant;
+      const view: TrialView = { ...trialSummary(trial), status, attempts: state?.attemptsMade ?? 0 };
       if (held) view.held = true;
       if (state?.progress) view.progress = state.progress;
       if (state?.failedReason && status !== 'completed' && status !== 'stopped-early') view.failedReason = state.failedReason;
