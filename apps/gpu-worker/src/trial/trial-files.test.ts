@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runKeys, type EpochMetrics } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { openStorage } from '@fermx/data';
-import { TrialFiles } from './trial-files.js';
+import { CheckpointPointerError, TrialFiles } from './trial-files.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -59,5 +59,19 @@ describe('TrialFiles', () => {
     expect(runKeys.parseResult(runKeys.config(sweepId, trialId))).toBeUndefined();
     expect((await files.readResult())?.modelUri).toBe(modelUri);
     expect((await files.readMetrics()).map((m) => m.epoch)).toEqual([1, 2, 3]);
+  });
+
+  it('names the pointer when checkpoints/latest.json is empty or not JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fermx-trial-files-'));
+    dirs.push(dir);
+    const storage = openStorage(`file://${dir}`);
+    const spec = exampleTrialSpec({ sweepId: 'sweep-pointer' });
+    const files = new TrialFiles(storage, spec);
+    const key = runKeys.latestCheckpoint(spec.sweepId, spec.trialId);
+
+    expect(await files.readLatest()).toBeUndefined();
+    await storage.put(key, new TextEncoder().encode('{"epoch": 3, "key"'));
+    await expect(files.readLatest()).rejects.toThrow(CheckpointPointerError);
+    await expect(files.readLatest()).rejects.toThrow(`checkpoint pointer ${storage.uriOf(key)} is not JSON (18 bytes)`);
   });
 });

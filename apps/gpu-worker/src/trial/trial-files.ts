@@ -19,6 +19,11 @@ export interface LatestCheckpoint {
   previous?: { epoch: number; key: string };
 }
 
+/** checkpoints/latest.json could not be read as a pointer: empty, cut short or not JSON. */
+export class CheckpointPointerError extends Error {
+  override readonly name = 'CheckpointPointerError';
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
@@ -42,9 +47,16 @@ export class TrialFiles {
     await this.storage.put(runKeys.config(this.sweepId, this.trialId), json(spec), { contentType: 'application/json' });
   }
 
+  /** The checkpoint pointer, if any; one that is not JSON is an error naming its key. */
   async readLatest(): Promise<LatestCheckpoint | undefined> {
-    const bytes = await this.storage.getOptional(runKeys.latestCheckpoint(this.sweepId, this.trialId));
-    return bytes ? (JSON.parse(decoder.decode(bytes)) as LatestCheckpoint) : undefined;
+    const key = runKeys.latestCheckpoint(this.sweepId, this.trialId);
+    const bytes = await this.storage.getOptional(key);
+    if (!bytes) return undefined;
+    try {
+      return JSON.parse(decoder.decode(bytes)) as LatestCheckpoint;
+    } catch (error) {
+      throw new CheckpointPointerError(`checkpoint pointer ${this.storage.uriOf(key)} is not JSON (${bytes.length} bytes): ${(error as Error).message}`);
+    }
   }
 
   readCheckpoint(latest: LatestCheckpoint): Promise<Uint8Array> {
