@@ -48,13 +48,12 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
   }
   if (options.targets === 'ferplus-votes' && !args.train.targets) throw new Error('training option targets=ferplus-votes needs soft targets on the train set (a dataset built with FER+ votes)');
 
-  if ((options.initFrom !== undefined) !== (args.initialModel !== undefined)) {
-    throw new Error(
-      options.initFrom !== undefined
-        ? `training option initFrom (${options.initFrom}) needs the loaded model as initialModel`
-        : 'initialModel is given but training option initFrom does not name it',
-    );
+  // A fresh run with initFrom needs the loaded model; a resume takes every weight from its
+  // checkpoint, so the caller need not load it again.
+  if (options.initFrom !== undefined && args.initialModel === undefined && args.resumeFrom === undefined) {
+    throw new Error(`training option initFrom (${options.initFrom}) needs the loaded model as initialModel (or a checkpoint to resume from)`);
   }
+  if (options.initFrom === undefined && args.initialModel !== undefined) throw new Error('initialModel is given but training option initFrom does not name it');
 
   const replicas = options.replicas ?? 1;
   const parts = buildTrainingModel(config, options.seed, options);

@@ -84,11 +84,19 @@ describe('train from pretrained weights (initFrom)', () => {
     expect(transfers).toHaveLength(1);
     expect(resumed.history.map((h) => h.loss)).toEqual(straight.history.map((h) => h.loss));
     expect(valuesOf(resumed.model)).toEqual(valuesOf(straight.model));
-    for (const m of [source, straight.model, scratch.model, first.model, resumed.model, straight.best?.model, scratch.best?.model, first.best?.model, resumed.best?.model]) m?.dispose();
+    // The worker resumes without loading the pretrained model again: the checkpoint is enough.
+    const resumedAlone = await train({ model: cnn, train: trainSet, val: valSet, options, resumeFrom: first.checkpoint });
+    expect(resumedAlone.history.map((h) => h.loss)).toEqual(straight.history.map((h) => h.loss));
+    expect(valuesOf(resumedAlone.model)).toEqual(valuesOf(straight.model));
+    source.dispose();
+    for (const run of [straight, scratch, first, resumed, resumedAlone]) {
+      run.model.dispose();
+      run.best?.model.dispose();
+    }
   });
 
   it('needs the loaded model exactly when initFrom names one', async () => {
-    await expect(train({ model: cnn, train: trainSet, val: valSet, options })).rejects.toThrow(/initFrom \(file:\/\/\/pretrained\) needs the loaded model/);
+    await expect(train({ model: cnn, train: trainSet, val: valSet, options })).rejects.toThrow(/initFrom \(file:\/\/\/pretrained\) needs the loaded model as initialModel \(or a checkpoint to resume from\)/);
     const source = buildModel(cnn, { seed: 1 });
     await expect(train({ model: cnn, train: trainSet, val: valSet, options: { ...options, initFrom: undefined }, initialModel: source })).rejects.toThrow(
       /initialModel is given but training option initFrom does not name it/,
