@@ -20,16 +20,34 @@ export function findCommand(commands: readonly Command[], argv: readonly string[
   return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
 }
 
-export function formatHelp(commands: readonly Command[]): string {
+/**
+ * The commands one level under argv's leading words when those words name a group rather than a
+ * command (`fermx sweep`, `fermx model`): the longest such prefix, or undefined.
+ */
+export function findGroup(commands: readonly Command[], argv: readonly string[]): { words: string[]; members: Command[] } | undefined {
+  const firstFlag = argv.findIndex((a) => a.startsWith('-'));
+  const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+  for (let n = words.length; n >= 1; n--) {
+    const prefix = words.slice(0, n);
+    const members = commands.filter((c) => c.path.length > n && prefix.every((word, i) => c.path[i] === word));
+    if (members.length > 0) return { words: prefix, members };
+  }
+  return undefined;
+}
+
+function commandLines(commands: readonly Command[]): string[] {
   const rows = [...commands].sort((a, b) => a.path.join(' ').localeCompare(b.path.join(' ')));
-  const lines = rows.flatMap((c) => [`  fermx ${c.path.join(' ')} ${c.usage}`.trimEnd(), `      ${c.summary}`]);
+  return rows.flatMap((c) => [`  fermx ${c.path.join(' ')} ${c.usage}`.trimEnd(), `      ${c.summary}`]);
+}
+
+export function formatHelp(commands: readonly Command[]): string {
   return [
     'fermx — train and compare facial-expression models on masked faces (FERM)',
     '',
     'Usage: fermx <command> [options]',
     '',
     'Commands:',
-    ...lines,
+    ...commandLines(commands),
     '',
     'Environment: REDIS_URL, FERMX_STORAGE, FERMX_API_TOKEN, AWS_* (S3). `fermx <command> --help` for one command.',
     '',
@@ -73,8 +91,10 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   }
   const found = findCommand(commands, argv);
   if (!found) {
+    const group = findGroup(commands, argv);
+    if (group) return groupHelp(group, argv.slice(group.words.length), io);
     const known = [...new Set(commands.map((c) => c.path[0]))].sort().join(', ');
-    io.stderr.write(`fermx: unknown command '${argv.filter((a) => !a.startsWith('-')).join(' ')}'. Commands: ${known}. Run 'fermx --help'.\n`);
+    io.stderr.write(`fermx: unknown command '${argv[0]}'. Commands: ${known}. Run 'fermx --help'.\n`);
     return 2;
   }
   const { command, rest } = found;
@@ -93,4 +113,20 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     }
     throw error;
   }
+}
+
+/**
+ * `fermx sweep --help` lists the group's commands (exit 0); `fermx sweep` alone lists them too
+ * (exit 2, as bare `fermx` does); an unknown word after the group names the ones it has.
+ */
+function groupHelp(group: { words: string[]; members: Command[] }, rest: string[], io: CliIo): number {
+  const name = `fermx ${group.words.join(' ')}`;
+  const next = rest[0];
+  if (next !== undefined && !next.startsWith('-')) {
+    const known = [...new Set(group.members.map((c) => c.path[group.words.length]))].sort().join(', ');
+    io.stderr.write(`${name}: unknown command '${next}'. Commands: ${known}. Run '${name} --help'.\n`);
+    return 2;
+  }
+  io.stdout.write([`Usage: ${name} <command> [options]`, '', 'Commands:', ...commandLines(group.members), ''].join('\n'));
+  return rest.some((a) => HELP_FLAGS.has(a)) ? 0 : 2;
 }
