@@ -1,4 +1,5 @@
 import type { Command } from '@fermx/cli';
+import { compareCommand } from './commands/compare-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { modelAliasCommand, modelListCommand, modelPromoteCommand } from './commands/model-commands.js';
@@ -6,4 +7,13 @@ import { predictCommand } from './commands/predict-command.js';
 import { workerCommand } from './commands/worker-command.js';
 
 /** This app's `fermx` commands (the CLI in bin/fermx.mjs dispatches here). */
-export const commands: Command[] = [workerCommand, evaluateCommand, modelsCommand, predictCommand, modelPromoteCommand, modelListCommand, modelAliasCommand];
+export const commands: Command[] = [
+  workerCommand,
+  evaluateCommand,
+  compareCommand,
+  modelsCommand,
+  predictCommand,
+  modelPromoteCommand,
+  modelListCommand,
+  modelAliasCommand,
+];

@@ -94,6 +94,29 @@ describe('real tfjs training through the worker', () => {
       },
     );
     expect((JSON.parse(bestRun.stdout) as { accuracy: number }).accuracy).toBeCloseTo(best.testAccuracy!, 6);
+
+    // compare: the last and the best epoch's models, image by image, agree with evaluate's figures.
+    const compared = await promisify(execFile)(
+      process.execPath,
+      ['bin/fermx.mjs', 'compare', result.modelUri, best.modelUri, dataset.uri, '--split', 'test', '--backend', 'wasm', '--json'],
+      { cwd: repoRoot, env: { ...env, FERMX_LOG_LEVEL: 'warn' } },
+    );
+    const pairedRun = JSON.parse(compared.stdout) as {
+      count: number;
+      accuracyA: number;
+      accuracyB: number;
+      bothRight: number;
+      onlyA: number;
+      onlyB: number;
+      bothWrong: number;
+      mcnemarP: number;
+    };
+    expect(pairedRun.count).toBe(32);
+    expect(pairedRun.bothRight + pairedRun.onlyA + pairedRun.onlyB + pairedRun.bothWrong).toBe(32);
+    expect(pairedRun.accuracyA).toBeCloseTo(result.metrics.testAccuracy!, 6);
+    expect(pairedRun.accuracyB).toBeCloseTo(best.testAccuracy!, 6);
+    expect(pairedRun.mcnemarP).toBeGreaterThan(0);
+    expect(pairedRun.mcnemarP).toBeLessThanOrEqual(1);
     expect(await new LeaderboardIndex(fx.connection).get(spec.trialId)).toMatchObject({ ranked: 'best', epoch: best.epoch, valAccuracy: best.valAccuracy });
 
     // initFrom: a trial starts from the first trial's saved model, named by its trial id; a

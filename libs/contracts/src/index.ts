@@ -11,6 +11,7 @@ export * from './random.js';
 export * from './env-var.js';
 export * from './accuracy-interval.js';
 export * from './statistical-ties.js';
+export * from './paired-comparison.js';
 export * from './repeats.js';
 export * from './pareto.js';
 export * from './constraints.js';

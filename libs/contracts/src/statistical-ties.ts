@@ -5,7 +5,8 @@
  * independent; on the same images, the two models' right/wrong answers are positively correlated,
  * so the true variance of the difference is smaller and the test errs towards "tied" (it never
  * declares a winner the data does not support). McNemar's paired test would be sharper but needs
- * per-image predictions, which results do not keep.
+ * per-image predictions, which results do not keep; `fermx compare` runs it on two saved models
+ * (paired-comparison.ts).
  */
 export const TIE_Z = 1.959964;
 

@@ -20,7 +20,7 @@ export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-s
 export { validateImageSet, PIXELS_PER_IMAGE, type ImageSet } from './training/image-set.js';
 export { encodeCheckpoint, decodeCheckpoint, verifyCheckpoint, CheckpointCorruptError, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointCheck, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
 
-export { evaluate, predictProbabilities, type TestTimeAugmentation } from './metrics/evaluate.js';
+export { evaluate, predictProbabilities, scoreSet, type TestTimeAugmentation } from './metrics/evaluate.js';
 export { classificationReport, type EvaluationReport } from './metrics/classification-report.js';
 
 export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata } from './artifacts/model-artifacts.js';

@@ -4,8 +4,8 @@ import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config
 import { classifyError } from '../training/errors/index.js';
 
 // The dataset's splits (@fermx/data SPLITS), listed here so `fermx --help` need not load the data lib.
-const SPLITS = ['val', 'test', 'publictest', 'train'] as const;
-type Split = (typeof SPLITS)[number];
+export const SPLITS = ['val', 'test', 'publictest', 'train'] as const;
+export type Split = (typeof SPLITS)[number];
 
 export const evaluateCommand = defineCommand({
   path: ['evaluate'],
