@@ -34,6 +34,17 @@ describe('formatComparison', () => {
     expect(text).toContain('exact p = 0.0525 on 22 images where they disagree on correctness: this split does not tell the two models apart at the 5 % level');
   });
 
+  it('writes a very small p in exponent form', () => {
+    const paired = comparePaired({ bothRight: 713, onlyA: 118, onlyB: 54, bothWrong: 112 });
+    const models: ModelComparison['models'] = [
+      { modelUri: 'a', tta: 'none', report: report(831, 997) },
+      { modelUri: 'b', tta: 'none', report: report(767, 997) },
+    ];
+    expect(formatComparison({ backend: 'wasm', count: 997, models, paired }, { dataset: 'd', split: 'publictest' })).toContain(
+      'exact p = 1.19e-6 on 172 images where they disagree on correctness: A is better on this split at the 5 % level',
+    );
+  });
+
   it('names the better model only when the test says so', () => {
     expect(comparisonVerdict(comparePaired({ bothRight: 300, onlyA: 2, onlyB: 20, bothWrong: 62 }))).toBe('B is better on this split at the 5 % level');
     expect(comparisonVerdict(comparePaired({ bothRight: 300, onlyA: 20, onlyB: 2, bothWrong: 62 }))).toBe('A is better on this split at the 5 % level');

@@ -30,7 +30,7 @@ export function formatComparison(comparison: ModelComparison, context: { dataset
     `A wrong  ${String(paired.onlyB).padStart(cell)}${String(paired.bothWrong).padStart(cell)}`,
     '',
     `A − B    ${points(paired.difference)} points, 95 % interval [${points(low)}, ${points(high)}] (Newcombe, paired)`,
-    `McNemar  exact p = ${paired.mcnemarP.toPrecision(3)} on ${paired.onlyA + paired.onlyB} images where they disagree on correctness: ${comparisonVerdict(paired)}`,
+    `McNemar  exact p = ${paired.mcnemarP < 1e-4 ? paired.mcnemarP.toExponential(2) : paired.mcnemarP.toPrecision(3)} on ${paired.onlyA + paired.onlyB} images where they disagree on correctness: ${comparisonVerdict(paired)}`,
     '',
   ].join('\n');
 }
