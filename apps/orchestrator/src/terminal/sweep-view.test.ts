@@ -29,13 +29,23 @@ describe('sweep status view', () => {
           attempts: 1,
           progress: { epoch: 2, epochs: 4, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.625, seconds: 1, imagesPerSecond: 10 },
         },
-        { trialId: 't-2', status: 'failed', model: 'cnn', params: { epochs: 4 }, attempts: 3, failedReason: 'out of memory' },
+        {
+          trialId: 't-2',
+          status: 'failed',
+          model: 'cnn',
+          params: { epochs: 4 },
+          attempts: 3,
+          failedReason: `out of memory ${'while training '.repeat(6)}epoch 3\n    at train (x.ts:1)`,
+        },
       ],
     };
     const text = renderSweepStatus(status, { columns: 120 });
     expect(text).toContain('1 running');
     expect(text).toMatch(/t-1 .*\[██████████░░░░░░░░░░\]\s+2\/4 .*62\.50%\s+active/);
     expect(text).toMatch(/t-2 .*failed\s+out of memory/);
+    // The row cuts the reason; the list below gives its first line in full, without the stack.
+    expect(text).toContain(`failed:\n  t-2 after 3 attempts: out of memory ${'while training '.repeat(6)}epoch 3\n`);
+    expect(text).not.toContain('at train');
   });
 
   it('shows escape sequences from a spec or a worker as text, never sends them to the terminal', () => {

@@ -49,6 +49,14 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     );
   }
   if (trials.length > shown.length) lines.push(`… and ${trials.length - shown.length} more trials (use --json for all)`);
+  // The row keeps 60 characters of a failure; the reason in full (its first line) is what one acts on.
+  const failures = shown.filter((t) => t.status === 'failed' && t.failedReason);
+  if (failures.length)
+    lines.push(
+      '',
+      'failed:',
+      ...failures.map((t) => `  ${t.trialId} after ${t.attempts} attempt${t.attempts === 1 ? '' : 's'}: ${terminalCell(t.failedReason!.split('\n')[0]!)}`),
+    );
   if (status.dispatch) lines.push('', `dispatch: ${describeDispatch(status.dispatch)}`);
   if (sweep.history?.length) lines.push('', 'history:', ...sweep.history.map((t) => `  ${describeTransition(t)}`));
   return lines.join('\n') + '\n';
