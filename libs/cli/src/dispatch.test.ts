@@ -70,10 +70,14 @@ describe('runCli', () => {
     expect(top.err).toBe("fermx: unknown command 'swep'. Commands: leaderboard, serve, sweep. Run 'fermx --help'.\n");
   });
 
-  it('prints one command’s help for `fermx sweep submit --help`', async () => {
+  it('prints one command’s help for `fermx sweep submit --help`, with the commands under it where there are some', async () => {
     const help = await cli('sweep', 'submit', '--help');
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: fermx sweep submit FILE');
+    expect(help.out).not.toContain('Commands under it');
+    const board = await cli('leaderboard', '--help');
+    expect(board.out).toContain('Usage: fermx leaderboard');
+    expect(board.out).toContain('Commands under it:\n  fermx leaderboard rebuild\n      does leaderboard rebuild\n');
   });
 });
 

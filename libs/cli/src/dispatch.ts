@@ -54,14 +54,22 @@ export function formatHelp(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-export function formatCommandHelp(command: Command): string {
+/** One command's usage, summary and flags; `under` lists the commands below it (`leaderboard rebuild`). */
+export function formatCommandHelp(command: Command, under: readonly Command[] = []): string {
   const flags = Object.entries(command.options ?? {}).map(([name, spec]) => {
     const short = spec.short ? `-${spec.short}, ` : '';
     const value = spec.type === 'string' ? ' <value>' : '';
     const def = spec.default !== undefined ? ` (default ${JSON.stringify(spec.default)})` : '';
     return `  ${short}--${name}${value}${def}`;
   });
-  return [`Usage: fermx ${command.path.join(' ')} ${command.usage}`, '', command.summary, '', ...(flags.length ? ['Options:', ...flags, ''] : [])].join('\n');
+  return [
+    `Usage: fermx ${command.path.join(' ')} ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    ...(flags.length ? ['Options:', ...flags, ''] : []),
+    ...(under.length ? ['Commands under it:', ...commandLines(under), ''] : []),
+  ].join('\n');
 }
 
 function parseCommandArgs(command: Command, rest: string[]): Pick<CommandContext, 'values' | 'positionals'> {
@@ -99,7 +107,8 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   }
   const { command, rest } = found;
   if (rest.some((a) => HELP_FLAGS.has(a))) {
-    io.stdout.write(formatCommandHelp(command));
+    const under = commands.filter((c) => c.path.length > command.path.length && command.path.every((word, i) => c.path[i] === word));
+    io.stdout.write(formatCommandHelp(command, under));
     return 0;
   }
   try {
