@@ -175,6 +175,19 @@ describe('shipped sweeps', () => {
     expect(named(broad)).toEqual(named(finetuneMasked));
   });
 
+  it('the long masked pretraining and its fine-tuning differ from the masked ones only in epochs (30), initFrom and names', async () => {
+    const named = (s: SweepSpec) => ({ ...s, name: '', description: '' });
+    const fixed = (value: unknown) => ({ kind: 'fixed', value });
+    const pretrain = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain.yaml')));
+    const long = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain-long.yaml')));
+    expect(long.name).toBe('ferm-masked-pretrain-long');
+    expect(named(long)).toEqual({ ...named(pretrain), parameters: { ...pretrain.parameters, epochs: fixed(30) } });
+    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked.yaml')));
+    const longFinetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked-long.yaml')));
+    expect(longFinetune.name).toBe('ferm-finetune-masked-long');
+    expect(named(longFinetune)).toEqual({ ...named(finetune), parameters: { ...finetune.parameters, initFrom: fixed('ferm-masked-pretrain-long@v1') } });
+  });
+
   it('fer2013-recipe-continued.yaml: a second cycle for the M-Xception of fer2013-recipe.yaml, differing only where its header says', async () => {
     const first = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe.yaml')));
     const second = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe-continued.yaml')));
