@@ -20,8 +20,13 @@ export function findCommand(commands: readonly Command[], argv: readonly string[
   return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
 }
 
+/** The commands whose path starts with `prefix` and goes on past it (`sweep` → `sweep submit`, …). */
+function commandsUnder(commands: readonly Command[], prefix: readonly string[]): Command[] {
+  return commands.filter((c) => c.path.length > prefix.length && prefix.every((word, i) => c.path[i] === word));
+}
+
 /**
- * The commands one level under argv's leading words when those words name a group rather than a
+ * The commands under argv's leading words when those words name a group rather than a
  * command (`fermx sweep`, `fermx model`): the longest such prefix, or undefined.
  */
 export function findGroup(commands: readonly Command[], argv: readonly string[]): { words: string[]; members: Command[] } | undefined {
@@ -29,7 +34,7 @@ export function findGroup(commands: readonly Command[], argv: readonly string[])
   const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
   for (let n = words.length; n >= 1; n--) {
     const prefix = words.slice(0, n);
-    const members = commands.filter((c) => c.path.length > n && prefix.every((word, i) => c.path[i] === word));
+    const members = commandsUnder(commands, prefix);
     if (members.length > 0) return { words: prefix, members };
   }
   return undefined;
@@ -107,8 +112,7 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   }
   const { command, rest } = found;
   if (rest.some((a) => HELP_FLAGS.has(a))) {
-    const under = commands.filter((c) => c.path.length > command.path.length && command.path.every((word, i) => c.path[i] === word));
-    io.stdout.write(formatCommandHelp(command, under));
+    io.stdout.write(formatCommandHelp(command, commandsUnder(commands, command.path)));
     return 0;
   }
   try {

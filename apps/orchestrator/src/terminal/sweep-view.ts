@@ -20,6 +20,11 @@ export function bar(fraction: number, width = 20): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }
 
+/** A failed trial's reason, its first line (a stack trace follows it); undefined for any other trial. */
+function failureReason(t: TrialView): string | undefined {
+  return t.status === 'failed' && t.failedReason ? t.failedReason.split('\n')[0]! : undefined;
+}
+
 /**
  * Per-trial progress bars (epoch / epochs, val accuracy) under a one-line summary of the sweep.
  * Names, URIs and failure reasons come from specs and workers: shown escaped (terminalCell).
@@ -43,20 +48,19 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     const acc = t.result?.valAccuracy ?? t.progress?.valAccuracy;
     const text = label(t);
     const name = text.length > labelWidth ? `${text.slice(0, labelWidth - 1)}…` : text.padEnd(labelWidth);
-    const tail = t.status === 'failed' && t.failedReason ? `  ${terminalCell(t.failedReason.split('\n')[0]!.slice(0, 60))}` : '';
+    const reason = failureReason(t);
+    const tail = reason === undefined ? '' : `  ${terminalCell(reason.slice(0, 60))}`;
     lines.push(
       `${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`,
     );
   }
   if (trials.length > shown.length) lines.push(`… and ${trials.length - shown.length} more trials (use --json for all)`);
   // The row keeps 60 characters of a failure; the reason in full (its first line) is what one acts on.
-  const failures = shown.filter((t) => t.status === 'failed' && t.failedReason);
-  if (failures.length)
-    lines.push(
-      '',
-      'failed:',
-      ...failures.map((t) => `  ${t.trialId} after ${t.attempts} attempt${t.attempts === 1 ? '' : 's'}: ${terminalCell(t.failedReason!.split('\n')[0]!)}`),
-    );
+  const failures = shown.flatMap((t) => {
+    const reason = failureReason(t);
+    return reason === undefined ? [] : [`  ${t.trialId} after ${t.attempts} attempt${t.attempts === 1 ? '' : 's'}: ${terminalCell(reason)}`];
+  });
+  if (failures.length) lines.push('', 'failed:', ...failures);
   if (status.dispatch) lines.push('', `dispatch: ${describeDispatch(status.dispatch)}`);
   if (sweep.history?.length) lines.push('', 'history:', ...sweep.history.map((t) => `  ${describeTransition(t)}`));
   return lines.join('\n') + '\n';
