@@ -188,6 +188,25 @@ describe('shipped sweeps', () => {
     expect(named(longFinetune)).toEqual({ ...named(finetune), parameters: { ...finetune.parameters, initFrom: fixed('ferm-masked-pretrain-long@v1') } });
   });
 
+  it('the continued masked pretraining (a second cycle) and its fine-tuning differ from the long ones only where their headers say', async () => {
+    const named = (s: SweepSpec) => ({ ...s, name: '', description: '' });
+    const fixed = (value: unknown) => ({ kind: 'fixed', value });
+    const long = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain-long.yaml')));
+    const continued = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain-continued.yaml')));
+    expect(continued.name).toBe('ferm-masked-pretrain-continued');
+    expect(named(continued)).toEqual({
+      ...named(long),
+      parameters: { ...long.parameters, initFrom: fixed('ferm-masked-pretrain-long@v1'), learningRate: fixed(0.001) },
+    });
+    const longFinetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked-long.yaml')));
+    const finetune60 = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked-60.yaml')));
+    expect(finetune60.name).toBe('ferm-finetune-masked-60');
+    expect(named(finetune60)).toEqual({
+      ...named(longFinetune),
+      parameters: { ...longFinetune.parameters, initFrom: fixed('ferm-masked-pretrain-continued@v1') },
+    });
+  });
+
   it('fer2013-recipe-continued.yaml: a second cycle for the M-Xception of fer2013-recipe.yaml, differing only where its header says', async () => {
     const first = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe.yaml')));
     const second = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe-continued.yaml')));
