@@ -30,7 +30,9 @@ describe('real tfjs training through the worker', () => {
   it('trains a tiny CNN for 2 epochs, writes result and model, and fermx evaluate reproduces the test accuracy', async () => {
     const workerEnv = { FERMX_BACKEND: 'wasm', FERMX_REPLICAS: '2', FERMX_CACHE_DIR: join(fx.dir, 'cache') };
     const env = { ...process.env, ...fx.env({ ...workerEnv, FERMX_WORKER_ID: 'w-tfjs' }) };
-    const dataset = await writeTinyDataset(fx.storage, 'datasets/tiny/v1', { train: 96, val: 32, test: 32 });
+    // The manifest says a cap left out a billion neutral Training rows: read under that uncapped
+    // class mix, every image is neutral (below).
+    const dataset = await writeTinyDataset(fx.storage, 'datasets/tiny/v1', { train: 96, val: 32, test: 32 }, undefined, { neutral: 1e9 });
     const spec = exampleTrialSpec({
       sweepId: 'sweep-tfjs',
       dataset,
@@ -77,6 +79,26 @@ describe('real tfjs training through the worker', () => {
     expect(report.tta).toBe('flip');
     expect(report.interval95[0]).toBeLessThan(report.accuracy);
     expect(report.interval95[1]).toBeGreaterThan(report.accuracy);
+
+    // --class-prior uncapped reweights the probabilities to the Training rows before the caps.
+    const reaimed = await promisify(execFile)(
+      process.execPath,
+      ['bin/fermx.mjs', 'evaluate', result.modelUri, dataset.uri, '--split', 'test', '--class-prior', 'uncapped', '--backend', 'wasm', '--json'],
+      { cwd: repoRoot, env: { ...env, FERMX_LOG_LEVEL: 'warn' } },
+    );
+    const reaimedReport = JSON.parse(reaimed.stdout) as { classPrior: string; accuracy: number; confusionMatrix: number[][] };
+    expect(report).toMatchObject({ classPrior: 'trained' });
+    expect(reaimedReport.classPrior).toBe('uncapped');
+    expect(reaimedReport.confusionMatrix.map((row) => row.slice(1).reduce((a, b) => a + b, 0))).toEqual([0, 0, 0, 0]);
+    expect(reaimedReport.accuracy).toBeCloseTo(reaimedReport.confusionMatrix[0]!.reduce((a, b) => a + b, 0) / 32, 9);
+    // The model carries both class mixes, so the prior shift needs no copy of its dataset.
+    const saved = JSON.parse(new TextDecoder().decode(await fx.storage.get(`runs/sweep-tfjs/${spec.trialId}/model/metadata.json`))) as {
+      classMix: { train: Record<string, number>; uncapped: Record<string, number> };
+    };
+    expect(Object.values(saved.classMix.train).reduce((a, b) => a + b, 0)).toBe(96);
+    expect(saved.classMix.uncapped.neutral).toBeGreaterThan(1e9);
+    // val is drawn from the capped pool, so it counts among the Training rows before the caps.
+    expect(saved.classMix.uncapped.sad).toBeGreaterThan(saved.classMix.train.sad!);
 
     // The best epoch's model is kept beside the last, ranked (summary best), and evaluate reproduces it too.
     const best = result.best!;

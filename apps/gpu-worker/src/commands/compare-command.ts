@@ -18,7 +18,13 @@ export const compareCommand = defineCommand({
     if (!comparison) return 1;
     const { split } = input;
     if (ctx.values.json) {
-      const models = comparison.models.map((m) => ({ model: m.modelUri, tta: m.tta, accuracy: m.report.accuracy, macroF1: m.report.macroF1 }));
+      const models = comparison.models.map((m) => ({
+        model: m.modelUri,
+        tta: m.tta,
+        classPrior: m.classPrior,
+        accuracy: m.report.accuracy,
+        macroF1: m.report.macroF1,
+      }));
       ctx.stdout.write(`${JSON.stringify({ dataset: datasetUri, split, backend: comparison.backend, models, ...comparison.paired }, null, 2)}\n`);
     } else {
       ctx.stdout.write(formatComparison(comparison, { dataset: datasetUri, split }));

@@ -20,10 +20,19 @@ export const evaluateCommand = defineCommand({
     if (ctx.values.json) {
       const interval95 = accuracyInterval(outcome.report.accuracy, outcome.report.count);
       ctx.stdout.write(
-        `${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, tta: outcome.tta, ...outcome.report, interval95 }, null, 2)}\n`,
+        `${JSON.stringify({ model: modelUri, dataset: datasetUri, split, backend: outcome.backend, tta: outcome.tta, classPrior: outcome.classPrior, ...outcome.report, interval95 }, null, 2)}\n`,
       );
     } else {
-      ctx.stdout.write(formatEvaluation(outcome.report, { model: modelUri, dataset: datasetUri, split, count: outcome.report.count, tta: outcome.tta }));
+      ctx.stdout.write(
+        formatEvaluation(outcome.report, {
+          model: modelUri,
+          dataset: datasetUri,
+          split,
+          count: outcome.report.count,
+          tta: outcome.tta,
+          classPrior: outcome.classPrior,
+        }),
+      );
     }
     return 0;
   },

@@ -1,6 +1,7 @@
 import { UsageError, type CommandContext, type OptionSpecs } from '@fermx/cli';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
 import { classifyError } from '../training/errors/index.js';
+import { CLASS_PRIORS, type ClassPrior } from '../evaluation/class-prior-choice.js';
 import type { EvaluationInput } from '../evaluation/evaluation-input.js';
 
 // The dataset's splits (@fermx/data SPLITS), listed here so `fermx --help` need not load the data lib.
@@ -12,16 +13,21 @@ export const EVALUATION_OPTIONS = {
   split: { type: 'string', default: 'val' },
   backend: { type: 'string' },
   tta: { type: 'string' },
+  'class-prior': { type: 'string' },
   json: { type: 'boolean', default: false },
 } satisfies OptionSpecs;
-export const EVALUATION_USAGE = `[--split ${SPLITS.join('|')}] [--tta none|flip] [--backend ${BACKEND_CHOICES.join('|')}] [--json]`;
+export const EVALUATION_USAGE = `[--split ${SPLITS.join('|')}] [--tta none|flip] [--class-prior ${CLASS_PRIORS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}] [--json]`;
 
-/** --split, --tta and --backend (with the environment) as one EvaluationInput; a bad value is a usage error. */
+/** --split, --tta, --class-prior and --backend (with the environment) as one EvaluationInput; a bad value is a usage error. */
 export function parseEvaluationInput(ctx: CommandContext, datasetUri: string): EvaluationInput {
   const split = ctx.values.split as string;
   if (!SPLITS.includes(split as Split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${split}'`);
   const tta = ctx.values.tta as string | undefined;
   if (tta !== undefined && tta !== 'none' && tta !== 'flip') throw new UsageError(`--tta must be none or flip, got '${tta}'`);
+  const classPrior = ctx.values['class-prior'] as string | undefined;
+  if (classPrior !== undefined && !CLASS_PRIORS.includes(classPrior as ClassPrior)) {
+    throw new UsageError(`--class-prior must be one of ${CLASS_PRIORS.join(', ')}, got '${classPrior}'`);
+  }
   let config;
   try {
     config = parseWorkerConfig(ctx.env, { backend: ctx.values.backend as string | undefined });
@@ -29,7 +35,15 @@ export function parseEvaluationInput(ctx: CommandContext, datasetUri: string): E
     if (error instanceof WorkerConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return { datasetUri, split: split as Split, backend: config.backend, cacheDir: config.cacheDir, env: ctx.env, ...(tta ? { tta } : {}) };
+  return {
+    datasetUri,
+    split: split as Split,
+    backend: config.backend,
+    cacheDir: config.cacheDir,
+    env: ctx.env,
+    ...(tta ? { tta } : {}),
+    ...(classPrior ? { classPrior: classPrior as ClassPrior } : {}),
+  };
 }
 
 /**

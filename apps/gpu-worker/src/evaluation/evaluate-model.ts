@@ -1,6 +1,6 @@
 import { evaluate, initBackend } from '@fermx/models';
 import { loadSavedModel } from '../saved-model/load-saved-model.js';
-import { assertSameClasses, loadEvaluationSplit, ttaFor, type EvaluationInput } from './evaluation-input.js';
+import { loadEvaluationSplit, scoringFor, type EvaluationInput } from './evaluation-input.js';
 
 export interface EvaluateModelArgs extends EvaluationInput {
   /** Storage URI of a folder with model.json, weights.bin, metadata.json. */
@@ -12,10 +12,9 @@ export async function evaluateModel(args: EvaluateModelArgs) {
   const backend = await initBackend(args.backend);
   const { model, metadata } = await loadSavedModel(args.modelUri, args.env);
   try {
-    const set = await loadEvaluationSplit(args);
-    assertSameClasses(args.modelUri, metadata, args, set);
-    const tta = ttaFor(args, metadata);
-    return { report: await evaluate(model, set, { tta }), backend: backend.name, tta };
+    const split = await loadEvaluationSplit(args);
+    const scoring = scoringFor(args.modelUri, metadata, args, split);
+    return { report: await evaluate(model, split.set, scoring), backend: backend.name, tta: scoring.tta, classPrior: scoring.classPrior };
   } finally {
     model.dispose();
   }

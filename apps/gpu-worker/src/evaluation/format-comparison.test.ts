@@ -18,8 +18,8 @@ describe('formatComparison', () => {
       backend: 'wasm',
       count: 161,
       models: [
-        { modelUri: 'models/a', tta: 'flip', report: report(65, 161) },
-        { modelUri: 'file:///runs/b/model', tta: 'none', report: report(75, 161) },
+        { modelUri: 'models/a', tta: 'flip', classPrior: 'trained', report: report(65, 161) },
+        { modelUri: 'file:///runs/b/model', tta: 'none', classPrior: 'uncapped', report: report(75, 161) },
       ],
       paired,
     };
@@ -37,8 +37,8 @@ describe('formatComparison', () => {
   it('writes a very small p in exponent form', () => {
     const paired = comparePaired({ bothRight: 713, onlyA: 118, onlyB: 54, bothWrong: 112 });
     const models: ModelComparison['models'] = [
-      { modelUri: 'a', tta: 'none', report: report(831, 997) },
-      { modelUri: 'b', tta: 'none', report: report(767, 997) },
+      { modelUri: 'a', tta: 'none', classPrior: 'trained', report: report(831, 997) },
+      { modelUri: 'b', tta: 'none', classPrior: 'trained', report: report(767, 997) },
     ];
     expect(formatComparison({ backend: 'wasm', count: 997, models, paired }, { dataset: 'd', split: 'publictest' })).toContain(
       'exact p = 1.19e-6 on 172 images where they disagree on correctness: A is better on this split at the 5 % level',

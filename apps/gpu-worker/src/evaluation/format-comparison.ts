@@ -1,5 +1,6 @@
 import { accuracyInterval } from '@fermx/contracts';
 import type { ModelComparison } from './compare-models.js';
+import { scoringNote } from './format-evaluation.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}`;
@@ -16,8 +17,7 @@ export function formatComparison(comparison: ModelComparison, context: { dataset
   const width = Math.max(...comparison.models.map((m) => m.modelUri.length));
   const rows = comparison.models.map((m, i) => {
     const [low, high] = accuracyInterval(m.report.accuracy, comparison.count);
-    const tta = m.tta === 'none' ? '' : `   test-time augmentation: ${m.tta}`;
-    return `${i === 0 ? 'A' : 'B'}  ${m.modelUri.padEnd(width)}  ${pct(m.report.accuracy).padStart(8)} [${pct(low)}, ${pct(high)}]   macro-F1 ${(100 * m.report.macroF1).toFixed(2)}${tta}`;
+    return `${i === 0 ? 'A' : 'B'}  ${m.modelUri.padEnd(width)}  ${pct(m.report.accuracy).padStart(8)} [${pct(low)}, ${pct(high)}]   macro-F1 ${(100 * m.report.macroF1).toFixed(2)}${scoringNote(m)}`;
   });
   const cell = Math.max(10, ...[paired.bothRight, paired.onlyA, paired.onlyB, paired.bothWrong].map((n) => String(n).length + 1));
   const [low, high] = paired.differenceInterval95;

@@ -15,6 +15,8 @@ export async function writeTinyDataset(
   prefix: string,
   counts: { train: number; val: number; test?: number },
   classes = ['neutral', 'sad', 'surprise', 'angry'],
+  /** Rows the manifest says a per-class cap left out (`rows.capped`), for the uncapped class prior. */
+  capped?: Record<string, number>,
 ): Promise<DatasetRef> {
   const shards = [];
   const splits: Record<string, { count: number; perClass: Record<string, number> }> = {};
@@ -47,6 +49,7 @@ export async function writeTinyDataset(
     splits,
     shards,
     builder: { version: 'test-fixture', detector: 'none', builtAt: new Date(0).toISOString() },
+    ...(capped ? { rows: { capped } } : {}),
   };
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
   await storage.put(`${prefix}/manifest.json`, manifestBytes);

@@ -1,4 +1,4 @@
-import { MissingVotesError, ModelRegistry, ModelRegistryError, openDataset, voteTargets } from '@fermx/data';
+import { MissingVotesError, ModelRegistry, ModelRegistryError, openDataset, trainingClassMixes, voteTargets } from '@fermx/data';
 import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
 import { createLogger } from '@fermx/cli';
 import type * as tf from '@tensorflow/tfjs';
@@ -87,11 +87,13 @@ export class TfjsTrainer implements Trainer {
     const val = await evaluate(outcome.model, valSet, scoring);
     const test = testSet ? await evaluate(outcome.model, testSet, scoring) : undefined;
     const parameters = outcome.model.countParams();
+    const classMix = trainingClassMixes(dataset.manifest) ?? { train: dataset.manifest.splits.train?.perClass ?? {} };
     const metadata = (model: 'last' | 'best', epoch: number, scores: { val: typeof val; test: typeof test }) => ({
       config: spec.model,
       classes,
       backend,
       training: spec.training,
+      classMix,
       metrics: {
         model,
         epoch,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { datasetVersionOf } from '@fermx/contracts';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ export class DatasetIntegrityError extends Error {
 export interface Dataset {
   readonly uri: string;
   readonly manifest: Manifest;
+  /** The build's identity: a hash of manifest.json's bytes (what results and model metadata record). */
+  readonly version: string;
   /** Splits that have at least one image. */
   readonly splits: SplitName[];
   /** All images of a split, decoded from its shards (each checked against the manifest's sha256). */
@@ -43,8 +46,11 @@ export async function openDataset(uri: string, options: OpenDatasetOptions = {})
   const env = options.env ?? process.env;
   const storage = openStorage(uri, env);
   let manifest: Manifest;
+  let version: string;
   try {
-    manifest = JSON.parse(new TextDecoder().decode(await storage.get(MANIFEST_KEY))) as Manifest;
+    const bytes = await storage.get(MANIFEST_KEY);
+    version = datasetVersionOf(bytes);
+    manifest = JSON.parse(new TextDecoder().decode(bytes)) as Manifest;
   } catch (error) {
     if (error instanceof StorageNotFoundError)
       throw new StorageNotFoundError(`no dataset at ${uri}: ${storage.uriOf(MANIFEST_KEY)} does not exist (build one with \`fermx dataset build\`)`);
@@ -121,6 +127,7 @@ export async function openDataset(uri: string, options: OpenDatasetOptions = {})
   return {
     uri: storage.uri,
     manifest,
+    version,
     splits,
     loadSplit,
     sourceRows,

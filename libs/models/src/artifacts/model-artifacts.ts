@@ -14,6 +14,12 @@ export interface ModelMetadata {
   training?: TrainOptions;
   /** e.g. { valAccuracy, valLoss, testAccuracy, macroF1 } */
   metrics?: Record<string, unknown>;
+  /**
+   * Images per class the model was trained on (`train`) and, where its dataset capped classes,
+   * of every Training row its selection kept before the caps (`uncapped`): what re-aiming its
+   * probabilities at that class mix needs (class-prior.ts). Absent in models saved before it.
+   */
+  classMix?: { train: Record<string, number>; uncapped?: Record<string, number> };
   /** Filled in by saveModelArtifacts. */
   parameters?: number;
   format?: 'fermx-model';

@@ -52,7 +52,7 @@ describe('training recipes (cpu backend)', () => {
       const by = options.bestEpochBy ?? 'val_accuracy';
       const pick = [...straight.history].sort((a, b) => (by === 'val_loss' ? a.valLoss - b.valLoss : b.valAccuracy - a.valAccuracy || a.valLoss - b.valLoss) || a.epoch - b.epoch)[0]!;
       expect(straight.best!.epoch.epoch).toBe(pick.epoch);
-      const rescored = await scoreSet(straight.best!.model, valSet, options.batchSize, options.tta ?? 'none');
+      const rescored = await scoreSet(straight.best!.model, valSet, { batchSize: options.batchSize, tta: options.tta ?? 'none' });
       expect(rescored.loss).toBeCloseTo(pick.valLoss, 5);
       // The schedule moved the rate (warm-up, cosine or plateau), so the recipe was applied.
       expect(new Set(straight.history.map((h) => h.learningRate)).size).toBeGreaterThan(1);

@@ -91,7 +91,7 @@ export async function train(args: TrainArgs): Promise<TrainingOutcome> {
       // Replicas agree on everything but batch norm's moving statistics until here.
       await group?.syncStatistics();
       const scored = await withEvaluatedWeights(run.average, async () => ({
-        val: await scoreSet(parts.model, args.val, options.batchSize, options.tta ?? 'none'),
+        val: await scoreSet(parts.model, args.val, { batchSize: options.batchSize, tta: options.tta ?? 'none' }),
         weights: await Promise.all(parts.model.weights.map(async (w) => ((await w.read().data()) as Float32Array).slice())),
       }));
       const seconds = (performance.now() - started) / 1000;
