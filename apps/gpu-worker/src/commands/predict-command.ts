@@ -1,5 +1,6 @@
 import { defineCommand, UsageError } from '@fermx/cli';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
+import { CLASS_PRIORS, type ClassPrior } from '../evaluation/class-prior-choice.js';
 import { classifyError } from '../training/errors/index.js';
 
 // Listed here so `fermx --help` need not load the prediction code (tfjs, face-api).
@@ -9,7 +10,7 @@ const DETECTORS = ['ssd', 'tiny'] as const;
 export const predictCommand = defineCommand({
   path: ['predict'],
   summary: "Find every face in photos, frame it like FER2013, and print the model's class probabilities per face",
-  usage: `MODEL IMAGE|DIR... [--json] [--annotate DIR] [--mask ${MASK_MODES.join('|')}] [--detector ${DETECTORS.join('|')}] [--min-score 0.5] [--backend ${BACKEND_CHOICES.join('|')}]`,
+  usage: `MODEL IMAGE|DIR... [--json] [--annotate DIR] [--mask ${MASK_MODES.join('|')}] [--detector ${DETECTORS.join('|')}] [--min-score 0.5] [--class-prior ${CLASS_PRIORS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}]`,
   args: ['MODEL', 'IMAGE...'],
   options: {
     json: { type: 'boolean', default: false },
@@ -17,6 +18,7 @@ export const predictCommand = defineCommand({
     mask: { type: 'string', default: 'auto' },
     detector: { type: 'string', default: 'ssd' },
     'min-score': { type: 'string', default: '0.5' },
+    'class-prior': { type: 'string', default: 'trained' },
     backend: { type: 'string' },
   },
   async run(ctx) {
@@ -29,6 +31,8 @@ export const predictCommand = defineCommand({
       throw new UsageError(`--detector must be one of ${DETECTORS.join(', ')}, got '${detector}'`);
     const minScore = Number(ctx.values['min-score']);
     if (!(minScore > 0 && minScore < 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got '${String(ctx.values['min-score'])}'`);
+    const classPrior = ctx.values['class-prior'] as string;
+    if (!CLASS_PRIORS.includes(classPrior as ClassPrior)) throw new UsageError(`--class-prior must be one of ${CLASS_PRIORS.join(', ')}, got '${classPrior}'`);
     let config;
     try {
       // Inference runs on wasm by default (the detector does too): no GPU probing for a few photos.
@@ -50,6 +54,7 @@ export const predictCommand = defineCommand({
         mask: mask as (typeof MASK_MODES)[number],
         detector: detector as (typeof DETECTORS)[number],
         minScore,
+        classPrior: classPrior as ClassPrior,
         env: ctx.env,
       });
     } catch (error) {
@@ -62,7 +67,7 @@ export const predictCommand = defineCommand({
       const json = ctx.values.json === true;
       if (!json)
         ctx.stdout.write(
-          `model ${model} (${predictor.model.uri}), classes ${predictor.classes.join(', ')}; mask ${predictor.maskDecision.draw ? 'drawn' : 'not drawn'}: ${predictor.maskDecision.reason}\n`,
+          `model ${model} (${predictor.model.uri}), classes ${predictor.classes.join(', ')}${predictor.classPrior === 'trained' ? '' : ` (class prior: ${predictor.classPrior})`}; mask ${predictor.maskDecision.draw ? 'drawn' : 'not drawn'}: ${predictor.maskDecision.reason}\n`,
         );
       const outcomes = await predictFiles(predictor, files, {
         ...(typeof ctx.values.annotate === 'string' ? { annotateDir: ctx.values.annotate } : {}),
@@ -72,7 +77,14 @@ export const predictCommand = defineCommand({
         },
       });
       if (json) {
-        const header = { model, modelUri: predictor.model.uri, classes: predictor.classes, backend: predictor.backend, mask: predictor.maskDecision };
+        const header = {
+          model,
+          modelUri: predictor.model.uri,
+          classes: predictor.classes,
+          classPrior: predictor.classPrior,
+          backend: predictor.backend,
+          mask: predictor.maskDecision,
+        };
         ctx.stdout.write(`${JSON.stringify(predictionsJson(outcomes, header), null, 2)}\n`);
       }
       return outcomes.some((o) => 'error' in o) ? 1 : 0;

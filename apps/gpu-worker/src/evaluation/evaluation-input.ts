@@ -1,8 +1,9 @@
 import { DatasetRefSchema } from '@fermx/contracts';
-import { openDataset, trainingClassMixes, type ClassCounts, type Dataset } from '@fermx/data';
-import { priorShiftWeights, type ImageSet, type ModelMetadata, type ScoringOptions, type TestTimeAugmentation } from '@fermx/models';
+import { openDataset, trainingClassMixes, type Dataset } from '@fermx/data';
+import type { ImageSet, ModelMetadata, ScoringOptions, TestTimeAugmentation } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
 import type { BackendChoice } from '../config.js';
+import { priorWeights, recordedPriorWeights, type ClassMixes } from '../saved-model/class-prior-weights.js';
 import type { ClassPrior } from './class-prior-choice.js';
 
 /** Where saved models are scored: a dataset split, the backend, the test-time augmentation, the class prior. */
@@ -70,24 +71,11 @@ function ttaFor(input: EvaluationInput, metadata: ModelMetadata): TestTimeAugmen
  * the manifest of the dataset scored, which must then be the very build it was trained on.
  */
 function uncappedPriorWeights(modelUri: string, metadata: ModelMetadata, input: EvaluationInput, dataset: Dataset): Float32Array {
-  const mixes = metadata.classMix ? recordedMixes(modelUri, metadata.classMix) : trainedOnMixes(modelUri, metadata, input, dataset);
-  try {
-    return priorShiftWeights(metadata.classes, mixes.train, mixes.uncapped);
-  } catch (error) {
-    throw new TrialInputError(`model ${modelUri}: ${(error as Error).message}`);
-  }
+  if (metadata.classMix) return recordedPriorWeights(modelUri, metadata);
+  return priorWeights(modelUri, metadata, trainedOnMixes(modelUri, metadata, input, dataset));
 }
 
-function recordedMixes(modelUri: string, classMix: NonNullable<ModelMetadata['classMix']>): { train: ClassCounts; uncapped: ClassCounts } {
-  if (!classMix.uncapped) {
-    throw new TrialInputError(
-      `model ${modelUri} was trained on a dataset that caps no class (metadata.json classMix): its training class mix is already the uncapped one`,
-    );
-  }
-  return { train: classMix.train, uncapped: classMix.uncapped };
-}
-
-function trainedOnMixes(modelUri: string, metadata: ModelMetadata, input: EvaluationInput, dataset: Dataset): { train: ClassCounts; uncapped: ClassCounts } {
+function trainedOnMixes(modelUri: string, metadata: ModelMetadata, input: EvaluationInput, dataset: Dataset): ClassMixes {
   const trainedOn = DatasetRefSchema.safeParse(metadata.metrics?.dataset);
   if (!trainedOn.success) {
     throw new TrialInputError(

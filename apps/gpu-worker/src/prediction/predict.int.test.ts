@@ -105,6 +105,29 @@ describe('fermx predict', () => {
     expect(out).toMatch(/face 1 {2}box x=\d+ y=\d+ \d+×\d+ {2}→ happy/);
   });
 
+  it('--class-prior uncapped reweights each face by the class mixes the model records; a model without them is refused by name', async () => {
+    const ferm = join(repoRoot, 'models', 'ferm-paper-m-xception');
+    const plain = await predict([ferm, photos.pasted, '--json']);
+    const shifted = await predict([ferm, photos.pasted, '--json', '--class-prior', 'uncapped']);
+    expect([plain.code, shifted.code]).toEqual([0, 0]);
+    const before = JSON.parse(plain.out) as PredictJson & { classPrior: string };
+    const after = JSON.parse(shifted.out) as PredictJson & { classPrior: string };
+    expect([before.classPrior, after.classPrior]).toEqual(['trained', 'uncapped']);
+    const { classMix } = JSON.parse(readFileSync(join(ferm, 'metadata.json'), 'utf8')) as { classMix: Record<'train' | 'uncapped', Record<string, number>> };
+    const share = (mix: Record<string, number>, c: string) => mix[c]! / Object.values(mix).reduce((a, b) => a + b, 0);
+    const weight = (c: string) => share(classMix.uncapped, c) / share(classMix.train, c);
+    expect(after.faces).toHaveLength(before.faces.length);
+    expect(before.faces.length).toBeGreaterThan(0);
+    before.faces.forEach((face, i) => {
+      const total = after.classes.reduce((sum, c) => sum + face.probabilities[c]! * weight(c), 0);
+      for (const c of after.classes) expect(after.faces[i]!.probabilities[c]).toBeCloseTo((face.probabilities[c]! * weight(c)) / total, 4);
+    });
+
+    const refused = await predict([MODEL, photos.pasted, '--class-prior', 'uncapped']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`fermx predict: model ${MODEL} records no classMix in its metadata.json`);
+  });
+
   it('runs a promoted model by name@alias after fermx model promote, and the mask follows the lineage', async () => {
     // A finished trial in the test's storage whose model is the committed FER2013 model.
     const spec = exampleTrialSpec({ dataset: { uri: `file://${dir}/storage/datasets/masked`, version: 'feedfacefeedface' } });

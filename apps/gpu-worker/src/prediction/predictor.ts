@@ -15,7 +15,9 @@ import {
   type MaskSpec,
   type RgbImage,
 } from '@fermx/data';
-import { initBackend, type BackendChoice, type ModelMetadata } from '@fermx/models';
+import { initBackend, shiftPrior, type BackendChoice, type ModelMetadata } from '@fermx/models';
+import type { ClassPrior } from '../evaluation/class-prior-choice.js';
+import { recordedPriorWeights } from '../saved-model/class-prior-weights.js';
 import { loadSavedModel } from '../saved-model/load-saved-model.js';
 import { decideMask, type MaskDecision, type MaskMode } from './mask-decision.js';
 import { resolveModel, type ResolvedModel } from './resolve-model.js';
@@ -41,6 +43,8 @@ export interface PredictorOptions {
   minScore?: number;
   /** Framing refinements (frameFaces' option; default 1). */
   refinements?: number;
+  /** The class mix the probabilities are read under (default `trained`: the model's own). */
+  classPrior?: ClassPrior;
   env: NodeJS.ProcessEnv;
 }
 
@@ -63,19 +67,29 @@ export class Predictor {
     private readonly finder: FaceFinder,
     private readonly landmarks: LandmarkDetector,
     private readonly refinements: number,
+    readonly classPrior: ClassPrior,
+    private readonly classWeights: Float32Array | undefined,
   ) {}
 
   static async load(options: PredictorOptions): Promise<Predictor> {
     const backend = await initBackend(options.backend);
     const model = await resolveModel(options.model, options.env);
     const { model: net, metadata } = await loadSavedModel(model.uri, options.env);
+    const classPrior = options.classPrior ?? 'trained';
+    let classWeights: Float32Array | undefined;
+    try {
+      classWeights = classPrior === 'uncapped' ? recordedPriorWeights(options.model, metadata) : undefined;
+    } catch (error) {
+      net.dispose();
+      throw error;
+    }
     const maskDecision = decideMask(options.mask, { ...model, classes: metadata.classes });
     const finder = await FaceApiFaceFinder.load({
       detector: options.detector ?? 'ssd',
       ...(options.minScore !== undefined ? { minScore: options.minScore } : {}),
     });
     const landmarks = await FaceApiLandmarkDetector.load();
-    return new Predictor(model, metadata, maskDecision, backend.name, net, finder, landmarks, options.refinements ?? 1);
+    return new Predictor(model, metadata, maskDecision, backend.name, net, finder, landmarks, options.refinements ?? 1, classPrior, classWeights);
   }
 
   get classes(): readonly string[] {
@@ -117,7 +131,7 @@ export class Predictor {
     });
   }
 
-  /** Softmax outputs for 48×48 grey inputs (bytes /255, as in training). */
+  /** Softmax outputs for 48×48 grey inputs (bytes /255, as in training), under the class prior asked for. */
   async probabilities(inputs: readonly Uint8Array[]): Promise<Float32Array[]> {
     if (inputs.length === 0) return [];
     const side = 48;
@@ -125,7 +139,10 @@ export class Predictor {
     inputs.forEach((input, b) => {
       for (let p = 0; p < input.length; p++) pixels[b * side * side + p] = input[p]! / 255;
     });
-    const output = tf.tidy(() => this.net.predict(tf.tensor4d(pixels, [inputs.length, side, side, 1])) as tf.Tensor2D);
+    const output = tf.tidy(() => {
+      const softmax = this.net.predict(tf.tensor4d(pixels, [inputs.length, side, side, 1])) as tf.Tensor2D;
+      return this.classWeights ? shiftPrior(softmax, this.classWeights) : softmax;
+    });
     const values = (await output.data()) as Float32Array;
     output.dispose();
     const classes = this.classes.length;
