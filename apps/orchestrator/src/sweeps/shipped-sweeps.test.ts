@@ -5,11 +5,17 @@ import { assertSweepSpec, expandSweep, type SweepSpec } from '@fermx/contracts';
 import { readSpecFile } from './spec-file.js';
 
 const sweepFile = (name: string) => fileURLToPath(new URL(`../../../../sweeps/${name}`, import.meta.url));
+/** A shipped sweep file, read and checked as `fermx sweep submit` reads it. */
+const shipped = async (name: string) => assertSweepSpec(await readSpecFile(sweepFile(name)));
+/** A fixed parameter value as the spec parser writes it. */
+const fixed = (value: unknown) => ({ kind: 'fixed', value });
+/** A spec without its name and description: two sweeps compared on what they run. */
+const unnamed = (s: SweepSpec) => ({ ...s, name: '', description: '' });
 const ctx = { dataset: { uri: 'file:///tmp/ferm', version: 'v1' }, numClasses: 4, createdAt: '2026-01-01T00:00:00.000Z' };
 
 describe('shipped sweeps', () => {
   it('smoke.yaml: 4 tiny CNN trials of 2 epochs', async () => {
-    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('smoke.yaml'))), ctx);
+    const { trials } = expandSweep(await shipped('smoke.yaml'), ctx);
     expect(trials).toHaveLength(4);
     for (const t of trials) {
       expect(t.model).toMatchObject({ architecture: 'cnn', width: 0.25, numClasses: 4 });
@@ -18,7 +24,7 @@ describe('shipped sweeps', () => {
   });
 
   it('paper-table3.yaml: the five rows of Table 3 under the paper protocol', async () => {
-    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table3.yaml'))), ctx);
+    const { trials } = expandSweep(await shipped('paper-table3.yaml'), ctx);
     expect(trials.map((t) => [t.variant, t.model.architecture, t.model.dropout ?? 0])).toEqual([
       ['CNN', 'cnn', 0],
       ['mini_Xception', 'mini-xception', 0],
@@ -38,13 +44,13 @@ describe('shipped sweeps', () => {
   });
 
   it('the CPU-budget Table 3 sweeps differ from the paper protocol only in epochs', async () => {
-    const paper = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table3.yaml'))), ctx).trials;
+    const paper = expandSweep(await shipped('paper-table3.yaml'), ctx).trials;
     const budgets: [string, number, string[]][] = [
       ['paper-table3-cpu20.yaml', 20, ['CNN', 'mini_Xception', 'Xception', 'M-Xception', 'M-Xception+Dropout']],
       ['paper-table3-mxception-cpu50.yaml', 50, ['M-Xception', 'M-Xception+Dropout']],
     ];
     for (const [file, epochs, variants] of budgets) {
-      const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile(file))), ctx);
+      const { trials } = expandSweep(await shipped(file), ctx);
       expect(
         trials.map((t) => t.variant),
         file,
@@ -59,29 +65,29 @@ describe('shipped sweeps', () => {
 
   it('paper-table1.yaml and its CPU budget: Xception and M-Xception, 7 classes, the paper protocol', async () => {
     const ctx7 = { ...ctx, numClasses: 7 };
-    const paper = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table1.yaml'))), ctx7).trials;
+    const paper = expandSweep(await shipped('paper-table1.yaml'), ctx7).trials;
     expect(paper.map((t) => [t.variant, t.model.architecture, t.model.numClasses])).toEqual([
       ['Xception', 'xception', 7],
       ['M-Xception', 'mxception', 7],
     ]);
-    const cpu = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table1-cpu4.yaml'))), ctx7).trials;
+    const cpu = expandSweep(await shipped('paper-table1-cpu4.yaml'), ctx7).trials;
     expect(cpu.map((t) => t.model)).toEqual(paper.map((t) => t.model));
     for (const [i, t] of cpu.entries()) expect(t.training).toEqual({ ...paper[i]!.training, epochs: 4 });
-    const mxception = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('paper-table1-mxception-cpu15.yaml'))), ctx7).trials;
+    const mxception = expandSweep(await shipped('paper-table1-mxception-cpu15.yaml'), ctx7).trials;
     expect(mxception.map((t) => t.model)).toEqual([paper[1]!.model]);
     expect(mxception[0]!.training).toEqual({ ...paper[1]!.training, epochs: 15 });
   });
 
   it('mxception-search.yaml: 48 sampled trials with successive halving', async () => {
-    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('mxception-search.yaml'))), ctx);
+    const { trials } = expandSweep(await shipped('mxception-search.yaml'), ctx);
     expect(trials).toHaveLength(48);
     expect(new Set(trials.map((t) => t.model.middleFlowRepeats))).toEqual(new Set([2, 3, 4]));
     expect(trials[0]!.halving).toEqual({ rungs: [10, 30], reductionFactor: 3 });
   });
 
   it('mxception-search-cpu.yaml: the same search space on a CPU budget, 9 trials of at most 30 epochs', async () => {
-    const full = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('mxception-search.yaml'))), ctx).trials;
-    const { trials } = expandSweep(assertSweepSpec(await readSpecFile(sweepFile('mxception-search-cpu.yaml'))), ctx);
+    const full = expandSweep(await shipped('mxception-search.yaml'), ctx).trials;
+    const { trials } = expandSweep(await shipped('mxception-search-cpu.yaml'), ctx);
     expect(trials).toHaveLength(9);
     expect(new Set(trials.map((t) => t.model.middleFlowRepeats))).toEqual(new Set([2, 3, 4]));
     for (const t of trials) {
@@ -109,8 +115,8 @@ describe('shipped sweeps', () => {
   });
 
   it('ferm-search-tpe.yaml and ferm-search-random.yaml: one space and budget, two samplers', async () => {
-    const tpe = assertSweepSpec(await readSpecFile(sweepFile('ferm-search-tpe.yaml')));
-    const random = assertSweepSpec(await readSpecFile(sweepFile('ferm-search-random.yaml')));
+    const tpe = await shipped('ferm-search-tpe.yaml');
+    const random = await shipped('ferm-search-random.yaml');
     expect(tpe.strategy).toEqual({ type: 'tpe', n: 10, startupTrials: 4, maxConcurrent: 1, seed: 1 });
     expect(random.strategy).toEqual({ type: 'random', n: 10, seed: 1 });
     const rest = (s: typeof tpe) => ({ ...s, name: '', description: '', strategy: null });
@@ -121,8 +127,8 @@ describe('shipped sweeps', () => {
   });
 
   it('ferm-broad-recipe.yaml: the FERM recipe unchanged, on the broader FERM', async () => {
-    const faithful = assertSweepSpec(await readSpecFile(sweepFile('ferm-recipe.yaml')));
-    const broad = assertSweepSpec(await readSpecFile(sweepFile('ferm-broad-recipe.yaml')));
+    const faithful = await shipped('ferm-recipe.yaml');
+    const broad = await shipped('ferm-broad-recipe.yaml');
     expect(faithful.dataset).toBe('file://./.fermx/datasets/ferm-paper/v1');
     expect(broad.dataset).toBe('file://./.fermx/datasets/ferm/v1');
     const rest = (s: typeof broad) => ({ ...s, name: '', description: '', dataset: '' });
@@ -131,12 +137,11 @@ describe('shipped sweeps', () => {
   });
 
   it('ferm-finetune.yaml: the FERM recipe from the pretrained model, differing only where its header says', async () => {
-    const recipe = assertSweepSpec(await readSpecFile(sweepFile('ferm-recipe.yaml')));
-    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune.yaml')));
-    const pretrain = assertSweepSpec(await readSpecFile(sweepFile('fer2013-pretrain.yaml')));
+    const recipe = await shipped('ferm-recipe.yaml');
+    const finetune = await shipped('ferm-finetune.yaml');
+    const pretrain = await shipped('fer2013-pretrain.yaml');
     expect(finetune.dataset).toBe(recipe.dataset);
     const { initFrom, epochs, learningRate, warmupEpochs, ...rest } = finetune.parameters;
-    const fixed = (value: unknown) => ({ kind: 'fixed', value });
     expect({ initFrom, epochs, learningRate, warmupEpochs }).toEqual({
       initFrom: fixed('fer2013-pretrain@v1'),
       epochs: fixed(30),
@@ -153,8 +158,8 @@ describe('shipped sweeps', () => {
   });
 
   it('ferm-masked-pretrain.yaml and ferm-finetune-masked.yaml: the same pretraining and fine-tuning on masked faces with FER+ labels', async () => {
-    const unmasked = assertSweepSpec(await readSpecFile(sweepFile('fer2013-pretrain.yaml')));
-    const masked = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain.yaml')));
+    const unmasked = await shipped('fer2013-pretrain.yaml');
+    const masked = await shipped('ferm-masked-pretrain.yaml');
     expect(masked.dataset).toBe('file://./.fermx/datasets/ferm-all-pretrain/v1');
     // FER+ labels carry their votes, so the vote distribution replaces label smoothing.
     const { labelSmoothing, ...unmaskedRest } = unmasked.parameters;
@@ -163,56 +168,37 @@ describe('shipped sweeps', () => {
     expect({ ...masked.model, name: '' }).toEqual({ ...unmasked.model, name: '' });
     expect(masked.metric.summary).toBe('last');
 
-    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune.yaml')));
-    const finetuneMasked = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked.yaml')));
+    const finetune = await shipped('ferm-finetune.yaml');
+    const finetuneMasked = await shipped('ferm-finetune-masked.yaml');
     expect(finetuneMasked.parameters).toEqual({ ...finetune.parameters, initFrom: { kind: 'fixed', value: 'ferm-masked-pretrain@v1' } });
     const rest = (s: typeof finetune) => ({ ...s, name: '', description: '', model: { ...s.model, name: '' }, parameters: {} });
     expect(rest(finetuneMasked)).toEqual(rest(finetune));
 
-    const broad = assertSweepSpec(await readSpecFile(sweepFile('ferm-broad-finetune-masked.yaml')));
+    const broad = await shipped('ferm-broad-finetune-masked.yaml');
     expect(broad.dataset).toBe('file://./.fermx/datasets/ferm/v1');
     const named = (s: typeof finetune) => ({ ...s, name: '', description: '', dataset: '' });
     expect(named(broad)).toEqual(named(finetuneMasked));
   });
 
-  it('the long masked pretraining and its fine-tuning differ from the masked ones only in epochs (30), initFrom and names', async () => {
-    const named = (s: SweepSpec) => ({ ...s, name: '', description: '' });
-    const fixed = (value: unknown) => ({ kind: 'fixed', value });
-    const pretrain = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain.yaml')));
-    const long = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain-long.yaml')));
-    expect(long.name).toBe('ferm-masked-pretrain-long');
-    expect(named(long)).toEqual({ ...named(pretrain), parameters: { ...pretrain.parameters, epochs: fixed(30) } });
-    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked.yaml')));
-    const longFinetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked-long.yaml')));
-    expect(longFinetune.name).toBe('ferm-finetune-masked-long');
-    expect(named(longFinetune)).toEqual({ ...named(finetune), parameters: { ...finetune.parameters, initFrom: fixed('ferm-masked-pretrain-long@v1') } });
-  });
-
-  it('the continued masked pretraining (a second cycle) and its fine-tuning differ from the long ones only where their headers say', async () => {
-    const named = (s: SweepSpec) => ({ ...s, name: '', description: '' });
-    const fixed = (value: unknown) => ({ kind: 'fixed', value });
-    const long = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain-long.yaml')));
-    const continued = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain-continued.yaml')));
-    expect(continued.name).toBe('ferm-masked-pretrain-continued');
-    expect(named(continued)).toEqual({
-      ...named(long),
-      parameters: { ...long.parameters, initFrom: fixed('ferm-masked-pretrain-long@v1'), learningRate: fixed(0.001) },
-    });
-    const longFinetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked-long.yaml')));
-    const finetune60 = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked-60.yaml')));
-    expect(finetune60.name).toBe('ferm-finetune-masked-60');
-    expect(named(finetune60)).toEqual({
-      ...named(longFinetune),
-      parameters: { ...longFinetune.parameters, initFrom: fixed('ferm-masked-pretrain-continued@v1') },
-    });
+  // The longer masked pretrainings and their fine-tunings: each differs from the sweep it builds on
+  // only in its name and the parameters its header names.
+  it.each([
+    ['ferm-masked-pretrain-long.yaml', 'ferm-masked-pretrain.yaml', { epochs: fixed(30) }],
+    ['ferm-finetune-masked-long.yaml', 'ferm-finetune-masked.yaml', { initFrom: fixed('ferm-masked-pretrain-long@v1') }],
+    ['ferm-masked-pretrain-continued.yaml', 'ferm-masked-pretrain-long.yaml', { initFrom: fixed('ferm-masked-pretrain-long@v1'), learningRate: fixed(0.001) }],
+    ['ferm-finetune-masked-60.yaml', 'ferm-finetune-masked-long.yaml', { initFrom: fixed('ferm-masked-pretrain-continued@v1') }],
+  ])('%s differs from %s only in its name and %o', async (file, base, changed) => {
+    const spec = await shipped(file);
+    const from = await shipped(base);
+    expect(spec.name).toBe(file.replace(/\.yaml$/, ''));
+    expect(unnamed(spec)).toEqual({ ...unnamed(from), parameters: { ...from.parameters, ...changed } });
   });
 
   it('fer2013-recipe-continued.yaml: a second cycle for the M-Xception of fer2013-recipe.yaml, differing only where its header says', async () => {
-    const first = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe.yaml')));
-    const second = assertSweepSpec(await readSpecFile(sweepFile('fer2013-recipe-continued.yaml')));
+    const first = await shipped('fer2013-recipe.yaml');
+    const second = await shipped('fer2013-recipe-continued.yaml');
     expect(second.dataset).toBe(first.dataset);
     expect(second.model).toEqual(first.models!.find((m) => m.architecture === 'mxception'));
-    const fixed = (value: unknown) => ({ kind: 'fixed', value });
     expect(second.parameters).toEqual({ ...first.parameters, initFrom: fixed('fer2013-m-xception-recipe@v1'), epochs: fixed(20), learningRate: fixed(0.001) });
     // PublicTest is this profile's val and the figure Table 1 reports: the last epoch is kept.
     expect(second.metric.summary).toBe('last');
@@ -220,12 +206,12 @@ describe('shipped sweeps', () => {
 
   it('the duplicate-free pretraining and fine-tuning differ from the masked ones only in datasets, initFrom and names', async () => {
     const named = (s: SweepSpec) => ({ ...s, name: '', description: '', dataset: '' });
-    const pretrain = assertSweepSpec(await readSpecFile(sweepFile('ferm-masked-pretrain.yaml')));
-    const uniquePretrain = assertSweepSpec(await readSpecFile(sweepFile('ferm-unique-masked-pretrain.yaml')));
+    const pretrain = await shipped('ferm-masked-pretrain.yaml');
+    const uniquePretrain = await shipped('ferm-unique-masked-pretrain.yaml');
     expect(uniquePretrain.dataset).toBe('file://./.fermx/datasets/ferm-all-pretrain-unique/v1');
     expect(named(uniquePretrain)).toEqual(named(pretrain));
-    const finetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-finetune-masked.yaml')));
-    const uniqueFinetune = assertSweepSpec(await readSpecFile(sweepFile('ferm-unique-finetune-masked.yaml')));
+    const finetune = await shipped('ferm-finetune-masked.yaml');
+    const uniqueFinetune = await shipped('ferm-unique-finetune-masked.yaml');
     expect(uniqueFinetune.dataset).toBe('file://./.fermx/datasets/ferm-paper-unique/v1');
     expect(uniqueFinetune.parameters.initFrom).toEqual({ kind: 'fixed', value: 'ferm-unique-masked-pretrain@v1' });
     const withoutStart = (s: SweepSpec) => ({ ...named(s), parameters: { ...s.parameters, initFrom: undefined } });
