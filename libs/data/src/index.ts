@@ -61,4 +61,4 @@ export { crc32c, maskedCrc32c } from './shards/crc32c.js';
 export { openDataset, DatasetIntegrityError, type Dataset, type OpenDatasetOptions } from './dataset/open-dataset.js';
 export { shuffledBatches, type LabelledImages, type BatchOptions } from './dataset/image-set.js';
 export { voteTargets, MissingVotesError } from './dataset/vote-targets.js';
-export { trainingClassMixes, type ClassCounts } from './dataset/class-mix.js';
+export { trainingClassMixes, type ClassCounts, type ClassMixes } from './dataset/class-mix.js';

@@ -1,7 +1,7 @@
 import { UsageError, type CommandContext, type OptionSpecs } from '@fermx/cli';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
 import { classifyError } from '../training/errors/index.js';
-import { CLASS_PRIORS, type ClassPrior } from '../evaluation/class-prior-choice.js';
+import { CLASS_PRIORS, parseClassPrior } from '../evaluation/class-prior-choice.js';
 import type { EvaluationInput } from '../evaluation/evaluation-input.js';
 
 // The dataset's splits (@fermx/data SPLITS), listed here so `fermx --help` need not load the data lib.
@@ -24,10 +24,7 @@ export function parseEvaluationInput(ctx: CommandContext, datasetUri: string): E
   if (!SPLITS.includes(split as Split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${split}'`);
   const tta = ctx.values.tta as string | undefined;
   if (tta !== undefined && tta !== 'none' && tta !== 'flip') throw new UsageError(`--tta must be none or flip, got '${tta}'`);
-  const classPrior = ctx.values['class-prior'] as string | undefined;
-  if (classPrior !== undefined && !CLASS_PRIORS.includes(classPrior as ClassPrior)) {
-    throw new UsageError(`--class-prior must be one of ${CLASS_PRIORS.join(', ')}, got '${classPrior}'`);
-  }
+  const classPrior = parseClassPrior(ctx.values['class-prior']);
   let config;
   try {
     config = parseWorkerConfig(ctx.env, { backend: ctx.values.backend as string | undefined });
@@ -42,7 +39,7 @@ export function parseEvaluationInput(ctx: CommandContext, datasetUri: string): E
     cacheDir: config.cacheDir,
     env: ctx.env,
     ...(tta ? { tta } : {}),
-    ...(classPrior ? { classPrior: classPrior as ClassPrior } : {}),
+    ...(classPrior ? { classPrior } : {}),
   };
 }
 

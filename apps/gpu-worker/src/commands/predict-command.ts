@@ -1,6 +1,6 @@
 import { defineCommand, UsageError } from '@fermx/cli';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
-import { CLASS_PRIORS, type ClassPrior } from '../evaluation/class-prior-choice.js';
+import { CLASS_PRIORS, parseClassPrior } from '../evaluation/class-prior-choice.js';
 import { classifyError } from '../training/errors/index.js';
 
 // Listed here so `fermx --help` need not load the prediction code (tfjs, face-api).
@@ -31,8 +31,7 @@ export const predictCommand = defineCommand({
       throw new UsageError(`--detector must be one of ${DETECTORS.join(', ')}, got '${detector}'`);
     const minScore = Number(ctx.values['min-score']);
     if (!(minScore > 0 && minScore < 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got '${String(ctx.values['min-score'])}'`);
-    const classPrior = ctx.values['class-prior'] as string;
-    if (!CLASS_PRIORS.includes(classPrior as ClassPrior)) throw new UsageError(`--class-prior must be one of ${CLASS_PRIORS.join(', ')}, got '${classPrior}'`);
+    const classPrior = parseClassPrior(ctx.values['class-prior']);
     let config;
     try {
       // Inference runs on wasm by default (the detector does too): no GPU probing for a few photos.
@@ -54,7 +53,7 @@ export const predictCommand = defineCommand({
         mask: mask as (typeof MASK_MODES)[number],
         detector: detector as (typeof DETECTORS)[number],
         minScore,
-        classPrior: classPrior as ClassPrior,
+        ...(classPrior ? { classPrior } : {}),
         env: ctx.env,
       });
     } catch (error) {

@@ -1,9 +1,9 @@
 import { DatasetRefSchema } from '@fermx/contracts';
-import { openDataset, trainingClassMixes, type Dataset } from '@fermx/data';
+import { openDataset, trainingClassMixes, type ClassMixes, type Dataset } from '@fermx/data';
 import type { ImageSet, ModelMetadata, ScoringOptions, TestTimeAugmentation } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
 import type { BackendChoice } from '../config.js';
-import { priorWeights, recordedPriorWeights, type ClassMixes } from '../saved-model/class-prior-weights.js';
+import { priorWeights, recordedPriorWeights } from '../saved-model/class-prior-weights.js';
 import type { ClassPrior } from './class-prior-choice.js';
 
 /** Where saved models are scored: a dataset split, the backend, the test-time augmentation, the class prior. */

@@ -1,11 +1,6 @@
+import type { ClassMixes } from '@fermx/data';
 import { priorShiftWeights, type ModelMetadata } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
-
-/** Images per class: a model's training mix and its dataset's mix before the caps. */
-export interface ClassMixes {
-  train: Record<string, number>;
-  uncapped: Record<string, number>;
-}
 
 /**
  * The weights that read a model's probabilities under the class mix of its dataset's rows before

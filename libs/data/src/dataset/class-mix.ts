@@ -3,6 +3,12 @@ import type { Manifest } from '../build/manifest.js';
 /** Images per class, in the manifest's class order. */
 export type ClassCounts = Record<string, number>;
 
+/** A model's training class mix and its dataset's mix before the per-class caps. */
+export interface ClassMixes {
+  train: ClassCounts;
+  uncapped: ClassCounts;
+}
+
 /**
  * The class mix a dataset's models are trained on (its train split) and the mix of every
  * Training row the selection kept before its per-class caps (train + val + capped: val is drawn
@@ -10,7 +16,7 @@ export type ClassCounts = Record<string, number>;
  * from Training rows only, so a model can be re-aimed at it without looking at a split it is
  * evaluated on. Undefined when no class was capped: the train split already has that mix.
  */
-export function trainingClassMixes(manifest: Manifest): { train: ClassCounts; uncapped: ClassCounts } | undefined {
+export function trainingClassMixes(manifest: Manifest): ClassMixes | undefined {
   // Manifests written by hand (test fixtures) may lack `rows`.
   const capped = (manifest.rows as Manifest['rows'] | undefined)?.capped ?? {};
   if (!Object.values(capped).some((n) => n > 0)) return undefined;
