@@ -10,6 +10,8 @@ export const SHARED_MODULES: Readonly<Record<string, string>> = {
   'fermx:fer-crop': fileURLToPath(new URL('../../../../libs/data/src/faces/fer-crop.ts', import.meta.url)),
   'fermx:mask-shape': fileURLToPath(new URL('../../../../libs/data/src/masking/mask-shape.ts', import.meta.url)),
   'fermx:mask-style': fileURLToPath(new URL('../../../../libs/data/src/masking/mask-style.ts', import.meta.url)),
+  // The label-shift weights `fermx predict --class-prior` applies (tfjs only, which the bundle has).
+  'fermx:class-prior': fileURLToPath(new URL('../../../../libs/models/src/metrics/class-prior.ts', import.meta.url)),
   // mask-style's seeded PRNG comes from @fermx/contracts, whose barrel also holds Node-only code:
   // the bundle takes the one module it needs.
   '@fermx/contracts': fileURLToPath(new URL('../../../../libs/contracts/src/random.ts', import.meta.url)),
@@ -21,8 +23,8 @@ export const SHARED_MODULES: Readonly<Record<string, string>> = {
 /**
  * Bundles the runtime with esbuild (a dependency already: tsx and vitest run on it) into one ES
  * module: TensorFlow.js with its WebGL, wasm and cpu backends, face-api's landmark net, and the
- * framing and mask code the CLI uses, so page and CLI compute the same crop. Built once per
- * server process, in memory, in a few seconds.
+ * framing, mask and class-prior code the CLI uses, so page and CLI compute the same crop and
+ * probabilities. Built once per server process, in memory, in a few seconds.
  */
 export async function buildTryItBundle(): Promise<Uint8Array> {
   const result = await build({

@@ -12,11 +12,11 @@ import { FERM_CLASSES, fixtureTrialResults } from './testing/trial-result-fixtur
 import { WebFixture } from './testing/web-fixture.js';
 
 // The Try-it page in Debian's chromium against a real `fermx serve` (real redis-server, file://
-// storage): a trial whose model is fermx's committed FERM model, promoted with `fermx model
-// promote`; photos are @vladmandic/face-api's multi-face demo pictures (an npm dependency); the
+// storage): a trial whose model is fermx's committed paper-faithful FERM model (it records its
+// class mix, so the page offers both class priors), promoted with `fermx model promote`; photos are @vladmandic/face-api's multi-face demo pictures (an npm dependency); the
 // webcam is chromium's fake camera fed a Y4M that Debian's ffmpeg makes from those photos.
 
-const MODEL_DIR = join(REPO_ROOT, 'models/ferm-m-xception');
+const MODEL_DIR = join(REPO_ROOT, 'models/ferm-paper-m-xception');
 const FACE_PHOTOS = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api')), '../demo');
 const PHOTO = join(FACE_PHOTOS, 'sample1.jpg');
 const FFMPEG: Requirement = { binary: 'ffmpeg', debianPackage: 'ffmpeg', purpose: 'the Try-it browser test (a fake camera fed by face photos)' };
@@ -128,6 +128,38 @@ async function uploadPhoto(path: string): Promise<PageFace[]> {
   return facesOnPage();
 }
 
+interface CliPrediction {
+  mask: { draw: boolean };
+  faces: Array<{ crop: { x: number; y: number; width: number }; probabilities: Record<string, number>; top: { label: string } }>;
+}
+
+const predictJson = async (...args: string[]): Promise<CliPrediction> => JSON.parse(await fermx('predict', trialId, PHOTO, '--json', ...args)) as CliPrediction;
+
+/**
+ * Matches each face `fermx predict` found to the page's face whose FER box centre is nearest
+ * (detectors differ: MediaPipe in the page, face-api in the CLI, and a face one frames elsewhere
+ * is another input, so its class may differ); where both frame the face alike (centre within 5 %
+ * of the side, size within 5 %: the same input up to JPEG decoding and the mask's rasteriser) the
+ * top class is the same and the probabilities agree within 0.05. Returns how many faces were
+ * framed alike.
+ */
+function agreeingFaces(cli: CliPrediction, pageFaces: PageFace[]): number {
+  expect(cli.faces.length).toBe(pageFaces.length);
+  let alike = 0;
+  for (const face of cli.faces) {
+    const cx = face.crop.x + face.crop.width / 2;
+    const cy = face.crop.y + face.crop.width / 2;
+    const match = pageFaces.map((f) => ({ f, d: Math.hypot(f.box[0]! + f.box[2]! / 2 - cx, f.box[1]! + f.box[3]! / 2 - cy) })).sort((a, b) => a.d - b.d)[0]!;
+    expect(match.d, `the page has no face near the CLI's face at ${cx},${cy}`).toBeLessThan(face.crop.width / 2);
+    if (match.d < 0.05 * face.crop.width && Math.abs(match.f.box[2]! / face.crop.width - 1) < 0.05) {
+      alike++;
+      expect(match.f.top, `top class of the face at ${cx},${cy}`).toBe(face.top.label);
+      for (const c of FERM_CLASSES) expect(Math.abs(match.f.probabilities[c]! - face.probabilities[c]!), `${c} of the face at ${cx},${cy}`).toBeLessThan(0.05);
+    }
+  }
+  return alike;
+}
+
 beforeAll(async () => {
   web = await WebFixture.start({ token: 'try-it-token', tmpPrefix: 'fermx-try-it-' });
   const video = await faceVideo(web.dir);
@@ -197,30 +229,40 @@ describe('Try it page on a real fermx serve', () => {
     model.dispose();
   });
 
-  it('agrees with `fermx predict` on the same photo: the same faces and top classes; probabilities within 0.05 where both frame the face alike', async () => {
-    const cli = JSON.parse(await fermx('predict', trialId, PHOTO, '--json')) as {
-      mask: { draw: boolean };
-      faces: Array<{ crop: { x: number; y: number; width: number }; probabilities: Record<string, number>; top: { label: string } }>;
-    };
+  it('agrees with `fermx predict` on the same photo: the same faces; where both frame a face alike, the same top class and probabilities within 0.05', async () => {
+    const cli = await predictJson();
     expect(cli.mask.draw).toBe(true);
-    expect(cli.faces.length).toBe(photoFaces.length);
-    let alike = 0;
-    for (const face of cli.faces) {
-      // The page's face whose FER box centre is nearest (detectors differ: MediaPipe in the page, face-api in the CLI).
-      const cx = face.crop.x + face.crop.width / 2;
-      const cy = face.crop.y + face.crop.width / 2;
-      const match = photoFaces.map((f) => ({ f, d: Math.hypot(f.box[0]! + f.box[2]! / 2 - cx, f.box[1]! + f.box[3]! / 2 - cy) })).sort((a, b) => a.d - b.d)[0]!;
-      expect(match.d, `the page has no face near the CLI's face at ${cx},${cy}`).toBeLessThan(face.crop.width / 2);
-      expect(match.f.top).toBe(face.top.label);
-      // The same 48×48 framing (centre within 5 % of the side, size within 5 %): the same input up to
-      // JPEG decoding and the mask's rasteriser (Chrome's SVG renderer in the page, librsvg in the CLI).
-      if (match.d < 0.05 * face.crop.width && Math.abs(match.f.box[2]! / face.crop.width - 1) < 0.05) {
-        alike++;
-        for (const c of FERM_CLASSES)
-          expect(Math.abs(match.f.probabilities[c]! - face.probabilities[c]!), `${c} of the face at ${cx},${cy}`).toBeLessThan(0.05);
-      }
-    }
-    expect(alike).toBeGreaterThanOrEqual(2);
+    expect(agreeingFaces(cli, photoFaces)).toBeGreaterThanOrEqual(2);
+  });
+
+  it("reads the faces under the uncapped class mix as `fermx predict --class-prior uncapped` does: each face's probabilities times π_uncapped/π_train, renormalised", async () => {
+    expect(await page.locator('#try-prior option[value="uncapped"]').isDisabled()).toBe(false);
+    await page.selectOption('#try-prior', 'uncapped');
+    await expect.poll(() => page.textContent('#try-status'), { timeout: 180_000, interval: 500 }).toMatch(/class prior uncapped/);
+    const shifted = await facesOnPage();
+    expect(shifted.map((f) => f.box)).toEqual(photoFaces.map((f) => f.box));
+    expect(await page.$$eval('#try-faces article.face', (a) => a.map((e) => (e as HTMLElement).dataset.prior))).toEqual(shifted.map(() => 'uncapped'));
+    // The expected probabilities from metadata.json's two mixes, computed here independently.
+    const { classMix } = JSON.parse(readFileSync(join(MODEL_DIR, 'metadata.json'), 'utf8')) as {
+      classMix: Record<'train' | 'uncapped', Record<string, number>>;
+    };
+    const shares = (counts: Record<string, number>) => {
+      const total = FERM_CLASSES.reduce((sum, c) => sum + counts[c]!, 0);
+      return FERM_CLASSES.map((c) => counts[c]! / total);
+    };
+    const [train, uncapped] = [shares(classMix.train), shares(classMix.uncapped)];
+    photoFaces.forEach((face, i) => {
+      const weighted = FERM_CLASSES.map((c, k) => (face.probabilities[c]! * uncapped[k]!) / train[k]!);
+      const total = weighted.reduce((a, b) => a + b, 0);
+      FERM_CLASSES.forEach((c, k) => expect(Math.abs(shifted[i]!.probabilities[c]! - weighted[k]! / total), `${c} of face ${i}`).toBeLessThan(1e-4));
+      expect(shifted[i]!.maxDrop).toBeGreaterThan(0);
+    });
+    const cli = await predictJson('--class-prior', 'uncapped');
+    expect(agreeingFaces(cli, shifted)).toBeGreaterThanOrEqual(2);
+    await page.selectOption('#try-prior', 'trained');
+    await expect.poll(() => page.textContent('#try-status'), { timeout: 180_000, interval: 500 }).toMatch(/class prior trained/);
+    expect((await facesOnPage()).map((f) => f.probabilities)).toEqual(photoFaces.map((f) => f.probabilities));
+    expect(pageErrors).toEqual([]);
   });
 
   it('runs live on the webcam (a fake camera playing face photos): faces, probabilities, the masked crop and frames per second', async () => {

@@ -1,6 +1,8 @@
 // Which model the Try-it page runs: a trial's model files, or a promoted model (`name@alias` or
-// `name@vN`, from GET /api/models). Each resolves to { title, url (model.json), classes, masked }.
+// `name@vN`, from GET /api/models). Each resolves to { title, url (model.json), classes, masked,
+// classPriors }.
 import { api } from '../lib/api.js';
+import { classPriors } from '../lib/class-priors.js';
 
 async function json(url) {
   const res = await fetch(url, { headers: { accept: 'application/json' } });
@@ -27,7 +29,8 @@ function fromMetadata(title, base, metadata, lineage) {
   const classes = Array.isArray(metadata?.classes) ? metadata.classes.map(String) : [];
   if (classes.length === 0) throw new Error(`${base}metadata.json lists no classes`);
   const { masked, why } = trainedOnMasks(classes, lineage);
-  return { title, url: `${base}model.json`, classes, masked, maskedWhy: why, metadata };
+  const priors = classPriors(classes, metadata);
+  return { title, url: `${base}model.json`, classes, masked, maskedWhy: why, classMix: priors.classMix, classPriors: priors, metadata };
 }
 
 /** The model of a trial (its files as `fermx serve` lists them). */

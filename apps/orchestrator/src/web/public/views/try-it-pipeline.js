@@ -23,8 +23,9 @@ export function loadRuntime() {
 
 /**
  * Creates the detector and the runtime for one model. `model` is { url (model.json), classes,
- * masked }. Returns { backend, detect(source, mode, timestamp), analyse(source, faces) }.
- * @param {{ url: string, classes: string[], masked?: boolean }} model
+ * masked, classMix } (classMix as metadata.json records it, when the model has an uncapped mix).
+ * Returns { backend, detect(source, mode, timestamp), analyse(source, faces), occlusion(crop, class) }.
+ * @param {{ url: string, classes: string[], masked?: boolean, classMix?: { train: Record<string, number>, uncapped: Record<string, number> } }} model
  * @param {{ backend?: string, minConfidence?: number }} [options]
  */
 export async function createPipeline(model, { backend: preferredBackend, minConfidence = 0.5 } = {}) {
@@ -39,6 +40,16 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
   let mode = 'IMAGE';
   const [classifier] = await Promise.all([runtime.loadClassifier(model.url), runtime.loadLandmarkNet()]);
   const maskSpec = predictMask(runtime);
+  // Per class prior (try-it-models.js CLASS_PRIORS), the weights classify applies: none for 'trained'.
+  const priorWeights = {
+    trained: undefined,
+    uncapped: model.classMix ? runtime.priorShiftWeights(model.classes, model.classMix.train, model.classMix.uncapped) : undefined,
+  };
+  const weightsFor = (classPrior) => {
+    if (!(classPrior in priorWeights)) throw new Error(`unknown class prior ${classPrior}`);
+    if (classPrior === 'uncapped' && !priorWeights.uncapped) throw new Error('this model records no uncapped class mix');
+    return priorWeights[classPrior];
+  };
 
   /** Faces in an image or video frame: box (pixels) and the three keypoints framing needs. */
   async function detect(source, width, height, timestamp) {
@@ -62,10 +73,12 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
   }
 
   /**
-   * Frames, masks and classifies every face of one frame. `rgba` is the frame's ImageData.
-   * Returns per face: detection, FER box, the 48×48 crop the model sees, probabilities, top class.
+   * Frames, masks and classifies every face of one frame. `rgba` is the frame's ImageData;
+   * `classPrior` 'trained' or 'uncapped' (as `fermx predict --class-prior`). Returns per face:
+   * detection, FER box, the 48×48 crop the model sees, probabilities, top class.
    */
-  async function analyse(rgba, faces, { mask = 'auto', refinements = 1 } = {}) {
+  async function analyse(rgba, faces, { mask = 'auto', refinements = 1, classPrior = 'trained' } = {}) {
+    const weights = weightsFor(classPrior);
     if (faces.length === 0) return [];
     const grey = runtime.greyscale(rgba.data, rgba.width, rgba.height, 4);
     const framed = await runtime.frameFaces(
@@ -75,7 +88,7 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
     );
     const masked = mask === 'always' || (mask === 'auto' && model.masked);
     const inputs = masked ? await Promise.all(framed.map((f) => runtime.drawMask(f.pixels, f.landmarks, maskSpec))) : framed.map((f) => f.pixels);
-    const probabilities = runtime.classify(classifier, inputs);
+    const probabilities = runtime.classify(classifier, inputs, weights);
     return faces.map((face, i) => {
       const probs = probabilities[i];
       const top = probs.indexOf(Math.max(...probs));
@@ -83,9 +96,9 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
     });
   }
 
-  /** Occlusion sensitivity of one 48×48 input for its top class. */
-  function occlusion(crop, classIndex) {
-    return runtime.occlusionMap(classifier, crop, classIndex);
+  /** Occlusion sensitivity of one 48×48 input for its top class, under the same class prior. */
+  function occlusion(crop, classIndex, classPrior = 'trained') {
+    return runtime.occlusionMap(classifier, crop, classIndex, { priorWeights: weightsFor(classPrior) });
   }
 
   return { backend, detect, analyse, occlusion, close: () => detector.close() };

@@ -97,6 +97,14 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
     h('option', { value: 'always' }, 'always'),
     h('option', { value: 'never' }, 'never'),
   );
+  // The class mix the probabilities are read under (`fermx predict --class-prior`).
+  const uncappedOffered = model.classPriors.choices.includes('uncapped');
+  const priorSelect = h(
+    'select',
+    { id: 'try-prior', disabled: !uncappedOffered, title: model.classPriors.why },
+    h('option', { value: 'trained', title: 'the class mix of the training split' }, 'as trained'),
+    h('option', { value: 'uncapped', disabled: !uncappedOffered, title: 'the class mix of the dataset before its per-class caps' }, 'uncapped'),
+  );
   const frame = h('canvas', { id: 'try-frame', role: 'img', 'aria-label': 'The photo or camera frame with the faces found' });
   const faces = h('div', { id: 'try-faces', class: 'try-faces' });
   const video = h('video', { id: 'try-video', muted: true, playsinline: true, hidden: true });
@@ -113,7 +121,10 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
       stopButton,
       h('label', { for: 'try-mask' }, 'Mask '),
       maskSelect,
+      h('label', { for: 'try-prior' }, 'Class prior '),
+      priorSelect,
     ),
+    uncappedOffered ? null : h('p', { class: 'muted small', id: 'try-prior-why' }, `Class prior: as trained only (${model.classPriors.why}).`),
     status,
     fps,
     h('div', { class: 'try-stage' }, frame, video, faces),
@@ -151,7 +162,16 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
   };
   stopButton.addEventListener('click', stopCamera);
 
-  fileInput.addEventListener('change', async () => {
+  const options = () => ({ mask: maskSelect.value, classPrior: priorSelect.value });
+  // A still is analysed again when a setting changes; the webcam picks settings up on its next frame.
+  const rerunStill = () => {
+    if (root.dataset.state === 'still') void runStill();
+  };
+  maskSelect.addEventListener('change', rerunStill);
+  priorSelect.addEventListener('change', rerunStill);
+  fileInput.addEventListener('change', () => void runStill());
+
+  async function runStill() {
     const file = fileInput.files?.[0];
     if (!file || !pipeline) return;
     stopCamera();
@@ -163,19 +183,20 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
       const started = performance.now();
       const found = await pipeline.detect(bitmap, bitmap.width, bitmap.height);
       const detected = performance.now();
-      const results = await pipeline.analyse(rgba, found, { mask: maskSelect.value });
+      const settings = options();
+      const results = await pipeline.analyse(rgba, found, settings);
       if (id !== runId || !ctx.alive()) return;
       const analysed = performance.now();
       drawFrame(frame, bitmap, bitmap.width, bitmap.height, results);
-      renderFaces(faces, results, model, pipeline);
+      renderFaces(faces, results, model, settings.classPrior, pipeline);
       root.dataset.state = 'still';
       const ms = (a, b) => Math.round(b - a);
-      status.textContent = `${file.name}: ${results.length} face${results.length === 1 ? '' : 's'} found (detection ${ms(started, detected)} ms, framing and model ${ms(detected, analysed)} ms, occlusion maps ${ms(analysed, performance.now())} ms).`;
+      status.textContent = `${file.name}: ${results.length} face${results.length === 1 ? '' : 's'} found, class prior ${settings.classPrior} (detection ${ms(started, detected)} ms, framing and model ${ms(detected, analysed)} ms, occlusion maps ${ms(analysed, performance.now())} ms).`;
       fps.textContent = '';
     } catch (error) {
       status.textContent = `${file.name}: ${error.message}`;
     }
-  });
+  }
 
   cameraButton.addEventListener('click', async () => {
     if (!pipeline) return;
@@ -201,10 +222,11 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
       if (width && height) {
         const rgba = imageData(video, width, height);
         const found = await pipeline.detect(video, width, height, performance.now());
-        const results = await pipeline.analyse(rgba, found, { mask: maskSelect.value });
+        const settings = options();
+        const results = await pipeline.analyse(rgba, found, settings);
         if (id !== runId) return;
         drawFrame(frame, video, width, height, results);
-        renderFaces(faces, results, model);
+        renderFaces(faces, results, model, settings.classPrior);
         frames++;
         const now = performance.now();
         times.push(now);
@@ -232,8 +254,11 @@ function imageData(source, width, height) {
   return g.getImageData(0, 0, width, height);
 }
 
-/** One card per face: the crop the model saw, probabilities, and (stills) the occlusion map. */
-function renderFaces(container, results, model, pipelineForOcclusion) {
+/**
+ * One card per face: the crop the model saw, probabilities under `classPrior`, and (stills) the
+ * occlusion map under the same prior.
+ */
+function renderFaces(container, results, model, classPrior, pipelineForOcclusion) {
   replace(
     container,
     results.length === 0 ? h('p', { class: 'muted' }, 'No face found.') : null,
@@ -267,6 +292,7 @@ function renderFaces(container, results, model, pipelineForOcclusion) {
           class: 'face panel',
           'data-face': String(i),
           'data-top': face.label,
+          'data-prior': classPrior,
           'data-box': [face.box.x, face.box.y, face.box.width, face.box.height].map((v) => v.toFixed(1)).join(','),
         },
         h('h3', {}, `Face ${i + 1}: ${face.label} ${pct(face.probabilities[face.top])}`),
@@ -278,7 +304,7 @@ function renderFaces(container, results, model, pipelineForOcclusion) {
         ),
       );
       if (pipelineForOcclusion) {
-        const map = pipelineForOcclusion.occlusion(face.crop, face.top);
+        const map = pipelineForOcclusion.occlusion(face.crop, face.top, classPrior);
         const heat = h('canvas', {
           class: 'occlusion',
           role: 'img',
