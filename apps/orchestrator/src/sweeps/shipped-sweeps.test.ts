@@ -180,13 +180,18 @@ describe('shipped sweeps', () => {
     expect(named(broad)).toEqual(named(finetuneMasked));
   });
 
-  // The longer masked pretrainings and their fine-tunings: each differs from the sweep it builds on
-  // only in its name and the parameters its header names.
+  // The longer masked pretrainings, their fine-tunings and a second fine-tuning cycle: each differs
+  // from the sweep it builds on only in its name and the parameters its header names.
   it.each([
     ['ferm-masked-pretrain-long.yaml', 'ferm-masked-pretrain.yaml', { epochs: fixed(30) }],
     ['ferm-finetune-masked-long.yaml', 'ferm-finetune-masked.yaml', { initFrom: fixed('ferm-masked-pretrain-long@v1') }],
     ['ferm-masked-pretrain-continued.yaml', 'ferm-masked-pretrain-long.yaml', { initFrom: fixed('ferm-masked-pretrain-long@v1'), learningRate: fixed(0.001) }],
     ['ferm-finetune-masked-60.yaml', 'ferm-finetune-masked-long.yaml', { initFrom: fixed('ferm-masked-pretrain-continued@v1') }],
+    [
+      'ferm-paper-second-cycle.yaml',
+      'ferm-finetune-masked-60.yaml',
+      { initFrom: fixed('file://./models/ferm-paper-m-xception'), epochs: fixed(20), learningRate: fixed(0.0003) },
+    ],
   ])('%s differs from %s only in its name and %o', async (file, base, changed) => {
     const spec = await shipped(file);
     const from = await shipped(base);
