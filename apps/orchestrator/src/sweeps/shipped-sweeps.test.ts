@@ -199,6 +199,14 @@ describe('shipped sweeps', () => {
     expect(unnamed(spec)).toEqual({ ...unnamed(from), parameters: { ...from.parameters, ...changed } });
   });
 
+  it('ferm-broad-from-paper.yaml: the second fine-tuning cycle on the broader FERM, ranked by the last epoch', async () => {
+    const paper = await shipped('ferm-paper-second-cycle.yaml');
+    const broad = await shipped('ferm-broad-from-paper.yaml');
+    expect(broad.dataset).toBe('file://./.fermx/datasets/ferm/v1');
+    expect(broad.metric).toEqual({ ...paper.metric, summary: 'last' });
+    expect({ ...unnamed(broad), dataset: '', metric: null }).toEqual({ ...unnamed(paper), dataset: '', metric: null });
+  });
+
   it('fer2013-recipe-continued.yaml: a second cycle for the M-Xception of fer2013-recipe.yaml, differing only where its header says', async () => {
     const first = await shipped('fer2013-recipe.yaml');
     const second = await shipped('fer2013-recipe-continued.yaml');
