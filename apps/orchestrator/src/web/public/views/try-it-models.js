@@ -29,8 +29,7 @@ function fromMetadata(title, base, metadata, lineage) {
   const classes = Array.isArray(metadata?.classes) ? metadata.classes.map(String) : [];
   if (classes.length === 0) throw new Error(`${base}metadata.json lists no classes`);
   const { masked, why } = trainedOnMasks(classes, lineage);
-  const priors = classPriors(classes, metadata);
-  return { title, url: `${base}model.json`, classes, masked, maskedWhy: why, classMix: priors.classMix, classPriors: priors, metadata };
+  return { title, url: `${base}model.json`, classes, masked, maskedWhy: why, classPriors: classPriors(classes, metadata), metadata };
 }
 
 /** The model of a trial (its files as `fermx serve` lists them). */

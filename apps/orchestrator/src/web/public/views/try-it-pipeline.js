@@ -23,9 +23,10 @@ export function loadRuntime() {
 
 /**
  * Creates the detector and the runtime for one model. `model` is { url (model.json), classes,
- * masked, classMix } (classMix as metadata.json records it, when the model has an uncapped mix).
- * Returns { backend, detect(source, mode, timestamp), analyse(source, faces), occlusion(crop, class) }.
- * @param {{ url: string, classes: string[], masked?: boolean, classMix?: { train: Record<string, number>, uncapped: Record<string, number> } }} model
+ * masked, classPriors } (classPriors from lib/class-priors.js: its classMix is set when the model
+ * can be read under the uncapped mix). Returns { backend, detect(source, mode, timestamp),
+ * analyse(source, faces), occlusion(crop, class) }.
+ * @param {{ url: string, classes: string[], masked?: boolean, classPriors?: { classMix?: { train: Record<string, number>, uncapped: Record<string, number> } } }} model
  * @param {{ backend?: string, minConfidence?: number }} [options]
  */
 export async function createPipeline(model, { backend: preferredBackend, minConfidence = 0.5 } = {}) {
@@ -40,10 +41,11 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
   let mode = 'IMAGE';
   const [classifier] = await Promise.all([runtime.loadClassifier(model.url), runtime.loadLandmarkNet()]);
   const maskSpec = predictMask(runtime);
-  // Per class prior (try-it-models.js CLASS_PRIORS), the weights classify applies: none for 'trained'.
+  // Per class prior (lib/class-priors.js), the weights classify applies: none for 'trained'.
+  const mix = model.classPriors?.classMix;
   const priorWeights = {
     trained: undefined,
-    uncapped: model.classMix ? runtime.priorShiftWeights(model.classes, model.classMix.train, model.classMix.uncapped) : undefined,
+    uncapped: mix ? runtime.priorShiftWeights(model.classes, mix.train, mix.uncapped) : undefined,
   };
   const weightsFor = (classPrior) => {
     if (!(classPrior in priorWeights)) throw new Error(`unknown class prior ${classPrior}`);
