@@ -27,7 +27,7 @@ export const inspectCommand = defineCommand({
       return 0;
     }
     const lines = [
-      `${dataset.uri}  (${m.format}, builder ${m.builder.version}, build ${m.builder.buildKey}, ${m.builder.builtAt})`,
+      `${dataset.uri}  (${m.format}, builder ${m.builder.version}, build ${m.builder.buildKey}${m.builder.builtAt ? `, ${m.builder.builtAt}` : ''})`,
       `profile ${m.builder.config.profile}, labels ${m.labels}, seed ${m.builder.config.seed}, detector ${m.builder.detector}`,
       `sources: ${m.sources.fer2013.file} sha256 ${m.sources.fer2013.sha256.slice(0, 12)}…${m.sources.ferplus ? `, ${m.sources.ferplus.file} sha256 ${m.sources.ferplus.sha256.slice(0, 12)}…` : ''}`,
       '',

@@ -48,7 +48,7 @@ export async function writeTinyDataset(
     image: { height: 48, width: 48, channels: 1 },
     splits,
     shards,
-    builder: { version: 'test-fixture', detector: 'none', builtAt: new Date(0).toISOString() },
+    builder: { version: 'test-fixture', detector: 'none' },
     ...(capped ? { rows: { capped } } : {}),
   };
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { datasetVersionOf } from '@fermx/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetIntegrityError, openDataset } from '../dataset/open-dataset.js';
 import { shuffledBatches } from '../dataset/image-set.js';
@@ -81,6 +82,17 @@ describe('buildDataset', () => {
     expect(outcome.written).toEqual([]);
     expect(detector.calls).toBe(0);
     expect(statSync(manifestPath).mtimeMs).toBe(before);
+  });
+
+  it('gives the same manifest bytes, so the same dataset version, when built again elsewhere', async () => {
+    const again = join(dir, 'ferm-again');
+    const { options: o, detector } = options(pathToFileURL(again).href);
+    const outcome = await buildDataset(o);
+    expect(outcome.upToDate).toBe(false);
+    expect(detector.calls).toBeGreaterThan(0);
+    const first = readFileSync(join(dir, 'ferm', 'manifest.json'));
+    expect(readFileSync(join(again, 'manifest.json')).equals(first)).toBe(true);
+    expect(datasetVersionOf(readFileSync(join(again, 'manifest.json')))).toBe(datasetVersionOf(first));
   });
 
   it('resumes an interrupted build from the parts and shards already written', async () => {

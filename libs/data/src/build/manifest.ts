@@ -31,7 +31,12 @@ export interface Manifest {
   image: { height: 48; width: 48; channels: 1; masked?: boolean };
   splits: Partial<Record<SplitName, SplitInfo>>;
   shards: ShardInfo[];
-  builder: { version: string; config: BuildConfig; detector: string; buildKey: string; builtAt: string; seconds: number };
+  /**
+   * How it was made. Nothing here depends on when or where: the same inputs and config give the
+   * same manifest bytes, so the same dataset version and the same trial ids on any machine.
+   * builtAt and seconds are only in manifests written before that held.
+   */
+  builder: { version: string; config: BuildConfig; detector: string; buildKey: string; builtAt?: string; seconds?: number };
   sources: { fer2013: SourceInfo; ferplus?: SourceInfo };
   rows: {
     /** Data rows read from the source (after --limit). */

@@ -34,10 +34,9 @@ export interface ManifestParts {
   shards: ShardInfo[];
   splits: Manifest['splits'];
   sources: { fer2013: SourceInfo; ferplus: SourceInfo | undefined };
-  seconds: number;
 }
 
-export function assembleManifest({ plan, labelled, processed, selection, heldOut, duplicates, shards, splits, sources, seconds }: ManifestParts): Manifest {
+export function assembleManifest({ plan, labelled, processed, selection, heldOut, duplicates, shards, splits, sources }: ManifestParts): Manifest {
   const invalid: Manifest['rows']['invalid'] = {};
   for (const issue of labelled.issues) invalid[issue.kind] = (invalid[issue.kind] ?? 0) + 1;
   const selected = SPLITS.reduce((sum, s) => sum + selection.splits[s].length, 0);
@@ -54,8 +53,6 @@ export function assembleManifest({ plan, labelled, processed, selection, heldOut
       config: plan.fullConfig,
       detector: plan.detectorName,
       buildKey: plan.buildKey,
-      builtAt: new Date().toISOString(),
-      seconds,
     },
     sources: { fer2013: source(sources.fer2013), ...(sources.ferplus ? { ferplus: source(sources.ferplus) } : {}) },
     rows: {
