@@ -10,4 +10,5 @@ export { CancelFlags, CANCELLED_REASON_PREFIX, cancelledReason, isCancelledReaso
 export { readTrialStates, existingJobIds, trialJobSweepId, type JobState, type TrialJobState } from './trial-states.js';
 export { TrialOwners } from './trial-owners.js';
 export { SweepGate, type DispatchSettings, type HeldTrial } from './sweep-gate.js';
+export { SweepPauses } from './sweep-pauses.js';
 export { withSweepLock, SweepBusyError } from './sweep-lock.js';

@@ -32,6 +32,10 @@ export const redisKeys = {
   },
   /** BullMQ's lock of a running trial job (present while a worker holds it). */
   trialJobLock: (keys: KeySpace, trialId: string): string => `${redisKeys.trialJob(keys, trialId)}:lock`,
+  /** A sweep's dispatch settings (paused, maxConcurrent, priority, retry): a hash (sweep-gate.ts). */
+  sweepControl: (keys: KeySpace, sweepId: string): string => `${resolveKeySpace(keys).prefix}:sweep:${sweepId}:control`,
+  /** The ids of the paused sweeps: the dispatcher takes back what their workers hand back. */
+  pausedSweeps: (keys: KeySpace): string => `${resolveKeySpace(keys).prefix}:dispatch:paused`,
   /** Set while a sweep is cancelled (`fermx sweep cancel`); workers check it after each epoch. */
   cancelFlag: (keys: KeySpace, sweepId: string): string => `${resolveKeySpace(keys).prefix}:cancelled:${sweepId}`,
 } as const;

@@ -10,6 +10,7 @@ import {
   LeaderboardIndex,
   readTrialStates,
   SweepGate,
+  SweepPauses,
   TrialOwners,
   trialQueue,
   workerConnection,
@@ -94,6 +95,28 @@ describe('SweepGate', () => {
     expect((await queue.getJob(list[0]!.trialId))!.data).toEqual(list[0]);
   });
 
+  it('while paused, a running trial handed back to the queue is held again on the next pass, and finished ones leave the record', async () => {
+    const [running, done] = specs('s-back', 2);
+    await gate.enqueue('s-back', held([running!, done!]));
+    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(live.url), prefix: keys.prefix });
+    const first = (await worker.getNextJob('token-3'))!;
+    const second = (await worker.getNextJob('token-4'))!;
+    await second.moveToCompleted('done', 'token-4', false);
+    await gate.configure('s-back', { paused: true });
+    expect(await gate.pausedSweeps()).toEqual(['s-back']);
+    expect(await gate.pullBack('s-back')).toBe(0); // running: it finishes where it runs
+    // Its worker stops and hands it back: the next pass holds it instead of leaving it to a worker.
+    await first.moveToWait('token-3');
+    expect(await gate.pullBack('s-back')).toBe(1);
+    expect(await gate.heldIds('s-back')).toEqual([first.id]);
+    expect(await queue.getJob(first.id!)).toBeUndefined();
+    expect(await live.redis.zrange(`${keys.prefix}:sweep:s-back:dispatched`, 0, -1)).toEqual([]);
+    await worker.close();
+    await gate.configure('s-back', { paused: false });
+    expect(await gate.pausedSweeps()).toEqual([]);
+    expect(await gate.dispatch('s-back')).toBe(1);
+  });
+
   it('pullBack leaves a job another owner sweep still dispatches (not paused, not cancelled)', async () => {
     const [shared, own] = specs('s-a', 2);
     const owners = new TrialOwners(live.redis, keys);
@@ -158,6 +181,27 @@ describe('trial ownership', () => {
     expect(await flags.isCancelled('s-1', 't-2')).toBe(true);
     await flags.cancel('s-2');
     expect(await flags.isCancelled('s-1', 't-1')).toBe(true);
+  });
+
+  it('a worker leaves a trial of a paused sweep unless another owner, neither paused nor cancelled, wants it', async () => {
+    const owners = new TrialOwners(live.redis, k);
+    const pauses = new SweepPauses(live.redis, k);
+    const queueK = trialQueue(live.redis, k);
+    const gateK = new SweepGate({ redis: live.redis, queue: queueK, index: new LeaderboardIndex(live.redis, k), keys: k });
+    await owners.add('p-1', ['t-own', 't-shared']);
+    await owners.add('p-2', ['t-shared']);
+    expect(await pauses.holdsBack('p-1', 't-own')).toBe(false);
+    await gateK.configure('p-1', { paused: true });
+    expect(await pauses.holdsBack('p-1', 't-own')).toBe(true);
+    expect(await pauses.holdsBack('p-1', 't-shared')).toBe(false);
+    await gateK.configure('p-2', { paused: true });
+    expect(await pauses.holdsBack('p-1', 't-shared')).toBe(true);
+    await gateK.configure('p-2', { paused: false });
+    await new CancelFlags(live.redis, k).cancel('p-2');
+    expect(await pauses.holdsBack('p-1', 't-shared')).toBe(true);
+    await gateK.configure('p-1', { paused: false });
+    expect(await pauses.holdsBack('p-1', 't-own')).toBe(false);
+    await queueK.close();
   });
 
   it('the leaderboard lists a shared trial under every owner sweep', async () => {

@@ -3,9 +3,9 @@ import type { TrialSpec } from '@fermx/contracts';
 import { CancelFlags } from './cancel-flags.js';
 import type { LeaderboardIndex } from './leaderboard-index.js';
 import { redisKeys, resolveKeySpace, type KeySpace } from './names.js';
+import { SweepPauses } from './sweep-pauses.js';
 import { addTrialJobs, DEFAULT_RETRY, type RetryPolicy, type TrialQueue } from './trial-queue.js';
 import { readTrialStates } from './trial-states.js';
-import { TrialOwners } from './trial-owners.js';
 
 /** How a sweep's trials reach the queue (`fermx sweep pause | resume | set`). */
 export interface DispatchSettings {
@@ -41,16 +41,16 @@ const PULL_CHUNK = 250;
  */
 export class SweepGate {
   private readonly prefix: string;
-  private readonly owners: TrialOwners;
   private readonly cancelFlags: CancelFlags;
+  private readonly pauses: SweepPauses;
 
   constructor(private readonly deps: { redis: Redis; queue: TrialQueue; index: Pick<LeaderboardIndex, 'getMany'>; keys?: KeySpace }) {
     this.prefix = resolveKeySpace(deps.keys).prefix;
-    this.owners = new TrialOwners(deps.redis, deps.keys);
     this.cancelFlags = new CancelFlags(deps.redis, deps.keys);
+    this.pauses = new SweepPauses(deps.redis, deps.keys);
   }
 
-  private key(sweepId: string, part: 'control' | 'held' | 'heldspec' | 'dispatched'): string {
+  private key(sweepId: string, part: 'held' | 'heldspec' | 'dispatched'): string {
     return `${this.prefix}:sweep:${sweepId}:${part}`;
   }
 
@@ -59,7 +59,7 @@ export class SweepGate {
   }
 
   async settings(sweepId: string): Promise<DispatchSettings> {
-    const raw = await this.deps.redis.hgetall(this.key(sweepId, 'control'));
+    const raw = await this.deps.redis.hgetall(redisKeys.sweepControl(this.deps.keys ?? {}, sweepId));
     return {
       paused: raw.paused === '1',
       maxConcurrent: raw.maxConcurrent ? Number(raw.maxConcurrent) : undefined,
@@ -72,16 +72,20 @@ export class SweepGate {
   async initialise(sweepId: string, settings: { priority: number; retry: RetryPolicy }): Promise<void> {
     await this.deps.redis
       .multi()
-      .hsetnx(this.key(sweepId, 'control'), 'priority', String(settings.priority))
-      .hsetnx(this.key(sweepId, 'control'), 'retry', JSON.stringify(settings.retry))
+      .hsetnx(redisKeys.sweepControl(this.deps.keys ?? {}, sweepId), 'priority', String(settings.priority))
+      .hsetnx(redisKeys.sweepControl(this.deps.keys ?? {}, sweepId), 'retry', JSON.stringify(settings.retry))
       .exec();
   }
 
   /** Changes settings; `maxConcurrent: null` removes the cap. */
   async configure(sweepId: string, change: { paused?: boolean; maxConcurrent?: number | null; priority?: number }): Promise<void> {
-    const key = this.key(sweepId, 'control');
+    const key = redisKeys.sweepControl(this.deps.keys ?? {}, sweepId);
     const tx = this.deps.redis.multi();
-    if (change.paused !== undefined) tx.hset(key, 'paused', change.paused ? '1' : '0');
+    if (change.paused !== undefined) {
+      tx.hset(key, 'paused', change.paused ? '1' : '0');
+      if (change.paused) tx.sadd(redisKeys.pausedSweeps(this.deps.keys ?? {}), sweepId);
+      else tx.srem(redisKeys.pausedSweeps(this.deps.keys ?? {}), sweepId);
+    }
     if (change.maxConcurrent === null) tx.hdel(key, 'maxConcurrent');
     else if (change.maxConcurrent !== undefined) tx.hset(key, 'maxConcurrent', String(change.maxConcurrent));
     if (change.priority !== undefined) tx.hset(key, 'priority', String(change.priority));
@@ -126,6 +130,11 @@ export class SweepGate {
 
   async heldIds(sweepId: string): Promise<string[]> {
     return this.deps.redis.zrange(this.key(sweepId, 'held'), 0, -1);
+  }
+
+  /** Paused sweeps (the dispatch loop takes back what comes back to their queue). */
+  async pausedSweeps(): Promise<string[]> {
+    return this.pauses.list();
   }
 
   /** Sweeps with held trials (the dispatch loop's work list). */
@@ -192,8 +201,9 @@ export class SweepGate {
   }
 
   /**
-   * Takes the sweep's queued (not running) jobs back into the held set: for pause, and before a
-   * new cap applies. A job that another owner sweep still wants on the queue (neither paused nor
+   * Takes the sweep's queued (not running) jobs back into the held set: for pause, on every
+   * dispatch pass while paused (a trial handed back or retried comes back to the queue), and
+   * before a new cap applies. A job that another owner sweep still wants on the queue (neither paused nor
    * cancelled) stays. A job a worker took meanwhile stays too (removal refuses locked jobs).
    * Returns how many were taken back.
    */
@@ -202,8 +212,11 @@ export class SweepGate {
     const order = new Map<string, number>();
     for (let i = 0; i < flat.length; i += 2) order.set(flat[i]!, Number(flat[i + 1]));
     const states = await readTrialStates(this.deps.redis, [...order.keys()], this.deps.keys);
+    // Finished trials leave the record, so that a paused sweep's pass reads only what can still run.
+    const finished = [...order.keys()].filter((id) => !['waiting', 'active'].includes(states.get(id)?.state ?? 'missing'));
+    for (let i = 0; i < finished.length; i += CHUNK) await this.deps.redis.zrem(this.key(sweepId, 'dispatched'), ...finished.slice(i, i + CHUNK));
     const waiting = [...order.keys()].filter((id) => states.get(id)?.state === 'waiting');
-    const keep = await this.wantedElsewhere(sweepId, waiting);
+    const keep = await this.pauses.wantedElsewhere(sweepId, waiting);
     const mine = waiting.filter((id) => !keep.has(id));
     let pulled = 0;
     // In chunks, the Redis round trips of each step overlapping (10,000 queued trials: seconds, not minutes).
@@ -299,16 +312,5 @@ export class SweepGate {
       const args = trials.slice(i, i + CHUNK).flatMap(([id, order]) => [order, id]);
       if (args.length) await this.deps.redis.zadd(this.key(sweepId, 'dispatched'), ...args);
     }
-  }
-
-  /** Trials (of these) that another owner sweep, neither paused nor cancelled, still wants queued. */
-  private async wantedElsewhere(sweepId: string, trialIds: readonly string[]): Promise<Set<string>> {
-    const owners = await this.owners.ofMany(trialIds);
-    const others = [...new Set([...owners.values()].flat().filter((o) => o !== sweepId))];
-    if (others.length === 0) return new Set();
-    const cancelled = await this.cancelFlags.cancelledAmong(others);
-    const live = new Set<string>();
-    for (const other of others) if (!cancelled.has(other) && !(await this.settings(other)).paused) live.add(other);
-    return new Set(trialIds.filter((id) => (owners.get(id) ?? []).some((o) => live.has(o))));
   }
 }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { CancelFlags, LeaderboardIndex, SuccessiveHalving, WorkerRegistry, resolveKeySpace, workerConnection } from '@fermx/queue';
+import { CancelFlags, LeaderboardIndex, SuccessiveHalving, SweepPauses, WorkerRegistry, resolveKeySpace, workerConnection } from '@fermx/queue';
 import { openStorage } from '@fermx/data';
 import type { Logger } from '@fermx/cli';
 import type { WorkerConfig } from '../config.js';
@@ -64,6 +64,7 @@ export async function startWorker(config: WorkerConfig, log: Logger, env: NodeJS
     prefix,
     connection: redis,
     runner,
+    pauses: new SweepPauses(redis, keys),
     log,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,

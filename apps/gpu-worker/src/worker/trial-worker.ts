@@ -1,6 +1,6 @@
-import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { TrialSpecSchema } from '@fermx/contracts';
-import { cancelledReason, trialJobSummary, type TrialJobSummary } from '@fermx/queue';
+import { cancelledReason, trialJobSummary, type SweepPauses, type TrialJobSummary } from '@fermx/queue';
 import type { Logger } from '@fermx/cli';
 import { classifyError, InfrastructureError, type InfrastructureService } from '../training/errors/index.js';
 import type { TrialRunner } from '../trial/trial-runner.js';
@@ -12,6 +12,8 @@ export interface TrialWorkerOptions {
   prefix: string;
   connection: ConnectionOptions;
   runner: TrialRunner;
+  /** Whether a trial's sweep is paused (the trial then waits for the sweep's held set, not a worker). */
+  pauses: Pick<SweepPauses, 'holdsBack'>;
   log: Logger;
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -23,6 +25,9 @@ export interface TrialWorkerOptions {
   /** Backoff after an infrastructure fault: first wait and cap, in ms. */
   outageBackoff: { baseMs: number; capMs: number };
 }
+
+/** How long a trial of a paused sweep waits before a worker looks at it again (if no dispatcher took it back). */
+const PAUSED_RECHECK_MS = 30_000;
 
 /**
  * The BullMQ side of a worker: concurrency 1, one trial at a time. Invalid job data and the
@@ -88,6 +93,14 @@ export class TrialWorker {
     }
     const spec = parsed.data;
     const fields = { jobId: job.id, sweepId: spec.sweepId, trialId: spec.trialId, attempt: job.attemptsMade + 1 };
+    if (await this.options.pauses.holdsBack(spec.sweepId, spec.trialId)) {
+      // Back on the queue while its sweep is paused (handed back by a stopping worker, retried):
+      // the dispatcher takes it into the sweep's held set within a pass; until then it waits
+      // delayed, started by no worker. No attempt is used up.
+      await job.moveToDelayed(Date.now() + PAUSED_RECHECK_MS, token);
+      this.options.log.info(fields, 'trial of a paused sweep left for its held set');
+      throw new DelayedError();
+    }
     const abort = new AbortController();
     const current = { jobId: job.id, trialId: spec.trialId, abort, lockLost: false };
     this.current = current;

@@ -398,6 +398,47 @@ describe('steering a sweep (real queue, real workers)', () => {
     expect((await runtime.queue.getJob(trialId))!.attemptsStarted).toBe(1);
   }, 240_000);
 
+  it('paused mid-trial, then its worker stops: the handed-back trial waits held (no other worker starts it) and resumes from its checkpoint', async () => {
+    const workerEnv = { REDIS_URL: redis.url, FERMX_STORAGE: storageUri, FERMX_REDIS_PREFIX: env.FERMX_REDIS_PREFIX!, FERMX_SYNTHETIC_LOG: epochLog };
+    workers.push(await WorkerProcess.start('w-3', workerEnv, dir));
+    expect(workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null)).toHaveLength(2);
+    const g = await submit(spec('handed-back', { learningRate: 0.007, epochs: 40 }));
+    ids.g = g.sweepId;
+    const trialId = g.trials[0]!;
+    const ran = () =>
+      epochs()
+        .filter((l) => l.trialId === trialId)
+        .map((l) => l.epoch);
+    await waitFor(
+      () => ran().length >= 3,
+      90_000,
+      () => 'the long trial did not start',
+    );
+    expect((await sweeps.pause(ids.g)).transition).toMatchObject({ action: 'paused', heldBack: 0 });
+    const runner = workers.find((w) => w.child.exitCode === null && w.logs.join('').includes(`"trialId":"${trialId}"`))!;
+    runner.child.kill('SIGTERM');
+    await runner.exited;
+    expect(runner.logs.join('')).toContain('trial handed back to the queue');
+    const before = Math.max(...ran());
+    expect(before).toBeLessThan(40);
+    await waitFor(
+      async () => (await status(ids.g!)).trials[0]!.held === true,
+      30_000,
+      () => `the handed-back trial was not held: ${JSON.stringify((lastCounts.get(ids.g!) ?? {}) as object)}`,
+    );
+    await new Promise((r) => setTimeout(r, 6 * EPOCH_MS));
+    expect(Math.max(...ran())).toBe(before); // the idle worker left it alone
+    expect((await status(ids.g!)).counts).toMatchObject({ active: 0 });
+
+    await sweeps.resume(ids.g);
+    await settled(ids.g);
+    expect((await status(ids.g!)).trials[0]).toMatchObject({ status: 'completed', result: { epochs: 40 } });
+    const after = ran().slice(ran().lastIndexOf(before) + 1);
+    expect(after[0]).toBeGreaterThan(1);
+    expect(after[0]).toBeLessThanOrEqual(before + 1);
+    expect(after.at(-1)).toBe(40);
+  }, 240_000);
+
   it('records every transition in the history, shown by `fermx sweep status`', async () => {
     const e = await status(ids.e!);
     expect(e.sweep.history!.map((t) => t.action)).toEqual(['submitted', 'paused', 'resumed', 'paused', 'resumed', 'extended']);

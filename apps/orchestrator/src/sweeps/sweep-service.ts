@@ -324,19 +324,25 @@ export class SweepService {
   }
 
   /**
-   * One dispatch pass over every sweep with held trials (the `fermx serve` loop). A sweep whose
-   * lock is held elsewhere is skipped until the next pass. Returns how many trials were queued.
+   * One dispatch pass (the `fermx serve` loop): queues what every sweep with held trials may run
+   * now, and takes back into a paused sweep's held set any of its trials that came back to the
+   * queue (a stopping worker handed it back, a dead worker's trial was moved back, a retry). A
+   * sweep whose lock is held elsewhere is skipped until the next pass.
    */
-  async dispatchPending(): Promise<number> {
-    let queued = 0;
-    for (const sweepId of await this.gate.pendingSweeps()) {
+  async dispatchPending(): Promise<{ queued: number; heldBack: number }> {
+    const underLock = async (sweepId: string, step: () => Promise<number>): Promise<number> => {
       try {
-        queued += await withSweepLock(this.deps.redis, this.deps.keys, sweepId, () => this.gate.dispatch(sweepId), { waitMs: 0 });
+        return await withSweepLock(this.deps.redis, this.deps.keys, sweepId, step, { waitMs: 0 });
       } catch (error) {
         if (!(error instanceof SweepBusyError)) throw error;
+        return 0;
       }
-    }
-    return queued;
+    };
+    let queued = 0;
+    for (const sweepId of await this.gate.pendingSweeps()) queued += await underLock(sweepId, () => this.gate.dispatch(sweepId));
+    let heldBack = 0;
+    for (const sweepId of await this.gate.pausedSweeps()) heldBack += await underLock(sweepId, () => this.gate.pullBack(sweepId));
+    return { queued, heldBack };
   }
 
   async dispatchView(sweepId: string): Promise<DispatchView> {
