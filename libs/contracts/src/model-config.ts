@@ -68,7 +68,13 @@ export const SeedSchema = z.number().int('seed must be an integer').min(0, 'seed
 export const OptimizerSchema = z.enum(['adam', 'adamw', 'sgd']);
 export const ScheduleSchema = z.enum(['constant', 'cosine', 'one-cycle', 'plateau', 'step']);
 export const TargetsSchema = z.enum(['majority', 'ferplus-votes']);
-export const TtaSchema = z.enum(['none', 'flip']);
+/**
+ * Test-time augmentation: `flip` averages each image with its mirror image; `flip-shift` averages
+ * ten views, the image and its mirror each as they are and moved 2 px up, down, left and right.
+ */
+export const TtaSchema = z.enum(['none', 'flip', 'flip-shift']);
+export type TestTimeAugmentation = z.infer<typeof TtaSchema>;
+export const TEST_TIME_AUGMENTATIONS = TtaSchema.options;
 export const BestEpochBySchema = z.enum(['val_accuracy', 'val_loss']);
 const fraction = (name: string) => z.number().min(0, `${name} must be in [0, 1)`).lt(1, `${name} must be in [0, 1)`);
 export const RECIPE_FIELDS = {

@@ -26,7 +26,7 @@ async function run(values: Record<string, string | boolean>, positionals = ['fil
 describe('fermx compare', () => {
   it('rejects a split, a test-time augmentation or a class prior it does not know, as usage errors', async () => {
     await expect(run({ split: 'holdout' })).rejects.toThrow(new UsageError("--split must be one of val, test, publictest, train, got 'holdout'"));
-    await expect(run({ tta: 'crop' })).rejects.toThrow(new UsageError("--tta must be none or flip, got 'crop'"));
+    await expect(run({ tta: 'crop' })).rejects.toThrow(new UsageError("--tta must be one of none, flip, flip-shift, got 'crop'"));
     await expect(run({ 'class-prior': 'balanced' })).rejects.toThrow(new UsageError("--class-prior must be one of trained, uncapped, got 'balanced'"));
   });
 

@@ -1,4 +1,5 @@
 import { UsageError, type CommandContext, type OptionSpecs } from '@fermx/cli';
+import { TEST_TIME_AUGMENTATIONS, type TestTimeAugmentation } from '@fermx/contracts';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
 import { classifyError } from '../training/errors/index.js';
 import { CLASS_PRIORS, parseClassPrior } from '../evaluation/class-prior-choice.js';
@@ -16,14 +17,16 @@ export const EVALUATION_OPTIONS = {
   'class-prior': { type: 'string' },
   json: { type: 'boolean', default: false },
 } satisfies OptionSpecs;
-export const EVALUATION_USAGE = `[--split ${SPLITS.join('|')}] [--tta none|flip] [--class-prior ${CLASS_PRIORS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}] [--json]`;
+export const EVALUATION_USAGE = `[--split ${SPLITS.join('|')}] [--tta ${TEST_TIME_AUGMENTATIONS.join('|')}] [--class-prior ${CLASS_PRIORS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}] [--json]`;
 
 /** --split, --tta, --class-prior and --backend (with the environment) as one EvaluationInput; a bad value is a usage error. */
 export function parseEvaluationInput(ctx: CommandContext, datasetUri: string): EvaluationInput {
   const split = ctx.values.split as string;
   if (!SPLITS.includes(split as Split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${split}'`);
   const tta = ctx.values.tta as string | undefined;
-  if (tta !== undefined && tta !== 'none' && tta !== 'flip') throw new UsageError(`--tta must be none or flip, got '${tta}'`);
+  if (tta !== undefined && !TEST_TIME_AUGMENTATIONS.includes(tta as TestTimeAugmentation)) {
+    throw new UsageError(`--tta must be one of ${TEST_TIME_AUGMENTATIONS.join(', ')}, got '${tta}'`);
+  }
   const classPrior = parseClassPrior(ctx.values['class-prior']);
   let config;
   try {
@@ -38,7 +41,7 @@ export function parseEvaluationInput(ctx: CommandContext, datasetUri: string): E
     backend: config.backend,
     cacheDir: config.cacheDir,
     env: ctx.env,
-    ...(tta ? { tta } : {}),
+    ...(tta ? { tta: tta as TestTimeAugmentation } : {}),
     ...(classPrior ? { classPrior } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { TEST_TIME_AUGMENTATIONS, type TestTimeAugmentation } from '@fermx/contracts';
 import type { ModelConfig } from '../architectures/model-config.js';
 import type { AugmentationConfig } from './augmentation.js';
 import type { EarlyStoppingConfig } from './early-stopping.js';
@@ -51,7 +52,7 @@ export interface TrainOptions {
   /** Decay of an exponential moving average of the weights; the average is what is evaluated and saved. */
   ema?: number;
   /** Test-time augmentation at evaluation: flip averages the image's and its mirror's probabilities. */
-  tta?: 'none' | 'flip';
+  tta?: TestTimeAugmentation;
   /** Which epoch's model is kept as the best one beside the last (default val_accuracy). */
   bestEpochBy?: BestEpochMetric;
   /** Storage URI of a saved model whose weights start the run (the caller loads it: TrainArgs.initialModel). */
@@ -152,7 +153,7 @@ export function validateTrainOptions(options: TrainOptions): void {
   oneOf('optimizer', options.optimizer, OPTIMIZERS);
   oneOf('schedule', options.schedule, LEARNING_RATE_SCHEDULES);
   oneOf('targets', options.targets, TARGETS);
-  oneOf('tta', options.tta, ['none', 'flip'] as const);
+  oneOf('tta', options.tta, TEST_TIME_AUGMENTATIONS);
   oneOf('bestEpochBy', options.bestEpochBy, BEST_EPOCH_METRICS);
   if (options.initFrom !== undefined && (typeof options.initFrom !== 'string' || options.initFrom.length === 0)) {
     throw new Error(`training option initFrom must be the URI of a saved model folder, got ${JSON.stringify(options.initFrom)}`);
