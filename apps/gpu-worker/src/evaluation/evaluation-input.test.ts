@@ -30,6 +30,10 @@ describe('scoringFor', () => {
   it('reads a model under its own class mix and TTA unless asked otherwise', () => {
     expect(scoringFor('m', metadata(), input, split({ neutral: 100 }))).toEqual({ tta: 'flip', classPrior: 'trained' });
     expect(scoringFor('m', metadata(), { ...input, tta: 'none' }, split({}))).toEqual({ tta: 'none', classPrior: 'trained' });
+    // A model re-scored after training (metadata.evaluation) is read as it was chosen, unless asked otherwise.
+    const rescored = metadata({ evaluation: { tta: 'flip-shift' } });
+    expect(scoringFor('m', rescored, input, split({}))).toEqual({ tta: 'flip-shift', classPrior: 'trained' });
+    expect(scoringFor('m', rescored, { ...input, tta: 'flip' }, split({}))).toEqual({ tta: 'flip', classPrior: 'trained' });
   });
 
   it('uncapped: weights from the train split (40/40) to the Training rows before the caps (150/50)', () => {

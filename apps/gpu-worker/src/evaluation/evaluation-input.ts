@@ -60,9 +60,12 @@ function assertSameClasses(modelUri: string, metadata: ModelMetadata, input: Eva
   }
 }
 
-/** The test-time augmentation a model is scored with: the one asked for, else its own, else none. */
+/**
+ * The test-time augmentation a model is scored with: the one asked for, else the one it was
+ * chosen under (metadata.evaluation), else its training's, else none.
+ */
 function ttaFor(input: EvaluationInput, metadata: ModelMetadata): TestTimeAugmentation {
-  return input.tta ?? metadata.training?.tta ?? 'none';
+  return input.tta ?? metadata.evaluation?.tta ?? metadata.training?.tta ?? 'none';
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseModelConfig, type ModelConfig } from '../architectures/model-config.js';
 import type { BackendInfo } from '@fermx/kernels';
+import type { TestTimeAugmentation } from '@fermx/contracts';
 import type { TrainOptions } from '../training/train-options.js';
 
 /** The files of a saved model: standard tfjs layers format plus fermx's metadata. */
@@ -20,6 +21,12 @@ export interface ModelMetadata {
    * probabilities at that class mix needs (class-prior.ts). Absent in models saved before it.
    */
   classMix?: { train: Record<string, number>; uncapped?: Record<string, number> };
+  /**
+   * How the model is read when that differs from what its training did: `tta` is the test-time
+   * augmentation it was chosen under after training (a committed model re-scored, weights
+   * unchanged), which `fermx evaluate` and `compare` use before `training.tta`. `note` says why.
+   */
+  evaluation?: { tta: TestTimeAugmentation; note?: string };
   /** Filled in by saveModelArtifacts. */
   parameters?: number;
   format?: 'fermx-model';
