@@ -12,21 +12,21 @@ export function transitionText(t: SweepTransition): string {
     case 'resubmitted':
       return `${t.action} (${t.enqueued} enqueued, ${t.existing} already known)`;
     case 'paused':
-      return `paused (${t.heldBack} queued trials held back; running ones finish)`;
+      return `paused (${counted(t.heldBack, 'queued trial')} held back; running ones finish)`;
     case 'resumed':
-      return `resumed (${t.dispatched} trials dispatched)`;
+      return `resumed (${counted(t.dispatched, 'trial')} dispatched)`;
     case 'extended':
-      return `extended by ${t.n} per grid point (${t.added} new trials, ${t.total} in all)`;
+      return `extended by ${t.n} per grid point (${counted(t.added, 'new trial')}, ${t.total} in all)`;
     case 'retried':
-      return `retried ${t.trialIds.length} trial${t.trialIds.length === 1 ? '' : 's'}: ${t.trialIds.join(' ')}`;
+      return `retried ${counted(t.trialIds.length, 'trial')}: ${t.trialIds.join(' ')}`;
     case 'set': {
       const parts = [];
       if (t.maxConcurrent !== undefined) parts.push(`max concurrent ${t.maxConcurrent ?? 'none'}`);
-      if (t.priority !== undefined) parts.push(`priority ${t.priority} (${t.reprioritised} queued jobs changed)`);
+      if (t.priority !== undefined) parts.push(`priority ${t.priority} (${counted(t.reprioritised, 'queued job')} changed)`);
       return `set ${parts.join(', ')}`;
     }
     case 'cancelled':
-      return `cancelled (${t.cancelled} trials)`;
+      return `cancelled (${counted(t.cancelled, 'trial')})`;
   }
 }
 
@@ -38,4 +38,9 @@ export function describeDispatch(d: DispatchView): string {
     `priority ${d.priority}`,
     `${d.held} held`,
   ].join(' · ');
+}
+
+/** `1 trial`, `3 trials`. */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -147,18 +147,23 @@ function describe(t) {
     case 'resubmitted':
       return `${t.action} (${t.enqueued} enqueued, ${t.existing} already known)`;
     case 'paused':
-      return `paused (${t.heldBack} queued trials held back; running ones finish)`;
+      return `paused (${counted(t.heldBack, 'queued trial')} held back; running ones finish)`;
     case 'resumed':
-      return `resumed (${t.dispatched} trials dispatched)`;
+      return `resumed (${counted(t.dispatched, 'trial')} dispatched)`;
     case 'extended':
-      return `extended by ${t.n} per grid point (${t.added} new trials, ${t.total} in all)`;
+      return `extended by ${t.n} per grid point (${counted(t.added, 'new trial')}, ${t.total} in all)`;
     case 'retried':
-      return `retried ${t.trialIds.length} trial${t.trialIds.length === 1 ? '' : 's'}`;
+      return `retried ${counted(t.trialIds.length, 'trial')}`;
     case 'set':
       return `set ${[t.maxConcurrent !== undefined ? `max concurrent ${t.maxConcurrent ?? 'none'}` : '', t.priority !== undefined ? `priority ${t.priority}` : ''].filter(Boolean).join(', ')}`;
     case 'cancelled':
-      return `cancelled (${t.cancelled} trials)`;
+      return `cancelled (${counted(t.cancelled, 'trial')})`;
     default:
       return t?.action ?? 'unknown';
   }
+}
+
+/** `1 trial`, `3 trials`. */
+function counted(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
