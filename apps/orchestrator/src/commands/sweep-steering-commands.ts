@@ -35,7 +35,7 @@ function wholeNumber(value: unknown, flag: string, min: number): number {
 
 export const sweepPauseCommand = defineOrchestratorCommand({
   path: ['sweep', 'pause'],
-  summary: 'Stop dispatching a sweep: running trials finish, queued ones are held until resume',
+  summary: 'Stop dispatching a sweep: running trials finish; queued ones, and a running one whose worker stops, are held until resume',
   usage: 'ID [--json] [--api URL]',
   args: ['ID'],
   options: COMMON,
