@@ -5,7 +5,7 @@ import type { LeaderboardIndex } from './leaderboard-index.js';
 import { redisKeys, resolveKeySpace, type KeySpace } from './names.js';
 import { SweepPauses } from './sweep-pauses.js';
 import { addTrialJobs, DEFAULT_RETRY, type RetryPolicy, type TrialQueue } from './trial-queue.js';
-import { readTrialStates } from './trial-states.js';
+import { readTrialStates, type TrialJobState } from './trial-states.js';
 
 /** How a sweep's trials reach the queue (`fermx sweep pause | resume | set`). */
 export interface DispatchSettings {
@@ -54,14 +54,18 @@ export class SweepGate {
     return `${this.prefix}:sweep:${sweepId}:${part}`;
   }
 
+  private controlKey(sweepId: string): string {
+    return redisKeys.sweepControl(this.deps.keys ?? {}, sweepId);
+  }
+
   private get pendingKey(): string {
     return `${this.prefix}:dispatch:pending`;
   }
 
   async settings(sweepId: string): Promise<DispatchSettings> {
-    const raw = await this.deps.redis.hgetall(redisKeys.sweepControl(this.deps.keys ?? {}, sweepId));
+    const raw = await this.deps.redis.hgetall(this.controlKey(sweepId));
     return {
-      paused: raw.paused === '1',
+      paused: SweepPauses.isPausedField(raw.paused),
       maxConcurrent: raw.maxConcurrent ? Number(raw.maxConcurrent) : undefined,
       priority: raw.priority ? Number(raw.priority) : 10,
       retry: raw.retry ? (JSON.parse(raw.retry) as RetryPolicy) : DEFAULT_RETRY,
@@ -72,20 +76,16 @@ export class SweepGate {
   async initialise(sweepId: string, settings: { priority: number; retry: RetryPolicy }): Promise<void> {
     await this.deps.redis
       .multi()
-      .hsetnx(redisKeys.sweepControl(this.deps.keys ?? {}, sweepId), 'priority', String(settings.priority))
-      .hsetnx(redisKeys.sweepControl(this.deps.keys ?? {}, sweepId), 'retry', JSON.stringify(settings.retry))
+      .hsetnx(this.controlKey(sweepId), 'priority', String(settings.priority))
+      .hsetnx(this.controlKey(sweepId), 'retry', JSON.stringify(settings.retry))
       .exec();
   }
 
   /** Changes settings; `maxConcurrent: null` removes the cap. */
   async configure(sweepId: string, change: { paused?: boolean; maxConcurrent?: number | null; priority?: number }): Promise<void> {
-    const key = redisKeys.sweepControl(this.deps.keys ?? {}, sweepId);
+    const key = this.controlKey(sweepId);
     const tx = this.deps.redis.multi();
-    if (change.paused !== undefined) {
-      tx.hset(key, 'paused', change.paused ? '1' : '0');
-      if (change.paused) tx.sadd(redisKeys.pausedSweeps(this.deps.keys ?? {}), sweepId);
-      else tx.srem(redisKeys.pausedSweeps(this.deps.keys ?? {}), sweepId);
-    }
+    if (change.paused !== undefined) this.pauses.record(tx, sweepId, change.paused);
     if (change.maxConcurrent === null) tx.hdel(key, 'maxConcurrent');
     else if (change.maxConcurrent !== undefined) tx.hset(key, 'maxConcurrent', String(change.maxConcurrent));
     if (change.priority !== undefined) tx.hset(key, 'priority', String(change.priority));
@@ -158,12 +158,17 @@ export class SweepGate {
     const ids = await this.deps.redis.zrange(this.key(sweepId, 'dispatched'), 0, -1);
     if (ids.length === 0) return 0;
     const states = await readTrialStates(this.deps.redis, ids, this.deps.keys);
+    return ids.length - (await this.forgetFinished(sweepId, ids, states));
+  }
+
+  /** Drops the finished ones of these dispatched trials from the sweep's record; returns how many. */
+  private async forgetFinished(sweepId: string, ids: readonly string[], states: Map<string, TrialJobState>): Promise<number> {
     const finished = ids.filter((id) => {
       const state = states.get(id)?.state;
       return state !== 'waiting' && state !== 'active';
     });
     for (let i = 0; i < finished.length; i += CHUNK) await this.deps.redis.zrem(this.key(sweepId, 'dispatched'), ...finished.slice(i, i + CHUNK));
-    return ids.length - finished.length;
+    return finished.length;
   }
 
   /**
@@ -203,9 +208,9 @@ export class SweepGate {
   /**
    * Takes the sweep's queued (not running) jobs back into the held set: for pause, on every
    * dispatch pass while paused (a trial handed back or retried comes back to the queue), and
-   * before a new cap applies. A job that another owner sweep still wants on the queue (neither paused nor
-   * cancelled) stays. A job a worker took meanwhile stays too (removal refuses locked jobs).
-   * Returns how many were taken back.
+   * before a new cap applies. A job that another owner sweep still wants on the queue (neither
+   * paused nor cancelled) stays. A job a worker took meanwhile stays too (removal refuses locked
+   * jobs). Returns how many were taken back.
    */
   async pullBack(sweepId: string): Promise<number> {
     const flat = await this.deps.redis.zrange(this.key(sweepId, 'dispatched'), 0, -1, 'WITHSCORES');
@@ -213,8 +218,7 @@ export class SweepGate {
     for (let i = 0; i < flat.length; i += 2) order.set(flat[i]!, Number(flat[i + 1]));
     const states = await readTrialStates(this.deps.redis, [...order.keys()], this.deps.keys);
     // Finished trials leave the record, so that a paused sweep's pass reads only what can still run.
-    const finished = [...order.keys()].filter((id) => !['waiting', 'active'].includes(states.get(id)?.state ?? 'missing'));
-    for (let i = 0; i < finished.length; i += CHUNK) await this.deps.redis.zrem(this.key(sweepId, 'dispatched'), ...finished.slice(i, i + CHUNK));
+    await this.forgetFinished(sweepId, [...order.keys()], states);
     const waiting = [...order.keys()].filter((id) => states.get(id)?.state === 'waiting');
     const keep = await this.pauses.wantedElsewhere(sweepId, waiting);
     const mine = waiting.filter((id) => !keep.has(id));

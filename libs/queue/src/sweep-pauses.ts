@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { CancelFlags } from './cancel-flags.js';
 import { redisKeys, type KeySpace } from './names.js';
 import { TrialOwners } from './trial-owners.js';
@@ -22,8 +22,20 @@ export class SweepPauses {
     this.cancelFlags = new CancelFlags(redis, keys);
   }
 
+  /** The control hash's `paused` field as stored ('1' while paused). */
+  static isPausedField(value: string | null | undefined): boolean {
+    return value === '1';
+  }
+
   async isPaused(sweepId: string): Promise<boolean> {
-    return (await this.redis.hget(redisKeys.sweepControl(this.keys, sweepId), 'paused')) === '1';
+    return SweepPauses.isPausedField(await this.redis.hget(redisKeys.sweepControl(this.keys, sweepId), 'paused'));
+  }
+
+  /** Adds to `tx` the writes that pause or resume the sweep: its flag and its place in the list. */
+  record(tx: ChainableCommander, sweepId: string, paused: boolean): void {
+    tx.hset(redisKeys.sweepControl(this.keys, sweepId), 'paused', paused ? '1' : '0');
+    if (paused) tx.sadd(redisKeys.pausedSweeps(this.keys), sweepId);
+    else tx.srem(redisKeys.pausedSweeps(this.keys), sweepId);
   }
 
   /** The paused sweeps, sorted. Sweeps paused before this set existed join it on their next pause. */

@@ -4,9 +4,10 @@ import type { SweepService } from './sweep-service.js';
 /**
  * `fermx serve`'s dispatcher: every `intervalMs`, one dispatch pass over the sweeps with held
  * trials (paused or capped sweeps), so a capped sweep's next trial is queued within a tick of a
- * slot freeing up, and a paused sweep's trial that came back to the queue is held within a tick. Passes never overlap; a failed pass (Redis down) is logged and retried on the
- * next tick. Steering commands and submits run a pass themselves, so the loop only adds latency
- * bounds, never correctness.
+ * slot freeing up, and a paused sweep's trial that came back to the queue is held within a
+ * tick. Passes never overlap; a failed pass (Redis down) is logged and retried on the next tick.
+ * Steering commands and submits run a pass themselves, so the loop only adds latency bounds,
+ * never correctness.
  */
 export class DispatchLoop {
   private timer: NodeJS.Timeout | undefined;
