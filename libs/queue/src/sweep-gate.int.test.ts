@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TrialSpec } from '@fermx/contracts';
+import type { TrialProgress, TrialSpec } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import {
   addTrialJobs,
@@ -115,6 +115,49 @@ describe('SweepGate', () => {
     await gate.configure('s-back', { paused: false });
     expect(await gate.pausedSweeps()).toEqual([]);
     expect(await gate.dispatch('s-back')).toBe(1);
+  });
+
+  it("a trial pause takes back keeps its last reported epoch until it finishes (the removed job's progress goes with it)", async () => {
+    const [trial] = specs('s-progress', 1);
+    await gate.enqueue('s-progress', held([trial!]));
+    const worker = new Worker<TrialSpec>(queue.name, null, { connection: workerConnection(live.url), prefix: keys.prefix });
+    const job = (await worker.getNextJob('token-5'))!;
+    const epoch9: TrialProgress = { epoch: 9, epochs: 20, loss: 1.1, accuracy: 0.6, valLoss: 1.2, valAccuracy: 0.64, seconds: 140, imagesPerSecond: 200 };
+    await job.updateProgress(epoch9);
+    await gate.configure('s-progress', { paused: true });
+    await job.moveToWait('token-5');
+    expect(await gate.pullBack('s-progress')).toBe(1);
+    expect(await gate.lastProgress('s-progress', [trial!.trialId, 'other'])).toEqual(new Map([[trial!.trialId, epoch9]]));
+    // Resumed: queued again, a fresh job without progress until the trial's next epoch.
+    await gate.configure('s-progress', { paused: false });
+    expect(await gate.dispatch('s-progress')).toBe(1);
+    expect((await readTrialStates(live.redis, [trial!.trialId], keys)).get(trial!.trialId)?.progress).toBeUndefined();
+    expect((await gate.lastProgress('s-progress', [trial!.trialId])).get(trial!.trialId)).toEqual(epoch9);
+    const again = (await worker.getNextJob('token-6'))!;
+    await again.moveToCompleted('done', 'token-6', false);
+    await gate.inFlight('s-progress');
+    expect((await gate.lastProgress('s-progress', [trial!.trialId])).size).toBe(0);
+    await worker.close();
+  });
+
+  it('dropHeld (cancel) forgets the last progress of the held trials', async () => {
+    const [trial] = specs('s-drop', 1);
+    await gate.enqueue('s-drop', held([trial!]));
+    await (await queue.getJob(trial!.trialId))!.updateProgress({
+      epoch: 2,
+      epochs: 4,
+      loss: 1,
+      accuracy: 0.5,
+      valLoss: 1,
+      valAccuracy: 0.5,
+      seconds: 1,
+      imagesPerSecond: 1,
+    });
+    await gate.configure('s-drop', { paused: true });
+    expect(await gate.pullBack('s-drop')).toBe(1);
+    expect((await gate.lastProgress('s-drop', [trial!.trialId])).size).toBe(1);
+    expect(await gate.dropHeld('s-drop')).toBe(1);
+    expect((await gate.lastProgress('s-drop', [trial!.trialId])).size).toBe(0);
   });
 
   it('pullBack leaves a job another owner sweep still dispatches (not paused, not cancelled)', async () => {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { TrialSpec } from '@fermx/contracts';
+import type { TrialProgress, TrialSpec } from '@fermx/contracts';
 import { CancelFlags } from './cancel-flags.js';
+import { HeldProgress } from './held-progress.js';
 import type { LeaderboardIndex } from './leaderboard-index.js';
 import { redisKeys, resolveKeySpace, type KeySpace } from './names.js';
 import { SweepPauses } from './sweep-pauses.js';
@@ -43,11 +44,13 @@ export class SweepGate {
   private readonly prefix: string;
   private readonly cancelFlags: CancelFlags;
   private readonly pauses: SweepPauses;
+  private readonly heldProgress: HeldProgress;
 
   constructor(private readonly deps: { redis: Redis; queue: TrialQueue; index: Pick<LeaderboardIndex, 'getMany'>; keys?: KeySpace }) {
     this.prefix = resolveKeySpace(deps.keys).prefix;
     this.cancelFlags = new CancelFlags(deps.redis, deps.keys);
     this.pauses = new SweepPauses(deps.redis, deps.keys);
+    this.heldProgress = new HeldProgress(deps.redis, deps.keys);
   }
 
   private key(sweepId: string, part: 'held' | 'heldspec' | 'dispatched'): string {
@@ -142,6 +145,14 @@ export class SweepGate {
     return (await this.deps.redis.smembers(this.pendingKey)).sort();
   }
 
+  /**
+   * The last progress these trials reported before pause took their jobs back (a removed job
+   * loses its own): for a trial whose job has none yet.
+   */
+  async lastProgress(sweepId: string, trialIds: readonly string[]): Promise<Map<string, TrialProgress>> {
+    return this.heldProgress.read(sweepId, trialIds);
+  }
+
   /** Forgets the held trials (cancel): they are never dispatched. Returns how many. */
   async dropHeld(sweepId: string): Promise<number> {
     const replies = await this.deps.redis
@@ -150,6 +161,7 @@ export class SweepGate {
       .del(this.key(sweepId, 'held'), this.key(sweepId, 'heldspec'))
       .srem(this.pendingKey, sweepId)
       .exec();
+    await this.heldProgress.forgetAll(sweepId);
     return Number(replies?.[0]?.[1] ?? 0);
   }
 
@@ -168,6 +180,7 @@ export class SweepGate {
       return state !== 'waiting' && state !== 'active';
     });
     for (let i = 0; i < finished.length; i += CHUNK) await this.deps.redis.zrem(this.key(sweepId, 'dispatched'), ...finished.slice(i, i + CHUNK));
+    await this.heldProgress.forget(sweepId, finished);
     return finished.length;
   }
 
@@ -234,6 +247,13 @@ export class SweepGate {
       const removed = await Promise.all(held.map((t) => this.deps.queue.remove(t.spec.trialId).catch(() => 0)));
       const taken = held.filter((_, j) => removed[j] !== 1).map((t) => t.spec.trialId);
       const gone = held.filter((_, j) => removed[j] === 1).map((t) => t.spec.trialId);
+      // The removed job took its progress with it; the trial resumes from its checkpoint.
+      const progress = new Map<string, TrialProgress>();
+      for (const id of gone) {
+        const last = states.get(id)?.progress;
+        if (last) progress.set(id, last);
+      }
+      await this.heldProgress.remember(sweepId, progress);
       // A worker took these meanwhile (removal refuses locked jobs): they run to the end, not held.
       if (taken.length)
         await this.deps.redis

@@ -426,6 +426,11 @@ describe('steering a sweep (real queue, real workers)', () => {
       30_000,
       () => `the handed-back trial was not held: ${JSON.stringify((lastCounts.get(ids.g!) ?? {}) as object)}`,
     );
+    // Pause took its job off the queue; status still shows the epoch it stopped at.
+    const shown = (await status(ids.g!)).trials[0]!.progress;
+    expect(shown?.epochs).toBe(40);
+    expect(shown?.epoch).toBeGreaterThanOrEqual(3);
+    expect(shown?.epoch).toBeLessThanOrEqual(before);
     await new Promise((r) => setTimeout(r, 6 * EPOCH_MS));
     expect(Math.max(...ran())).toBe(before); // the idle worker left it alone
     expect((await status(ids.g!)).counts).toMatchObject({ active: 0 });

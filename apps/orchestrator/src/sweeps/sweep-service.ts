@@ -455,11 +455,17 @@ export class SweepService {
       sweepId,
       trials.map((t) => t.trialId),
     );
+    // A trial that pause took off the queue lost its job's progress; it resumes from its checkpoint.
+    const lastProgress = await this.gate.lastProgress(
+      sweepId,
+      statuses.filter((s) => !s.row && !s.state?.progress).map((s) => s.trialId),
+    );
     return trials.map((trial, i) => {
-      const { status, state, row, held } = statuses[i]!;
+      const { trialId, status, state, row, held } = statuses[i]!;
       const view: TrialView = { ...trialSummary(trial), status, attempts: state?.attemptsMade ?? 0 };
       if (held) view.held = true;
-      if (state?.progress) view.progress = state.progress;
+      const progress = state?.progress ?? (row ? undefined : lastProgress.get(trialId));
+      if (progress) view.progress = progress;
       if (state?.failedReason && status !== 'completed' && status !== 'stopped-early') view.failedReason = state.failedReason;
       if (row) {
         view.result = {
