@@ -78,7 +78,7 @@ describe('sweep page steering panel', () => {
       'submitted (4 enqueued, 0 already known)',
       'paused (4 queued trials held back; running ones finish)',
       'resumed (4 trials dispatched)',
-      'set max concurrent 1, priority 4',
+      'set max concurrent 1, priority 4 (4 queued jobs changed)',
       'extended by 2 per grid point (2 new trials, 6 in all)',
     ]);
     // The server agrees with the page.

@@ -3,6 +3,7 @@
 // without one the panel is read-only. See docs/ORCHESTRATOR.md, "Steering a sweep".
 import { api, getToken } from '../lib/api.js';
 import { h } from '../lib/dom.js';
+import { transitionText } from '../lib/sweep-transitions.js';
 
 /**
  * The steering panel of one sweep. `data` is the /api/sweeps/:id answer; `draft` keeps what the
@@ -27,7 +28,7 @@ export function steeringPanel({ id, data, ctx, draft = {}, onDone }) {
     try {
       const res = await api.steerSweep(id, action, body);
       for (const key of Object.keys(draft)) delete draft[key];
-      const text = describe(res.transition);
+      const text = transitionText(res.transition);
       note.textContent = text;
       ctx.announce(`Sweep ${text}`);
       onDone();
@@ -125,7 +126,7 @@ export function steeringPanel({ id, data, ctx, draft = {}, onDone }) {
       ? h(
           'ol',
           { id: 'sweep-history' },
-          history.map((t) => h('li', {}, h('time', { datetime: t.at }, t.at.replace('T', ' ').slice(0, 19)), ' ', describe(t))),
+          history.map((t) => h('li', {}, h('time', { datetime: t.at }, t.at.replace('T', ' ').slice(0, 19)), ' ', transitionText(t))),
         )
       : h('p', { class: 'muted' }, 'No transitions recorded.'),
   );
@@ -138,32 +139,4 @@ function dispatchText(d) {
     `priority ${d.priority}`,
     `${d.held} held`,
   ].join(' · ');
-}
-
-/** The same wording as `fermx sweep status` (apps/orchestrator/src/terminal/sweep-history.ts). */
-function describe(t) {
-  switch (t?.action) {
-    case 'submitted':
-    case 'resubmitted':
-      return `${t.action} (${t.enqueued} enqueued, ${t.existing} already known)`;
-    case 'paused':
-      return `paused (${counted(t.heldBack, 'queued trial')} held back; running ones finish)`;
-    case 'resumed':
-      return `resumed (${counted(t.dispatched, 'trial')} dispatched)`;
-    case 'extended':
-      return `extended by ${t.n} per grid point (${counted(t.added, 'new trial')}, ${t.total} in all)`;
-    case 'retried':
-      return `retried ${counted(t.trialIds.length, 'trial')}`;
-    case 'set':
-      return `set ${[t.maxConcurrent !== undefined ? `max concurrent ${t.maxConcurrent ?? 'none'}` : '', t.priority !== undefined ? `priority ${t.priority}` : ''].filter(Boolean).join(', ')}`;
-    case 'cancelled':
-      return `cancelled (${counted(t.cancelled, 'trial')})`;
-    default:
-      return t?.action ?? 'unknown';
-  }
-}
-
-/** `1 trial`, `3 trials`. */
-function counted(n, noun) {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
