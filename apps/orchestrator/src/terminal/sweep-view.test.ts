@@ -48,6 +48,36 @@ describe('sweep status view', () => {
     expect(text).not.toContain('at train');
   });
 
+  it('marks a held trial and shows the epoch it stopped at', () => {
+    const status: SweepStatus = {
+      sweep: {
+        sweepId: 's-3',
+        name: 'long',
+        dataset: { uri: 'file:///d', version: 'v' },
+        spec: {},
+        strategy: 'grid',
+        priority: 3,
+        createdAt: '2026-01-01T00:00:00Z',
+      },
+      counts: { total: 2, waiting: 2, active: 0, completed: 0, failed: 0, stoppedEarly: 0, cancelled: 0 },
+      trials: [
+        {
+          trialId: 't-1',
+          status: 'waiting',
+          held: true,
+          model: 'mxception',
+          params: { epochs: 20 },
+          attempts: 0,
+          progress: { epoch: 9, epochs: 20, loss: 1, accuracy: 0.6, valLoss: 1, valAccuracy: 0.6421, seconds: 140, imagesPerSecond: 200 },
+        },
+        { trialId: 't-2', status: 'waiting', model: 'mxception', params: { epochs: 20 }, attempts: 0 },
+      ],
+    };
+    const text = renderSweepStatus(status, { columns: 120 });
+    expect(text).toMatch(/t-1 .*\s9\/20 .*64\.21%\s+waiting \(held\)\n/);
+    expect(text).toMatch(/t-2 .*\s0\/20 .*waiting\n/);
+  });
+
   it('shows escape sequences from a spec or a worker as text, never sends them to the terminal', () => {
     const status: SweepStatus = {
       sweep: {

@@ -49,7 +49,8 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     const text = label(t);
     const name = text.length > labelWidth ? `${text.slice(0, labelWidth - 1)}…` : text.padEnd(labelWidth);
     const reason = failureReason(t);
-    const tail = reason === undefined ? '' : `  ${terminalCell(reason.slice(0, 60))}`;
+    // A held trial waits for resume or a free slot under the cap, not for a worker.
+    const tail = reason === undefined ? (t.held ? ' (held)' : '') : `  ${terminalCell(reason.slice(0, 60))}`;
     lines.push(
       `${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`,
     );

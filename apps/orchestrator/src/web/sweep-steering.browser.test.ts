@@ -58,10 +58,12 @@ describe('sweep page steering panel', () => {
 
     await page.locator('#steer-pause').click();
     await expect.poll(state).toBe('Paused · no concurrency cap · priority 10 · 4 held');
+    await expect.poll(() => page.locator('tr[data-trial] td span.muted', { hasText: 'held' }).count()).toBe(4);
     expect(await page.locator('#steer-pause').isDisabled()).toBe(true);
 
     await page.locator('#steer-resume').click();
     await expect.poll(state).toBe('Dispatching · no concurrency cap · priority 10 · 0 held');
+    await expect.poll(() => page.locator('tr[data-trial] td span.muted', { hasText: 'held' }).count()).toBe(0);
 
     await page.locator('#steer-cap').fill('1');
     await page.locator('#steer-priority').fill('4');

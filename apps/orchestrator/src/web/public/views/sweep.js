@@ -179,7 +179,8 @@ export function sweepView(root, route, ctx) {
             { 'data-trial': t.trialId },
             h('td', {}, box, h('label', { for: `cmp-${t.trialId}`, class: 'visually-hidden' }, `Compare ${t.trialId}`)),
             h('th', { scope: 'row' }, h('a', { href: trialHref(t.trialId), title: t.trialId }, shortId(t.trialId))),
-            h('td', {}, statusBadge(t.status)),
+            // Held: waits for resume or a free slot under the cap, not for a worker.
+            h('td', {}, statusBadge(t.status), t.held && h('span', { class: 'muted' }, ' held')),
             keys.map((k) => h('td', { class: isNumeric(trials, k) ? 'num' : undefined }, compact(paramsOf(t)[k]))),
             h('td', { class: 'num' }, pct(metricOf(t))),
             h(
