@@ -48,7 +48,8 @@ export async function readTrialStates(redis: Redis, trialIds: readonly string[],
   return out;
 }
 
-function safeJson(text: string): unknown {
+/** JSON.parse that answers undefined for text that is not JSON (a hash field written by something else). */
+export function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
