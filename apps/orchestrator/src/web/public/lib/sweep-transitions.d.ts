@@ -1,3 +1,4 @@
 // Types of sweep-transitions.js, for `fermx sweep status` and the unit tests (the page itself is plain JS, served as is).
-import type { SweepTransition } from '../../../sweeps/sweep-record.js';
-export function transitionText(t: SweepTransition): string;
+// The argument is a sweep.json history entry (SweepTransition, sweeps/sweep-record.ts), typed
+// loosely here so that the page's own type check (tsconfig.web.json: DOM, no Node) stays free of Node types.
+export function transitionText(t: { action: string; [field: string]: unknown }): string;
