@@ -194,6 +194,9 @@ describe('tpe sweep through the queue (real redis-server, two synthetic workers)
       const asked = await count('ask');
       // Whatever a worker had taken finishes; the search sees it end, and proposes nothing.
       await until('the running trials to end', async () => {
+        // As `fermx serve` does each pass: a trial a worker had taken as pause began comes back
+        // to the queue (the worker leaves a paused sweep's trial), and the pass holds it.
+        await o.runtime.sweeps.dispatchPending();
         const s = (await o.runtime.sweeps.status(sweepId))!;
         return (
           s.trials.every((t) => t.status !== 'active' && (t.status !== 'waiting' || t.held)) &&
