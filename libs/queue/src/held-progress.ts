@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { TrialProgressSchema, type TrialProgress } from '@fermx/contracts';
+import type { TrialProgress } from '@fermx/contracts';
 import { resolveKeySpace, type KeySpace } from './names.js';
-import { safeJson } from './trial-states.js';
+import { parseTrialProgress } from './trial-states.js';
 
 const CHUNK = 1000;
 /** A sweep paused longer than this shows its held trials at epoch 0 again (nothing else is lost). */
@@ -46,8 +46,8 @@ export class HeldProgress {
       const chunk = trialIds.slice(i, i + CHUNK);
       const raws = await this.redis.hmget(this.key(sweepId), ...chunk);
       chunk.forEach((id, j) => {
-        const parsed = raws[j] ? TrialProgressSchema.safeParse(safeJson(raws[j]!)) : undefined;
-        if (parsed?.success) out.set(id, parsed.data);
+        const progress = parseTrialProgress(raws[j]);
+        if (progress) out.set(id, progress);
       });
     }
     return out;

@@ -40,16 +40,22 @@ export async function readTrialStates(redis: Redis, trialIds: readonly string[],
         attemptsMade,
       };
       if (failedReason) entry.failedReason = failedReason;
-      const parsed = progress ? TrialProgressSchema.safeParse(safeJson(progress)) : undefined;
-      if (parsed?.success) entry.progress = parsed.data;
+      const parsed = parseTrialProgress(progress);
+      if (parsed) entry.progress = parsed;
       out.set(id, entry);
     });
   }
   return out;
 }
 
+/** A job's stored progress (or a remembered one), undefined when absent or not a TrialProgress. */
+export function parseTrialProgress(raw: string | null | undefined): TrialProgress | undefined {
+  const parsed = raw ? TrialProgressSchema.safeParse(safeJson(raw)) : undefined;
+  return parsed?.success ? parsed.data : undefined;
+}
+
 /** JSON.parse that answers undefined for text that is not JSON (a hash field written by something else). */
-export function safeJson(text: string): unknown {
+function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -464,7 +464,7 @@ export class SweepService {
       const { trialId, status, state, row, held } = statuses[i]!;
       const view: TrialView = { ...trialSummary(trial), status, attempts: state?.attemptsMade ?? 0 };
       if (held) view.held = true;
-      const progress = state?.progress ?? (row ? undefined : lastProgress.get(trialId));
+      const progress = state?.progress ?? lastProgress.get(trialId);
       if (progress) view.progress = progress;
       if (state?.failedReason && status !== 'completed' && status !== 'stopped-early') view.failedReason = state.failedReason;
       if (row) {

@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { bar, renderSweepStatus } from './sweep-view.js';
 import type { SweepStatus } from '../sweeps/sweep-service.js';
 
+/** A grid sweep's record; the cases change what they test. */
+const sweepRecord = (fields: Partial<SweepStatus['sweep']>): SweepStatus['sweep'] => ({
+  sweepId: 's',
+  name: 'smoke',
+  dataset: { uri: 'file:///d', version: 'v' },
+  spec: {},
+  strategy: 'grid',
+  priority: 1,
+  createdAt: '2026-01-01T00:00:00Z',
+  ...fields,
+});
+
 describe('sweep status view', () => {
   it('draws bars proportional to progress', () => {
     expect(bar(0.5, 10)).toBe('[█████░░░░░]');
@@ -10,15 +22,7 @@ describe('sweep status view', () => {
 
   it('shows each trial with epoch, val accuracy and status', () => {
     const status: SweepStatus = {
-      sweep: {
-        sweepId: 's-1',
-        name: 'smoke',
-        dataset: { uri: 'file:///d', version: 'v' },
-        spec: {},
-        strategy: 'grid',
-        priority: 1,
-        createdAt: '2026-01-01T00:00:00Z',
-      },
+      sweep: sweepRecord({ sweepId: 's-1' }),
       counts: { total: 2, waiting: 0, active: 1, completed: 0, failed: 1, stoppedEarly: 0, cancelled: 0 },
       trials: [
         {
@@ -50,15 +54,7 @@ describe('sweep status view', () => {
 
   it('marks a held trial and shows the epoch it stopped at', () => {
     const status: SweepStatus = {
-      sweep: {
-        sweepId: 's-3',
-        name: 'long',
-        dataset: { uri: 'file:///d', version: 'v' },
-        spec: {},
-        strategy: 'grid',
-        priority: 3,
-        createdAt: '2026-01-01T00:00:00Z',
-      },
+      sweep: sweepRecord({ sweepId: 's-3', name: 'long', priority: 3 }),
       counts: { total: 2, waiting: 2, active: 0, completed: 0, failed: 0, stoppedEarly: 0, cancelled: 0 },
       trials: [
         {
@@ -80,15 +76,7 @@ describe('sweep status view', () => {
 
   it('shows escape sequences from a spec or a worker as text, never sends them to the terminal', () => {
     const status: SweepStatus = {
-      sweep: {
-        sweepId: 's-2',
-        name: 'smoke',
-        dataset: { uri: 'file:///d\x1b]0;owned\x07', version: 'v' },
-        spec: {},
-        strategy: 'grid',
-        priority: 1,
-        createdAt: '2026-01-01T00:00:00Z',
-      },
+      sweep: sweepRecord({ sweepId: 's-2', dataset: { uri: 'file:///d\x1b]0;owned\x07', version: 'v' } }),
       counts: { total: 1, waiting: 0, active: 0, completed: 0, failed: 1, stoppedEarly: 0, cancelled: 0 },
       trials: [
         { trialId: 't-1', status: 'failed', model: 'cnn', variant: 'cnn\x1b[2J\u202e', params: { epochs: 4 }, attempts: 1, failedReason: 'boom\x1b[31m' },
