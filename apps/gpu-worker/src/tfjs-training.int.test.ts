@@ -145,8 +145,25 @@ describe('real tfjs training through the worker', () => {
     // model of another architecture fails the trial as bad input, naming what differs.
     const tuned = exampleTrialSpec({ ...spec, trialId: 't-00000000000000f1', training: { ...spec.training, epochs: 1, initFrom: spec.trialId } });
     const mismatched = exampleTrialSpec({ ...tuned, trialId: 't-00000000000000f2', model: { ...spec.model, architecture: 'mini-xception' } });
-    for (const t of [tuned, mismatched]) await fx.queue.add(t.trialId, t, trialJobOptions(t.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
-    const [tunedJob, mismatchedJob] = await fx.finished([tuned.trialId, mismatched.trialId], 240_000);
+    // teachers: a trial distils from the first trial's model (any architecture that predicts the
+    // dataset's classes); a teacher that names no saved model fails the trial, naming the field.
+    const distilled = exampleTrialSpec({
+      ...spec,
+      trialId: 't-00000000000000f3',
+      model: { ...spec.model, width: 0.5 },
+      training: { ...spec.training, epochs: 1, teachers: [spec.trialId], teacherWeight: 0.7, teacherTemperature: 3 },
+    });
+    const unknownTeacher = exampleTrialSpec({
+      ...distilled,
+      trialId: 't-00000000000000f4',
+      training: { ...distilled.training, teachers: ['t-ffffffffffffffff'] },
+    });
+    for (const t of [tuned, mismatched, distilled, unknownTeacher])
+      await fx.queue.add(t.trialId, t, trialJobOptions(t.trialId, { retry: { attempts: 1, backoffSeconds: 1, jitter: 0 } }));
+    const [tunedJob, mismatchedJob, distilledJob, unknownTeacherJob] = await fx.finished(
+      [tuned.trialId, mismatched.trialId, distilled.trialId, unknownTeacher.trialId],
+      240_000,
+    );
     expect(tunedJob!.failedReason ?? null).toBeNull();
     const tunedResult = TrialResultSchema.parse(await new TrialFiles(fx.storage, tuned).readResult());
     expect(tunedResult.curves.map((c) => c.epoch)).toEqual([1]);
@@ -155,5 +172,11 @@ describe('real tfjs training through the worker', () => {
     };
     expect(metadata.training.initFrom).toBe(spec.trialId);
     expect(mismatchedJob!.failedReason).toMatch(new RegExp(`initFrom ${spec.trialId}: the saved model has architecture cnn, this trial's model mini-xception`));
+    expect(distilledJob!.failedReason ?? null).toBeNull();
+    const distilledMetadata = JSON.parse(new TextDecoder().decode(await fx.storage.get(`runs/sweep-tfjs/${distilled.trialId}/model/metadata.json`))) as {
+      training: { teachers?: string[]; teacherWeight?: number };
+    };
+    expect(distilledMetadata.training).toMatchObject({ teachers: [spec.trialId], teacherWeight: 0.7 });
+    expect(unknownTeacherJob!.failedReason).toContain('cannot run: teachers t-ffffffffffffffff: no finished trial t-ffffffffffffffff');
   });
 });

@@ -128,6 +128,26 @@ describe('training recipe parameters', () => {
     expect(new Set(trials.map((t) => t.trialId)).size).toBe(2);
   });
 
+  it('take teachers as one list (an ensemble, fixed) or a grid of lists, each its own trial', () => {
+    const fixed = expandSweep(assertSweepSpec({ ...base, parameters: { epochs: 2, teachers: ['ferm-a@v1', 't-0123456789abcdef'], teacherWeight: 0.7 } }), ctx);
+    expect(fixed.trials.map((t) => t.training.teachers)).toEqual([['ferm-a@v1', 't-0123456789abcdef']]);
+    expect(fixed.trials[0]!.training.teacherWeight).toBe(0.7);
+    const grid = expandSweep(assertSweepSpec({ ...base, parameters: { epochs: 2, teachers: { grid: [['ferm-a@v1'], ['ferm-a@v1', 'ferm-b@v1']] } } }), ctx);
+    expect(grid.trials.map((t) => t.training.teachers)).toEqual([['ferm-a@v1'], ['ferm-a@v1', 'ferm-b@v1']]);
+    expect(new Set([...fixed.trials, ...grid.trials].map((t) => t.trialId)).size).toBe(3);
+  });
+
+  it('reject teacher settings without teachers, a teacher named twice, and a weight outside (0, 1]', () => {
+    const issues = (parameters: Record<string, unknown>) => {
+      const parsed = parseSweepSpec({ ...base, parameters });
+      return parsed.ok ? [] : parsed.issues.map((i) => `${i.path}: ${i.message}`);
+    };
+    expect(issues({ teacherWeight: 0.5 })).toEqual(['parameters.teacherWeight: teacherWeight needs parameters.teachers (the saved models to distil from)']);
+    expect(issues({ teachers: ['a@v1', 'a@v1'] })).toEqual(['parameters.teachers: teachers names a saved model twice']);
+    expect(issues({ teachers: 'a@v1' })).toEqual(['parameters.teachers: teachers must be a list of saved models']);
+    expect(issues({ teachers: ['a@v1'], teacherWeight: 0 })).toEqual(['parameters.teacherWeight: teacherWeight must be in (0, 1]']);
+  });
+
   it('reject bad recipe values naming the field', () => {
     const bad = parseSweepSpec({ ...base, parameters: { optimizer: 'rmsprop', labelSmoothing: 1.5, schedule: { grid: ['cosine', 'linear'] }, initFrom: '' } });
     expect(bad.ok).toBe(false);

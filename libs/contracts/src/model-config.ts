@@ -77,6 +77,11 @@ export type TestTimeAugmentation = z.infer<typeof TtaSchema>;
 export const TEST_TIME_AUGMENTATIONS = TtaSchema.options;
 export const BestEpochBySchema = z.enum(['val_accuracy', 'val_loss']);
 const fraction = (name: string) => z.number().min(0, `${name} must be in [0, 1)`).lt(1, `${name} must be in [0, 1)`);
+/** A trial reads every teacher over the whole train set before its first step; more is an ensemble no CPU run needs. */
+export const MAX_TEACHERS = 8;
+/** Distillation defaults: an equal blend of labels and teachers, teachers softened at T = 2. */
+export const DEFAULT_TEACHER_WEIGHT = 0.5;
+export const DEFAULT_TEACHER_TEMPERATURE = 2;
 export const RECIPE_FIELDS = {
   optimizer: OptimizerSchema,
   weightDecay: fraction('weightDecay'),
@@ -98,6 +103,19 @@ export const RECIPE_FIELDS = {
    * same architecture, the classifier may differ in classes (it starts fresh then).
    */
   initFrom: z.string().min(1, 'initFrom must be the URI of a saved model folder'),
+  /**
+   * Saved models (named as initFrom) whose averaged, tempered probabilities on each training image
+   * are blended into its target: distillation from a fixed teacher or ensemble (docs/MODELS.md).
+   */
+  teachers: z
+    .array(z.string().min(1, 'each teacher must name a saved model'), { error: 'teachers must be a list of saved models' })
+    .min(1, 'teachers needs at least one saved model')
+    .max(MAX_TEACHERS, `teachers takes at most ${MAX_TEACHERS} saved models`)
+    .refine((list) => new Set(list).size === list.length, 'teachers names a saved model twice'),
+  /** Weight of the teachers' distribution in the target: (1−w)·labels + w·teachers. */
+  teacherWeight: z.number().gt(0, 'teacherWeight must be in (0, 1]').max(1, 'teacherWeight must be in (0, 1]'),
+  /** Temperature T of the teachers' probabilities: p^(1/T), renormalised (softmax(z/T) for one view). */
+  teacherTemperature: z.number().gt(0, 'teacherTemperature must be > 0').max(100, 'teacherTemperature must be <= 100'),
 } as const;
 export type RecipeField = keyof typeof RECIPE_FIELDS;
 export const RECIPE_PARAMETERS = Object.keys(RECIPE_FIELDS) as RecipeField[];
@@ -126,6 +144,9 @@ export const TrainOptionsSchema = z
     tta: RECIPE_FIELDS.tta.optional(),
     bestEpochBy: RECIPE_FIELDS.bestEpochBy.optional(),
     initFrom: RECIPE_FIELDS.initFrom.optional(),
+    teachers: RECIPE_FIELDS.teachers.optional(),
+    teacherWeight: RECIPE_FIELDS.teacherWeight.optional(),
+    teacherTemperature: RECIPE_FIELDS.teacherTemperature.optional(),
   })
   .superRefine((t, ctx) => {
     if (t.warmupEpochs !== undefined && t.warmupEpochs > t.epochs)
@@ -136,6 +157,8 @@ export const TrainOptionsSchema = z
         path: ['minLearningRate'],
         message: `minLearningRate (${t.minLearningRate}) must not exceed learningRate (${t.learningRate})`,
       });
+    for (const key of ['teacherWeight', 'teacherTemperature'] as const)
+      if (t[key] !== undefined && t.teachers === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} needs teachers` });
   });
 export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
 

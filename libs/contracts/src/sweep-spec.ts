@@ -130,6 +130,9 @@ export const ParametersSchema = z.strictObject({
   tta: domain(RECIPE_FIELDS.tta, false).optional(),
   bestEpochBy: domain(RECIPE_FIELDS.bestEpochBy, false).optional(),
   initFrom: domain(RECIPE_FIELDS.initFrom, false).optional(),
+  teachers: domain(RECIPE_FIELDS.teachers, false).optional(),
+  teacherWeight: domain(RECIPE_FIELDS.teacherWeight, true).optional(),
+  teacherTemperature: domain(RECIPE_FIELDS.teacherTemperature, true).optional(),
 });
 export type Parameters = z.infer<typeof ParametersSchema>;
 export type ParameterName = keyof Parameters;
@@ -263,6 +266,9 @@ export const SweepSpecSchema = z
           message: 'repeats derives the seeds; give seed one fixed value (the base seed) or leave it out',
         });
     }
+    for (const key of ['teacherWeight', 'teacherTemperature'] as const)
+      if (spec.parameters[key] !== undefined && spec.parameters.teachers === undefined)
+        ctx.addIssue({ code: 'custom', path: ['parameters', key], message: `${key} needs parameters.teachers (the saved models to distil from)` });
     if (spec.warmStart && spec.strategy.type !== 'tpe')
       ctx.addIssue({ code: 'custom', path: ['warmStart'], message: 'warmStart seeds a model-based search; it needs strategy { type: tpe }' });
     if (spec.strategy.type === 'grid') {

@@ -5,6 +5,7 @@ export { describeModels, summarizeModel, countFlops, type ModelSummary } from '.
 
 export { train, type TrainingCheckpointHeader } from './training/train.js';
 export { transferWeights, type WeightTransfer } from './training/transfer-weights.js';
+export { teacherDistribution, blendTargets, teacherAgreement, type TeacherReading } from './training/teacher-targets.js';
 export { AdamOptimizer, KERAS_ADAM, type AdamSettings, type AdamOptions } from './training/adam.js';
 export { SgdOptimizer } from './training/sgd.js';
 export type { Optimizer, OptimizerSlot } from './training/optimizer.js';

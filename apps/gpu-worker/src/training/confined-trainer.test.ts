@@ -73,6 +73,20 @@ describe('ConfinedTrainer', () => {
     expect(inner.asked).toHaveLength(3);
   });
 
+  it("confines every teacher's folder the same way", async () => {
+    const inner = new RecordingTrainer();
+    const trainer = ConfinedTrainer.fromEnv(inner, { FERMX_STORAGE: 'file:///srv/fermx' });
+    const withTeachers = (teachers: string[]): TrainingRequest => {
+      const r = request('file:///srv/fermx/datasets/ferm/v1');
+      return { ...r, spec: { ...r.spec, training: { ...r.spec.training, teachers } } };
+    };
+    await trainer.train(withTeachers(['file:///srv/fermx/runs/s/t-0123456789abcdef/model', 'ferm-paper@v1']), hooks, new AbortController().signal);
+    const error = await trainer.train(withTeachers(['ferm-paper@v1', 'file:///tmp/elsewhere']), hooks, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetOutsideRootsError);
+    expect((error as Error).message).toContain('teachers model file:///tmp/elsewhere is outside the allowed dataset roots');
+    expect(inner.asked).toHaveLength(1);
+  });
+
   it('is what the worker trains with: the tfjs trainer comes confined to the roots of its env', async () => {
     const trainer = await createTfjsTrainer();
     expect(trainer).toBeInstanceOf(ConfinedTrainer);

@@ -2,7 +2,7 @@ import { assertDatasetWithinRoots, datasetRootsFrom, isModelLocation } from '@fe
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /**
- * A trainer that reads a trial's dataset (and its `initFrom` model) only when it lies under the worker's dataset roots
+ * A trainer that reads a trial's dataset (and its `initFrom` and `teachers` models) only when it lies under the worker's dataset roots
  * (its FERMX_STORAGE plus FERMX_DATASET_ROOTS, docs/ORCHESTRATOR.md "Security"). The orchestrator
  * checks at submit; this is the worker's own check, so a job put on the queue by other means
  * cannot make a worker read an arbitrary path. A refused dataset fails the trial as bad input
@@ -24,6 +24,7 @@ export class ConfinedTrainer implements Trainer {
     const initFrom = request.spec.training.initFrom;
     // Registry names and trial ids resolve inside FERMX_STORAGE; a location is checked like a dataset.
     if (initFrom !== undefined && isModelLocation(initFrom)) assertDatasetWithinRoots(initFrom, this.roots, 'initFrom model');
+    for (const teacher of request.spec.training.teachers ?? []) if (isModelLocation(teacher)) assertDatasetWithinRoots(teacher, this.roots, 'teachers model');
     return this.inner.train(request, hooks, signal);
   }
 }

@@ -1,9 +1,10 @@
-import { MissingVotesError, ModelRegistry, ModelRegistryError, openDataset, trainingClassMixes, voteTargets } from '@fermx/data';
+import { MissingVotesError, openDataset, trainingClassMixes, voteTargets } from '@fermx/data';
 import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
 import { createLogger } from '@fermx/cli';
 import type * as tf from '@tensorflow/tfjs';
-import { loadSavedModel } from '../saved-model/load-saved-model.js';
+import { loadReferencedModel } from '../saved-model/referenced-model.js';
 import { TrialInputError } from './errors/index.js';
+import { distilledTargets } from './teacher-targets.js';
 import type { Trainer, TrainingHooks, TrainingOutcome, TrainingRequest } from './trainer.js';
 
 /**
@@ -50,6 +51,11 @@ export class TfjsTrainer implements Trainer {
     } catch (error) {
       if (error instanceof MissingVotesError) throw new TrialInputError(error.message);
       throw error;
+    }
+    if (spec.training.teachers) {
+      const distilled = await distilledTargets(targets ? { ...trainSet, targets } : trainSet, spec.training);
+      targets = distilled.targets;
+      log.info({ ...distilled.summary, teacherModels: spec.training.teachers }, 'teacher targets');
     }
     const outcome = await train({
       model: spec.model,
@@ -145,14 +151,7 @@ function emptyReport(classes: string[]) {
  */
 async function loadInitialModel(spec: TrainingRequest['spec']): Promise<tf.LayersModel> {
   const reference = spec.training.initFrom!;
-  let uri: string;
-  try {
-    ({ uri } = await ModelRegistry.fromEnv(process.env).modelFolder(reference));
-  } catch (error) {
-    if (error instanceof ModelRegistryError) throw new TrialInputError(`initFrom ${reference}: ${error.message}`);
-    throw error;
-  }
-  const { model, metadata } = await loadSavedModel(uri, process.env);
+  const { model, metadata } = await loadReferencedModel(reference, 'initFrom');
   const theirs = metadata.config;
   const differs = (['architecture', 'middleFlowRepeats', 'width'] as const).find((key) => theirs[key] !== spec.model[key]);
   if (differs) {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertSweepSpec, runKeys } from '@fermx/contracts';
 import { exampleTrialResult, exampleTrialSpec } from '@fermx/contracts/testing';
 import { openStorage } from '@fermx/data';
-import { initFromIssues, initFromValues, storageModelProbe, type ModelProbe } from './model-probe.js';
+import { savedModelIssues, initFromValues, storageModelProbe, teacherValues, type ModelProbe } from './model-probe.js';
 
 let dir: string;
 let storageUri: string;
@@ -45,10 +45,11 @@ describe('storageModelProbe', () => {
       `${trial.trialId}: ${storageUri}/${runKeys.model(trial.sweepId, trial.trialId)} holds no saved model (no metadata.json)`,
     );
     await expect(probe('file:///etc')).rejects.toThrow('initFrom model file:///etc is outside the allowed dataset roots');
+    await expect(probe('file:///etc', 'teachers')).rejects.toThrow('teachers model file:///etc is outside the allowed dataset roots');
   });
 });
 
-describe('initFromIssues', () => {
+describe('savedModelIssues', () => {
   it('probes every value the parameter can take, once each, and reports each refusal on the field', async () => {
     const probed: string[] = [];
     const probe: ModelProbe = async (reference) => {
@@ -56,11 +57,32 @@ describe('initFromIssues', () => {
       if (reference.startsWith('missing')) throw new Error(`${reference}: not there`);
     };
     expect(initFromValues(sweep({ grid: ['a@v1', 'missing@v1', 'a@v1'] }))).toEqual(['a@v1', 'missing@v1']);
-    expect(await initFromIssues(sweep({ grid: ['a@v1', 'missing@v1', 'a@v1'] }), probe)).toEqual([
+    expect(await savedModelIssues(sweep({ grid: ['a@v1', 'missing@v1', 'a@v1'] }), probe)).toEqual([
       { path: 'parameters.initFrom', message: 'missing@v1: not there' },
     ]);
     expect(probed).toEqual(['a@v1', 'missing@v1']);
-    expect(await initFromIssues(sweep('a@v2'), probe)).toEqual([]);
-    expect(await initFromIssues(assertSweepSpec({ name: 's', dataset: 'file:///d', model: { architecture: 'cnn' } }), probe)).toEqual([]);
+    expect(await savedModelIssues(sweep('a@v2'), probe)).toEqual([]);
+    expect(await savedModelIssues(assertSweepSpec({ name: 's', dataset: 'file:///d', model: { architecture: 'cnn' } }), probe)).toEqual([]);
+  });
+
+  it('probes every teacher of every list the teachers parameter can take, on its own field', async () => {
+    const probed: [string, string | undefined][] = [];
+    const probe: ModelProbe = async (reference, field) => {
+      probed.push([reference, field]);
+      if (reference.startsWith('missing')) throw new Error(`${reference}: not there`);
+    };
+    const spec = assertSweepSpec({
+      name: 's',
+      dataset: 'file:///d',
+      model: { architecture: 'cnn' },
+      parameters: { initFrom: 'a@v1', teachers: { grid: [['b@v1'], ['b@v1', 'missing@v2']] } },
+    });
+    expect(teacherValues(spec)).toEqual(['b@v1', 'missing@v2']);
+    expect(await savedModelIssues(spec, probe)).toEqual([{ path: 'parameters.teachers', message: 'missing@v2: not there' }]);
+    expect(probed).toEqual([
+      ['a@v1', 'initFrom'],
+      ['b@v1', 'teachers'],
+      ['missing@v2', 'teachers'],
+    ]);
   });
 });

@@ -1,18 +1,20 @@
 import type { SweepSpec, ValidationIssue } from '@fermx/contracts';
 import { assertDatasetWithinRoots, isModelLocation, ModelRegistry, openStorage } from '@fermx/data';
 
-/** Checks that a trial's `initFrom` names a saved model a worker can load; throws a message fit for the field. */
-export type ModelProbe = (reference: string) => Promise<void>;
+/** Checks that a model a trial names (`initFrom`, `teachers`) is one a worker can load; throws a message fit for the field. */
+export type ModelProbe = (reference: string, field?: ModelField) => Promise<void>;
+/** The training fields that name a saved model. */
+export type ModelField = 'initFrom' | 'teachers';
 
 /**
- * Resolves `initFrom` as the worker will (name@version, name@alias and trial ids in the registry of
+ * Resolves a model reference as the worker will (name@version, name@alias and trial ids in the registry of
  * `storageUri`; folders under `roots` only) and reads the folder's metadata.json. Architecture and
  * class count are the worker's to check against each trial: a sweep may vary them.
  */
 export function storageModelProbe(env: NodeJS.ProcessEnv, storageUri: string, roots: readonly string[]): ModelProbe {
   const registry = new ModelRegistry(openStorage(storageUri, env));
-  return async (reference) => {
-    if (isModelLocation(reference)) assertDatasetWithinRoots(reference, roots, 'initFrom model');
+  return async (reference, field = 'initFrom') => {
+    if (isModelLocation(reference)) assertDatasetWithinRoots(reference, roots, `${field} model`);
     const { uri } = await registry.modelFolder(reference);
     let metadata: Uint8Array | undefined;
     try {
@@ -32,21 +34,30 @@ export function initFromValues(spec: SweepSpec): string[] {
   return domain.kind === 'grid' || domain.kind === 'choice' ? [...new Set(domain.values)] : [];
 }
 
+/** Every model the sweep's trials may distil from: each name in each list its `teachers` parameter can take. */
+export function teacherValues(spec: SweepSpec): string[] {
+  const domain = spec.parameters.teachers;
+  if (!domain) return [];
+  const lists = domain.kind === 'fixed' ? [domain.value] : domain.kind === 'grid' || domain.kind === 'choice' ? domain.values : [];
+  return [...new Set(lists.flat())];
+}
+
 /** The issue at `path` when the probe refuses `reference`, else undefined. */
-export async function initFromIssue(reference: string, probe: ModelProbe, path: string): Promise<ValidationIssue | undefined> {
+export async function savedModelIssue(reference: string, probe: ModelProbe, path: string, field: ModelField): Promise<ValidationIssue | undefined> {
   try {
-    await probe(reference);
+    await probe(reference, field);
     return undefined;
   } catch (error) {
     return { path, message: (error as Error).message };
   }
 }
 
-/** One issue per `initFrom` value the probe refuses, so a submit fails before any trial is queued. */
-export async function initFromIssues(spec: SweepSpec, probe: ModelProbe): Promise<ValidationIssue[]> {
+/** One issue per `initFrom` or `teachers` model the probe refuses, so a submit fails before any trial is queued. */
+export async function savedModelIssues(spec: SweepSpec, probe: ModelProbe): Promise<ValidationIssue[]> {
   const issues: ValidationIssue[] = [];
-  for (const reference of initFromValues(spec)) {
-    const issue = await initFromIssue(reference, probe, 'parameters.initFrom');
+  const named = [...initFromValues(spec).map((r) => [r, 'initFrom'] as const), ...teacherValues(spec).map((r) => [r, 'teachers'] as const)];
+  for (const [reference, field] of named) {
+    const issue = await savedModelIssue(reference, probe, `parameters.${field}`, field);
     if (issue) issues.push(issue);
   }
   return issues;

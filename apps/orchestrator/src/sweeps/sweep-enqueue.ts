@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { parseSweepSpec, trialOfPoint, type SweepSpec, type ValidationIssue } from '@fermx/contracts';
 import { existingJobIds, SweepGate, withSweepLock, type LeaderboardIndex, type TrialQueue } from '@fermx/queue';
 import type { DatasetProbe } from './dataset-probe.js';
-import { initFromIssue, type ModelProbe } from './model-probe.js';
+import { savedModelIssue, type ModelProbe } from './model-probe.js';
 import { manualTrial, type TrialSettings } from './manual-trial.js';
 import type { SearchDispatcher } from './search-dispatcher.js';
 import type { SweepCatalog } from './sweep-catalog.js';
@@ -35,8 +35,14 @@ export async function enqueueTrial(deps: EnqueueDeps, sweepId: string, settings:
   const spec: SweepSpec = parsed.spec;
   const checked = manualTrial(spec, settings);
   if (!checked.ok) return { ok: false, error: 'invalid trial', issues: checked.issues };
-  const initFrom = typeof checked.point.initFrom === 'string' ? await initFromIssue(checked.point.initFrom, deps.probeModel, 'set.initFrom') : undefined;
-  if (initFrom) return { ok: false, error: 'invalid trial', issues: [initFrom] };
+  const named = [
+    ...(typeof checked.point.initFrom === 'string' ? [[checked.point.initFrom, 'initFrom'] as const] : []),
+    ...(Array.isArray(checked.point.teachers) ? (checked.point.teachers as string[]).map((t) => [t, 'teachers'] as const) : []),
+  ];
+  for (const [reference, field] of named) {
+    const issue = await savedModelIssue(reference, deps.probeModel, `set.${field}`, field);
+    if (issue) return { ok: false, error: 'invalid trial', issues: [issue] };
+  }
   let numClasses: number;
   try {
     const dataset = await deps.probe(record.dataset.uri);

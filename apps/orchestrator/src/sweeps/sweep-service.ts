@@ -30,7 +30,7 @@ import {
 } from '@fermx/queue';
 import { rankedLeaderboard } from '../leaderboard/leaderboard-query.js';
 import type { DatasetProbe, ProbedDataset } from './dataset-probe.js';
-import { initFromIssues, type ModelProbe } from './model-probe.js';
+import { savedModelIssues, type ModelProbe } from './model-probe.js';
 import { modelBudgetIssues, type CountModel } from './model-budget.js';
 import type { SweepCatalog } from './sweep-catalog.js';
 import { SearchDispatcher } from './search-dispatcher.js';
@@ -181,7 +181,7 @@ export class SweepService {
       return { ok: false, error: 'invalid sweep spec', issues: [{ path: 'dataset', message: (error as Error).message }] };
     }
     // A pretrained start that no worker could load would fail every trial as bad input.
-    const initFrom = await initFromIssues(spec, this.deps.probeModel);
+    const initFrom = await savedModelIssues(spec, this.deps.probeModel);
     if (initFrom.length) return { ok: false, error: 'invalid sweep spec', issues: initFrom };
     // constraints.parameters / flops: every model the sweep would train, counted before anything is written.
     const budget = await modelBudgetIssues(spec, { dataset: dataset.ref, numClasses: dataset.numClasses, createdAt: this.now() }, this.deps.countModel);

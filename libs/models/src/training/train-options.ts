@@ -58,6 +58,16 @@ export interface TrainOptions {
   /** Storage URI of a saved model whose weights start the run (the caller loads it: TrainArgs.initialModel). */
   initFrom?: string;
   /**
+   * Saved models (named as initFrom) to distil from: the caller blends their averaged, tempered
+   * probabilities into the train set's targets (teacher-targets.ts); here they are part of the
+   * recipe a checkpoint must match.
+   */
+  teachers?: string[];
+  /** Weight w of the teachers in the target (1−w)·labels + w·teachers, in (0, 1]. */
+  teacherWeight?: number;
+  /** Temperature T of the teachers' probabilities, p^(1/T) renormalised. */
+  teacherTemperature?: number;
+  /**
    * Data-parallel replicas on this machine (default 1): R > 1 trains each batch as R shards,
    * one on this thread and one per worker thread, on the wasm or cpu backend.
    */
@@ -157,6 +167,15 @@ export function validateTrainOptions(options: TrainOptions): void {
   oneOf('bestEpochBy', options.bestEpochBy, BEST_EPOCH_METRICS);
   if (options.initFrom !== undefined && (typeof options.initFrom !== 'string' || options.initFrom.length === 0)) {
     throw new Error(`training option initFrom must be the URI of a saved model folder, got ${JSON.stringify(options.initFrom)}`);
+  }
+  if (options.teachers !== undefined && (!Array.isArray(options.teachers) || options.teachers.length === 0 || options.teachers.some((t) => typeof t !== 'string' || t.length === 0))) {
+    throw new Error(`training option teachers must be a non-empty list of saved models, got ${JSON.stringify(options.teachers)}`);
+  }
+  if (options.teacherWeight !== undefined && !(options.teacherWeight > 0 && options.teacherWeight <= 1)) {
+    throw new Error(`training option teacherWeight must be in (0, 1], got ${options.teacherWeight}`);
+  }
+  if (options.teacherTemperature !== undefined && !(options.teacherTemperature > 0 && Number.isFinite(options.teacherTemperature))) {
+    throw new Error(`training option teacherTemperature must be > 0, got ${options.teacherTemperature}`);
   }
   if (options.earlyStopping && (!Number.isInteger(options.earlyStopping.patience) || options.earlyStopping.patience < 1)) {
     throw new Error(`training option earlyStopping.patience must be a positive integer, got ${options.earlyStopping.patience}`);

@@ -12,6 +12,7 @@ import type { WeightAverage } from './weight-average.js';
 const RECIPE_KEYS = [
   'optimizer', 'weightDecay', 'momentum', 'schedule', 'warmupEpochs', 'minLearningRate', 'stepEvery', 'stepGamma',
   'plateauPatience', 'plateauFactor', 'labelSmoothing', 'targets', 'ema', 'tta', 'bestEpochBy', 'initFrom',
+  'teachers', 'teacherWeight', 'teacherTemperature',
 ] as const satisfies readonly (keyof TrainOptions)[];
 type Recipe = Partial<Pick<TrainOptions, (typeof RECIPE_KEYS)[number]>>;
 

@@ -1,0 +1,67 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModel, saveModelArtifacts } from '@fermx/models';
+import { syntheticImageSet } from '@fermx/models/testing';
+import { TrialInputError } from './errors/index.js';
+import { distilledTargets } from './teacher-targets.js';
+
+const classes = ['neutral', 'sad', 'surprise', 'angry'];
+let dir: string;
+
+/** A saved cnn predicting `names`, as a file:// folder URI. */
+async function savedTeacher(name: string, names: string[], seed: number): Promise<string> {
+  const config = { architecture: 'cnn' as const, numClasses: names.length, width: 0.25 };
+  const model = buildModel(config, { seed });
+  const files = await saveModelArtifacts(model, { config, classes: names });
+  model.dispose();
+  const folder = join(dir, name);
+  await mkdir(folder, { recursive: true });
+  for (const [file, bytes] of Object.entries(files)) await writeFile(join(folder, file), bytes);
+  return pathToFileURL(folder).href;
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'fermx-teachers-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('distilledTargets', () => {
+  const train = syntheticImageSet(12, classes, 4);
+
+  it("blends two saved teachers into the labels and says how often the teachers' top class is the label", async () => {
+    const teachers = [await savedTeacher('a', classes, 1), await savedTeacher('b', classes, 2)];
+    const { targets, summary } = await distilledTargets(train, { teachers, teacherWeight: 0.25, batchSize: 5 }, {});
+    expect(summary).toMatchObject({ teachers: 2, weight: 0.25, temperature: 2 });
+    expect(summary.agreement).toBeGreaterThanOrEqual(0);
+    expect(summary.agreement).toBeLessThanOrEqual(1);
+    for (let i = 0; i < train.count; i++) {
+      const row = Array.from(targets.subarray(i * 4, i * 4 + 4));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      // Three quarters of the mass stays on the label.
+      expect(row[train.labels[i]!]).toBeGreaterThanOrEqual(0.75);
+    }
+  });
+
+  it('fails the trial as bad input when a teacher predicts the classes in another order, naming it', async () => {
+    const swapped = await savedTeacher('swapped', ['sad', 'neutral', 'surprise', 'angry'], 3);
+    const error = await distilledTargets(train, { teachers: [swapped], batchSize: 8 }, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrialInputError);
+    expect((error as Error).message).toBe(
+      `teachers ${swapped}: the saved model predicts sad, neutral, surprise, angry; this dataset's classes are neutral, sad, surprise, angry (a teacher must predict the same classes in the same order)`,
+    );
+  });
+
+  it('fails the trial as bad input when a teacher names no saved model', async () => {
+    const missing = pathToFileURL(join(dir, 'nothing-here')).href;
+    const error = await distilledTargets(train, { teachers: [missing], batchSize: 8 }, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrialInputError);
+    expect((error as Error).message).toContain(`no saved model at ${missing}`);
+  });
+});
