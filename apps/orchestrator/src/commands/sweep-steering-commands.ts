@@ -2,7 +2,7 @@ import { UsageError, type CommandContext } from '@fermx/cli';
 import { SteeringError } from '../sweeps/steering-error.js';
 import type { SweepOperations } from '../sweeps/sweep-operations.js';
 import type { SteerOutcome } from '../sweeps/sweep-service.js';
-import { describeDispatch, transitionText } from '../terminal/sweep-history.js';
+import { dispatchText, transitionText } from '../terminal/sweep-history.js';
 import { defineOrchestratorCommand, withSweeps, writeJson } from './session.js';
 
 const COMMON = { json: { type: 'boolean' as const }, api: { type: 'string' as const } };
@@ -21,7 +21,7 @@ async function steer(ctx: CommandContext, verb: string, run: (sweeps: SweepOpera
       return 1;
     }
     if (ctx.values.json) writeJson(ctx, outcome);
-    else ctx.stdout.write(`sweep ${outcome.sweepId}: ${transitionText(outcome.transition)}\n  ${describeDispatch(outcome.dispatch)}\n`);
+    else ctx.stdout.write(`sweep ${outcome.sweepId}: ${transitionText(outcome.transition)}\n  ${dispatchText(outcome.dispatch)}\n`);
     return 0;
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepTransition } from '../sweeps/sweep-record.js';
-import { describeTransition, transitionText } from './sweep-history.js';
+import { describeTransition, dispatchText, transitionText } from './sweep-history.js';
 
 const at = '2026-12-05T18:40:01.123Z';
 
@@ -19,5 +19,10 @@ describe('sweep history lines', () => {
     [{ at, action: 'cancelled', cancelled: 3 }, 'cancelled (3 trials)'],
   ])('counts in the singular for one: %j', (transition, text) => {
     expect(transitionText(transition)).toBe(text);
+  });
+
+  it('words the dispatch state as the sweep page does', () => {
+    expect(dispatchText({ paused: true, maxConcurrent: 2, priority: 10, held: 5 })).toBe('paused · at most 2 at once · priority 10 · 5 held');
+    expect(dispatchText({ paused: false, priority: 1, held: 0 })).toBe('dispatching · no concurrency cap · priority 1 · 0 held');
   });
 });

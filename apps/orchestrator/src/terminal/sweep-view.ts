@@ -2,7 +2,7 @@ import { terminalCell } from '@fermx/cli';
 import { formatParams } from '../leaderboard/leaderboard-format.js';
 import type { SweepListEntry, SweepStatus, TrialView } from '../sweeps/sweep-service.js';
 import { formatTable, percent } from './table.js';
-import { describeDispatch, describeTransition } from './sweep-history.js';
+import { dispatchText, describeTransition } from './sweep-history.js';
 
 const STATUS_MARK: Record<TrialView['status'], string> = {
   waiting: '·',
@@ -62,7 +62,7 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     return reason === undefined ? [] : [`  ${t.trialId} after ${t.attempts} attempt${t.attempts === 1 ? '' : 's'}: ${terminalCell(reason)}`];
   });
   if (failures.length) lines.push('', 'failed:', ...failures);
-  if (status.dispatch) lines.push('', `dispatch: ${describeDispatch(status.dispatch)}`);
+  if (status.dispatch) lines.push('', `dispatch: ${dispatchText(status.dispatch)}`);
   if (sweep.history?.length) lines.push('', 'history:', ...sweep.history.map((t) => `  ${describeTransition(t)}`));
   return lines.join('\n') + '\n';
 }

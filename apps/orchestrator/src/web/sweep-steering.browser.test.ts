@@ -43,7 +43,7 @@ describe('sweep page steering panel', () => {
   it('is read-only without a token', async () => {
     await page.goto(`${base}/#/sweep/${sweepId}`);
     await page.waitForSelector('#steering');
-    expect(await state()).toBe('Dispatching · no concurrency cap · priority 10 · 0 held');
+    expect(await state()).toBe('dispatch: dispatching · no concurrency cap · priority 10 · 0 held');
     for (const id of ['#steer-pause', '#steer-resume', '#steer-extend', '#steer-set', '#steer-retry']) expect(await page.locator(id).isDisabled()).toBe(true);
     expect(await page.locator('#steer-note').textContent()).toContain('Read-only');
     expect(await history()).toEqual([expect.stringContaining('submitted (4 enqueued, 0 already known)')]);
@@ -57,23 +57,23 @@ describe('sweep page steering panel', () => {
     expect(await page.locator('#steer-retry').isDisabled()).toBe(true); // nothing failed
 
     await page.locator('#steer-pause').click();
-    await expect.poll(state).toBe('Paused · no concurrency cap · priority 10 · 4 held');
+    await expect.poll(state).toBe('dispatch: paused · no concurrency cap · priority 10 · 4 held');
     await expect.poll(() => page.locator('tr[data-trial] td span.muted', { hasText: 'held' }).count()).toBe(4);
     expect(await page.locator('#steer-pause').isDisabled()).toBe(true);
 
     await page.locator('#steer-resume').click();
-    await expect.poll(state).toBe('Dispatching · no concurrency cap · priority 10 · 0 held');
+    await expect.poll(state).toBe('dispatch: dispatching · no concurrency cap · priority 10 · 0 held');
     await expect.poll(() => page.locator('tr[data-trial] td span.muted', { hasText: 'held' }).count()).toBe(0);
 
     await page.locator('#steer-cap').fill('1');
     await page.locator('#steer-priority').fill('4');
     await page.locator('#steer-set').click();
-    await expect.poll(state).toBe('Dispatching · at most 1 at once · priority 4 · 3 held');
+    await expect.poll(state).toBe('dispatch: dispatching · at most 1 at once · priority 4 · 3 held');
 
     await page.locator('#steer-extend-n').fill('2');
     await page.locator('#steer-extend').click();
     await expect.poll(() => page.locator('#trials-h').textContent()).toBe('Trials (6)');
-    await expect.poll(state).toBe('Dispatching · at most 1 at once · priority 4 · 5 held');
+    await expect.poll(state).toBe('dispatch: dispatching · at most 1 at once · priority 4 · 5 held');
 
     const lines = await history();
     expect(lines.map((l) => l.replace(/^\S+ \S+ /, ''))).toEqual([

@@ -2,3 +2,5 @@
 // The argument is a sweep.json history entry (SweepTransition, sweeps/sweep-record.ts), typed
 // loosely here so that the page's own type check (tsconfig.web.json: DOM, no Node) stays free of Node types.
 export function transitionText(t: { action: string; [field: string]: unknown }): string;
+// The argument is the API's `dispatch` (DispatchView, sweeps/sweep-record.ts).
+export function dispatchText(d: { paused: boolean; maxConcurrent?: number; priority: number; held: number }): string;

@@ -1,5 +1,6 @@
-// How a sweep's steering transitions (sweep.json `history`) read, on the sweep page and in
-// `fermx sweep status` alike: plain JS so the page serves it as is, and the terminal imports it.
+// How a sweep's steering transitions (sweep.json `history`) and its dispatch state read, on the
+// sweep page and in `fermx sweep status` alike: plain JS so the page serves it as is, and the
+// terminal imports it.
 
 /** `paused (3 queued trials held back; running ones finish)`; an unknown action reads as its name. */
 export function transitionText(t) {
@@ -26,6 +27,16 @@ export function transitionText(t) {
     default:
       return t?.action ?? 'unknown';
   }
+}
+
+/** `paused · at most 2 at once · priority 10 · 5 held` (the API's `dispatch`). */
+export function dispatchText(d) {
+  return [
+    d.paused ? 'paused' : 'dispatching',
+    d.maxConcurrent === undefined ? 'no concurrency cap' : `at most ${d.maxConcurrent} at once`,
+    `priority ${d.priority}`,
+    `${d.held} held`,
+  ].join(' · ');
 }
 
 /** `1 trial`, `3 trials`. */

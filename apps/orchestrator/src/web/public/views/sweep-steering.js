@@ -3,7 +3,7 @@
 // without one the panel is read-only. See docs/ORCHESTRATOR.md, "Steering a sweep".
 import { api, getToken } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { transitionText } from '../lib/sweep-transitions.js';
+import { dispatchText, transitionText } from '../lib/sweep-transitions.js';
 
 /**
  * The steering panel of one sweep. `data` is the /api/sweeps/:id answer; `draft` keeps what the
@@ -116,7 +116,7 @@ export function steeringPanel({ id, data, ctx, draft = {}, onDone }) {
     'section',
     { class: 'panel', id: 'steering', 'aria-labelledby': 'steer-h' },
     h('h2', { id: 'steer-h' }, 'Steering'),
-    h('p', { id: 'dispatch-state' }, dispatchText(dispatch)),
+    h('p', { id: 'dispatch-state' }, `dispatch: ${dispatchText(dispatch)}`),
     h('div', { class: 'actions' }, pause, resume, retry),
     h('div', { class: 'actions' }, h('label', { for: 'steer-extend-n' }, 'More trials per grid point'), extendN, extend),
     h('div', { class: 'actions' }, h('label', { for: 'steer-cap' }, 'Max at once'), cap, h('label', { for: 'steer-priority' }, 'Priority'), priority, apply),
@@ -130,13 +130,4 @@ export function steeringPanel({ id, data, ctx, draft = {}, onDone }) {
         )
       : h('p', { class: 'muted' }, 'No transitions recorded.'),
   );
-}
-
-function dispatchText(d) {
-  return [
-    d.paused ? 'Paused' : 'Dispatching',
-    d.maxConcurrent === undefined ? 'no concurrency cap' : `at most ${d.maxConcurrent} at once`,
-    `priority ${d.priority}`,
-    `${d.held} held`,
-  ].join(' · ');
 }
