@@ -51,6 +51,7 @@ describe('leaderboard formats', () => {
 
   it('formatParams orders known knobs first', () => {
     expect(formatParams({ seed: 1, dropout: 0.1, augmentation: 'none' })).toBe('dropout=0.1 seed=1 aug=none');
+    expect(formatParams({ teachers: ['ferm-paper@v1', 't-0123'], teacherWeight: 0.5 })).toBe('teacherWeight=0.5 teachers=ferm-paper@v1,t-0123');
   });
 });
 

@@ -16,7 +16,16 @@ export function formatParams(params: Record<string, unknown>): string {
   return keys
     .map((k) => {
       const v = params[k];
-      const text = k === 'augmentation' ? (v === 'none' || v === false ? 'none' : 'on') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      const text =
+        k === 'augmentation'
+          ? v === 'none' || v === false
+            ? 'none'
+            : 'on'
+          : Array.isArray(v)
+            ? v.join(',')
+            : typeof v === 'object'
+              ? JSON.stringify(v)
+              : String(v);
       return `${short[k] ?? k}=${text}`;
     })
     .join(' ');

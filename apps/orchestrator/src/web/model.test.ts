@@ -69,6 +69,7 @@ describe('leaderboard model', () => {
     expect(paramValue(false)).toBe('off');
     expect(paramValue('none')).toBe('off');
     expect(paramValue(0.5)).toBe(0.5);
+    expect(paramValue(['ferm-paper@v1', 't-0123'])).toBe('ferm-paper@v1, t-0123');
     expect(datasetLabel('s3://bucket/datasets/ferm/v1/')).toBe('ferm/v1');
     expect(datasetLabel({ uri: 'file:///d/ferm/v2', version: '0123456789abcdef' })).toBe('ferm/v2 @ 01234567');
   });

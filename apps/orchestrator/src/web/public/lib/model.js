@@ -16,6 +16,8 @@ export const PARAM_LABELS = {
 /** A searched value as a table shows and sorts it: augmentation settings collapse to 'on'. */
 export function paramValue(v) {
   if (v === false || v === 'none') return 'off';
+  // A list (teachers) reads as its items.
+  if (Array.isArray(v)) return v.join(', ');
   if (v && typeof v === 'object') return 'on';
   return v;
 }
