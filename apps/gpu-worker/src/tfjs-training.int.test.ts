@@ -117,6 +117,35 @@ describe('real tfjs training through the worker', () => {
     );
     expect((JSON.parse(bestRun.stdout) as { accuracy: number }).accuracy).toBeCloseTo(best.testAccuracy!, 6);
 
+    // --with: an ensemble of the last and the best epoch's models, read as the first is; a model
+    // averaged with itself scores as it does alone.
+    const ensembleRun = async (...uris: string[]) =>
+      JSON.parse(
+        (
+          await promisify(execFile)(
+            process.execPath,
+            [
+              'bin/fermx.mjs',
+              'evaluate',
+              uris[0]!,
+              dataset.uri,
+              ...uris.slice(1).flatMap((u) => ['--with', u]),
+              '--split',
+              'test',
+              '--backend',
+              'wasm',
+              '--json',
+            ],
+            { cwd: repoRoot, env: { ...env, FERMX_LOG_LEVEL: 'warn' } },
+          )
+        ).stdout,
+      ) as { accuracy: number; ensemble: string[]; tta: string; confusionMatrix: number[][] };
+    const itself = await ensembleRun(result.modelUri, result.modelUri);
+    expect(itself).toMatchObject({ ensemble: [result.modelUri, result.modelUri], tta: 'flip' });
+    expect(itself.accuracy).toBeCloseTo(result.metrics.testAccuracy!, 6);
+    const pair = await ensembleRun(result.modelUri, best.modelUri);
+    expect(pair.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(32);
+
     // compare: the last and the best epoch's models, image by image, agree with evaluate's figures.
     const compared = await promisify(execFile)(
       process.execPath,

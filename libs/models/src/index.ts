@@ -23,6 +23,7 @@ export { encodeCheckpoint, decodeCheckpoint, verifyCheckpoint, CheckpointCorrupt
 
 export { evaluate, predictProbabilities, scoreSet, type ScoringOptions, type TestTimeAugmentation } from './metrics/evaluate.js';
 export { priorShiftWeights, shiftPrior } from './metrics/class-prior.js';
+export { averagedModel } from './metrics/ensemble.js';
 export { classificationReport, type EvaluationReport } from './metrics/classification-report.js';
 
 export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata } from './artifacts/model-artifacts.js';

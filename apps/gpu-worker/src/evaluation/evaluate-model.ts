@@ -1,21 +1,40 @@
-import { evaluate, initBackend } from '@fermx/models';
+import { averagedModel, evaluate, initBackend } from '@fermx/models';
+import type * as tf from '@tensorflow/tfjs';
 import { loadSavedModel } from '../saved-model/load-saved-model.js';
 import { loadEvaluationSplit, scoringFor, type EvaluationInput } from './evaluation-input.js';
 
 export interface EvaluateModelArgs extends EvaluationInput {
   /** Storage URI of a folder with model.json, weights.bin, metadata.json. */
   modelUri: string;
+  /**
+   * More saved models to average with it (`--with`): the ensemble's probabilities are the mean of
+   * every model's. It is read as `modelUri` is (its test-time augmentation and class prior), and
+   * every model must predict the split's classes in the same order.
+   */
+  withUris?: readonly string[];
 }
 
-/** Loads a saved model and a dataset split and scores one on the other. */
+/** Loads a saved model (or an ensemble of them) and a dataset split and scores one on the other. */
 export async function evaluateModel(args: EvaluateModelArgs) {
   const backend = await initBackend(args.backend);
-  const { model, metadata } = await loadSavedModel(args.modelUri, args.env);
+  const models: tf.LayersModel[] = [];
   try {
+    const { model, metadata } = await loadSavedModel(args.modelUri, args.env);
+    models.push(model);
     const split = await loadEvaluationSplit(args);
     const scoring = scoringFor(args.modelUri, metadata, args, split);
-    return { report: await evaluate(model, split.set, scoring), backend: backend.name, tta: scoring.tta, classPrior: scoring.classPrior };
+    for (const uri of args.withUris ?? []) {
+      const member = await loadSavedModel(uri, args.env);
+      models.push(member.model);
+      scoringFor(uri, member.metadata, args, split);
+    }
+    const scored = models.length > 1 ? averagedModel(models) : model;
+    try {
+      return { report: await evaluate(scored, split.set, scoring), backend: backend.name, tta: scoring.tta, classPrior: scoring.classPrior };
+    } finally {
+      if (scored !== model) scored.dispose();
+    }
   } finally {
-    model.dispose();
+    for (const m of models) m.dispose();
   }
 }

@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticImageSet } from '../training/synthetic-set.js';
+import { imageBatch, range } from '../training/image-set.js';
+import { averagedModel } from './ensemble.js';
+import { evaluate, predictProbabilities } from './evaluate.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const classes = ['neutral', 'sad', 'surprise', 'angry'];
+
+function member(seed: number, units = classes.length): tf.LayersModel {
+  const model = tf.sequential();
+  model.add(tf.layers.flatten({ inputShape: [48, 48, 1] }));
+  model.add(tf.layers.dense({ units, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ seed, stddev: 0.2 }) }));
+  return model;
+}
+
+describe('averagedModel', () => {
+  const set = syntheticImageSet(16, classes, 2);
+
+  it("predicts the mean of its members' probabilities, with test-time augmentation too", async () => {
+    const members = [member(1), member(2), member(3)];
+    const ensemble = averagedModel(members);
+    const images = imageBatch(set, range(0, set.count));
+    for (const tta of ['none', 'flip'] as const) {
+      const mean = tf.div(tf.addN(members.map((m) => predictProbabilities(m, images, tta))), 3);
+      const got = predictProbabilities(ensemble, images, tta);
+      expect(Array.from(await got.data()).map((v) => +v.toFixed(5))).toEqual(Array.from(await mean.data()).map((v) => +v.toFixed(5)));
+    }
+    const report = await evaluate(ensemble, set);
+    expect(report.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(16);
+    ensemble.dispose();
+  });
+
+  it('refuses members that predict different numbers of classes, naming the member', () => {
+    expect(() => averagedModel([member(1), member(2, 7)])).toThrow('ensemble member 2 predicts 7 classes, member 1 predicts 4');
+    expect(() => averagedModel([])).toThrow('an ensemble needs at least one model');
+  });
+});
