@@ -37,8 +37,17 @@ describe('distilledTargets', () => {
 
   it("blends two saved teachers into the labels and says how often the teachers' top class is the label", async () => {
     const teachers = [await savedTeacher('a', classes, 1), await savedTeacher('b', classes, 2)];
-    const { targets, summary } = await distilledTargets(train, { teachers, teacherWeight: 0.25, batchSize: 5 }, {});
-    expect(summary).toMatchObject({ teachers: 2, weight: 0.25, temperature: 2 });
+    const context = { datasetVersion: '0123456789abcdef', cacheDir: join(dir, 'cache'), env: {} };
+    const { targets, summary } = await distilledTargets(train, { teachers, teacherWeight: 0.25, batchSize: 5 }, context);
+    expect(summary).toMatchObject({ teachers: 2, weight: 0.25, temperature: 2, cached: false });
+    // A second reading (a resumed trial) comes from the cache and is the same; other teachers,
+    // another temperature or another dataset version are read again.
+    const again = await distilledTargets(train, { teachers, teacherWeight: 0.25, batchSize: 5 }, context);
+    expect(again.summary.cached).toBe(true);
+    expect(Array.from(again.targets)).toEqual(Array.from(targets));
+    expect((await distilledTargets(train, { teachers: teachers.slice(0, 1), teacherWeight: 0.25, batchSize: 5 }, context)).summary.cached).toBe(false);
+    expect((await distilledTargets(train, { teachers, teacherTemperature: 3, batchSize: 5 }, context)).summary.cached).toBe(false);
+    expect((await distilledTargets(train, { teachers, batchSize: 5 }, { ...context, datasetVersion: 'fedcba9876543210' })).summary.cached).toBe(false);
     expect(summary.agreement).toBeGreaterThanOrEqual(0);
     expect(summary.agreement).toBeLessThanOrEqual(1);
     for (let i = 0; i < train.count; i++) {
@@ -51,7 +60,9 @@ describe('distilledTargets', () => {
 
   it('fails the trial as bad input when a teacher predicts the classes in another order, naming it', async () => {
     const swapped = await savedTeacher('swapped', ['sad', 'neutral', 'surprise', 'angry'], 3);
-    const error = await distilledTargets(train, { teachers: [swapped], batchSize: 8 }, {}).catch((e: unknown) => e);
+    const error = await distilledTargets(train, { teachers: [swapped], batchSize: 8 }, { datasetVersion: 'v', cacheDir: join(dir, 'cache'), env: {} }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TrialInputError);
     expect((error as Error).message).toBe(
       `teachers ${swapped}: the saved model predicts sad, neutral, surprise, angry; this dataset's classes are neutral, sad, surprise, angry (a teacher must predict the same classes in the same order)`,
@@ -60,7 +71,9 @@ describe('distilledTargets', () => {
 
   it('fails the trial as bad input when a teacher names no saved model', async () => {
     const missing = pathToFileURL(join(dir, 'nothing-here')).href;
-    const error = await distilledTargets(train, { teachers: [missing], batchSize: 8 }, {}).catch((e: unknown) => e);
+    const error = await distilledTargets(train, { teachers: [missing], batchSize: 8 }, { datasetVersion: 'v', cacheDir: join(dir, 'cache'), env: {} }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TrialInputError);
     expect((error as Error).message).toContain(`no saved model at ${missing}`);
   });

@@ -4,6 +4,7 @@ import { DEFAULT_TEACHER_TEMPERATURE, DEFAULT_TEACHER_WEIGHT, type TrainOptions 
 import type * as tf from '@tensorflow/tfjs';
 import { loadReferencedModel } from '../saved-model/referenced-model.js';
 import { TrialInputError } from './errors/index.js';
+import { modelDigest, TeacherTargetCache } from './teacher-cache.js';
 
 /** What distilling did to the train set's targets, for the trial's log. */
 export interface TeacherSummary {
@@ -13,20 +14,31 @@ export interface TeacherSummary {
   /** Share of train images whose teachers' top class is their label. */
   agreement: number;
   seconds: number;
+  /** The distribution came from the cache (an earlier attempt or run read these teachers on this set). */
+  cached: boolean;
+}
+
+/** Where the train set comes from and where read distributions are kept. */
+export interface TeacherContext {
+  datasetVersion: string;
+  cacheDir: string | undefined;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
  * The train set's targets with the trial's `teachers` blended in (teacher-targets.ts in
  * @fermx/models): every teacher is loaded, checked to predict the dataset's classes in the
- * dataset's order, read once over the train set (flip views) and disposed. Fresh and resumed runs
- * compute the same targets (inference is deterministic on one backend), so a resume continues
- * the same run.
+ * dataset's order, read once over the train set (flip views) and disposed. The distribution is
+ * cached by the teachers' weights (TeacherTargetCache), so a resumed trial does not read the set
+ * again; read or cached, it is the same (inference is deterministic on one backend), so a resume
+ * continues the same run.
  */
 export async function distilledTargets(
   train: ImageSet,
   training: Pick<TrainOptions, 'teachers' | 'teacherWeight' | 'teacherTemperature' | 'batchSize'>,
-  env: NodeJS.ProcessEnv = process.env,
+  context: TeacherContext,
 ): Promise<{ targets: Float32Array; summary: TeacherSummary }> {
+  const env = context.env ?? process.env;
   const references = training.teachers ?? [];
   if (references.length === 0) throw new Error('distilledTargets needs training.teachers');
   const started = performance.now();
@@ -43,10 +55,33 @@ export async function distilledTargets(
     }
     const weight = training.teacherWeight ?? DEFAULT_TEACHER_WEIGHT;
     const temperature = training.teacherTemperature ?? DEFAULT_TEACHER_TEMPERATURE;
-    const teachers = await teacherDistribution(models, train, { temperature, tta: 'flip', batchSize: training.batchSize });
+    const tta = 'flip';
+    const cache = new TeacherTargetCache(context.cacheDir, env);
+    const key = TeacherTargetCache.keyOf({
+      datasetVersion: context.datasetVersion,
+      count: train.count,
+      classes: train.classes,
+      temperature,
+      tta,
+      teachers: await Promise.all(models.map(modelDigest)),
+    });
+    const length = train.count * train.classes.length;
+    let teachers = await cache.read(key, length);
+    const cached = teachers !== undefined;
+    if (!teachers) {
+      teachers = await teacherDistribution(models, train, { temperature, tta, batchSize: training.batchSize });
+      await cache.write(key, teachers);
+    }
     return {
       targets: blendTargets(train, teachers, weight),
-      summary: { teachers: models.length, weight, temperature, agreement: teacherAgreement(train, teachers), seconds: (performance.now() - started) / 1000 },
+      summary: {
+        teachers: models.length,
+        weight,
+        temperature,
+        agreement: teacherAgreement(train, teachers),
+        seconds: (performance.now() - started) / 1000,
+        cached,
+      },
     };
   } finally {
     for (const model of models) model.dispose();

@@ -53,7 +53,10 @@ export class TfjsTrainer implements Trainer {
       throw error;
     }
     if (spec.training.teachers) {
-      const distilled = await distilledTargets(targets ? { ...trainSet, targets } : trainSet, spec.training);
+      const distilled = await distilledTargets(targets ? { ...trainSet, targets } : trainSet, spec.training, {
+        datasetVersion: spec.dataset.version,
+        cacheDir: request.cacheDir,
+      });
       targets = distilled.targets;
       log.info({ ...distilled.summary, teacherModels: spec.training.teachers }, 'teacher targets');
     }
