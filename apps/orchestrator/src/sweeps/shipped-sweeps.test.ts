@@ -217,6 +217,36 @@ describe('shipped sweeps', () => {
     expect(second.metric.summary).toBe('last');
   });
 
+  // The distilled runs: each is the sweep it builds on plus teachers (and, for FER2013, the start
+  // it names), a model label and names, as their headers say.
+  it.each([
+    [
+      'ferm-finetune-distilled.yaml',
+      'ferm-finetune-masked-90.yaml',
+      {
+        teachers: fixed(['file://./models/ferm-paper-m-xception', 't-7344fe4c8ff878a0', 't-c0c95b2e32bb2e67', 't-b345b8e5487f0888']),
+        teacherWeight: fixed(0.5),
+        teacherTemperature: fixed(2),
+      },
+    ],
+    [
+      'fer2013-recipe-distilled.yaml',
+      'fer2013-recipe-continued.yaml',
+      {
+        initFrom: fixed('file://./models/fer2013-m-xception-recipe'),
+        teachers: fixed(['file://./models/fer2013-m-xception-recipe', 't-b25ce48d2bc63d07', 'file://./models/fer2013-rmn']),
+        teacherWeight: fixed(0.5),
+        teacherTemperature: fixed(2),
+      },
+    ],
+  ])('%s is %s with teachers', async (file, base, changed) => {
+    const spec = await shipped(file);
+    const from = await shipped(base);
+    expect(spec.name).toBe(file.replace(/\.yaml$/, ''));
+    const labelled = (s: SweepSpec) => ({ ...unnamed(s), model: { ...s.model!, name: '' } });
+    expect(labelled(spec)).toEqual({ ...labelled(from), parameters: { ...from.parameters, ...changed } });
+  });
+
   it('the duplicate-free pretraining and fine-tuning differ from the masked ones only in datasets, initFrom and names', async () => {
     const named = (s: SweepSpec) => ({ ...s, name: '', description: '', dataset: '' });
     const pretrain = await shipped('ferm-masked-pretrain.yaml');
