@@ -58,6 +58,16 @@ describe('distilledTargets', () => {
     }
   });
 
+  it('goes on without the cache when it cannot be written, and says why', async () => {
+    const teachers = [await savedTeacher('c', classes, 4)];
+    // A file where the cache folder should be: mkdir fails.
+    const blocked = join(dir, 'blocked');
+    await writeFile(blocked, 'not a folder');
+    const { summary } = await distilledTargets(train, { teachers, batchSize: 6 }, { datasetVersion: 'v', cacheDir: blocked, env: {} });
+    expect(summary.cached).toBe(false);
+    expect(summary.cacheError).toMatch(/EEXIST|ENOTDIR/);
+  });
+
   it('fails the trial as bad input when a teacher predicts the classes in another order, naming it', async () => {
     const swapped = await savedTeacher('swapped', ['sad', 'neutral', 'surprise', 'angry'], 3);
     const error = await distilledTargets(train, { teachers: [swapped], batchSize: 8 }, { datasetVersion: 'v', cacheDir: join(dir, 'cache'), env: {} }).catch(

@@ -1,5 +1,4 @@
-import type { ImageSet } from '@fermx/models';
-import { blendTargets, teacherAgreement, teacherDistribution } from '@fermx/models';
+import { blendTargets, teacherAgreement, teacherDistribution, type ImageSet } from '@fermx/models';
 import { DEFAULT_TEACHER_TEMPERATURE, DEFAULT_TEACHER_WEIGHT, type TrainOptions } from '@fermx/contracts';
 import type * as tf from '@tensorflow/tfjs';
 import { loadReferencedModel } from '../saved-model/referenced-model.js';
@@ -16,6 +15,8 @@ export interface TeacherSummary {
   seconds: number;
   /** The distribution came from the cache (an earlier attempt or run read these teachers on this set). */
   cached: boolean;
+  /** Why the distribution read could not be cached (the trial goes on without the cache). */
+  cacheError?: string;
 }
 
 /** Where the train set comes from and where read distributions are kept. */
@@ -66,11 +67,17 @@ export async function distilledTargets(
       teachers: await Promise.all(models.map(modelDigest)),
     });
     const length = train.count * train.classes.length;
-    let teachers = await cache.read(key, length);
+    // A cache that cannot be read or written (not a folder, read-only, full) costs time, not the trial.
+    let cacheError: string | undefined;
+    const unusable = (error: unknown): undefined => {
+      cacheError = (error as Error).message;
+      return undefined;
+    };
+    let teachers = await cache.read(key, length).catch(unusable);
     const cached = teachers !== undefined;
     if (!teachers) {
       teachers = await teacherDistribution(models, train, { temperature, tta, batchSize: training.batchSize });
-      await cache.write(key, teachers);
+      if (cacheError === undefined) await cache.write(key, teachers).catch(unusable);
     }
     return {
       targets: blendTargets(train, teachers, weight),
@@ -81,6 +88,7 @@ export async function distilledTargets(
         agreement: teacherAgreement(train, teachers),
         seconds: (performance.now() - started) / 1000,
         cached,
+        ...(cacheError ? { cacheError } : {}),
       },
     };
   } finally {
