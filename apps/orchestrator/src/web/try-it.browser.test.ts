@@ -138,8 +138,10 @@ const predictJson = async (...args: string[]): Promise<CliPrediction> => JSON.pa
 /**
  * Faces framed alike are not the same input: 5 % of a 48-px crop is 2.4 px, and a 2 px move
  * changes this model's probabilities by several hundredths (ten-view test-time augmentation
- * averages such moves: docs/RESULTS.md). Measured on sample1.jpg: up to 0.084 with the committed
- * t-fb5666a3e1d2e90a, under 0.05 with t-a9f12719296338fa before it.
+ * averages such moves: docs/RESULTS.md). Measured on sample1.jpg: up to 0.088 with the committed
+ * t-3a7482b45fdc4dd7 (whose face at 928,552 is a near tie, sad 0.55 / neutral 0.44 in the CLI and
+ * the other way round in the page), 0.084 with t-fb5666a3e1d2e90a, under 0.05 with
+ * t-a9f12719296338fa.
  */
 const PROBABILITY_TOLERANCE = 0.1;
 
@@ -147,8 +149,8 @@ const PROBABILITY_TOLERANCE = 0.1;
  * Matches each face `fermx predict` found to the page's face whose FER box centre is nearest
  * (detectors differ: MediaPipe in the page, face-api in the CLI, and a face one frames elsewhere
  * is another input, so its class may differ); where both frame the face alike (centre within 5 %
- * of the side, size within 5 %) the top class is the same and the probabilities agree within
- * PROBABILITY_TOLERANCE. Returns how many faces were framed alike.
+ * of the side, size within 5 %) the probabilities agree within PROBABILITY_TOLERANCE, and so does
+ * the top class wherever it leads by more than twice that. Returns how many faces were framed alike.
  */
 function agreeingFaces(cli: CliPrediction, pageFaces: PageFace[]): number {
   expect(cli.faces.length).toBe(pageFaces.length);
@@ -160,7 +162,10 @@ function agreeingFaces(cli: CliPrediction, pageFaces: PageFace[]): number {
     expect(match.d, `the page has no face near the CLI's face at ${cx},${cy}`).toBeLessThan(face.crop.width / 2);
     if (match.d < 0.05 * face.crop.width && Math.abs(match.f.box[2]! / face.crop.width - 1) < 0.05) {
       alike++;
-      expect(match.f.top, `top class of the face at ${cx},${cy}`).toBe(face.top.label);
+      // Two classes within 2 × PROBABILITY_TOLERANCE of each other may swap places under such a
+      // move; beyond that the top class must agree.
+      const sorted = FERM_CLASSES.map((c) => face.probabilities[c]!).sort((a, b) => b - a);
+      if (sorted[0]! - sorted[1]! > 2 * PROBABILITY_TOLERANCE) expect(match.f.top, `top class of the face at ${cx},${cy}`).toBe(face.top.label);
       for (const c of FERM_CLASSES)
         expect(Math.abs(match.f.probabilities[c]! - face.probabilities[c]!), `${c} of the face at ${cx},${cy}`).toBeLessThan(PROBABILITY_TOLERANCE);
     }
