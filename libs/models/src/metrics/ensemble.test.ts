@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syntheticImageSet } from '../training/synthetic-set.js';
+import { linearSoftmaxModel, syntheticImageSet } from '../testing/index.js';
 import { imageBatch, range } from '../training/image-set.js';
 import { averagedModel } from './ensemble.js';
 import { evaluate, predictProbabilities } from './evaluate.js';
@@ -11,18 +11,11 @@ beforeAll(async () => {
 
 const classes = ['neutral', 'sad', 'surprise', 'angry'];
 
-function member(seed: number, units = classes.length): tf.LayersModel {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [48, 48, 1] }));
-  model.add(tf.layers.dense({ units, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ seed, stddev: 0.2 }) }));
-  return model;
-}
-
 describe('averagedModel', () => {
   const set = syntheticImageSet(16, classes, 2);
 
   it("predicts the mean of its members' probabilities, with test-time augmentation too", async () => {
-    const members = [member(1), member(2), member(3)];
+    const members = [linearSoftmaxModel(classes.length, 1), linearSoftmaxModel(classes.length, 2), linearSoftmaxModel(classes.length, 3)];
     const ensemble = averagedModel(members);
     const images = imageBatch(set, range(0, set.count));
     for (const tta of ['none', 'flip'] as const) {
@@ -36,7 +29,7 @@ describe('averagedModel', () => {
   });
 
   it('refuses members that predict different numbers of classes, naming the member', () => {
-    expect(() => averagedModel([member(1), member(2, 7)])).toThrow('ensemble member 2 predicts 7 classes, member 1 predicts 4');
+    expect(() => averagedModel([linearSoftmaxModel(classes.length, 1), linearSoftmaxModel(7, 2)])).toThrow('ensemble member 2 predicts 7 classes, member 1 predicts 4');
     expect(() => averagedModel([])).toThrow('an ensemble needs at least one model');
   });
 });

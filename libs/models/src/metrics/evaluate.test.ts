@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syntheticImageSet } from '../training/synthetic-set.js';
+import { linearSoftmaxModel, syntheticImageSet } from '../testing/index.js';
 import { evaluate, predictProbabilities, scoreSet } from './evaluate.js';
 
 beforeAll(async () => {
@@ -9,18 +9,11 @@ beforeAll(async () => {
 
 const classes = ['neutral', 'sad', 'surprise', 'angry'];
 
-function tinyModel(): tf.LayersModel {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [48, 48, 1] }));
-  model.add(tf.layers.dense({ units: classes.length, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ seed: 7, stddev: 0.05 }) }));
-  return model;
-}
-
 describe('evaluate with class weights', () => {
   const set = syntheticImageSet(40, classes, 5);
 
   it('moves every prediction to a class whose weight dwarfs the others', async () => {
-    const model = tinyModel();
+    const model = linearSoftmaxModel(classes.length, 7, 0.05);
     const report = await evaluate(model, set, { classWeights: Float32Array.from([1e6, 1, 1, 1]) });
     expect(report.confusionMatrix.map((row) => row[0])).toEqual(report.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0)));
     expect(report.accuracy).toBeCloseTo(Array.from(set.labels).filter((l) => l === 0).length / set.count, 9);
@@ -28,7 +21,7 @@ describe('evaluate with class weights', () => {
   });
 
   it('changes nothing with equal weights', async () => {
-    const model = tinyModel();
+    const model = linearSoftmaxModel(classes.length, 7, 0.05);
     const plain = await scoreSet(model, set);
     const even = await scoreSet(model, set, { classWeights: Float32Array.from([2, 2, 2, 2]) });
     expect(Array.from(even.predictions)).toEqual(Array.from(plain.predictions));
@@ -37,7 +30,7 @@ describe('evaluate with class weights', () => {
   });
 
   it('refuses weights for another number of classes', async () => {
-    const model = tinyModel();
+    const model = linearSoftmaxModel(classes.length, 7, 0.05);
     await expect(evaluate(model, set, { classWeights: Float32Array.from([1, 1]) })).rejects.toThrow('2 class weights for a model of 4 classes');
     model.dispose();
   });
@@ -73,7 +66,7 @@ describe('test-time augmentation', () => {
       ],
     ],
   ] as const)('%s averages the probabilities of its views, each as it is and mirrored', (tta, shifts) => {
-    const model = tinyModel();
+    const model = linearSoftmaxModel(classes.length, 7, 0.05);
     const views = shifts.flatMap(([dy, dx]) => [moved(image, dy, dx, false), moved(image, dy, dx, true)]);
     const expected = classes.map((_, k) => views.reduce((sum, v) => sum + predictOne(model, v)[k]!, 0) / views.length);
     const got = tf.tidy(() => predictProbabilities(model, tf.tensor4d(image, [1, side, side, 1]), tta).arraySync()[0]!);

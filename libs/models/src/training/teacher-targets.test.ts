@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictProbabilities } from '../metrics/evaluate.js';
 import { imageBatch, range, type ImageSet } from './image-set.js';
-import { syntheticImageSet } from './synthetic-set.js';
+import { linearSoftmaxModel, syntheticImageSet } from '../testing/index.js';
 import { blendTargets, teacherAgreement, teacherDistribution } from './teacher-targets.js';
 
 beforeAll(async () => {
@@ -10,13 +10,6 @@ beforeAll(async () => {
 });
 
 const classes = ['neutral', 'sad', 'surprise', 'angry'];
-
-function teacher(seed: number, units = classes.length): tf.LayersModel {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [48, 48, 1] }));
-  model.add(tf.layers.dense({ units, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ seed, stddev: 0.2 }) }));
-  return model;
-}
 
 function rows(values: Float32Array, width: number): number[][] {
   return Array.from({ length: values.length / width }, (_, i) => Array.from(values.subarray(i * width, (i + 1) * width)));
@@ -26,7 +19,7 @@ describe('teacherDistribution', () => {
   const set = syntheticImageSet(20, classes, 3);
 
   it("is one teacher's probabilities at T = 1 and flattens them as T grows", async () => {
-    const model = teacher(1);
+    const model = linearSoftmaxModel(classes.length, 1);
     const direct = await predictProbabilities(model, imageBatch(set, range(0, set.count)), 'none').data();
     const atOne = await teacherDistribution([model], set, { temperature: 1, tta: 'none', batchSize: 7 });
     expect(Array.from(atOne).map((v) => +v.toFixed(5))).toEqual(Array.from(direct).map((v) => +v.toFixed(5)));
@@ -42,7 +35,7 @@ describe('teacherDistribution', () => {
   });
 
   it('averages the teachers', async () => {
-    const [a, b] = [teacher(1), teacher(2)];
+    const [a, b] = [linearSoftmaxModel(classes.length, 1), linearSoftmaxModel(classes.length, 2)];
     const pa = await teacherDistribution([a], set, { temperature: 2 });
     const pb = await teacherDistribution([b], set, { temperature: 2 });
     const both = await teacherDistribution([a, b], set, { temperature: 2 });
@@ -52,7 +45,7 @@ describe('teacherDistribution', () => {
   });
 
   it('refuses a teacher trained on another number of classes, naming both counts', async () => {
-    const seven = teacher(1, 7);
+    const seven = linearSoftmaxModel(7, 1);
     await expect(teacherDistribution([seven], set, { temperature: 2 })).rejects.toThrow('teacher 1 predicts 7 classes, the set has 4 (neutral, sad, surprise, angry)');
     seven.dispose();
   });
