@@ -1,5 +1,5 @@
 import { MissingVotesError, openDataset, trainingClassMixes, voteTargets } from '@fermx/data';
-import { evaluate, initBackend, saveModelArtifacts, train } from '@fermx/models';
+import { evaluate, initBackend, saveModelArtifacts, train, type ImageSet } from '@fermx/models';
 import { createLogger } from '@fermx/cli';
 import type * as tf from '@tensorflow/tfjs';
 import { loadReferencedModel } from '../saved-model/referenced-model.js';
@@ -45,24 +45,22 @@ export class TfjsTrainer implements Trainer {
     if (replicas !== (request.replicas ?? 1)) log.warn({ backend: backend.name, replicas: request.replicas }, 'replicas ignored: backend is not a CPU backend');
     // A resumed run takes its weights from the checkpoint; only a fresh one needs the pretrained model.
     const initial = spec.training.initFrom && !request.resumeFrom ? await loadInitialModel(spec) : undefined;
-    let targets: Float32Array | undefined;
+    // What training fits: the FER+ votes where asked for, then the teachers blended in.
+    let fitted: ImageSet = trainSet;
     try {
-      if (spec.training.targets === 'ferplus-votes') targets = voteTargets(trainSet, `dataset ${spec.dataset.uri} (train split)`);
+      if (spec.training.targets === 'ferplus-votes') fitted = { ...trainSet, targets: voteTargets(trainSet, `dataset ${spec.dataset.uri} (train split)`) };
     } catch (error) {
       if (error instanceof MissingVotesError) throw new TrialInputError(error.message);
       throw error;
     }
     if (spec.training.teachers) {
-      const distilled = await distilledTargets(targets ? { ...trainSet, targets } : trainSet, spec.training, {
-        datasetVersion: spec.dataset.version,
-        cacheDir: request.cacheDir,
-      });
-      targets = distilled.targets;
+      const distilled = await distilledTargets(fitted, spec.training, { datasetVersion: spec.dataset.version, cacheDir: request.cacheDir });
+      fitted = { ...trainSet, targets: distilled.targets };
       log.info({ ...distilled.summary, teacherModels: spec.training.teachers }, 'teacher targets');
     }
     const outcome = await train({
       model: spec.model,
-      train: targets ? { ...trainSet, targets } : trainSet,
+      train: fitted,
       val: valSet,
       options: { ...spec.training, replicas },
       resumeFrom: request.resumeFrom,

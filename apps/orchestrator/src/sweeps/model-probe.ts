@@ -1,4 +1,4 @@
-import type { SweepSpec, ValidationIssue } from '@fermx/contracts';
+import type { Domain, SweepSpec, ValidationIssue } from '@fermx/contracts';
 import { assertDatasetWithinRoots, isModelLocation, ModelRegistry, openStorage } from '@fermx/data';
 
 /** Checks that a model a trial names (`initFrom`, `teachers`) is one a worker can load; throws a message fit for the field. */
@@ -26,20 +26,21 @@ export function storageModelProbe(env: NodeJS.ProcessEnv, storageUri: string, ro
   };
 }
 
-/** Every model the sweep's trials may start from: the values its `initFrom` parameter can take. */
-export function initFromValues(spec: SweepSpec): string[] {
-  const domain = spec.parameters.initFrom;
+/** The values a domain can take where it lists them (fixed, grid, choice); ranges name no model. */
+function listedValues<T>(domain: Domain<T> | undefined): T[] {
   if (!domain) return [];
   if (domain.kind === 'fixed') return [domain.value];
-  return domain.kind === 'grid' || domain.kind === 'choice' ? [...new Set(domain.values)] : [];
+  return domain.kind === 'grid' || domain.kind === 'choice' ? domain.values : [];
+}
+
+/** Every model the sweep's trials may start from: the values its `initFrom` parameter can take. */
+export function initFromValues(spec: SweepSpec): string[] {
+  return [...new Set(listedValues(spec.parameters.initFrom))];
 }
 
 /** Every model the sweep's trials may distil from: each name in each list its `teachers` parameter can take. */
 export function teacherValues(spec: SweepSpec): string[] {
-  const domain = spec.parameters.teachers;
-  if (!domain) return [];
-  const lists = domain.kind === 'fixed' ? [domain.value] : domain.kind === 'grid' || domain.kind === 'choice' ? domain.values : [];
-  return [...new Set(lists.flat())];
+  return [...new Set(listedValues(spec.parameters.teachers).flat())];
 }
 
 /** The issue at `path` when the probe refuses `reference`, else undefined. */
