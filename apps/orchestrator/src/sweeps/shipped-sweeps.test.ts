@@ -230,6 +230,22 @@ describe('shipped sweeps', () => {
       },
     ],
     [
+      'ferm-finetune-distilled-second.yaml',
+      'ferm-finetune-distilled.yaml',
+      {
+        teachers: fixed([
+          't-0dd3d3d3df62ae46',
+          't-3a7482b45fdc4dd7',
+          't-dc722fc47a75b5bb',
+          't-7344fe4c8ff878a0',
+          't-c0c95b2e32bb2e67',
+          't-b345b8e5487f0888',
+          't-fb5666a3e1d2e90a',
+        ]),
+        teacherWeight: { kind: 'grid', values: [0.5, 0.8] },
+      },
+    ],
+    [
       'fer2013-recipe-distilled.yaml',
       'fer2013-recipe-continued.yaml',
       {
