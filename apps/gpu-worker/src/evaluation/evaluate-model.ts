@@ -1,7 +1,7 @@
 import { averagedModel, evaluate, initBackend } from '@fermx/models';
 import type * as tf from '@tensorflow/tfjs';
 import { loadSavedModel } from '../saved-model/load-saved-model.js';
-import { loadEvaluationSplit, scoringFor, type EvaluationInput } from './evaluation-input.js';
+import { ensembleScoring, loadEvaluationSplit, type EvaluationInput, type ScoredModel } from './evaluation-input.js';
 
 export interface EvaluateModelArgs extends EvaluationInput {
   /** Storage URI of a folder with model.json, weights.bin, metadata.json. */
@@ -22,12 +22,13 @@ export async function evaluateModel(args: EvaluateModelArgs) {
     const { model, metadata } = await loadSavedModel(args.modelUri, args.env);
     models.push(model);
     const split = await loadEvaluationSplit(args);
-    const scoring = scoringFor(args.modelUri, metadata, args, split);
+    const members: ScoredModel[] = [];
     for (const uri of args.withUris ?? []) {
       const member = await loadSavedModel(uri, args.env);
       models.push(member.model);
-      scoringFor(uri, member.metadata, args, split);
+      members.push({ uri, metadata: member.metadata });
     }
+    const scoring = ensembleScoring({ uri: args.modelUri, metadata }, members, args, split);
     const scored = models.length > 1 ? averagedModel(models) : model;
     try {
       return { report: await evaluate(scored, split.set, scoring), backend: backend.name, tta: scoring.tta, classPrior: scoring.classPrior };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset, Manifest } from '@fermx/data';
 import type { ImageSet, ModelMetadata } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
-import { scoringFor, type EvaluationInput, type EvaluationSplit } from './evaluation-input.js';
+import { ensembleScoring, scoringFor, type EvaluationInput, type EvaluationSplit } from './evaluation-input.js';
 
 const classes = ['neutral', 'sad'];
 const input: EvaluationInput = { datasetUri: 'file:///data/ferm/v1', split: 'val', backend: 'wasm', cacheDir: undefined, env: {} };
@@ -77,5 +77,29 @@ describe('scoringFor', () => {
 
   it('refuses a model trained on other classes', () => {
     expect(() => scoringFor('m', metadata({ classes: ['sad', 'neutral'] }), input, split({}))).toThrow(/trained on classes \[sad, neutral\] but dataset/);
+  });
+});
+
+describe('ensembleScoring', () => {
+  const first = { uri: 'm', metadata: metadata({ classMix: { train: { neutral: 40, sad: 40 }, uncapped: { neutral: 150, sad: 50 } } }) };
+
+  it("reads the ensemble under its first model's prior and TTA; the members' own cannot refuse it", () => {
+    // A member that records no class mix and was trained on another build could not be read
+    // uncapped alone; in an ensemble, the first model's prior applies.
+    const member = {
+      uri: 'other',
+      metadata: metadata({
+        training: { tta: 'none' },
+        metrics: { dataset: { uri: 'file:///else', version: 'cccc000000000000' } },
+      } as unknown as Partial<ModelMetadata>),
+    };
+    const uncapped = { ...input, classPrior: 'uncapped' as const };
+    expect(ensembleScoring(first, [member], uncapped, split({ neutral: 100 }))).toEqual(scoringFor('m', first.metadata, uncapped, split({ neutral: 100 })));
+    expect(() => scoringFor('other', member.metadata, uncapped, split({ neutral: 100 }))).toThrow(TrialInputError);
+  });
+
+  it('refuses a member trained on other classes, naming it', () => {
+    const swapped = { uri: 'swapped', metadata: metadata({ classes: ['sad', 'neutral'] }) };
+    expect(() => ensembleScoring(first, [swapped], input, split({}))).toThrow(/model swapped was trained on classes \[sad, neutral\]/);
   });
 });

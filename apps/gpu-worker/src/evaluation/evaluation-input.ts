@@ -50,6 +50,21 @@ export function scoringFor(modelUri: string, metadata: ModelMetadata, input: Eva
   return { tta, classPrior, classWeights: uncappedPriorWeights(modelUri, metadata, input, split.dataset) };
 }
 
+/** A saved model and where it was read from. */
+export interface ScoredModel {
+  uri: string;
+  metadata: ModelMetadata;
+}
+
+/**
+ * How an ensemble scores the split: as its first model does (that model's test-time augmentation
+ * and class prior); the other members need only predict the split's classes in the same order.
+ */
+export function ensembleScoring(first: ScoredModel, members: readonly ScoredModel[], input: EvaluationInput, split: EvaluationSplit): ModelScoring {
+  for (const member of members) assertSameClasses(member.uri, member.metadata, input, split.set);
+  return scoringFor(first.uri, first.metadata, input, split);
+}
+
 /** A model scores a split only when it was trained on the same classes, in the same order. */
 function assertSameClasses(modelUri: string, metadata: ModelMetadata, input: EvaluationInput, set: ImageSet): void {
   const trained = metadata.classes;
