@@ -21,7 +21,8 @@ export type { EarlyStoppingConfig, EarlyStoppingState } from './training/early-s
 export { validateImageSet, PIXELS_PER_IMAGE, type ImageSet } from './training/image-set.js';
 export { encodeCheckpoint, decodeCheckpoint, verifyCheckpoint, CheckpointCorruptError, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint, type CheckpointCheck, type CheckpointHeader, type CheckpointTensor } from './training/checkpoint.js';
 
-export { evaluate, predictProbabilities, scoreSet, type ScoringOptions, type TestTimeAugmentation } from './metrics/evaluate.js';
+export { evaluate, scoreSet, type ScoringOptions, type TestTimeAugmentation } from './metrics/evaluate.js';
+export { predictProbabilities, recordedTestTimeAugmentation, viewCount, type RecordedReading } from './metrics/test-time-views.js';
 export { priorShiftWeights, shiftPrior } from './metrics/class-prior.js';
 export { averagedModel } from './metrics/ensemble.js';
 export { classificationReport, type EvaluationReport } from './metrics/classification-report.js';

@@ -1,4 +1,5 @@
 import { defineCommand, UsageError } from '@fermx/cli';
+import { TEST_TIME_AUGMENTATIONS, type TestTimeAugmentation } from '@fermx/contracts';
 import { BACKEND_CHOICES, parseWorkerConfig, WorkerConfigError } from '../config.js';
 import { CLASS_PRIORS, parseClassPrior } from '../evaluation/class-prior-choice.js';
 import { classifyError } from '../training/errors/index.js';
@@ -10,7 +11,7 @@ const DETECTORS = ['ssd', 'tiny'] as const;
 export const predictCommand = defineCommand({
   path: ['predict'],
   summary: "Find every face in photos, frame it like FER2013, and print the model's class probabilities per face",
-  usage: `MODEL IMAGE|DIR... [--json] [--annotate DIR] [--mask ${MASK_MODES.join('|')}] [--detector ${DETECTORS.join('|')}] [--min-score 0.5] [--class-prior ${CLASS_PRIORS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}]`,
+  usage: `MODEL IMAGE|DIR... [--json] [--annotate DIR] [--mask ${MASK_MODES.join('|')}] [--detector ${DETECTORS.join('|')}] [--min-score 0.5] [--class-prior ${CLASS_PRIORS.join('|')}] [--tta ${TEST_TIME_AUGMENTATIONS.join('|')}] [--backend ${BACKEND_CHOICES.join('|')}]`,
   args: ['MODEL', 'IMAGE...'],
   options: {
     json: { type: 'boolean', default: false },
@@ -19,6 +20,7 @@ export const predictCommand = defineCommand({
     detector: { type: 'string', default: 'ssd' },
     'min-score': { type: 'string', default: '0.5' },
     'class-prior': { type: 'string', default: 'trained' },
+    tta: { type: 'string' },
     backend: { type: 'string' },
   },
   async run(ctx) {
@@ -32,6 +34,9 @@ export const predictCommand = defineCommand({
     const minScore = Number(ctx.values['min-score']);
     if (!(minScore > 0 && minScore < 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got '${String(ctx.values['min-score'])}'`);
     const classPrior = parseClassPrior(ctx.values['class-prior']);
+    const tta = ctx.values.tta as string | undefined;
+    if (tta !== undefined && !TEST_TIME_AUGMENTATIONS.includes(tta as TestTimeAugmentation))
+      throw new UsageError(`--tta must be one of ${TEST_TIME_AUGMENTATIONS.join(', ')}, got '${tta}'`);
     let config;
     try {
       // Inference runs on wasm by default (the detector does too): no GPU probing for a few photos.
@@ -43,7 +48,7 @@ export const predictCommand = defineCommand({
     const { Predictor } = await import('../prediction/predictor.js');
     const { expandPhotoPaths } = await import('../prediction/photo-files.js');
     const { predictFiles } = await import('../prediction/predict-files.js');
-    const { formatFileOutcome, predictionsJson } = await import('../prediction/format-predictions.js');
+    const { formatFileOutcome, predictionsJson, viewsText } = await import('../prediction/format-predictions.js');
     const { ModelRegistryError } = await import('./model-registry-access.js');
     let predictor;
     try {
@@ -54,6 +59,7 @@ export const predictCommand = defineCommand({
         detector: detector as (typeof DETECTORS)[number],
         minScore,
         ...(classPrior ? { classPrior } : {}),
+        ...(tta ? { tta: tta as TestTimeAugmentation } : {}),
         env: ctx.env,
       });
     } catch (error) {
@@ -66,7 +72,7 @@ export const predictCommand = defineCommand({
       const json = ctx.values.json === true;
       if (!json)
         ctx.stdout.write(
-          `model ${model} (${predictor.model.uri}), classes ${predictor.classes.join(', ')}${predictor.classPrior === 'trained' ? '' : ` (class prior: ${predictor.classPrior})`}; mask ${predictor.maskDecision.draw ? 'drawn' : 'not drawn'}: ${predictor.maskDecision.reason}\n`,
+          `model ${model} (${predictor.model.uri}), classes ${predictor.classes.join(', ')}${predictor.classPrior === 'trained' ? '' : ` (class prior: ${predictor.classPrior})`}; ${viewsText(predictor.tta)}; mask ${predictor.maskDecision.draw ? 'drawn' : 'not drawn'}: ${predictor.maskDecision.reason}\n`,
         );
       const outcomes = await predictFiles(predictor, files, {
         ...(typeof ctx.values.annotate === 'string' ? { annotateDir: ctx.values.annotate } : {}),
@@ -81,6 +87,7 @@ export const predictCommand = defineCommand({
           modelUri: predictor.model.uri,
           classes: predictor.classes,
           classPrior: predictor.classPrior,
+          tta: predictor.tta,
           backend: predictor.backend,
           mask: predictor.maskDecision,
         };

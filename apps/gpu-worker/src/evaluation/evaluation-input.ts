@@ -1,6 +1,6 @@
 import { DatasetRefSchema } from '@fermx/contracts';
 import { openDataset, trainingClassMixes, type ClassMixes, type Dataset } from '@fermx/data';
-import type { ImageSet, ModelMetadata, ScoringOptions, TestTimeAugmentation } from '@fermx/models';
+import { recordedTestTimeAugmentation, type ImageSet, type ModelMetadata, type ScoringOptions, type TestTimeAugmentation } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
 import type { BackendChoice } from '../config.js';
 import { priorWeights, recordedPriorWeights } from '../saved-model/class-prior-weights.js';
@@ -75,12 +75,9 @@ function assertSameClasses(modelUri: string, metadata: ModelMetadata, input: Eva
   }
 }
 
-/**
- * The test-time augmentation a model is scored with: the one asked for, else the one it was
- * chosen under (metadata.evaluation), else its training's, else none.
- */
+/** The test-time augmentation a model is scored with: the one asked for, else the one it records. */
 function ttaFor(input: EvaluationInput, metadata: ModelMetadata): TestTimeAugmentation {
-  return input.tta ?? metadata.evaluation?.tta ?? metadata.training?.tta ?? 'none';
+  return input.tta ?? recordedTestTimeAugmentation(metadata);
 }
 
 /**

@@ -1,6 +1,12 @@
+import { viewCount, type TestTimeAugmentation } from '@fermx/models';
 import type { FileOutcome } from './predict-files.js';
 
 const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+
+/** How each face is read, for the header line: `one view` or `tta flip-shift (10 views)`. */
+export function viewsText(tta: TestTimeAugmentation): string {
+  return tta === 'none' ? 'one view per face' : `tta ${tta} (${viewCount(tta)} views per face)`;
+}
 
 /** Human-readable lines for one file: each face's box, top class and every class probability. */
 export function formatFileOutcome(outcome: FileOutcome): string {

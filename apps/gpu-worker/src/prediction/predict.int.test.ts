@@ -128,6 +128,26 @@ describe('fermx predict', () => {
     expect(refused.err).toContain(`fermx predict: model ${MODEL} records no classMix in its metadata.json`);
   });
 
+  it('reads each face with the test-time views the model records, as fermx evaluate does; --tta overrides them', async () => {
+    const ferm = join(repoRoot, 'models', 'ferm-paper-m-xception');
+    const { evaluation } = JSON.parse(readFileSync(join(ferm, 'metadata.json'), 'utf8')) as { evaluation: { tta: string } };
+    expect(evaluation.tta).toBe('flip-shift');
+    const recorded = await predict([ferm, photos.pasted, '--json']);
+    const single = await predict([ferm, photos.pasted, '--json', '--tta', 'none']);
+    expect([recorded.code, single.code]).toEqual([0, 0]);
+    const [views, one] = [JSON.parse(recorded.out), JSON.parse(single.out)] as (PredictJson & { tta: string })[];
+    expect([views!.tta, one!.tta]).toEqual(['flip-shift', 'none']);
+    // The same faces, framed alike; only the reading differs.
+    expect(views!.faces.map((f) => f.box)).toEqual(one!.faces.map((f) => f.box));
+    const moved = views!.faces.map((f, i) => Math.max(...views!.classes.map((c) => Math.abs(f.probabilities[c]! - one!.faces[i]!.probabilities[c]!))));
+    expect(Math.max(...moved)).toBeGreaterThan(1e-3);
+    const text = await predict([ferm, photos.pasted]);
+    expect(text.out).toContain('tta flip-shift (10 views per face)');
+    const bad = await predict([ferm, photos.pasted, '--tta', 'five-crop']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--tta must be one of none, flip, flip-shift, got 'five-crop'");
+  });
+
   it('runs a promoted model by name@alias after fermx model promote, and the mask follows the lineage', async () => {
     // A finished trial in the test's storage whose model is the committed FER2013 model.
     const spec = exampleTrialSpec({ dataset: { uri: `file://${dir}/storage/datasets/masked`, version: 'feedfacefeedface' } });

@@ -15,7 +15,15 @@ import {
   type MaskSpec,
   type RgbImage,
 } from '@fermx/data';
-import { initBackend, shiftPrior, type BackendChoice, type ModelMetadata } from '@fermx/models';
+import {
+  initBackend,
+  predictProbabilities,
+  recordedTestTimeAugmentation,
+  shiftPrior,
+  type BackendChoice,
+  type ModelMetadata,
+  type TestTimeAugmentation,
+} from '@fermx/models';
 import type { ClassPrior } from '../evaluation/class-prior-choice.js';
 import { recordedPriorWeights } from '../saved-model/class-prior-weights.js';
 import { loadSavedModel } from '../saved-model/load-saved-model.js';
@@ -45,6 +53,8 @@ export interface PredictorOptions {
   refinements?: number;
   /** The class mix the probabilities are read under (default `trained`: the model's own). */
   classPrior?: ClassPrior;
+  /** The views each face is read with (default: the ones the model records, as `fermx evaluate`). */
+  tta?: TestTimeAugmentation;
   env: NodeJS.ProcessEnv;
 }
 
@@ -55,7 +65,8 @@ const round = (box: FaceBox): FaceBox => ({ x: Math.round(box.x), y: Math.round(
 
 /**
  * `fermx predict`'s pipeline, loaded once and run per photo: faces (face-api on wasm) → FER2013
- * framing → 48×48 grey → fermx's mask when the model was trained on masks → the model.
+ * framing → 48×48 grey → fermx's mask when the model was trained on masks → the model, read with
+ * the test-time views its accuracy was measured with.
  */
 export class Predictor {
   private constructor(
@@ -69,6 +80,7 @@ export class Predictor {
     private readonly refinements: number,
     readonly classPrior: ClassPrior,
     private readonly classWeights: Float32Array | undefined,
+    readonly tta: TestTimeAugmentation,
   ) {}
 
   static async load(options: PredictorOptions): Promise<Predictor> {
@@ -77,8 +89,10 @@ export class Predictor {
     const { model: net, metadata } = await loadSavedModel(model.uri, options.env);
     const classPrior = options.classPrior ?? 'trained';
     let classWeights: Float32Array | undefined;
+    let tta: TestTimeAugmentation;
     try {
       classWeights = classPrior === 'uncapped' ? recordedPriorWeights(options.model, metadata) : undefined;
+      tta = options.tta ?? recordedTestTimeAugmentation(metadata);
     } catch (error) {
       net.dispose();
       throw error;
@@ -89,7 +103,7 @@ export class Predictor {
       ...(options.minScore !== undefined ? { minScore: options.minScore } : {}),
     });
     const landmarks = await FaceApiLandmarkDetector.load();
-    return new Predictor(model, metadata, maskDecision, backend.name, net, finder, landmarks, options.refinements ?? 1, classPrior, classWeights);
+    return new Predictor(model, metadata, maskDecision, backend.name, net, finder, landmarks, options.refinements ?? 1, classPrior, classWeights, tta);
   }
 
   get classes(): readonly string[] {
@@ -131,7 +145,7 @@ export class Predictor {
     });
   }
 
-  /** Softmax outputs for 48×48 grey inputs (bytes /255, as in training), under the class prior asked for. */
+  /** Softmax outputs for 48×48 grey inputs (bytes /255, as in training), averaged over the views and under the class prior asked for. */
   async probabilities(inputs: readonly Uint8Array[]): Promise<Float32Array[]> {
     if (inputs.length === 0) return [];
     const side = 48;
@@ -140,7 +154,7 @@ export class Predictor {
       for (let p = 0; p < input.length; p++) pixels[b * side * side + p] = input[p]! / 255;
     });
     const output = tf.tidy(() => {
-      const softmax = this.net.predict(tf.tensor4d(pixels, [inputs.length, side, side, 1])) as tf.Tensor2D;
+      const softmax = predictProbabilities(this.net, tf.tensor4d(pixels, [inputs.length, side, side, 1]), this.tta);
       return this.classWeights ? shiftPrior(softmax, this.classWeights) : softmax;
     });
     const values = (await output.data()) as Float32Array;

@@ -12,6 +12,8 @@ export const SHARED_MODULES: Readonly<Record<string, string>> = {
   'fermx:mask-style': fileURLToPath(new URL('../../../../libs/data/src/masking/mask-style.ts', import.meta.url)),
   // The label-shift weights `fermx predict --class-prior` applies (tfjs only, which the bundle has).
   'fermx:class-prior': fileURLToPath(new URL('../../../../libs/models/src/metrics/class-prior.ts', import.meta.url)),
+  // The test-time views `fermx evaluate` and `fermx predict` read a model with (tfjs only).
+  'fermx:test-time-views': fileURLToPath(new URL('../../../../libs/models/src/metrics/test-time-views.ts', import.meta.url)),
   // mask-style's seeded PRNG comes from @fermx/contracts, whose barrel also holds Node-only code:
   // the bundle takes the one module it needs.
   '@fermx/contracts': fileURLToPath(new URL('../../../../libs/contracts/src/random.ts', import.meta.url)),
@@ -23,8 +25,8 @@ export const SHARED_MODULES: Readonly<Record<string, string>> = {
 /**
  * Bundles the runtime with esbuild (a dependency already: tsx and vitest run on it) into one ES
  * module: TensorFlow.js with its WebGL, wasm and cpu backends, face-api's landmark net, and the
- * framing, mask and class-prior code the CLI uses, so page and CLI compute the same crop and
- * probabilities. Built once per server process, in memory, in a few seconds.
+ * framing, mask, class-prior and test-time-view code the CLI uses, so page and CLI compute the same
+ * crop and probabilities. Built once per server process, in memory, in a few seconds.
  */
 export async function buildTryItBundle(): Promise<Uint8Array> {
   const result = await build({

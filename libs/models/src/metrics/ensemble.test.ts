@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { linearSoftmaxModel, syntheticImageSet } from '../testing/index.js';
 import { imageBatch, range } from '../training/image-set.js';
 import { averagedModel } from './ensemble.js';
-import { evaluate, predictProbabilities } from './evaluate.js';
+import { evaluate } from './evaluate.js';
+import { predictProbabilities } from './test-time-views.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,6 +3,7 @@ import type { TestTimeAugmentation } from '@fermx/contracts';
 import { batchRanges, imageBatch, labelBatch, range, validateImageSet, type ImageSet } from '../training/image-set.js';
 import { classificationReport, type EvaluationReport } from './classification-report.js';
 import { shiftPrior } from './class-prior.js';
+import { predictProbabilities } from './test-time-views.js';
 
 const PROBABILITY_EPSILON = 1e-7;
 
@@ -15,47 +16,6 @@ export function crossEntropy(labels: tf.Tensor2D, probabilities: tf.Tensor): tf.
 }
 
 export type { TestTimeAugmentation };
-
-/** How far `flip-shift` moves each view, in pixels of the 48×48 input (training shifts reach 4.8). */
-export const TTA_SHIFT_PIXELS = 2;
-const SHIFTS: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [TTA_SHIFT_PIXELS, 0],
-  [-TTA_SHIFT_PIXELS, 0],
-  [0, TTA_SHIFT_PIXELS],
-  [0, -TTA_SHIFT_PIXELS],
-];
-
-/** The batch moved by (dy, dx) pixels, the border filled by mirroring the edge (as no pixel is lost). */
-function shifted(images: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
-  if (dy === 0 && dx === 0) return images;
-  const [n, height, width, channels] = images.shape;
-  const p = Math.max(Math.abs(dy), Math.abs(dx));
-  const padded = tf.mirrorPad(
-    images,
-    [
-      [0, 0],
-      [p, p],
-      [p, p],
-      [0, 0],
-    ],
-    'symmetric',
-  );
-  return tf.slice(padded, [0, p - dy, p - dx, 0], [n, height, width, channels]);
-}
-
-/** Class probabilities of a batch [n,48,48,1], with test-time augmentation (the mean over its views). */
-export function predictProbabilities(model: tf.LayersModel, images: tf.Tensor4D, tta: TestTimeAugmentation = 'none'): tf.Tensor2D {
-  return tf.tidy(() => {
-    if (tta === 'none') return model.predict(images) as tf.Tensor2D;
-    const shifts = tta === 'flip-shift' ? SHIFTS : SHIFTS.slice(0, 1);
-    const views = shifts.flatMap(([dy, dx]) => {
-      const view = shifted(images, dy, dx);
-      return [model.predict(view) as tf.Tensor2D, model.predict(tf.reverse(view, 2)) as tf.Tensor2D];
-    });
-    return tf.div(tf.addN(views), views.length) as tf.Tensor2D;
-  });
-}
 
 /** How a set is scored: batch size, test-time augmentation, and an optional class-prior shift. */
 export interface ScoringOptions {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { predictProbabilities } from '../metrics/evaluate.js';
+import { predictProbabilities } from '../metrics/test-time-views.js';
 import { imageBatch, range, type ImageSet } from './image-set.js';
 import { linearSoftmaxModel, syntheticImageSet } from '../testing/index.js';
 import { blendTargets, teacherAgreement, teacherDistribution } from './teacher-targets.js';

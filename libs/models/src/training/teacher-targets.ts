@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TestTimeAugmentation } from '@fermx/contracts';
-import { predictProbabilities } from '../metrics/evaluate.js';
+import { predictProbabilities } from '../metrics/test-time-views.js';
 import { batchRanges, imageBatch, range, type ImageSet } from './image-set.js';
 
 const PROBABILITY_FLOOR = 1e-7;

@@ -2,7 +2,8 @@
 // /vendor/try-it-runtime.js: TensorFlow.js, face-api's 68-point landmark net, and the framing,
 // crop and mask code `fermx predict` runs (aliased from libs/data), so the page and the CLI cut
 // and mask the same 48×48 face, and the class-prior shift `fermx predict --class-prior` applies
-// (aliased from libs/models). Face detection (MediaPipe Tasks) stays in the page.
+// and the test-time views `fermx predict` reads a model with (aliased from libs/models). Face
+// detection (MediaPipe Tasks) stays in the page.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
@@ -11,6 +12,7 @@ import { FER_SIDE, ferBoxFromKeypoints, ferBoxFromLandmarks68, pointsInImage } f
 import { maskSvg } from 'fermx:mask-shape';
 import { maskSpecFor } from 'fermx:mask-style';
 import { priorShiftWeights, shiftPrior } from 'fermx:class-prior';
+import { predictProbabilities, recordedTestTimeAugmentation, viewCount } from 'fermx:test-time-views';
 import { keypointBox, plausibleRefinement } from './keypoint-box.ts';
 
 export {
@@ -25,6 +27,8 @@ export {
   keypointBox,
   plausibleRefinement,
   priorShiftWeights,
+  recordedTestTimeAugmentation,
+  viewCount,
 };
 
 /** The WebGL renderer's name, and whether it is a software rasteriser (no GPU). */
@@ -151,10 +155,12 @@ export function loadClassifier(url) {
 }
 
 /**
- * Class probabilities per 48×48 grey crop (pixels / 255, as fermx trains); with `priorWeights`
- * (priorShiftWeights) they are moved to another class mix, as `fermx predict --class-prior` does.
+ * Class probabilities per 48×48 grey crop (pixels / 255, as fermx trains), the mean over the
+ * test-time views `tta` names (recordedTestTimeAugmentation: the ones the model's accuracy was
+ * measured with, as `fermx predict` reads it); with `priorWeights` (priorShiftWeights) they are
+ * moved to another class mix, as `fermx predict --class-prior` does.
  */
-export function classify(model, crops, priorWeights) {
+export function classify(model, crops, priorWeights, tta = 'none') {
   if (crops.length === 0) return [];
   const n = crops.length;
   const input = new Float32Array(n * FER_SIDE * FER_SIDE);
@@ -162,7 +168,7 @@ export function classify(model, crops, priorWeights) {
     for (let p = 0; p < crop.length; p++) input[i * crop.length + p] = crop[p] / 255;
   });
   const probs = tf.tidy(() => {
-    const output = model.predict(tf.tensor4d(input, [n, FER_SIDE, FER_SIDE, 1]));
+    const output = predictProbabilities(model, tf.tensor4d(input, [n, FER_SIDE, FER_SIDE, 1]), tta);
     return (priorWeights ? shiftPrior(output, priorWeights) : output).dataSync();
   });
   const k = probs.length / n;
@@ -172,10 +178,10 @@ export function classify(model, crops, priorWeights) {
 /**
  * Occlusion sensitivity: a grey (128) `patch`×`patch` square slid over the 48×48 input at
  * `stride`; for each position the drop of `classIndex`'s probability (under `priorWeights`'
- * class mix when given, as classify). Returns the grid (rows × cols of drops, row-major) and the
+ * class mix when given and read with the views `tta` names, as classify). Returns the grid (rows × cols of drops, row-major) and the
  * positions' top-left pixels. All positions run as one batch.
  */
-export function occlusionMap(model, crop, classIndex, { patch = 12, stride = 6, priorWeights } = {}) {
+export function occlusionMap(model, crop, classIndex, { patch = 12, stride = 6, priorWeights, tta = 'none' } = {}) {
   const positions = [];
   for (let y = 0; y + patch <= FER_SIDE; y += stride) for (let x = 0; x + patch <= FER_SIDE; x += stride) positions.push({ x, y });
   const batch = positions.map(({ x, y }) => {
@@ -183,8 +189,8 @@ export function occlusionMap(model, crop, classIndex, { patch = 12, stride = 6, 
     for (let dy = 0; dy < patch; dy++) occluded.fill(128, (y + dy) * FER_SIDE + x, (y + dy) * FER_SIDE + x + patch);
     return occluded;
   });
-  const [base] = classify(model, [crop], priorWeights);
-  const drops = classify(model, batch, priorWeights).map((p) => base[classIndex] - p[classIndex]);
+  const [base] = classify(model, [crop], priorWeights, tta);
+  const drops = classify(model, batch, priorWeights, tta).map((p) => base[classIndex] - p[classIndex]);
   const cols = Math.floor((FER_SIDE - patch) / stride) + 1;
   return { drops, cols, rows: positions.length / cols, patch, stride, base: base[classIndex] };
 }

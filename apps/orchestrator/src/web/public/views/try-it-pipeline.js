@@ -24,9 +24,9 @@ export function loadRuntime() {
 /**
  * Creates the detector and the runtime for one model. `model` is { url (model.json), classes,
  * masked, classPriors } (classPriors from lib/class-priors.js: its classMix is set when the model
- * can be read under the uncapped mix). Returns { backend, detect(source, mode, timestamp),
- * analyse(source, faces), occlusion(crop, class) }.
- * @param {{ url: string, classes: string[], masked?: boolean, classPriors?: { classMix?: { train: Record<string, number>, uncapped: Record<string, number> } } }} model
+ * can be read under the uncapped mix; metadata is its metadata.json). Returns { backend, tta, views,
+ * detect(source, mode, timestamp), analyse(source, faces), occlusion(crop, class) }.
+ * @param {{ url: string, classes: string[], masked?: boolean, metadata?: object, classPriors?: { classMix?: { train: Record<string, number>, uncapped: Record<string, number> } } }} model
  * @param {{ backend?: string, minConfidence?: number }} [options]
  */
 export async function createPipeline(model, { backend: preferredBackend, minConfidence = 0.5 } = {}) {
@@ -41,6 +41,9 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
   let mode = 'IMAGE';
   const [classifier] = await Promise.all([runtime.loadClassifier(model.url), runtime.loadLandmarkNet()]);
   const maskSpec = predictMask(runtime);
+  // The views each face is averaged over: the ones the model's accuracy was measured with, as
+  // `fermx predict` reads it (metadata.json's evaluation.tta, else training.tta, else one view).
+  const tta = runtime.recordedTestTimeAugmentation(model.metadata);
   // Per class prior (lib/class-priors.js), the weights classify applies: none for 'trained'.
   const mix = model.classPriors?.classMix;
   const priorWeights = {
@@ -90,7 +93,7 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
     );
     const masked = mask === 'always' || (mask === 'auto' && model.masked);
     const inputs = masked ? await Promise.all(framed.map((f) => runtime.drawMask(f.pixels, f.landmarks, maskSpec))) : framed.map((f) => f.pixels);
-    const probabilities = runtime.classify(classifier, inputs, weights);
+    const probabilities = runtime.classify(classifier, inputs, weights, tta);
     return faces.map((face, i) => {
       const probs = probabilities[i];
       const top = probs.indexOf(Math.max(...probs));
@@ -100,8 +103,8 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
 
   /** Occlusion sensitivity of one 48×48 input for its top class, under the same class prior. */
   function occlusion(crop, classIndex, classPrior = 'trained') {
-    return runtime.occlusionMap(classifier, crop, classIndex, { priorWeights: weightsFor(classPrior) });
+    return runtime.occlusionMap(classifier, crop, classIndex, { priorWeights: weightsFor(classPrior), tta });
   }
 
-  return { backend, detect, analyse, occlusion, close: () => detector.close() };
+  return { backend, tta, views: runtime.viewCount(tta), detect, analyse, occlusion, close: () => detector.close() };
 }

@@ -131,7 +131,7 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
     h(
       'p',
       { class: 'muted small' },
-      "Everything runs in this page: faces are found with MediaPipe's face detector, each is framed like a FER2013 face and turned into the 48×48 grey crop the model sees (masked when the model was trained on masks), and the model runs with TensorFlow.js. Nothing is uploaded.",
+      "Everything runs in this page: faces are found with MediaPipe's face detector, each is framed like a FER2013 face and turned into the 48×48 grey crop the model sees (masked when the model was trained on masks), and the model runs with TensorFlow.js, averaged over the test-time views its accuracy was measured with. Nothing is uploaded.",
     ),
   );
   ctx.rendered();
@@ -144,7 +144,8 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
       if (!ctx.alive()) return p.close();
       pipeline = p;
       root.dataset.backend = p.backend;
-      status.textContent = `Ready. TensorFlow.js backend: ${p.backend}.`;
+      status.textContent = `Ready. TensorFlow.js backend: ${p.backend}. ${p.tta === 'none' ? 'One view per face.' : `Each face is read as ${p.views} views (${p.tta}), as fermx evaluate and fermx predict read this model.`}`;
+      root.dataset.tta = p.tta;
       fileInput.disabled = false;
       cameraButton.disabled = !navigator.mediaDevices?.getUserMedia;
     })
