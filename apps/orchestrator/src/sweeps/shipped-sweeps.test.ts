@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertSweepSpec, expandSweep, type SweepSpec } from '@fermx/contracts';
@@ -245,6 +245,7 @@ describe('shipped sweeps', () => {
         teacherWeight: { kind: 'grid', values: [0.5, 0.8] },
       },
     ],
+    ['ferm-finetune-distilled-second-t4.yaml', 'ferm-finetune-distilled-second.yaml', { teacherWeight: fixed(0.5), teacherTemperature: fixed(4) }],
     [
       'fer2013-recipe-distilled.yaml',
       'fer2013-recipe-continued.yaml',
@@ -261,6 +262,16 @@ describe('shipped sweeps', () => {
     expect(spec.name).toBe(file.replace(/\.yaml$/, ''));
     const labelled = (s: SweepSpec) => ({ ...unnamed(s), model: { ...s.model!, name: '' } });
     expect(labelled(spec)).toEqual({ ...labelled(from), parameters: { ...from.parameters, ...changed } });
+  });
+
+  it("ferm-finetune-distilled-second-t4.yaml reproduces the committed ferm-paper-m-xception: its seed 2 is the model's trial", async () => {
+    const { metrics } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/ferm-paper-m-xception/metadata.json', import.meta.url)), 'utf8')) as {
+      metrics: { trialId: string; dataset: { version: string } };
+    };
+    const spec = await shipped('ferm-finetune-distilled-second-t4.yaml');
+    const { trials } = expandSweep(spec, { ...ctx, dataset: { uri: spec.dataset, version: metrics.dataset.version } });
+    expect(trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
+    expect(trials.find((t) => t.training.seed === 2)!.trialId).toBe(metrics.trialId);
   });
 
   it('the duplicate-free pretraining and fine-tuning differ from the masked ones only in datasets, initFrom and names', async () => {
