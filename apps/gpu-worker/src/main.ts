@@ -3,6 +3,7 @@ import { compareCommand } from './commands/compare-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { modelAliasCommand, modelListCommand, modelPromoteCommand } from './commands/model-commands.js';
+import { modelSoupCommand } from './commands/model-soup-command.js';
 import { predictCommand } from './commands/predict-command.js';
 import { workerCommand } from './commands/worker-command.js';
 
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   modelPromoteCommand,
   modelListCommand,
   modelAliasCommand,
+  modelSoupCommand,
 ];

@@ -27,6 +27,8 @@ export interface ModelMetadata {
    * unchanged), which `fermx evaluate` and `compare` use before `training.tta`. `note` says why.
    */
   evaluation?: { tta: TestTimeAugmentation; note?: string };
+  /** Set when the weights are the mean of other models' (model-soup.ts): the members, as they were named. */
+  soup?: { members: string[] };
   /** Filled in by saveModelArtifacts. */
   parameters?: number;
   format?: 'fermx-model';

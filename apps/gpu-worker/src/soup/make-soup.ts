@@ -1,0 +1,40 @@
+import { openStorage } from '@fermx/data';
+import { initBackend, saveModelArtifacts, soupMetadata, soupWeights, type ModelMetadata, type SoupMember } from '@fermx/models';
+import * as tf from '@tensorflow/tfjs';
+import { loadReferencedModel } from '../saved-model/referenced-model.js';
+
+export interface SoupRequest {
+  /** The members: model folders, storage URIs, trial ids or name@alias, as `fermx predict` takes MODEL. */
+  members: readonly string[];
+  /** Where the soup's model folder is written (a path, file:// or s3:// URI). */
+  out: string;
+  note?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Loads every member, averages their weights (soupWeights) into the first one, and writes the
+ * result as a fermx model folder (model.json, weights.bin, metadata.json) at `out`. Runs on the
+ * cpu backend: averaging is exact there and needs no accelerator.
+ */
+export async function makeSoup(request: SoupRequest): Promise<{ uri: string; metadata: ModelMetadata }> {
+  await initBackend('cpu');
+  const members: SoupMember[] = [];
+  try {
+    for (const reference of request.members) members.push({ reference, ...(await loadReferencedModel(reference, 'MODEL', request.env)) });
+    const metadata = soupMetadata(members, request.note);
+    const weights = soupWeights(members);
+    const soup = members[0]!.model;
+    soup.setWeights(weights);
+    tf.dispose(weights);
+    const files = await saveModelArtifacts(soup, metadata);
+    const storage = openStorage(request.out, request.env);
+    for (const [name, bytes] of Object.entries(files)) await storage.put(name, bytes);
+    return {
+      uri: storage.uriOf('model.json').replace(/\/model\.json$/, ''),
+      metadata: JSON.parse(new TextDecoder().decode(files['metadata.json'])) as ModelMetadata,
+    };
+  } finally {
+    for (const member of members) member.model.dispose();
+  }
+}
