@@ -15,10 +15,10 @@ export interface SoupRequest {
 /**
  * Loads every member, averages their weights (soupWeights) into the first one, and writes the
  * result as a fermx model folder (model.json, weights.bin, metadata.json) at `out`. Runs on the
- * cpu backend: averaging is exact there and needs no accelerator.
+ * wasm backend, as `fermx predict` does: float32 sums and one division, no accelerator needed.
  */
 export async function makeSoup(request: SoupRequest): Promise<{ uri: string; metadata: ModelMetadata }> {
-  await initBackend('cpu');
+  await initBackend('wasm');
   const members: SoupMember[] = [];
   try {
     for (const reference of request.members) members.push({ reference, ...(await loadReferencedModel(reference, 'MODEL', request.env)) });
