@@ -207,6 +207,16 @@ describe('shipped sweeps', () => {
     expect({ ...unnamed(broad), dataset: '', metric: null }).toEqual({ ...unnamed(paper), dataset: '', metric: null });
   });
 
+  it('fer2013-recipe-100.yaml: the M-Xception of fer2013-recipe.yaml in one schedule of 100 epochs, ranked by its last epoch', async () => {
+    const first = await shipped('fer2013-recipe.yaml');
+    const long = await shipped('fer2013-recipe-100.yaml');
+    expect(long.dataset).toBe(first.dataset);
+    expect(long.model).toEqual(first.models!.find((m) => m.architecture === 'mxception'));
+    expect(long.parameters).toEqual({ ...first.parameters, epochs: fixed(100) });
+    expect(long.metric).toEqual({ ...first.metric, summary: 'last' });
+    expect(long.priority).toBe(first.priority);
+  });
+
   it('fer2013-recipe-continued.yaml: a second cycle for the M-Xception of fer2013-recipe.yaml, differing only where its header says', async () => {
     const first = await shipped('fer2013-recipe.yaml');
     const second = await shipped('fer2013-recipe-continued.yaml');
