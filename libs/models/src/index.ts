@@ -29,6 +29,7 @@ export { classificationReport, type EvaluationReport } from './metrics/classific
 
 export { saveModelArtifacts, loadModelArtifacts, MODEL_FILES, type ModelMetadata } from './artifacts/model-artifacts.js';
 export { soupWeights, soupMetadata, SoupMismatchError, type SoupMember } from './artifacts/model-soup.js';
+export { recalibrateBatchNorm, type BatchNormRecalibration } from './artifacts/recalibrate-batch-norm.js';
 
 // Backends live in @fermx/kernels; the model-facing part is re-exported for the apps that train.
 export { initBackend, AUTO_ORDER, backendNames, type BackendName, type BackendChoice, type BackendInfo, type BackendProbes, type ProbeResult, type BackendLog } from '@fermx/kernels';

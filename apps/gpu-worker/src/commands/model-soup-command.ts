@@ -3,10 +3,11 @@ import { classifyError } from '../training/errors/index.js';
 
 export const modelSoupCommand = defineCommand({
   path: ['model', 'soup'],
-  summary: 'Average the weights of models of one architecture and classes (a uniform model soup) into a new model folder',
-  usage: 'MODEL MODEL [MODEL...] --out DIR|URI [--note TEXT] [--json]',
+  summary:
+    'Average the weights of models of one architecture and classes (a uniform model soup) into a new model folder, optionally re-estimating its batch-norm statistics',
+  usage: 'MODEL MODEL [MODEL...] --out DIR|URI [--recalibrate DATASET_URI] [--note TEXT] [--json]',
   args: ['MODEL', 'MODEL...'],
-  options: { out: { type: 'string' }, note: { type: 'string' }, json: { type: 'boolean', default: false } },
+  options: { out: { type: 'string' }, recalibrate: { type: 'string' }, note: { type: 'string' }, json: { type: 'boolean', default: false } },
   async run(ctx) {
     const members = ctx.positionals;
     const out = ctx.values.out;
@@ -18,10 +19,16 @@ export const modelSoupCommand = defineCommand({
         members,
         out,
         ...(typeof ctx.values.note === 'string' ? { note: ctx.values.note } : {}),
+        ...(typeof ctx.values.recalibrate === 'string' ? { recalibrateOn: ctx.values.recalibrate } : {}),
         env: ctx.env,
       });
-      if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ uri, members, parameters: metadata.parameters, tta: metadata.evaluation?.tta }, null, 2)}\n`);
-      else ctx.stdout.write(`soup of ${members.length} models (${metadata.parameters} parameters each), read with ${metadata.evaluation?.tta}: ${uri}\n`);
+      const recalibrated = metadata.soup?.recalibrated;
+      if (ctx.values.json)
+        ctx.stdout.write(`${JSON.stringify({ uri, members, parameters: metadata.parameters, tta: metadata.evaluation?.tta, recalibrated }, null, 2)}\n`);
+      else
+        ctx.stdout.write(
+          `soup of ${members.length} models (${metadata.parameters} parameters each), read with ${metadata.evaluation?.tta}${recalibrated ? `, batch-norm statistics re-estimated on ${recalibrated.images} train images` : ''}: ${uri}\n`,
+        );
       return 0;
     } catch (error) {
       if (!(error instanceof SoupMismatchError) && classifyError(error).retry !== 'fail') throw error;

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage } from '@fermx/data';
 import { buildModel, loadModelArtifacts, saveModelArtifacts, type ModelMetadata } from '@fermx/models';
 import { runCliCaptured } from '@fermx/testing';
 import { commands } from '../main.js';
+import { writeTinyDataset } from '../testing/tiny-dataset.js';
 
 const classes = ['neutral', 'sad', 'surprise', 'angry'];
 let dir: string;
@@ -62,6 +64,28 @@ describe('fermx model soup', () => {
     expect(metadata.classMix).toEqual({ train: { neutral: 4, sad: 3, surprise: 2, angry: 1 } });
     expect(metadata.format).toBe('fermx-model');
     for (const m of [made, ...loaded]) m.model.dispose();
+  });
+
+  it("--recalibrate re-estimates the soup's batch-norm statistics on a dataset's train split and records it", async () => {
+    const members = [await savedModel('f', classes, 6), await savedModel('g', classes, 7)];
+    const dataset = await writeTinyDataset(openStorage(`file://${dir}`), 'datasets/tiny/v1', { train: 40, val: 8 });
+    const [plain, recalibrated] = [join(dir, 'plain'), join(dir, 'recalibrated')];
+    expect((await soup([...members, '--out', plain])).code).toBe(0);
+    const { code, out: stdout } = await soup([...members, '--out', recalibrated, '--recalibrate', dataset.uri]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('batch-norm statistics re-estimated on 40 train images');
+    const metadata = JSON.parse(await readFile(join(recalibrated, 'metadata.json'), 'utf8')) as ModelMetadata;
+    expect(metadata.soup?.recalibrated).toEqual({ dataset: { uri: dataset.uri, version: dataset.version }, split: 'train', images: 40 });
+    // Only the batch-norm moving statistics differ from the plain soup.
+    const [a, b] = await Promise.all([load(plain), load(recalibrated)]);
+    const names = a.model.weights.map((w) => w.name);
+    const changed = a.model
+      .getWeights()
+      .flatMap((w, i) => (Array.from(w.dataSync()).every((v, k) => v === b.model.getWeights()[i]!.dataSync()[k]) ? [] : [names[i]!]));
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.filter((name) => !/moving_(mean|variance)(_\d+)?$/.test(name))).toEqual([]);
+    a.model.dispose();
+    b.model.dispose();
   });
 
   it('refuses members that predict other classes or do not exist, by name, and writes nothing', async () => {

@@ -1,5 +1,5 @@
-import { openStorage } from '@fermx/data';
-import { initBackend, saveModelArtifacts, soupMetadata, soupWeights, type ModelMetadata, type SoupMember } from '@fermx/models';
+import { openDataset, openStorage } from '@fermx/data';
+import { initBackend, recalibrateBatchNorm, saveModelArtifacts, soupMetadata, soupWeights, type ModelMetadata, type SoupMember } from '@fermx/models';
 import * as tf from '@tensorflow/tfjs';
 import { loadReferencedModel } from '../saved-model/referenced-model.js';
 
@@ -9,11 +9,14 @@ export interface SoupRequest {
   /** Where the soup's model folder is written (a path, file:// or s3:// URI). */
   out: string;
   note?: string;
+  /** A dataset whose train split the soup's batch-norm statistics are re-estimated on (recalibrateBatchNorm). */
+  recalibrateOn?: string;
   env: NodeJS.ProcessEnv;
 }
 
 /**
- * Loads every member, averages their weights (soupWeights) into the first one, and writes the
+ * Loads every member, averages their weights (soupWeights) into the first one, re-estimates its
+ * batch-norm statistics on a dataset's train split when asked, and writes the
  * result as a fermx model folder (model.json, weights.bin, metadata.json) at `out`. Runs on the
  * wasm backend, as `fermx predict` does: float32 sums and one division, no accelerator needed.
  */
@@ -27,6 +30,12 @@ export async function makeSoup(request: SoupRequest): Promise<{ uri: string; met
     const soup = members[0]!.model;
     soup.setWeights(weights);
     tf.dispose(weights);
+    if (request.recalibrateOn !== undefined) {
+      const dataset = await openDataset(request.recalibrateOn, { env: request.env });
+      const train = await dataset.loadSplit('train');
+      const { images } = await recalibrateBatchNorm(soup, train);
+      metadata.soup = { ...metadata.soup!, recalibrated: { dataset: { uri: request.recalibrateOn, version: dataset.version }, split: 'train', images } };
+    }
     const files = await saveModelArtifacts(soup, metadata);
     const storage = openStorage(request.out, request.env);
     for (const [name, bytes] of Object.entries(files)) await storage.put(name, bytes);

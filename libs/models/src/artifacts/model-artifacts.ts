@@ -27,8 +27,11 @@ export interface ModelMetadata {
    * unchanged), which `fermx evaluate` and `compare` use before `training.tta`. `note` says why.
    */
   evaluation?: { tta: TestTimeAugmentation; note?: string };
-  /** Set when the weights are the mean of other models' (model-soup.ts): the members, as they were named. */
-  soup?: { members: string[] };
+  /**
+   * Set when the weights are the mean of other models' (model-soup.ts): the members, as they were
+   * named, and where its batch-norm statistics were re-estimated (recalibrate-batch-norm.ts), if they were.
+   */
+  soup?: { members: string[]; recalibrated?: { dataset: { uri: string; version: string }; split: string; images: number } };
   /** Filled in by saveModelArtifacts. */
   parameters?: number;
   format?: 'fermx-model';
