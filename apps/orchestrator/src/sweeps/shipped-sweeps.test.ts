@@ -255,7 +255,7 @@ describe('shipped sweeps', () => {
         teacherWeight: { kind: 'grid', values: [0.5, 0.8] },
       },
     ],
-    ['ferm-finetune-distilled-second-t4.yaml', 'ferm-finetune-distilled-second.yaml', { teacherWeight: fixed(0.5), teacherTemperature: fixed(4) }],
+    ['ferm-finetune-distilled-second-t8.yaml', 'ferm-finetune-distilled-second.yaml', { teacherWeight: fixed(0.5), teacherTemperature: fixed(8) }],
     [
       'fer2013-recipe-distilled.yaml',
       'fer2013-recipe-continued.yaml',
@@ -274,14 +274,21 @@ describe('shipped sweeps', () => {
     expect(labelled(spec)).toEqual({ ...labelled(from), parameters: { ...from.parameters, ...changed } });
   });
 
-  it("ferm-finetune-distilled-second-t4.yaml reproduces the committed ferm-paper-m-xception: its seed 2 is the model's trial", async () => {
+  it("ferm-finetune-distilled-second-t8.yaml reproduces the committed ferm-paper-m-xception: its seed 2 is the model's trial", async () => {
     const { metrics } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/ferm-paper-m-xception/metadata.json', import.meta.url)), 'utf8')) as {
       metrics: { trialId: string; dataset: { version: string } };
     };
-    const spec = await shipped('ferm-finetune-distilled-second-t4.yaml');
+    const spec = await shipped('ferm-finetune-distilled-second-t8.yaml');
     const { trials } = expandSweep(spec, { ...ctx, dataset: { uri: spec.dataset, version: metrics.dataset.version } });
     expect(trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
     expect(trials.find((t) => t.training.seed === 2)!.trialId).toBe(metrics.trialId);
+    // At T = 4 (the model committed before it) seed 2 is t-0db0ae5dd7182dea.
+    const raw = (await readSpecFile(sweepFile('ferm-finetune-distilled-second-t8.yaml'))) as { parameters: Record<string, unknown> };
+    const t4 = expandSweep(assertSweepSpec({ ...raw, parameters: { ...raw.parameters, teacherTemperature: 4 } }), {
+      ...ctx,
+      dataset: { uri: spec.dataset, version: metrics.dataset.version },
+    });
+    expect(t4.trials.find((t) => t.training.seed === 2)!.trialId).toBe('t-0db0ae5dd7182dea');
   });
 
   it('the duplicate-free pretraining and fine-tuning differ from the masked ones only in datasets, initFrom and names', async () => {
