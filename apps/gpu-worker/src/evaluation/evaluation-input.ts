@@ -1,9 +1,10 @@
 import { DatasetRefSchema } from '@fermx/contracts';
 import { openDataset, trainingClassMixes, type ClassMixes, type Dataset } from '@fermx/data';
-import { recordedTestTimeAugmentation, type ImageSet, type ModelMetadata, type ScoringOptions, type TestTimeAugmentation } from '@fermx/models';
+import type { ImageSet, ModelMetadata, ScoringOptions, TestTimeAugmentation } from '@fermx/models';
 import { TrialInputError } from '../training/errors/index.js';
 import type { BackendChoice } from '../config.js';
 import { priorWeights, recordedPriorWeights } from '../saved-model/class-prior-weights.js';
+import { recordedViews } from '../saved-model/recorded-views.js';
 import type { ClassPrior } from './class-prior-choice.js';
 
 /** Where saved models are scored: a dataset split, the backend, the test-time augmentation, the class prior. */
@@ -44,7 +45,7 @@ export async function loadEvaluationSplit(input: EvaluationInput): Promise<Evalu
 /** How a model scores the split; a model trained on other classes, or a prior that cannot apply, is bad input. */
 export function scoringFor(modelUri: string, metadata: ModelMetadata, input: EvaluationInput, split: EvaluationSplit): ModelScoring {
   assertSameClasses(modelUri, metadata, input, split.set);
-  const tta = ttaFor(input, metadata);
+  const tta = ttaFor(modelUri, input, metadata);
   const classPrior = input.classPrior ?? 'trained';
   if (classPrior === 'trained') return { tta, classPrior };
   return { tta, classPrior, classWeights: uncappedPriorWeights(modelUri, metadata, input, split.dataset) };
@@ -76,8 +77,8 @@ function assertSameClasses(modelUri: string, metadata: ModelMetadata, input: Eva
 }
 
 /** The test-time augmentation a model is scored with: the one asked for, else the one it records. */
-function ttaFor(input: EvaluationInput, metadata: ModelMetadata): TestTimeAugmentation {
-  return input.tta ?? recordedTestTimeAugmentation(metadata);
+function ttaFor(modelUri: string, input: EvaluationInput, metadata: ModelMetadata): TestTimeAugmentation {
+  return input.tta ?? recordedViews(modelUri, metadata);
 }
 
 /**

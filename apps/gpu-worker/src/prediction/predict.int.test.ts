@@ -146,6 +146,15 @@ describe('fermx predict', () => {
     const bad = await predict([ferm, photos.pasted, '--tta', 'five-crop']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--tta must be one of none, flip, flip-shift, got 'five-crop'");
+    // A model whose metadata.json records views fermx does not know is refused by name.
+    const odd = join(dir, 'odd-views');
+    mkdirSync(odd, { recursive: true });
+    for (const file of ['model.json', 'weights.bin']) copyFileSync(join(ferm, file), join(odd, file));
+    const metadata = JSON.parse(readFileSync(join(ferm, 'metadata.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(odd, 'metadata.json'), JSON.stringify({ ...metadata, evaluation: { tta: 'five-crop' } }));
+    const refused = await predict([odd, photos.pasted]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`fermx predict: model ${odd}: metadata.json evaluation.tta is "five-crop"; fermx reads none, flip, flip-shift`);
   });
 
   it('runs a promoted model by name@alias after fermx model promote, and the mask follows the lineage', async () => {

@@ -15,18 +15,11 @@ import {
   type MaskSpec,
   type RgbImage,
 } from '@fermx/data';
-import {
-  initBackend,
-  predictProbabilities,
-  recordedTestTimeAugmentation,
-  shiftPrior,
-  type BackendChoice,
-  type ModelMetadata,
-  type TestTimeAugmentation,
-} from '@fermx/models';
+import { initBackend, predictProbabilities, shiftPrior, type BackendChoice, type ModelMetadata, type TestTimeAugmentation } from '@fermx/models';
 import type { ClassPrior } from '../evaluation/class-prior-choice.js';
 import { recordedPriorWeights } from '../saved-model/class-prior-weights.js';
 import { loadSavedModel } from '../saved-model/load-saved-model.js';
+import { recordedViews } from '../saved-model/recorded-views.js';
 import { decideMask, type MaskDecision, type MaskMode } from './mask-decision.js';
 import { resolveModel, type ResolvedModel } from './resolve-model.js';
 
@@ -92,7 +85,7 @@ export class Predictor {
     let tta: TestTimeAugmentation;
     try {
       classWeights = classPrior === 'uncapped' ? recordedPriorWeights(options.model, metadata) : undefined;
-      tta = options.tta ?? recordedTestTimeAugmentation(metadata);
+      tta = options.tta ?? recordedViews(options.model, metadata);
     } catch (error) {
       net.dispose();
       throw error;

@@ -50,5 +50,7 @@ describe('a uniform model soup', () => {
     expect(soup.classMix).toBeUndefined();
     expect(soup.metrics).toEqual({ model: 'soup', dataset: { uri: 'file:///d', version: 'v1' } });
     expect(() => soupMetadata([member('t-1', 1), member('t-2', 2, { evaluation: { tta: 'none' } })])).toThrow('t-2: it is read with none; t-1 with flip-shift');
+    const unknown = member('t-3', 3, { evaluation: { tta: 'five-crop' as 'none' } });
+    expect(() => soupMetadata([member('t-1', 1), unknown])).toThrow(new SoupMismatchError('t-3: metadata.json evaluation.tta is "five-crop"; fermx reads none, flip, flip-shift'));
   });
 });

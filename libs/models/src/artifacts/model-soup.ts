@@ -56,9 +56,16 @@ export function soupWeights(members: readonly SoupMember[]): tf.Tensor[] {
  */
 export function soupMetadata(members: readonly SoupMember[], note?: string): ModelMetadata {
   const [first] = members as [SoupMember, ...SoupMember[]];
-  const tta = recordedTestTimeAugmentation(first.metadata);
+  const viewsOf = (member: SoupMember) => {
+    try {
+      return recordedTestTimeAugmentation(member.metadata);
+    } catch (error) {
+      throw new SoupMismatchError(`${member.reference}: ${(error as Error).message}`);
+    }
+  };
+  const tta = viewsOf(first);
   for (const member of members) {
-    const own = recordedTestTimeAugmentation(member.metadata);
+    const own = viewsOf(member);
     if (own !== tta) throw new SoupMismatchError(`${member.reference}: it is read with ${own}; ${first.reference} with ${tta}`);
   }
   const shared = <T>(pick: (m: ModelMetadata) => T): T | undefined => {
