@@ -12,8 +12,7 @@ export const modelSoupCommand = defineCommand({
     const members = ctx.positionals;
     const out = ctx.values.out;
     if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR|URI is required: where the soup is written');
-    const { makeSoup } = await import('../soup/make-soup.js');
-    const { SoupMismatchError } = await import('@fermx/models');
+    const { makeSoup, SoupMismatchError } = await import('../soup/make-soup.js');
     try {
       const { uri, metadata } = await makeSoup({
         members,

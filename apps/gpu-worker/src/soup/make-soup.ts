@@ -3,6 +3,9 @@ import { initBackend, recalibrateBatchNorm, saveModelArtifacts, soupMetadata, so
 import * as tf from '@tensorflow/tfjs';
 import { loadReferencedModel } from '../saved-model/referenced-model.js';
 
+// The command loads this module lazily, and takes the error it reports by name from here with it.
+export { SoupMismatchError } from '@fermx/models';
+
 export interface SoupRequest {
   /** The members: model folders, storage URIs, trial ids or name@alias, as `fermx predict` takes MODEL. */
   members: readonly string[];
