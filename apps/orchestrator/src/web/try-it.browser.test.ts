@@ -224,7 +224,7 @@ describe('Try it page on a real fermx serve', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("runs the model as Node does: the page's 48×48 inputs through tfjs in Node, read with the views the model records, give the probabilities the page shows", async () => {
+  it("runs the model as Node does: the page's 48×48 inputs through tfjs in Node, read with the views the model records (or one, when asked), give the probabilities the page shows", async () => {
     const modelJson = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8')) as {
       modelTopology: object;
       weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
@@ -244,6 +244,21 @@ describe('Try it page on a real fermx serve', () => {
     const metadata = JSON.parse(readFileSync(join(MODEL_DIR, 'metadata.json'), 'utf8')) as Parameters<typeof recordedTestTimeAugmentation>[0];
     const output = predictProbabilities(model, input, recordedTestTimeAugmentation(metadata)).arraySync();
     photoFaces.forEach((face, i) => FERM_CLASSES.forEach((c, k) => expect(Math.abs(output[i]![k]! - face.probabilities[c]!)).toBeLessThan(1e-3)));
+
+    // Views: one reads the same crops once, as `fermx predict --tta none` does.
+    expect(await page.textContent('#try-views option[value="recorded"]')).toBe('as measured: 10 (flip-shift)');
+    await page.selectOption('#try-views', 'one');
+    await expect.poll(() => page.textContent('#try-status'), { timeout: 180_000, interval: 500 }).toMatch(/, 1 view per face/);
+    const once = await facesOnPage();
+    expect(once.map((f) => Array.from(f.pixels))).toEqual(photoFaces.map((f) => Array.from(f.pixels)));
+    expect(await page.$$eval('#try-faces article.face', (a) => a.map((e) => (e as HTMLElement).dataset.views))).toEqual(once.map(() => '1'));
+    const single = predictProbabilities(model, input, 'none').arraySync();
+    once.forEach((face, i) => FERM_CLASSES.forEach((c, k) => expect(Math.abs(single[i]![k]! - face.probabilities[c]!)).toBeLessThan(1e-3)));
+    const moved = once.flatMap((face, i) => FERM_CLASSES.map((c) => Math.abs(face.probabilities[c]! - photoFaces[i]!.probabilities[c]!)));
+    expect(Math.max(...moved)).toBeGreaterThan(1e-3);
+    await page.selectOption('#try-views', 'recorded');
+    await expect.poll(() => page.textContent('#try-status'), { timeout: 180_000, interval: 500 }).toMatch(/, 10 views per face/);
+    expect((await facesOnPage()).map((f) => f.probabilities)).toEqual(photoFaces.map((f) => f.probabilities));
     model.dispose();
   });
 

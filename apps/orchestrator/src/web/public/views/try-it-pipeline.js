@@ -77,13 +77,21 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
       .sort((a, b) => a.detection.x - b.detection.x || a.detection.y - b.detection.y);
   }
 
+  /** The views to read with: 'recorded' (the model's, above) or 'one' (as `fermx predict --tta none`). */
+  const ttaFor = (views) => {
+    if (views !== 'recorded' && views !== 'one') throw new Error(`unknown views ${views}`);
+    return views === 'one' ? 'none' : tta;
+  };
+
   /**
    * Frames, masks and classifies every face of one frame. `rgba` is the frame's ImageData;
-   * `classPrior` 'trained' or 'uncapped' (as `fermx predict --class-prior`). Returns per face:
-   * detection, FER box, the 48×48 crop the model sees, probabilities, top class.
+   * `classPrior` 'trained' or 'uncapped' (as `fermx predict --class-prior`); `views` 'recorded'
+   * or 'one'. Returns per face: detection, FER box, the 48×48 crop the model sees, probabilities,
+   * top class, and how many views it was read with.
    */
-  async function analyse(rgba, faces, { mask = 'auto', refinements = 1, classPrior = 'trained' } = {}) {
+  async function analyse(rgba, faces, { mask = 'auto', refinements = 1, classPrior = 'trained', views = 'recorded' } = {}) {
     const weights = weightsFor(classPrior);
+    const reading = ttaFor(views);
     if (faces.length === 0) return [];
     const grey = runtime.greyscale(rgba.data, rgba.width, rgba.height, 4);
     const framed = await runtime.frameFaces(
@@ -93,17 +101,26 @@ export async function createPipeline(model, { backend: preferredBackend, minConf
     );
     const masked = mask === 'always' || (mask === 'auto' && model.masked);
     const inputs = masked ? await Promise.all(framed.map((f) => runtime.drawMask(f.pixels, f.landmarks, maskSpec))) : framed.map((f) => f.pixels);
-    const probabilities = runtime.classify(classifier, inputs, weights, tta);
+    const probabilities = runtime.classify(classifier, inputs, weights, reading);
     return faces.map((face, i) => {
       const probs = probabilities[i];
       const top = probs.indexOf(Math.max(...probs));
-      return { ...face, box: framed[i].box, crop: inputs[i], masked, probabilities: probs, top, label: model.classes[top] ?? String(top) };
+      return {
+        ...face,
+        box: framed[i].box,
+        crop: inputs[i],
+        masked,
+        probabilities: probs,
+        top,
+        label: model.classes[top] ?? String(top),
+        views: runtime.viewCount(reading),
+      };
     });
   }
 
-  /** Occlusion sensitivity of one 48×48 input for its top class, under the same class prior. */
-  function occlusion(crop, classIndex, classPrior = 'trained') {
-    return runtime.occlusionMap(classifier, crop, classIndex, { priorWeights: weightsFor(classPrior), tta });
+  /** Occlusion sensitivity of one 48×48 input for its top class, under the same class prior and views. */
+  function occlusion(crop, classIndex, classPrior = 'trained', views = 'recorded') {
+    return runtime.occlusionMap(classifier, crop, classIndex, { priorWeights: weightsFor(classPrior), tta: ttaFor(views) });
   }
 
   return { backend, tta, views: runtime.viewCount(tta), detect, analyse, occlusion, close: () => detector.close() };

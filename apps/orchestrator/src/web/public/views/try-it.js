@@ -105,6 +105,14 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
     h('option', { value: 'trained', title: 'the class mix of the training split' }, 'as trained'),
     h('option', { value: 'uncapped', disabled: !uncappedOffered, title: 'the class mix of the dataset before its per-class caps' }, 'uncapped'),
   );
+  // How many views each face is read with: the ones its accuracy was measured with (the model's
+  // metadata, as `fermx predict` reads it), or one, which is faster on a slow machine (`predict --tta none`).
+  const viewsSelect = h(
+    'select',
+    { id: 'try-views', disabled: true },
+    h('option', { value: 'recorded' }, 'as measured'),
+    h('option', { value: 'one' }, 'one (faster)'),
+  );
   const frame = h('canvas', { id: 'try-frame', role: 'img', 'aria-label': 'The photo or camera frame with the faces found' });
   const faces = h('div', { id: 'try-faces', class: 'try-faces' });
   const video = h('video', { id: 'try-video', muted: true, playsinline: true, hidden: true });
@@ -123,6 +131,8 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
       maskSelect,
       h('label', { for: 'try-prior' }, 'Class prior '),
       priorSelect,
+      h('label', { for: 'try-views' }, 'Views '),
+      viewsSelect,
     ),
     uncappedOffered ? null : h('p', { class: 'muted small', id: 'try-prior-why' }, `Class prior: as trained only (${model.classPriors.why}).`),
     status,
@@ -146,6 +156,8 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
       root.dataset.backend = p.backend;
       status.textContent = `Ready. TensorFlow.js backend: ${p.backend}. ${p.tta === 'none' ? 'One view per face.' : `Each face is read as ${p.views} views (${p.tta}), as fermx evaluate and fermx predict read this model.`}`;
       root.dataset.tta = p.tta;
+      viewsSelect.options[0].textContent = p.tta === 'none' ? 'as measured: one' : `as measured: ${p.views} (${p.tta})`;
+      viewsSelect.disabled = p.tta === 'none';
       fileInput.disabled = false;
       cameraButton.disabled = !navigator.mediaDevices?.getUserMedia;
     })
@@ -163,13 +175,14 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
   };
   stopButton.addEventListener('click', stopCamera);
 
-  const options = () => ({ mask: maskSelect.value, classPrior: priorSelect.value });
+  const options = () => ({ mask: maskSelect.value, classPrior: priorSelect.value, views: viewsSelect.value });
   // A still is analysed again when a setting changes; the webcam picks settings up on its next frame.
   const rerunStill = () => {
     if (root.dataset.state === 'still') void runStill();
   };
   maskSelect.addEventListener('change', rerunStill);
   priorSelect.addEventListener('change', rerunStill);
+  viewsSelect.addEventListener('change', rerunStill);
   fileInput.addEventListener('change', () => void runStill());
 
   async function runStill() {
@@ -189,10 +202,10 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
       if (id !== runId || !ctx.alive()) return;
       const analysed = performance.now();
       drawFrame(frame, bitmap, bitmap.width, bitmap.height, results);
-      renderFaces(faces, results, model, settings.classPrior, pipeline);
+      renderFaces(faces, results, model, settings, pipeline);
       root.dataset.state = 'still';
       const ms = (a, b) => Math.round(b - a);
-      status.textContent = `${file.name}: ${results.length} face${results.length === 1 ? '' : 's'} found, class prior ${settings.classPrior} (detection ${ms(started, detected)} ms, framing and model ${ms(detected, analysed)} ms, occlusion maps ${ms(analysed, performance.now())} ms).`;
+      status.textContent = `${file.name}: ${results.length} face${results.length === 1 ? '' : 's'} found, class prior ${settings.classPrior}, ${viewsText(settings.views === 'one' ? 1 : pipeline.views)} per face (detection ${ms(started, detected)} ms, framing and model ${ms(detected, analysed)} ms, occlusion maps ${ms(analysed, performance.now())} ms).`;
       fps.textContent = '';
     } catch (error) {
       status.textContent = `${file.name}: ${error.message}`;
@@ -227,7 +240,7 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
         const results = await pipeline.analyse(rgba, found, settings);
         if (id !== runId) return;
         drawFrame(frame, video, width, height, results);
-        renderFaces(faces, results, model, settings.classPrior);
+        renderFaces(faces, results, model, settings);
         frames++;
         const now = performance.now();
         times.push(now);
@@ -245,6 +258,8 @@ function tryItPage(root, model, ctx, { trialId, backend }) {
   return {};
 }
 
+const viewsText = (n) => `${n} view${n === 1 ? '' : 's'}`;
+
 const scratch = document.createElement('canvas');
 /** The frame's RGBA pixels at full resolution (what framing crops from). */
 function imageData(source, width, height) {
@@ -256,10 +271,11 @@ function imageData(source, width, height) {
 }
 
 /**
- * One card per face: the crop the model saw, probabilities under `classPrior`, and (stills) the
- * occlusion map under the same prior.
+ * One card per face: the crop the model saw, probabilities under `settings.classPrior` read with
+ * `settings.views`, and (stills) the occlusion map read the same way.
  */
-function renderFaces(container, results, model, classPrior, pipelineForOcclusion) {
+function renderFaces(container, results, model, settings, pipelineForOcclusion) {
+  const { classPrior, views } = settings;
   replace(
     container,
     results.length === 0 ? h('p', { class: 'muted' }, 'No face found.') : null,
@@ -294,6 +310,7 @@ function renderFaces(container, results, model, classPrior, pipelineForOcclusion
           'data-face': String(i),
           'data-top': face.label,
           'data-prior': classPrior,
+          'data-views': String(face.views),
           'data-box': [face.box.x, face.box.y, face.box.width, face.box.height].map((v) => v.toFixed(1)).join(','),
         },
         h('h3', {}, `Face ${i + 1}: ${face.label} ${pct(face.probabilities[face.top])}`),
@@ -305,7 +322,7 @@ function renderFaces(container, results, model, classPrior, pipelineForOcclusion
         ),
       );
       if (pipelineForOcclusion) {
-        const map = pipelineForOcclusion.occlusion(face.crop, face.top, classPrior);
+        const map = pipelineForOcclusion.occlusion(face.crop, face.top, classPrior, views);
         const heat = h('canvas', {
           class: 'occlusion',
           role: 'img',
