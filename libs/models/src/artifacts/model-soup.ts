@@ -25,27 +25,22 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 export function soupWeights(members: readonly SoupMember[]): tf.Tensor[] {
   if (members.length < 2) throw new SoupMismatchError(`a soup needs at least two models, got ${members.length}`);
   const [first, ...rest] = members as [SoupMember, ...SoupMember[]];
-  const shapes = first.model.getWeights().map((w) => w.shape);
-  for (const member of rest) {
+  // Each member's weights, read once: the checks and the mean both use them.
+  const values = members.map((m) => m.model.getWeights());
+  const shapes = values[0]!.map((w) => w.shape);
+  rest.forEach((member, r) => {
     if (!sameJson(member.metadata.config, first.metadata.config))
       throw new SoupMismatchError(`${member.reference}: its config ${JSON.stringify(member.metadata.config)} differs from ${first.reference}'s ${JSON.stringify(first.metadata.config)}`);
     if (!sameJson(member.metadata.classes, first.metadata.classes))
       throw new SoupMismatchError(`${member.reference}: it predicts ${member.metadata.classes.join(', ')}; ${first.reference} predicts ${first.metadata.classes.join(', ')}`);
-    const weights = member.model.getWeights();
+    const weights = values[r + 1]!;
     if (weights.length !== shapes.length)
       throw new SoupMismatchError(`${member.reference}: it has ${weights.length} weights; ${first.reference} has ${shapes.length}`);
     const at = weights.findIndex((w, i) => !sameJson(w.shape, shapes[i]));
     if (at >= 0)
       throw new SoupMismatchError(`${member.reference}: its weight ${at} has shape [${weights[at]!.shape.join(', ')}]; ${first.reference}'s has [${shapes[at]!.join(', ')}]`);
-  }
-  return tf.tidy(() =>
-    shapes.map((_, i) =>
-      tf.div(
-        tf.addN(members.map((m) => m.model.getWeights()[i]!)),
-        members.length,
-      ),
-    ),
-  );
+  });
+  return tf.tidy(() => shapes.map((_, i) => tf.div(tf.addN(values.map((weights) => weights[i]!)), members.length)));
 }
 
 /**
@@ -64,7 +59,7 @@ export function soupMetadata(members: readonly SoupMember[], note?: string): Mod
     }
   };
   const tta = viewsOf(first);
-  for (const member of members) {
+  for (const member of members.slice(1)) {
     const own = viewsOf(member);
     if (own !== tta) throw new SoupMismatchError(`${member.reference}: it is read with ${own}; ${first.reference} with ${tta}`);
   }

@@ -53,11 +53,10 @@ export async function recalibrateBatchNorm(model: tf.LayersModel, set: ImageSet,
       return i;
     };
     const weights = norm.getWeights();
-    const updated = weights.map((w) => w);
     const fresh = [tf.tensor1d(Float32Array.from(mean!)), tf.tensor1d(Float32Array.from(m2!, (v) => v / count))];
-    updated[at('moving_mean')] = fresh[0]!;
-    updated[at('moving_variance')] = fresh[1]!;
-    norm.setWeights(updated);
+    weights[at('moving_mean')] = fresh[0]!;
+    weights[at('moving_variance')] = fresh[1]!;
+    norm.setWeights(weights);
     tf.dispose(fresh);
   }
   return { layers: norms.length, images: set.count };
