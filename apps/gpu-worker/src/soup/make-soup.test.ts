@@ -1,33 +1,21 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '@fermx/data';
-import { buildModel, loadModelArtifacts, saveModelArtifacts, type ModelMetadata } from '@fermx/models';
+import { loadModelArtifacts, type ModelMetadata } from '@fermx/models';
 import { runCliCaptured } from '@fermx/testing';
 import { commands } from '../main.js';
+import { writeSavedCnn } from '../testing/saved-cnn.js';
 import { writeTinyDataset } from '../testing/tiny-dataset.js';
 
 const classes = ['neutral', 'sad', 'surprise', 'angry'];
 let dir: string;
 
 /** A saved cnn predicting `names`, read with ten views, in folder `name`. */
-async function savedModel(name: string, names: string[], seed: number): Promise<string> {
-  const config = { architecture: 'cnn' as const, numClasses: names.length, width: 0.25 };
-  const model = buildModel(config, { seed });
-  const files = await saveModelArtifacts(model, {
-    config,
-    classes: names,
-    evaluation: { tta: 'flip-shift' },
-    classMix: { train: { neutral: 4, sad: 3, surprise: 2, angry: 1 } },
-  });
-  model.dispose();
-  const folder = join(dir, name);
-  await mkdir(folder, { recursive: true });
-  for (const [file, bytes] of Object.entries(files)) await writeFile(join(folder, file), bytes);
-  return folder;
-}
+const savedModel = (name: string, names: string[], seed: number): Promise<string> =>
+  writeSavedCnn(join(dir, name), names, seed, { evaluation: { tta: 'flip-shift' }, classMix: { train: { neutral: 4, sad: 3, surprise: 2, angry: 1 } } });
 
 const soup = (args: string[]) =>
   runCliCaptured(['model', 'soup', ...args], commands, { PATH: process.env.PATH, FERMX_LOG_LEVEL: 'warn', FERMX_STORAGE: `file://${dir}/storage` });

@@ -1,28 +1,20 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, saveModelArtifacts } from '@fermx/models';
 import { syntheticImageSet } from '@fermx/models/testing';
 import { TrialInputError } from './errors/index.js';
 import { distilledTargets } from './teacher-targets.js';
+import { writeSavedCnn } from '../testing/saved-cnn.js';
 
 const classes = ['neutral', 'sad', 'surprise', 'angry'];
 let dir: string;
 
 /** A saved cnn predicting `names`, as a file:// folder URI. */
-async function savedTeacher(name: string, names: string[], seed: number): Promise<string> {
-  const config = { architecture: 'cnn' as const, numClasses: names.length, width: 0.25 };
-  const model = buildModel(config, { seed });
-  const files = await saveModelArtifacts(model, { config, classes: names });
-  model.dispose();
-  const folder = join(dir, name);
-  await mkdir(folder, { recursive: true });
-  for (const [file, bytes] of Object.entries(files)) await writeFile(join(folder, file), bytes);
-  return pathToFileURL(folder).href;
-}
+const savedTeacher = async (name: string, names: string[], seed: number): Promise<string> =>
+  pathToFileURL(await writeSavedCnn(join(dir, name), names, seed)).href;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
