@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{apps,libs}/*/src/**/*.test.ts', 'infra/**/*.test.ts'],
+          include: ['{apps,libs}/*/src/**/*.test.ts', 'infra/**/*.test.ts', 'docs/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
           testTimeout: 120_000,
           pool: 'forks',
