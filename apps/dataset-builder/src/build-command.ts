@@ -16,7 +16,7 @@ import { formatCounts, formatFilters } from './format-counts.js';
 import { progressBar } from './progress-bar.js';
 
 const usage =
-  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] [--val-from-training] [--hold-out-from DATASET_URI ...] [--drop-duplicates] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
+  '--source FER2013.csv[.gz] [--ferplus fer2013new.csv] [--profile paper|all|fer2013] [--min-agreement X] [--no-label-match] [--val-from-training] [--over-cap drop|train] [--hold-out-from DATASET_URI ...] [--drop-duplicates] --out URI [--face-cache URI] [--workers N] [--limit N] [--seed N] [--json]';
 
 function intFlag(value: unknown, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -54,6 +54,7 @@ export const buildCommand = defineCommand({
     'val-from-training': { type: 'boolean', default: false },
     'hold-out-from': { type: 'string', multiple: true },
     'drop-duplicates': { type: 'boolean', default: false },
+    'over-cap': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -70,6 +71,12 @@ export const buildCommand = defineCommand({
     }
     if (!unmasked && v['val-from-training']) {
       throw new UsageError(`--val-from-training applies to --profile fer2013 only (the ${String(v.profile)} profile always takes val from Training)`, usage);
+    }
+    if (v['over-cap'] !== undefined && v['over-cap'] !== 'drop' && v['over-cap'] !== 'train') {
+      throw new UsageError(`--over-cap must be drop or train, got "${String(v['over-cap'])}"`, usage);
+    }
+    if (v['over-cap'] !== undefined && v.profile !== 'paper') {
+      throw new UsageError(`--over-cap applies to --profile paper only (the ${String(v.profile)} profile caps no class)`, usage);
     }
     // A different default folder, so the unmasked set never replaces FERM.
     const dataset = unmasked ? 'fer2013' : 'ferm';
@@ -100,6 +107,7 @@ export const buildCommand = defineCommand({
       valFromTraining: v['val-from-training'] ? true : undefined,
       holdOut: held?.holdOut,
       dropDuplicates: v['drop-duplicates'] ? true : undefined,
+      overCap: v['over-cap'],
       filters: { ...PROFILE_FILTERS[profile.data], ...Object.fromEntries(Object.entries(filters).filter(([, x]) => x !== undefined)) },
     });
     if (!parsed.success) {

@@ -163,6 +163,12 @@ describe('fermx dataset build → s3:// (s3rver), real landmark net on worker th
     const masked = await fermx(['dataset', 'build', '--source', bad, '--profile', 'paper', '--val-from-training', '--out', uri], env);
     expect(masked.code).toBe(2);
     expect(masked.err).toMatch(/--val-from-training applies to --profile fer2013 only/);
+    const overCap = await fermx(['dataset', 'build', '--source', bad, '--profile', 'paper', '--over-cap', 'keep', '--out', uri], env);
+    expect(overCap.code).toBe(2);
+    expect(overCap.err).toMatch(/--over-cap must be drop or train, got "keep"/);
+    const uncapped = await fermx(['dataset', 'build', '--source', bad, '--profile', 'all', '--over-cap', 'train', '--out', uri], env);
+    expect(uncapped.code).toBe(2);
+    expect(uncapped.err).toMatch(/--over-cap applies to --profile paper only/);
     const missing = await fermx(
       ['dataset', 'build', '--source', bad, '--profile', 'fer2013', '--hold-out-from', 's3://fermx/datasets/none', '--out', uri],
       env,

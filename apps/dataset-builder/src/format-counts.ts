@@ -21,6 +21,7 @@ export function formatFilters(manifest: Manifest): string {
     `other classes ${r.otherClasses}`,
     ...Object.entries(r.filtered).map(([k, v]) => `${k} ${v}`),
     `capped ${Object.values(r.capped).reduce((a, b) => a + b, 0)}`,
+    ...(r.overCapTrained ? [`over a cap, in train ${Object.values(r.overCapTrained).reduce((a, b) => a + b, 0)}`] : []),
     ...(r.heldOut ? [`held out ${r.heldOut}`] : []),
     ...(r.duplicates !== undefined ? [`duplicates ${r.duplicates}`] : []),
     `selected ${r.selected}`,

@@ -79,6 +79,12 @@ export const BuildConfigSchema = z.object({
   dropDuplicates: z.boolean().optional(),
   /** Per-class caps on train+val (paper profile: PAPER_CAPS). */
   caps: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /**
+   * Where the Training rows over a class's cap go: left out (`drop`, the paper's selection), or
+   * into train (`train`), with val still drawn from the capped rows, so val and publictest are
+   * the capped build's. Absent means drop, so older manifests keep their build keys.
+   */
+  overCap: z.enum(['drop', 'train']).optional(),
 });
 export type BuildConfig = z.infer<typeof BuildConfigSchema>;
 

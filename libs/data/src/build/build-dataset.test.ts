@@ -123,6 +123,20 @@ describe('buildDataset', () => {
     expect(Object.keys(m.rows.capped).length).toBeGreaterThan(0);
   });
 
+  it('records where the rows over a cap went: left out (capped), or into train (overCapTrained)', async () => {
+    const config = { profile: 'all', caps: { neutral: 3, happy: 2 }, filters: { minAgreement: 0.8 } };
+    const capped = (await buildDataset(options(out, {}, config).options)).manifest;
+    const trained = (await buildDataset(options(pathToFileURL(join(dir, 'ferm-over-cap')).href, {}, { ...config, overCap: 'train' }).options)).manifest;
+    expect(trained.builder.config.overCap).toBe('train');
+    expect(trained.rows.capped).toEqual({});
+    expect(trained.rows.overCapTrained).toEqual(capped.rows.capped);
+    expect(capped.rows.overCapTrained).toBeUndefined();
+    expect(trained.splits.val).toEqual(capped.splits.val);
+    const overCap = Object.values(capped.rows.capped).reduce((a, b) => a + b, 0);
+    expect(trained.splits.train!.count).toBe(capped.splits.train!.count + overCap);
+    expect(trained.builder.buildKey).not.toBe(capped.builder.buildKey);
+  });
+
   it('shares a face cache of its own between builds of two selections in two folders', async () => {
     const faceCache = pathToFileURL(join(dir, 'face-cache')).href;
     const first = options(pathToFileURL(join(dir, 'ferm-strict')).href, { faceCache }, { filters: { minAgreement: 0.8 } });

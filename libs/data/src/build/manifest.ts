@@ -53,6 +53,8 @@ export interface Manifest {
     filtered: Record<string, number>;
     /** Rows left out by a per-class cap. */
     capped: Record<string, number>;
+    /** Rows over a per-class cap put in train instead (builder.config.overCap 'train'). */
+    overCapTrained?: Record<string, number>;
     /** Labelled rows left out because another dataset evaluates on them or on another copy of their image (builder.config.holdOut). */
     heldOut?: number;
     /** Labelled rows left out because their image occurs more than once in the source (builder.config.dropDuplicates). */

@@ -17,6 +17,8 @@ export interface Selection {
   splits: Record<SplitName, Chosen[]>;
   /** Rows dropped by each class cap. */
   capped: Record<string, number>;
+  /** Rows over a class's cap put in train instead (config.overCap 'train'). */
+  overCapTrained: Record<string, number>;
   /** Rows dropped by each quality filter (none in the fer2013 profile). */
   filtered: Record<string, number>;
 }
@@ -49,7 +51,7 @@ export function selectRows({ rows, faces, config, classes, caps, hasFerPlus }: S
     const splits = config.valFromTraining
       ? selectSplits(originals, { classes, valFraction: config.valFraction, seed: config.seed }).splits
       : splitByUsage(originals, config.seed);
-    return { splits, capped: {}, filtered: {} };
+    return { splits, capped: {}, overCapTrained: {}, filtered: {} };
   }
   const filtered: Record<string, number> = Object.fromEntries(FILTER_NAMES.map((f) => [f, 0]));
   const candidates: Candidate[] = [];
@@ -69,11 +71,12 @@ export function selectRows({ rows, faces, config, classes, caps, hasFerPlus }: S
     if (failed) filtered[failed] = (filtered[failed] ?? 0) + 1;
     else candidates.push(candidate);
   }
-  const selected = selectSplits(candidates, { classes, caps, valFraction: config.valFraction, seed: config.seed });
+  const selected = selectSplits(candidates, { classes, caps, overCap: config.overCap, valFraction: config.valFraction, seed: config.seed });
   const chosen = (c: Candidate): Chosen => ({ index: c.index, usage: c.usage, emotion: c.emotion, votes: c.votes, image: c.face.masked, style: c.face.style });
   return {
     splits: Object.fromEntries(SPLITS.map((s) => [s, selected.splits[s].map(chosen)])) as Record<SplitName, Chosen[]>,
     capped: selected.capped,
+    overCapTrained: selected.overCapTrained,
     filtered,
   };
 }

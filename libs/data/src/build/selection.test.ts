@@ -74,6 +74,21 @@ describe('selectSplits', () => {
     expect(s.splits.train.every((c) => c.usage === 'Training')).toBe(true);
   });
 
+  it("with overCap 'train' puts the rows over a cap in train, and keeps the capped build's val and publictest", () => {
+    const options = { classes: ['neutral', 'sad'], caps: { neutral: 30 }, valFraction: 0.1, seed: 7 };
+    const dropped = selectSplits(pool, options);
+    const kept = selectSplits(pool, { ...options, overCap: 'train' });
+    const ids = (split: Candidate[]) => split.map((c) => c.index).sort((a, b) => a - b);
+    expect(ids(kept.splits.val)).toEqual(ids(dropped.splits.val));
+    expect(ids(kept.splits.publictest)).toEqual(ids(dropped.splits.publictest));
+    expect(kept.splits.train.filter((c) => c.emotion === 'neutral')).toHaveLength(47);
+    expect(kept.splits.train.filter((c) => c.emotion === 'sad')).toHaveLength(18);
+    expect(ids(kept.splits.train).filter((i) => !ids(dropped.splits.train).includes(i))).toHaveLength(20);
+    expect(kept.capped).toEqual({});
+    expect(kept.overCapTrained).toEqual({ neutral: 20 });
+    expect(dropped.overCapTrained).toEqual({});
+  });
+
   it('is a function of the seed, not of the input order', () => {
     const a = selectSplits(pool, { classes: ['neutral', 'sad'], caps: { neutral: 30 }, valFraction: 0.1, seed: 7 });
     const b = selectSplits([...pool].reverse(), { classes: ['neutral', 'sad'], caps: { neutral: 30 }, valFraction: 0.1, seed: 7 });

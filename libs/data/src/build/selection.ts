@@ -45,6 +45,8 @@ export interface Selection<T extends Splittable = Candidate> {
   splits: Record<SplitName, T[]>;
   /** Rows of profile classes left out by a cap, per class. */
   capped: Record<string, number>;
+  /** Rows over a class's cap that went into train instead (`overCap: 'train'`), per class. */
+  overCapTrained: Record<string, number>;
 }
 
 /** A per-row random key: orderings depend on (seed, row), never on arrival order or workers. */
@@ -58,31 +60,37 @@ function seededOrder<T extends Splittable>(items: T[], seed: number): T[] {
  * Training rows → train/val (capped per class, then a stratified, seeded `valFraction` split);
  * PrivateTest rows → test; PublicTest rows → publictest (held out, uncapped: FER2013's public
  * test is not the paper's test set, and keeping it apart keeps it usable for evaluation).
+ * With `overCap: 'train'` the rows over a class's cap join train instead of being left out; val
+ * is still drawn from the capped rows, so val and publictest are the capped build's.
  */
 export function selectSplits<T extends Splittable>(
   candidates: readonly T[],
-  options: { classes: readonly string[]; caps?: Record<string, number>; valFraction: number; seed: number },
+  options: { classes: readonly string[]; caps?: Record<string, number>; overCap?: 'drop' | 'train'; valFraction: number; seed: number },
 ): Selection<T> {
   const splits: Record<SplitName, T[]> = { train: [], val: [], test: [], publictest: [] };
   const capped: Record<string, number> = {};
+  const overCapTrained: Record<string, number> = {};
   for (const name of options.classes) {
     const ofClass = candidates.filter((c) => c.emotion === name);
     let pool = seededOrder(
       ofClass.filter((c) => c.usage === 'Training'),
       options.seed,
     );
+    let overflow: T[] = [];
     const cap = options.caps?.[name];
     if (cap !== undefined && pool.length > cap) {
-      capped[name] = pool.length - cap;
+      overflow = pool.slice(cap);
       pool = pool.slice(0, cap);
+      if (options.overCap === 'train') overCapTrained[name] = overflow.length;
+      else capped[name] = overflow.length;
     }
     const val = Math.round(pool.length * options.valFraction);
     splits.val.push(...pool.slice(0, val));
-    splits.train.push(...pool.slice(val));
+    splits.train.push(...pool.slice(val), ...(options.overCap === 'train' ? overflow : []));
     splits.publictest.push(...ofClass.filter((c) => c.usage === 'PublicTest'));
     splits.test.push(...ofClass.filter((c) => c.usage === 'PrivateTest'));
   }
-  return { splits: shuffledSplits(splits, options.seed), capped };
+  return { splits: shuffledSplits(splits, options.seed), capped, overCapTrained };
 }
 
 /**

@@ -63,6 +63,7 @@ export function assembleManifest({ plan, labelled, processed, selection, heldOut
       processed,
       filtered: selection.filtered,
       capped: selection.capped,
+      ...(plan.fullConfig.overCap === 'train' ? { overCapTrained: selection.overCapTrained } : {}),
       ...(heldOut > 0 ? { heldOut } : {}),
       ...(plan.fullConfig.dropDuplicates ? { duplicates } : {}),
       selected,
