@@ -291,6 +291,16 @@ describe('shipped sweeps', () => {
     expect(t4.trials.find((t) => t.training.seed === 2)!.trialId).toBe('t-0db0ae5dd7182dea');
   });
 
+  it("ferm-broad-over-cap.yaml reproduces the committed ferm-broad-m-xception: its seed 1 is the model's trial", async () => {
+    const { metrics } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/ferm-broad-m-xception/metadata.json', import.meta.url)), 'utf8')) as {
+      metrics: { trialId: string; dataset: { version: string } };
+    };
+    const spec = await shipped('ferm-broad-over-cap.yaml');
+    const { trials } = expandSweep(spec, { ...ctx, dataset: { uri: spec.dataset, version: metrics.dataset.version } });
+    expect(trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
+    expect(trials.find((t) => t.training.seed === 1)!.trialId).toBe(metrics.trialId);
+  });
+
   it('the duplicate-free pretraining and fine-tuning differ from the masked ones only in datasets, initFrom and names', async () => {
     const named = (s: SweepSpec) => ({ ...s, name: '', description: '', dataset: '' });
     const pretrain = await shipped('ferm-masked-pretrain.yaml');
