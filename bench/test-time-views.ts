@@ -37,46 +37,44 @@ function turnAndScale(degrees: number, zoom: number): number[] {
 }
 const EXTRA_VIEWS = [turnAndScale(5, 1), turnAndScale(-5, 1), turnAndScale(0, 0.95), turnAndScale(0, 1.05)];
 
-/** The mean probabilities of the eighteen views of a batch. */
-function eighteenViews(model: tf.LayersModel, images: tf.Tensor4D): tf.Tensor2D {
+const READINGS = ['ten', 'eighteen'] as const;
+type Reading = (typeof READINGS)[number];
+
+/** A batch's mean probabilities under ten views and under eighteen; the eighteen reuse the ten's passes. */
+function readBatch(model: tf.LayersModel, images: tf.Tensor4D): Record<Reading, tf.Tensor2D> {
   const ten = predictProbabilities(model, images, 'flip-shift');
   const extra = EXTRA_VIEWS.flatMap((m) => {
     const view = tf.image.transform(images, tf.tile(tf.tensor2d([m]), [images.shape[0], 1]), 'bilinear', 'nearest');
     return [model.predict(view) as tf.Tensor2D, model.predict(tf.reverse(view, 2)) as tf.Tensor2D];
   });
-  return tf.div(tf.add(tf.mul(ten, 10), tf.addN(extra)), 18);
+  return { ten, eighteen: tf.div(tf.add(tf.mul(ten, 10), tf.addN(extra)), 18) };
 }
-
-const readings = {
-  ten: (model: tf.LayersModel, images: tf.Tensor4D) => predictProbabilities(model, images, 'flip-shift'),
-  eighteen: eighteenViews,
-};
 
 await initBackend('wasm');
 const set = await (await openDataset(values.dataset, { env: process.env })).loadSplit(split);
 for (const dir of positionals) {
   const { model } = await loadModelArtifacts(async (name) => new Uint8Array(readFileSync(join(dir, name))));
-  const line: Record<string, string> = {};
-  for (const [name, read] of Object.entries(readings)) {
-    let correct = 0;
-    let loss = 0;
-    for (let start = 0; start < set.count; start += 64) {
-      const end = Math.min(set.count, start + 64);
-      const [right, crossEntropy] = tf.tidy(() => {
-        const pixels = Float32Array.from(set.images.subarray(start * INPUT_SIZE * INPUT_SIZE, end * INPUT_SIZE * INPUT_SIZE), (p) => p / 255);
-        const probabilities = read(model, tf.tensor4d(pixels, [end - start, INPUT_SIZE, INPUT_SIZE, 1]));
-        const labels = tf.tensor1d(set.labels.subarray(start, end), 'int32');
-        const truth = tf.oneHot(labels, set.classes.length);
-        return [
-          tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, -1), labels), 'int32')).dataSync()[0]!,
-          tf.sum(tf.mul(truth, tf.neg(tf.log(tf.clipByValue(probabilities, 1e-7, 1))))).dataSync()[0]!,
-        ];
-      });
-      correct += right;
-      loss += crossEntropy;
-    }
-    line[name] = `${correct}/${set.count} ${((100 * correct) / set.count).toFixed(2)} % loss ${(loss / set.count).toFixed(4)}`;
+  const totals = Object.fromEntries(READINGS.map((r) => [r, { correct: 0, loss: 0 }])) as Record<Reading, { correct: number; loss: number }>;
+  for (let start = 0; start < set.count; start += 64) {
+    const end = Math.min(set.count, start + 64);
+    tf.tidy(() => {
+      const pixels = Float32Array.from(set.images.subarray(start * INPUT_SIZE * INPUT_SIZE, end * INPUT_SIZE * INPUT_SIZE), (p) => p / 255);
+      const probabilities = readBatch(model, tf.tensor4d(pixels, [end - start, INPUT_SIZE, INPUT_SIZE, 1]));
+      const labels = tf.tensor1d(set.labels.subarray(start, end), 'int32');
+      const truth = tf.oneHot(labels, set.classes.length);
+      for (const reading of READINGS) {
+        const p = probabilities[reading];
+        totals[reading].correct += tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), labels), 'int32')).dataSync()[0]!;
+        totals[reading].loss += tf.sum(tf.mul(truth, tf.neg(tf.log(tf.clipByValue(p, 1e-7, 1))))).dataSync()[0]!;
+      }
+    });
   }
+  const line = Object.fromEntries(
+    READINGS.map((r) => [
+      r,
+      `${totals[r].correct}/${set.count} ${((100 * totals[r].correct) / set.count).toFixed(2)} % loss ${(totals[r].loss / set.count).toFixed(4)}`,
+    ]),
+  );
   console.log(JSON.stringify({ model: dir, split, ...line }));
   model.dispose();
 }

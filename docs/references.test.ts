@@ -48,7 +48,18 @@ function sectionTitles(markdown: string): string[] {
 
 const files = sourceFiles(root);
 const markdownFiles = files.filter((f) => f.endsWith('.md'));
-const read = (path: string) => readFileSync(path, 'utf8');
+
+/** `compute(path)`, worked out once per path: a document is read and parsed once however often it is cited. */
+function perPath<T>(compute: (path: string) => T): (path: string) => T {
+  const known = new Map<string, T>();
+  return (path) => {
+    if (!known.has(path)) known.set(path, compute(path));
+    return known.get(path)!;
+  };
+}
+const read = perPath((path) => readFileSync(path, 'utf8'));
+const anchorsOf = perPath((path) => anchors(read(path)));
+const sectionTitlesOf = perPath((path) => sectionTitles(read(path)));
 
 describe('documents the repository cites', () => {
   it('Markdown links point at files and anchors that exist', () => {
@@ -59,7 +70,7 @@ describe('documents the repository cites', () => {
         const [path, fragment] = target!.split('#') as [string, string | undefined];
         const linked = path ? resolve(dirname(file), path) : file;
         if (!existsSync(linked)) broken.push(`${relative(root, file)}: ${target} (no such file)`);
-        else if (fragment && linked.endsWith('.md') && !anchors(read(linked)).has(fragment)) {
+        else if (fragment && linked.endsWith('.md') && !anchorsOf(linked).has(fragment)) {
           broken.push(`${relative(root, file)}: ${target} (no such heading)`);
         }
       }
@@ -71,9 +82,10 @@ describe('documents the repository cites', () => {
     const broken: string[] = [];
     const citation = /((?:\.\.\/)?(?:[\w-]+\/)*(?:[A-Z][A-Z_]+|README)\.md)\)?,? (?:section )?"([^"\n]{3,100})"|((?:\.\.\/)?(?:[\w-]+\/)*[A-Z][A-Z_]+\.md)/g;
     for (const file of files) {
-      for (const m of read(file).matchAll(citation)) {
+      const text = read(file);
+      for (const m of text.matchAll(citation)) {
         const cited = m[1] ?? m[3]!;
-        if (m.index > 0 && "'`".includes(read(file)[m.index - 1]!)) continue; // a file name in code, not a citation
+        if (m.index > 0 && "'`".includes(text[m.index - 1]!)) continue; // a file name in code, not a citation
         const doc = [resolve(root, cited), resolve(root, 'docs', cited), resolve(dirname(file), cited)].find((p) => existsSync(p));
         const where = relative(root, file);
         if (!doc) {
@@ -83,7 +95,7 @@ describe('documents the repository cites', () => {
         const quoted = m[2];
         if (!quoted) continue;
         const wanted = quoted.replace(/`/g, '').replace(/\s*…$/, '').replace(/\.$/, '').trim();
-        if (!sectionTitles(read(doc)).some((title) => title.startsWith(wanted))) broken.push(`${where}: ${cited} has no section "${quoted}"`);
+        if (!sectionTitlesOf(doc).some((title) => title.startsWith(wanted))) broken.push(`${where}: ${cited} has no section "${quoted}"`);
       }
     }
     expect(broken).toEqual([]);

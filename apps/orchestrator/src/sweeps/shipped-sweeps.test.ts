@@ -13,6 +13,17 @@ const fixed = (value: unknown) => ({ kind: 'fixed', value });
 const unnamed = (s: SweepSpec) => ({ ...s, name: '', description: '' });
 const ctx = { dataset: { uri: 'file:///tmp/ferm', version: 'v1' }, numClasses: 4, createdAt: '2026-01-01T00:00:00.000Z' };
 
+/** The trial a committed model came from and the dataset version it trained on (models/<name>/metadata.json). */
+function committedTrial(name: string): { trialId: string; version: string } {
+  const { metrics } = JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../models/${name}/metadata.json`, import.meta.url)), 'utf8')) as {
+    metrics: { trialId: string; dataset: { version: string } };
+  };
+  return { trialId: metrics.trialId, version: metrics.dataset.version };
+}
+
+/** A sweep's trials as expanded against the dataset version a model trained on. */
+const trialsAt = (spec: SweepSpec, version: string) => expandSweep(spec, { ...ctx, dataset: { uri: spec.dataset, version } }).trials;
+
 describe('shipped sweeps', () => {
   it('smoke.yaml: 4 tiny CNN trials of 2 epochs', async () => {
     const { trials } = expandSweep(await shipped('smoke.yaml'), ctx);
@@ -275,30 +286,21 @@ describe('shipped sweeps', () => {
   });
 
   it("ferm-finetune-distilled-second-t8.yaml reproduces the committed ferm-paper-m-xception: its seed 2 is the model's trial", async () => {
-    const { metrics } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/ferm-paper-m-xception/metadata.json', import.meta.url)), 'utf8')) as {
-      metrics: { trialId: string; dataset: { version: string } };
-    };
-    const spec = await shipped('ferm-finetune-distilled-second-t8.yaml');
-    const { trials } = expandSweep(spec, { ...ctx, dataset: { uri: spec.dataset, version: metrics.dataset.version } });
+    const committed = committedTrial('ferm-paper-m-xception');
+    const trials = trialsAt(await shipped('ferm-finetune-distilled-second-t8.yaml'), committed.version);
     expect(trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
-    expect(trials.find((t) => t.training.seed === 2)!.trialId).toBe(metrics.trialId);
+    expect(trials.find((t) => t.training.seed === 2)!.trialId).toBe(committed.trialId);
     // At T = 4 (the model committed before it) seed 2 is t-0db0ae5dd7182dea.
     const raw = (await readSpecFile(sweepFile('ferm-finetune-distilled-second-t8.yaml'))) as { parameters: Record<string, unknown> };
-    const t4 = expandSweep(assertSweepSpec({ ...raw, parameters: { ...raw.parameters, teacherTemperature: 4 } }), {
-      ...ctx,
-      dataset: { uri: spec.dataset, version: metrics.dataset.version },
-    });
-    expect(t4.trials.find((t) => t.training.seed === 2)!.trialId).toBe('t-0db0ae5dd7182dea');
+    const t4 = trialsAt(assertSweepSpec({ ...raw, parameters: { ...raw.parameters, teacherTemperature: 4 } }), committed.version);
+    expect(t4.find((t) => t.training.seed === 2)!.trialId).toBe('t-0db0ae5dd7182dea');
   });
 
   it("ferm-broad-over-cap.yaml reproduces the committed ferm-broad-m-xception: its seed 1 is the model's trial", async () => {
-    const { metrics } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/ferm-broad-m-xception/metadata.json', import.meta.url)), 'utf8')) as {
-      metrics: { trialId: string; dataset: { version: string } };
-    };
-    const spec = await shipped('ferm-broad-over-cap.yaml');
-    const { trials } = expandSweep(spec, { ...ctx, dataset: { uri: spec.dataset, version: metrics.dataset.version } });
+    const committed = committedTrial('ferm-broad-m-xception');
+    const trials = trialsAt(await shipped('ferm-broad-over-cap.yaml'), committed.version);
     expect(trials.map((t) => t.training.seed)).toEqual([1, 2, 3]);
-    expect(trials.find((t) => t.training.seed === 1)!.trialId).toBe(metrics.trialId);
+    expect(trials.find((t) => t.training.seed === 1)!.trialId).toBe(committed.trialId);
   });
 
   it('the duplicate-free pretraining and fine-tuning differ from the masked ones only in datasets, initFrom and names', async () => {
