@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRepeats, leaderboardRow } from '@fermx/contracts';
 import { exampleTrialResult } from '@fermx/contracts/testing';
+import { csvText } from '../web/public/lib/export.js';
+import { LEADERBOARD_CSV_HEADER, leaderboardCsvCells } from '../web/public/lib/leaderboard-csv.js';
 import { aggregatedCsv, aggregatedTable, formatParams, intervalText, leaderboardCsv, leaderboardTable } from './leaderboard-format.js';
 
 describe('leaderboard formats', () => {
@@ -68,11 +70,38 @@ describe('noise-aware leaderboard formats', () => {
     expect(table).toMatch(/≈ P\n/);
     expect(table).toContain('infeasible: imagesPerSecond 50 < min 100');
     expect(table).toContain('statistically tied with the best');
-    const csv = leaderboardCsv([{ ...base, tiedWithBest: true, paretoOptimal: false }])
+    // params {} keeps every cell free of commas, so a split finds the columns.
+    const csv = leaderboardCsv([{ ...base, params: {}, tiedWithBest: true, paretoOptimal: false }])
       .trimEnd()
       .split('\n');
-    expect(csv[0]).toMatch(/,valLow,valHigh,tiedWithBest,paretoOptimal,infeasible$/);
-    expect(csv[1]).toMatch(new RegExp(`,${base.valInterval[0]},${base.valInterval[1]},true,false,$`));
+    const column = (name: string) => csv[1]!.split(',')[csv[0]!.split(',').indexOf(name)];
+    expect([column('valLow'), column('valHigh')]).toEqual([String(base.valInterval[0]), String(base.valInterval[1])]);
+    expect([column('tiedWithBest'), column('paretoOptimal'), column('infeasible')]).toEqual(['true', 'false', '']);
+  });
+
+  it('CSV says which epoch each row ranks, with the other epoch and both intervals beside it', () => {
+    const best = {
+      ...base,
+      params: {},
+      ranked: 'best' as const,
+      epoch: 42,
+      otherValAccuracy: 0.83,
+      otherTestAccuracy: 0.81,
+      testInterval: [0.8, 0.9] as [number, number],
+    };
+    const [header, line] = leaderboardCsv([best]).trimEnd().split('\n');
+    const cells = Object.fromEntries(header!.split(',').map((name, i) => [name, line!.split(',')[i]]));
+    expect(cells).toMatchObject({ ranked: 'best', epoch: '42', otherValAccuracy: '0.83', otherTestAccuracy: '0.81', testLow: '0.8', testHigh: '0.9' });
+  });
+
+  it("the page's CSV export is fermx leaderboard --csv, cell for cell", () => {
+    const ranked = [
+      { ...base, tiedWithBest: true, paretoOptimal: true },
+      { ...base, trialId: 't-other', rank: 2, variant: '=1+1', tiedWithBest: false, infeasible: ['imagesPerSecond 50 < min 100'] },
+    ];
+    // What the page downloads: the API's JSON rows, through the page's own csvText.
+    const fromApi = JSON.parse(JSON.stringify(ranked)) as Record<string, unknown>[];
+    expect(csvText(LEADERBOARD_CSV_HEADER, fromApi.map(leaderboardCsvCells))).toBe(leaderboardCsv(ranked));
   });
 
   it('aggregated table shows mean ± sd of the replicates', () => {

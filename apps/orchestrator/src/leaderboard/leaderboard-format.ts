@@ -1,5 +1,6 @@
 import type { AggregatedRow, LeaderboardRow, MeanSd } from '@fermx/contracts';
 import { formatCsv, formatTable, percent } from '../terminal/table.js';
+import { LEADERBOARD_CSV_HEADER, leaderboardCsvCells } from '../web/public/lib/leaderboard-csv.js';
 import type { RankedRow } from './ranked-leaderboard.js';
 
 const PARAM_ORDER = ['dropout', 'middleFlowRepeats', 'width', 'batchSize', 'learningRate', 'epochs', 'seed', 'augmentation'];
@@ -124,62 +125,11 @@ export function aggregatedTable(rows: AggregatedRow[]): string {
   );
 }
 
-export const LEADERBOARD_CSV_HEADER = [
-  'rank',
-  'trialId',
-  'sweepId',
-  'sweepName',
-  'dataset',
-  'model',
-  'variant',
-  'params',
-  'parameters',
-  'valAccuracy',
-  'testAccuracy',
-  'macroF1',
-  'epochs',
-  'trainingSeconds',
-  'imagesPerSecond',
-  'backend',
-  'host',
-  'status',
-  'finishedAt',
-  'valLow',
-  'valHigh',
-  'tiedWithBest',
-  'paretoOptimal',
-  'infeasible',
-];
-
+/** CSV of the leaderboard: the same columns as the page's export (web/public/lib/leaderboard-csv.js). */
 export function leaderboardCsv(rows: (LeaderboardRow | (Partial<RankedRow> & LeaderboardRow))[]): string {
   return formatCsv(
     LEADERBOARD_CSV_HEADER,
-    rows.map((r) => [
-      r.rank,
-      r.trialId,
-      r.sweepId,
-      r.sweepName,
-      r.dataset,
-      r.model,
-      r.variant ?? '',
-      JSON.stringify(r.params),
-      r.parameters,
-      r.valAccuracy,
-      r.testAccuracy,
-      r.macroF1,
-      r.epochs,
-      r.trainingSeconds,
-      r.imagesPerSecond,
-      r.backend,
-      r.host,
-      r.status,
-      r.finishedAt,
-      r.valInterval?.[0] ?? null,
-      r.valInterval?.[1] ?? null,
-      flag('tiedWithBest' in r ? r.tiedWithBest : undefined),
-      flag('paretoOptimal' in r ? r.paretoOptimal : undefined),
-      'infeasible' in r && r.infeasible ? r.infeasible.join('; ') : '',
-    ]),
+    rows.map((r) => leaderboardCsvCells({ ...r })),
   );
 }
 
@@ -237,8 +187,4 @@ export function aggregatedCsv(rows: AggregatedRow[]): string {
       r.other?.testAccuracy?.sd ?? null,
     ]),
   );
-}
-
-function flag(v: boolean | null | undefined): string {
-  return v === true ? 'true' : v === false ? 'false' : '';
 }

@@ -1,7 +1,7 @@
 // Noise-aware leaderboard cells (docs/ORCHESTRATOR.md, "Noise-aware ranking"): the 95 % interval,
-// tie / Pareto / infeasible marks, the seed-replicate table, and the export columns.
+// tie / Pareto / infeasible marks and the seed-replicate table.
 import { h, pct, num, shortId } from '../lib/dom.js';
-import { modelName, trialHref } from '../lib/model.js';
+import { trialHref } from '../lib/model.js';
 
 /** [0.821, 0.893] -> "82.1–89.3 %" ("82.1–89.3" with unit false). */
 export function intervalText(interval, unit = true) {
@@ -25,62 +25,6 @@ export function rowMarks(r) {
     );
   if (r.infeasible?.length) marks.push(h('span', { class: 'badge mark-infeasible', title: r.infeasible.join('; ') }, 'infeasible'));
   return marks.length ? marks.flatMap((m, i) => (i ? [' ', m] : [m])) : '';
-}
-
-export const EXPORT_HEADER = [
-  'rank',
-  'trialId',
-  'sweepId',
-  'sweepName',
-  'dataset',
-  'model',
-  'variant',
-  'params',
-  'parameters',
-  'valAccuracy',
-  'valLow',
-  'valHigh',
-  'tiedWithBest',
-  'paretoOptimal',
-  'infeasible',
-  'testAccuracy',
-  'macroF1',
-  'epochs',
-  'trainingSeconds',
-  'imagesPerSecond',
-  'backend',
-  'host',
-  'status',
-  'finishedAt',
-];
-
-export function exportCells(r) {
-  return [
-    r.rank,
-    r.trialId,
-    r.sweepId,
-    r.sweepName,
-    r.dataset,
-    modelName(r.model),
-    r.variant ?? '',
-    JSON.stringify(r.params ?? {}),
-    r.parameters,
-    r.valAccuracy,
-    r.valInterval?.[0],
-    r.valInterval?.[1],
-    r.tiedWithBest ?? '',
-    r.paretoOptimal ?? '',
-    (r.infeasible ?? []).join('; '),
-    r.testAccuracy,
-    r.macroF1,
-    r.epochs,
-    r.trainingSeconds,
-    r.imagesPerSecond,
-    r.backend,
-    r.host,
-    r.status,
-    r.finishedAt,
-  ];
 }
 
 function meanSd(m) {

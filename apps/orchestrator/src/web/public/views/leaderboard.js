@@ -15,7 +15,8 @@ import {
   trialHref,
 } from '../lib/model.js';
 import { csvText, download } from '../lib/export.js';
-import { EXPORT_HEADER, exportCells, intervalText, rowMarks, repeatsTable } from './leaderboard-noise.js';
+import { LEADERBOARD_CSV_HEADER, leaderboardCsvCells } from '../lib/leaderboard-csv.js';
+import { intervalText, rowMarks, repeatsTable } from './leaderboard-noise.js';
 
 const FILTERS = ['dataset', 'sweep', 'model', 'status'];
 
@@ -321,7 +322,7 @@ export function leaderboardView(root, route, ctx) {
   function exportShown(kind) {
     const name = `fermx-leaderboard.${kind}`;
     if (kind === 'json') download(name, JSON.stringify({ rows: shownRows }, null, 1), 'application/json');
-    else download(name, csvText(EXPORT_HEADER, shownRows.map(exportCells)), 'text/csv');
+    else download(name, csvText(LEADERBOARD_CSV_HEADER, shownRows.map(leaderboardCsvCells)), 'text/csv');
     ctx.announce(`Downloaded ${shownRows.length} rows as ${kind.toUpperCase()}`);
   }
 
