@@ -4,44 +4,44 @@
 
 const flag = (v) => (v === true ? 'true' : v === false ? 'false' : '');
 
-/** [name, cell] pairs, in column order. */
+/** The columns, in order: a name and a row's cell. */
 const COLUMNS = [
-  ['rank', (r) => r.rank],
-  ['trialId', (r) => r.trialId],
-  ['sweepId', (r) => r.sweepId],
-  ['sweepName', (r) => r.sweepName],
-  ['dataset', (r) => r.dataset],
-  ['model', (r) => r.model],
-  ['variant', (r) => r.variant ?? ''],
-  ['params', (r) => JSON.stringify(r.params ?? {})],
-  ['parameters', (r) => r.parameters],
-  ['ranked', (r) => r.ranked],
-  ['epoch', (r) => r.epoch],
-  ['valAccuracy', (r) => r.valAccuracy],
-  ['valLow', (r) => r.valInterval?.[0] ?? null],
-  ['valHigh', (r) => r.valInterval?.[1] ?? null],
-  ['valCount', (r) => r.valCount ?? null],
-  ['testAccuracy', (r) => r.testAccuracy],
-  ['testLow', (r) => r.testInterval?.[0] ?? null],
-  ['testHigh', (r) => r.testInterval?.[1] ?? null],
-  ['macroF1', (r) => r.macroF1],
-  ['otherValAccuracy', (r) => r.otherValAccuracy ?? null],
-  ['otherTestAccuracy', (r) => r.otherTestAccuracy ?? null],
-  ['tiedWithBest', (r) => flag(r.tiedWithBest)],
-  ['paretoOptimal', (r) => flag(r.paretoOptimal)],
-  ['infeasible', (r) => (r.infeasible ?? []).join('; ')],
-  ['epochs', (r) => r.epochs],
-  ['trainingSeconds', (r) => r.trainingSeconds],
-  ['imagesPerSecond', (r) => r.imagesPerSecond],
-  ['backend', (r) => r.backend],
-  ['host', (r) => r.host],
-  ['status', (r) => r.status],
-  ['finishedAt', (r) => r.finishedAt],
+  { name: 'rank', cell: (r) => r.rank },
+  { name: 'trialId', cell: (r) => r.trialId },
+  { name: 'sweepId', cell: (r) => r.sweepId },
+  { name: 'sweepName', cell: (r) => r.sweepName },
+  { name: 'dataset', cell: (r) => r.dataset },
+  { name: 'model', cell: (r) => r.model },
+  { name: 'variant', cell: (r) => r.variant ?? '' },
+  { name: 'params', cell: (r) => JSON.stringify(r.params ?? {}) },
+  { name: 'parameters', cell: (r) => r.parameters },
+  { name: 'ranked', cell: (r) => r.ranked },
+  { name: 'epoch', cell: (r) => r.epoch },
+  { name: 'valAccuracy', cell: (r) => r.valAccuracy },
+  { name: 'valLow', cell: (r) => r.valInterval?.[0] ?? null },
+  { name: 'valHigh', cell: (r) => r.valInterval?.[1] ?? null },
+  { name: 'valCount', cell: (r) => r.valCount ?? null },
+  { name: 'testAccuracy', cell: (r) => r.testAccuracy },
+  { name: 'testLow', cell: (r) => r.testInterval?.[0] ?? null },
+  { name: 'testHigh', cell: (r) => r.testInterval?.[1] ?? null },
+  { name: 'macroF1', cell: (r) => r.macroF1 },
+  { name: 'otherValAccuracy', cell: (r) => r.otherValAccuracy ?? null },
+  { name: 'otherTestAccuracy', cell: (r) => r.otherTestAccuracy ?? null },
+  { name: 'tiedWithBest', cell: (r) => flag(r.tiedWithBest) },
+  { name: 'paretoOptimal', cell: (r) => flag(r.paretoOptimal) },
+  { name: 'infeasible', cell: (r) => (r.infeasible ?? []).join('; ') },
+  { name: 'epochs', cell: (r) => r.epochs },
+  { name: 'trainingSeconds', cell: (r) => r.trainingSeconds },
+  { name: 'imagesPerSecond', cell: (r) => r.imagesPerSecond },
+  { name: 'backend', cell: (r) => r.backend },
+  { name: 'host', cell: (r) => r.host },
+  { name: 'status', cell: (r) => r.status },
+  { name: 'finishedAt', cell: (r) => r.finishedAt },
 ];
 
-export const LEADERBOARD_CSV_HEADER = COLUMNS.map(([name]) => name);
+export const LEADERBOARD_CSV_HEADER = COLUMNS.map((c) => c.name);
 
 /** One row's cells, in LEADERBOARD_CSV_HEADER's order. */
 export function leaderboardCsvCells(row) {
-  return COLUMNS.map(([, cell]) => cell(row));
+  return COLUMNS.map((c) => c.cell(row));
 }
