@@ -1,7 +1,7 @@
 /**
  * The seeded PRNG every part of fermx shares (mulberry32), so a seed means the same thing in
- * sweep expansion, dataset splits, masks and generated samples. (libs/models keeps its own copy:
- * the model library depends on nothing outside itself.)
+ * sweep expansion, dataset splits, masks, generated samples and training (libs/models'
+ * `createRandom`).
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

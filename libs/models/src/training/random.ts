@@ -1,4 +1,5 @@
 /** Deterministic randomness for training: every stream is derived from (seed, purpose, epoch…). */
+import { mulberry32 } from '@fermx/contracts';
 
 /** Mixes integers into one 32-bit seed (murmur3 finaliser per part), stable across platforms. */
 export function deriveSeed(...parts: (number | string)[]): number {
@@ -15,17 +16,8 @@ export function deriveSeed(...parts: (number | string)[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small, fast PRNG; returns floats in [0, 1). */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** fermx's shared seeded PRNG (mulberry32, from the contracts): floats in [0, 1). */
+export const createRandom: (seed: number) => () => number = mulberry32;
 
 /** Fisher–Yates permutation of 0..count-1. */
 export function shuffledIndices(count: number, random: () => number): Uint32Array {
