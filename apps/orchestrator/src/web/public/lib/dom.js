@@ -6,6 +6,11 @@ export function h(tag, attrs = {}, ...children) {
   return fill(document.createElement(tag), attrs, children);
 }
 
+/** A page section with its heading: panel('curves-h', 'Training curves', chart) -> <section aria-labelledby><h2 id>. */
+export function panel(headingId, title, ...children) {
+  return h('section', { class: 'panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, title), ...children);
+}
+
 /** Same as h() for SVG elements. */
 export function s(tag, attrs = {}, ...children) {
   return fill(document.createElementNS(SVG_NS, tag), attrs, children);

@@ -1,6 +1,6 @@
 // Home view: sweeps, running trials (live), and the sortable, filterable leaderboard.
 import { api } from '../lib/api.js';
-import { h, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
+import { h, panel, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
 import {
   constantKeys,
   datasetKey,
@@ -120,13 +120,7 @@ export function leaderboardView(root, route, ctx) {
   const sweepsBody = h('tbody');
   const runningList = h('ul', { class: 'running-list', 'aria-live': 'off' });
   const workersLine = h('p', { class: 'workers muted', id: 'workers' });
-  const runningSection = h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'running-h' },
-    h('h2', { id: 'running-h' }, 'Running trials'),
-    runningList,
-    workersLine,
-  );
+  const runningSection = panel('running-h', 'Running trials', runningList, workersLine);
   const selects = Object.fromEntries(FILTERS.map((f) => [f, h('select', { id: `filter-${f}`, name: f, onchange: (e) => setFilter(f, e.target.value) })]));
   const search = h('input', {
     id: 'filter-q',
@@ -154,10 +148,9 @@ export function leaderboardView(root, route, ctx) {
   replace(
     root,
     h('h1', { tabindex: '-1' }, 'Leaderboard'),
-    h(
-      'section',
-      { class: 'panel', 'aria-labelledby': 'sweeps-h' },
-      h('h2', { id: 'sweeps-h' }, 'Sweeps'),
+    panel(
+      'sweeps-h',
+      'Sweeps',
       h(
         'div',
         { class: 'scroll' },
@@ -181,10 +174,9 @@ export function leaderboardView(root, route, ctx) {
       ),
     ),
     runningSection,
-    h(
-      'section',
-      { class: 'panel', 'aria-labelledby': 'results-h' },
-      h('h2', { id: 'results-h' }, 'Results'),
+    panel(
+      'results-h',
+      'Results',
       h(
         'form',
         { class: 'filters', role: 'search', 'aria-label': 'Filter results', onsubmit: (e) => e.preventDefault() },

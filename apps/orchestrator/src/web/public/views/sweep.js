@@ -1,7 +1,7 @@
 // Sweep page: status, cancel (token), parallel coordinates, trial list, side-by-side comparison.
 import { api, getToken } from '../lib/api.js';
 import { lineChart, parallelCoordinates } from '../lib/charts.js';
-import { h, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
+import { h, panel, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
 import { constantKeys, datasetLabel, modelName, paramKeys, paramLabel, paramValue, trialHref } from '../lib/model.js';
 import { statusBadge, trialCounts } from './leaderboard.js';
 import { steeringPanel } from './sweep-steering.js';
@@ -93,17 +93,11 @@ export function sweepView(root, route, ctx) {
       h('div', { class: 'actions' }, cancelButton, cancelNote),
       steeringPanel({ id, data, ctx, draft: steerDraft, onDone: () => ctx.debounce('sweep', refresh, 300) }),
       trials.filter((t) => Number.isFinite(metricOf(t))).length < 2
-        ? h(
-            'section',
-            { class: 'panel', 'aria-labelledby': 'pc-h' },
-            h('h2', { id: 'pc-h' }, 'Hyperparameters'),
-            h('p', { class: 'muted' }, 'The parallel-coordinates plot appears once two trials have results.'),
-          )
+        ? panel('pc-h', 'Hyperparameters', h('p', { class: 'muted' }, 'The parallel-coordinates plot appears once two trials have results.'))
         : axes.length
-          ? h(
-              'section',
-              { class: 'panel', 'aria-labelledby': 'pc-h' },
-              h('h2', { id: 'pc-h' }, 'Hyperparameters'),
+          ? panel(
+              'pc-h',
+              'Hyperparameters',
               h(
                 'div',
                 { class: 'scroll' },
@@ -117,10 +111,9 @@ export function sweepView(root, route, ctx) {
               ),
             )
           : null,
-      h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'trials-h' },
-        h('h2', { id: 'trials-h' }, `Trials (${trials.length})`),
+      panel(
+        'trials-h',
+        `Trials (${trials.length})`,
         trialDownloads(`fermx-sweep-${id}`, () => trials),
         h('p', { class: 'muted' }, `Tick 2 to ${MAX_COMPARE} trials to compare them side by side.`),
         fixed.length

@@ -1,7 +1,7 @@
 // Trial page: config, curves, confusion matrix, per-class accuracy, timing, model files.
 import { api } from '../lib/api.js';
 import { classBars, confusionHeatmap, lineChart } from '../lib/charts.js';
-import { h, replace, pct, num, seconds, when, compact } from '../lib/dom.js';
+import { h, panel, replace, pct, num, seconds, when, compact } from '../lib/dom.js';
 import { datasetLabel, modelName, paramLabel, sweepHref } from '../lib/model.js';
 import { statusBadge } from './leaderboard.js';
 
@@ -68,10 +68,9 @@ export function trialView(root, route, ctx) {
         card('Weights', num(result?.parameters)),
       ),
       curves.length
-        ? h(
-            'section',
-            { class: 'panel', 'aria-labelledby': 'curves-h' },
-            h('h2', { id: 'curves-h' }, 'Training curves'),
+        ? panel(
+            'curves-h',
+            'Training curves',
             h(
               'div',
               { class: 'charts' },
@@ -99,10 +98,9 @@ export function trialView(root, route, ctx) {
           )
         : null,
       metrics?.confusionMatrix?.length
-        ? h(
-            'section',
-            { class: 'panel', 'aria-labelledby': 'classes-h' },
-            h('h2', { id: 'classes-h' }, 'Classes'),
+        ? panel(
+            'classes-h',
+            'Classes',
             h(
               'div',
               { class: 'charts' },
@@ -114,11 +112,10 @@ export function trialView(root, route, ctx) {
       h(
         'div',
         { class: 'columns' },
-        h('section', { class: 'panel', 'aria-labelledby': 'config-h' }, h('h2', { id: 'config-h' }, 'Configuration'), configList(spec, result)),
-        h(
-          'section',
-          { class: 'panel', 'aria-labelledby': 'run-h' },
-          h('h2', { id: 'run-h' }, 'Run'),
+        panel('config-h', 'Configuration', configList(spec, result)),
+        panel(
+          'run-h',
+          'Run',
           defs([
             ['Backend', result?.backend ?? '–'],
             ['Host', result?.host ?? '–'],

@@ -1,7 +1,7 @@
 // "Try it": a model on a photo or the webcam, in the page. #/try lists promoted models;
 // #/try/trial/<trialId> and #/try/model/<name@alias> run one. Faces are found with MediaPipe
 // Tasks (FaceDetector), framed, masked and classified as `fermx predict` does (try-it-pipeline.js).
-import { h, replace } from '../lib/dom.js';
+import { h, panel, replace } from '../lib/dom.js';
 import { trialHref } from '../lib/model.js';
 import { createPipeline } from './try-it-pipeline.js';
 import { promotedModel, promotedModels, trialModel } from './try-it-models.js';
@@ -31,7 +31,7 @@ function promotedList(root, ctx) {
     root,
     h('h1', { tabindex: '-1' }, 'Try it'),
     h('p', {}, 'Run a model on a photo or your webcam, in this page: promoted models below, or "Try it" on any trial page.'),
-    h('section', { class: 'panel', 'aria-labelledby': 'promoted-h' }, h('h2', { id: 'promoted-h' }, 'Promoted models'), body),
+    panel('promoted-h', 'Promoted models', body),
   );
   ctx.rendered();
   promotedModels()
