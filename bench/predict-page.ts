@@ -8,7 +8,6 @@
  * Flags: --model DIR (default models/ferm-m-xception), --seconds N (default 20), --photo N (which
  * demo photo the camera shows, default 1).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { fakeCameraArgs, fakeCameraVideo, launchChromium } from '@fermx/testing';
 import { serveWebAsset } from '../apps/orchestrator/src/web/index.js';
 import { samplePhotos } from './predict.js';
 
@@ -62,39 +61,12 @@ function pageServer(modelDir: string): Promise<Server> {
 export async function measurePageLoop(options: { model: string; seconds: number; photo: string }): Promise<PageLoopSpeed> {
   const work = mkdtempSync(join(tmpdir(), 'fermx-bench-page-'));
   const video = join(work, 'camera.y4m');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-loop',
-    '1',
-    '-t',
-    '3',
-    '-i',
-    options.photo,
-    '-vf',
-    'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=15',
-    '-pix_fmt',
-    'yuv420p',
-    video,
-  ]);
   const server = await pageServer(resolve(options.model));
-  const context = await chromium.launchPersistentContext(join(work, 'chromium'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--no-first-run',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
+  const { page, close } = await launchChromium({
+    webgl: true,
+    args: fakeCameraArgs(await fakeCameraVideo([options.photo], video, { secondsEach: 3, fps: 15 })),
   });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
     const started = performance.now();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/#/try/trial/${BENCH_TRIAL}`);
     await page.waitForFunction(() => /^Ready|^Could not/.test(document.querySelector('#try-status')?.textContent ?? ''), null, { timeout: 300_000 });
@@ -118,7 +90,7 @@ export async function measurePageLoop(options: { model: string; seconds: number;
     const backend = (await page.getAttribute('#main', 'data-backend')) ?? '?';
     return { framesPerSecond: (frames1 - frames0) / elapsed, frames: frames1 - frames0, faces, backend, webgl, loadSeconds };
   } finally {
-    await context.close();
+    await close();
     server.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@
 export { RedisServer, type RedisServerOptions, freePort, ensureBinary, findBinary, MissingRequirementError, REDIS_SERVER, type Requirement } from '@fermx/cli';
 export { S3Server } from './s3-server.js';
 export { CHROMIUM, launchChromium, type ChromiumOptions, type ChromiumSession } from './chromium.js';
+export { FFMPEG, fakeCameraVideo, fakeCameraArgs, type FakeCameraOptions } from './fake-camera.js';
 export { runFermx, FERMX_BIN, REPO_ROOT } from './fermx-cli.js';
 export { startFermxServe, type FermxServe, type FermxServeOptions } from './serve-process.js';
 export { sharedDataPath, SHARED_FER2013 } from './shared-data.js';

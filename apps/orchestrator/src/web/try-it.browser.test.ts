@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSweepSpec, datasetVersionOf, expandSweep, runKeys, type TrialSpec } from '@fermx/contracts';
-import { ensureBinary, REPO_ROOT, type Requirement } from '@fermx/testing';
+import { fakeCameraArgs, fakeCameraVideo, REPO_ROOT } from '@fermx/testing';
 import { FERM_CLASSES, fixtureTrialResults } from './testing/trial-result-fixtures.js';
 import { WebFixture } from './testing/web-fixture.js';
 
@@ -19,9 +17,7 @@ import { WebFixture } from './testing/web-fixture.js';
 const MODEL_DIR = join(REPO_ROOT, 'models/ferm-paper-m-xception');
 const FACE_PHOTOS = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api')), '../demo');
 const PHOTO = join(FACE_PHOTOS, 'sample1.jpg');
-const FFMPEG: Requirement = { binary: 'ffmpeg', debianPackage: 'ffmpeg', purpose: 'the Try-it browser test (a fake camera fed by face photos)' };
 const MODEL_NAME = 'ferm-try';
-const run = promisify(execFile);
 
 // What MediaPipe Tasks' wasm prints through console.error although nothing is wrong.
 const KNOWN_CONSOLE_NOISE = [/^INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.$/];
@@ -52,42 +48,6 @@ function seedTrialWithModel(web: WebFixture): string {
   mkdirSync(modelDir, { recursive: true });
   for (const file of readdirSync(MODEL_DIR)) copyFileSync(join(MODEL_DIR, file), join(modelDir, file));
   return trial.trialId;
-}
-
-/** Two face photos, 2 s each, as a 640×480 Y4M: what chromium's fake camera plays in a loop. */
-async function faceVideo(dir: string): Promise<string> {
-  const ffmpeg = ensureBinary(FFMPEG);
-  const out = join(dir, 'faces.y4m');
-  const fit = 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=10';
-  await run(
-    ffmpeg,
-    [
-      '-v',
-      'error',
-      '-y',
-      '-loop',
-      '1',
-      '-t',
-      '2',
-      '-i',
-      PHOTO,
-      '-loop',
-      '1',
-      '-t',
-      '2',
-      '-i',
-      join(FACE_PHOTOS, 'sample2.jpg'),
-      '-filter_complex',
-      `[0:v]${fit}[a];[1:v]${fit}[b];[a][b]concat=n=2:v=1[v]`,
-      '-map',
-      '[v]',
-      '-pix_fmt',
-      'yuv420p',
-      out,
-    ],
-    { timeout: 120_000 },
-  );
-  return out;
 }
 
 interface PageFace {
@@ -177,7 +137,8 @@ function agreeingFaces(cli: CliPrediction, pageFaces: PageFace[]): number {
 
 beforeAll(async () => {
   web = await WebFixture.start({ token: 'try-it-token', tmpPrefix: 'fermx-try-it-' });
-  const video = await faceVideo(web.dir);
+  // Two face photos, 2 s each: what chromium's fake camera plays in a loop.
+  const video = await fakeCameraVideo([PHOTO, join(FACE_PHOTOS, 'sample2.jpg')], join(web.dir, 'faces.y4m'), { secondsEach: 2, fps: 10 });
   trialId = seedTrialWithModel(web);
   await fermx('leaderboard', 'rebuild');
   await fermx('model', 'promote', trialId, '--name', MODEL_NAME, '--alias', 'production');
@@ -191,7 +152,7 @@ beforeAll(async () => {
     // WebGL without a GPU (MediaPipe Tasks hands every image to its graph as a WebGL texture).
     webgl: true,
     // The webcam: chromium's fake camera playing the face video, permission granted.
-    args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    args: fakeCameraArgs(video),
     consoleErrors: true,
     consoleNoise: KNOWN_CONSOLE_NOISE,
   }));
