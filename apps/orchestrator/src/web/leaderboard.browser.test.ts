@@ -182,6 +182,14 @@ describe('leaderboard page on a real fermx serve', () => {
     expect(await page.locator('#confusion g.cell').count()).toBe(n * n);
     const diagonal = await page.locator('#confusion g.cell.diagonal text.count').allTextContents();
     expect(diagonal.map(Number)).toEqual(trial.metrics.confusionMatrix.map((row, i) => row[i]));
+    // The charts' data tables: the matrix with an empty corner and one row per true class, the
+    // curves with one row per epoch.
+    const matrixTable = page.locator('#confusion details.chart-data table');
+    expect(await matrixTable.locator('thead th[scope="col"]').allTextContents()).toEqual(trial.metrics.classes);
+    expect(await matrixTable.locator('thead td').count()).toBe(1);
+    expect(await matrixTable.locator('tbody th[scope="row"]').allTextContents()).toEqual(trial.metrics.classes);
+    expect((await matrixTable.locator('tbody tr').first().locator('td').allTextContents()).map(Number)).toEqual(trial.metrics.confusionMatrix[0]);
+    expect(await page.locator('#chart-loss details.chart-data tbody tr').count()).toBe(trial.epochsRun);
     const bars = await page.locator('#per-class text.value').allTextContents();
     expect(bars.map(percent)).toEqual(trial.metrics.perClassAccuracy.map((v) => Number((v * 100).toFixed(1))));
     const body = await page.locator('main').textContent();

@@ -14,6 +14,43 @@ export function ticks(min, max, count = 5) {
   return out;
 }
 
+/**
+ * A chart's numbers as a collapsible table, for screen readers and copying: the header cells (null
+ * leaves a corner cell empty), then rows whose first cell names the row.
+ */
+export function dataTable(header, rows, caption) {
+  return h(
+    'details',
+    { class: 'chart-data' },
+    h('summary', {}, 'Data table'),
+    h(
+      'table',
+      {},
+      caption ? h('caption', {}, caption) : null,
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          header.map((t) => (t === null ? h('td', {}) : h('th', { scope: 'col' }, t))),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            r.map((c, i) => (i ? h('td', {}, c) : h('th', { scope: 'row' }, c))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 function linear(d0, d1, r0, r1) {
   const span = d1 - d0 || 1;
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);
@@ -87,36 +124,9 @@ export function lineChart({ title, series, xLabel, yFormat = compact, yDomain, w
     series.map((se, i) => h('li', {}, h('span', { class: `swatch series-${i}${se.dashed ? ' dashed' : ''}`, 'aria-hidden': 'true' }), se.name)),
   );
   const xsAll = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
-  const table = h(
-    'details',
-    { class: 'chart-data' },
-    h('summary', {}, 'Data table'),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, xLabel),
-          series.map((se) => h('th', { scope: 'col' }, se.name)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        xsAll.map((xv) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, String(xv)),
-            series.map((se) => h('td', {}, yFormat(se.points.find((p) => p.x === xv)?.y))),
-          ),
-        ),
-      ),
-    ),
+  const table = dataTable(
+    [xLabel, ...series.map((se) => se.name)],
+    xsAll.map((xv) => [String(xv), ...series.map((se) => yFormat(se.points.find((p) => p.x === xv)?.y))]),
   );
   return h('figure', { class: 'chart-figure', id }, h('figcaption', {}, title), svg, legend, table);
 }
@@ -175,37 +185,10 @@ export function confusionHeatmap({ matrix, classes, id }) {
       'true class',
     ),
   );
-  const table = h(
-    'details',
-    { class: 'chart-data' },
-    h('summary', {}, 'Data table'),
-    h(
-      'table',
-      {},
-      h('caption', {}, 'Rows: true class. Columns: predicted class.'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('td', {}),
-          classes.map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        matrix.map((row, i) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, classes[i]),
-            row.map((v) => h('td', {}, String(v))),
-          ),
-        ),
-      ),
-    ),
+  const table = dataTable(
+    [null, ...classes],
+    matrix.map((row, i) => [classes[i], ...row.map((v) => String(v))]),
+    'Rows: true class. Columns: predicted class.',
   );
   return h('figure', { class: 'chart-figure', id }, h('figcaption', {}, 'Confusion matrix (validation)'), svg, table);
 }

@@ -1,39 +1,7 @@
 // Charts of the sweep analysis: scatter (slices, Pareto front) and horizontal bars (importance),
 // drawn like lib/charts.js, each with a data table for screen readers and copying.
-import { ticks } from '../lib/charts.js';
+import { dataTable, ticks } from '../lib/charts.js';
 import { h, s, compact } from '../lib/dom.js';
-
-function dataTable(header, rows) {
-  return h(
-    'details',
-    { class: 'chart-data' },
-    h('summary', {}, 'Data table'),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          header.map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.map((r) =>
-          h(
-            'tr',
-            {},
-            r.map((c, i) => h(i ? 'td' : 'th', i ? {} : { scope: 'row' }, c)),
-          ),
-        ),
-      ),
-    ),
-  );
-}
 
 /**
  * Scatter plot. points: [{ x, y, label, highlight? }]; xScale 'linear' | 'log' | 'categorical'.
