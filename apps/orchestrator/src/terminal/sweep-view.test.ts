@@ -45,7 +45,7 @@ describe('sweep status view', () => {
     };
     const text = renderSweepStatus(status, { columns: 120 });
     expect(text).toContain('1 running');
-    expect(text).toMatch(/t-1 .*\[██████████░░░░░░░░░░\]\s+2\/4 .*62\.50%\s+active/);
+    expect(text).toMatch(/t-1 .*\[██████████░░░░░░░░░░\]\s+2\/4 .*62\.50%\s+active  under a minute left\n/);
     expect(text).toMatch(/t-2 .*failed\s+out of memory/);
     // The row cuts the reason; the list below gives its first line in full, without the stack.
     expect(text).toContain(`failed:\n  t-2 after 3 attempts: out of memory ${'while training '.repeat(6)}epoch 3\n`);
@@ -70,6 +70,7 @@ describe('sweep status view', () => {
       ],
     };
     const text = renderSweepStatus(status, { columns: 120 });
+    // A held trial is not running: no time left is guessed for it.
     expect(text).toMatch(/t-1 .*\s9\/20 .*64\.21%\s+waiting \(held\)\n/);
     expect(text).toMatch(/t-2 .*\s0\/20 .*waiting\n/);
   });

@@ -2,6 +2,7 @@ import { terminalCell } from '@fermx/cli';
 import { formatParams } from '../leaderboard/leaderboard-format.js';
 import type { SweepListEntry, SweepStatus, TrialView } from '../sweeps/sweep-service.js';
 import { formatTable, percent } from './table.js';
+import { timeLeftText } from '../web/public/lib/progress.js';
 import { dispatchText, describeTransition } from './sweep-history.js';
 
 const STATUS_MARK: Record<TrialView['status'], string> = {
@@ -50,7 +51,8 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     const name = text.length > labelWidth ? `${text.slice(0, labelWidth - 1)}…` : text.padEnd(labelWidth);
     const reason = failureReason(t);
     // A held trial waits for resume or a free slot under the cap, not for a worker.
-    const tail = reason === undefined ? (t.held ? ' (held)' : '') : `  ${terminalCell(reason.slice(0, 60))}`;
+    const left = t.status === 'active' ? timeLeftText(t.progress) : '';
+    const tail = reason === undefined ? (t.held ? ' (held)' : left ? `  ${left}` : '') : `  ${terminalCell(reason.slice(0, 60))}`;
     lines.push(
       `${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`,
     );

@@ -259,6 +259,8 @@ describe('leaderboard page on a real fermx serve', () => {
     try {
       await expect.poll(() => page.locator('.running-list li').count(), { timeout: 15_000 }).toBe(1);
       await expect.poll(() => page.locator('.running-list li').textContent(), { timeout: 15_000 }).toContain('epoch 2/6');
+      // Four epochs to go at 2.4 s each.
+      expect(await page.locator('.running-list li .time-left').textContent()).toBe('under a minute left');
       expect(await page.locator('.running-list li').getAttribute('data-trial')).toBe(taken?.id);
       // The 'active' event reaches the sweeps list too (it reloads counts and workers on trial events).
       await expect.poll(() => page.locator(`#sweeps tr[data-sweep="${queuedSweepId}"]`).textContent(), { timeout: 15_000 }).toContain('1 running');
@@ -273,11 +275,13 @@ describe('leaderboard page on a real fermx serve', () => {
       // The running trial's own page: its progress and the curve so far.
       await page.locator(`.running-list a[href="#/trial/${taken!.id}"]`).click();
       await expect.poll(() => page.locator('.progress-line').textContent()).toContain('epoch 2/6');
+      expect(await page.locator('.progress-line .time-left').textContent()).toBe(' · under a minute left');
       expect(await page.locator('h1 .badge').textContent()).toBe('active');
       expect(await page.locator('#chart-accuracy circle.dot').count()).toBe(2);
 
       await page.goto(`${base}/#/sweep/${queuedSweepId}`);
       await page.waitForSelector('#cancel-sweep');
+      expect(await page.locator('#sweep-trials .time-left').allTextContents()).toEqual([' under a minute left']);
       expect(await page.locator('#cancel-sweep').isDisabled()).toBe(true);
       expect(await page.locator('#cancel-note').textContent()).toContain('Read-only');
 

@@ -16,6 +16,7 @@ import {
 } from '../lib/model.js';
 import { csvText, download } from '../lib/export.js';
 import { LEADERBOARD_CSV_HEADER, leaderboardCsvCells } from '../lib/leaderboard-csv.js';
+import { timeLeftText } from '../lib/progress.js';
 import { intervalText, rowMarks, repeatsTable } from './leaderboard-noise.js';
 
 const FILTERS = ['dataset', 'sweep', 'model', 'status'];
@@ -396,6 +397,7 @@ export function leaderboardView(root, route, ctx) {
                 h('span', {}, `epoch ${p.epoch}/${p.epochs}`),
                 h('span', {}, `val acc ${pct(p.valAccuracy, 1)}`),
                 h('span', { class: 'muted' }, `${num(p.imagesPerSecond)} img/s`),
+                timeLeftText(p) && h('span', { class: 'muted time-left' }, timeLeftText(p)),
               ]
             : h('span', { class: 'muted' }, 'starting…'),
         ),

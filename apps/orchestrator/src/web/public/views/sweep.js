@@ -4,6 +4,7 @@ import { lineChart, parallelCoordinates } from '../lib/charts.js';
 import { h, panel, replace, pct, num, seconds, when, compact, shortId } from '../lib/dom.js';
 import { constantKeys, datasetLabel, modelName, paramKeys, paramLabel, paramValue, trialHref } from '../lib/model.js';
 import { statusBadge, trialCounts } from './leaderboard.js';
+import { timeLeftText } from '../lib/progress.js';
 import { steeringPanel } from './sweep-steering.js';
 import { sweepAnalysisPanel, trialDownloads } from './sweep-analysis.js';
 
@@ -180,7 +181,11 @@ export function sweepView(root, route, ctx) {
               'td',
               {},
               p && !FINISHED.has(t.status)
-                ? [h('progress', { max: p.epochs || 1, value: p.epoch ?? 0, 'aria-label': `epoch ${p.epoch} of ${p.epochs}` }), ` ${p.epoch}/${p.epochs}`]
+                ? [
+                    h('progress', { max: p.epochs || 1, value: p.epoch ?? 0, 'aria-label': `epoch ${p.epoch} of ${p.epochs}` }),
+                    ` ${p.epoch}/${p.epochs}`,
+                    timeLeftText(p) && h('span', { class: 'muted time-left' }, ` ${timeLeftText(p)}`),
+                  ]
                 : '–',
             ),
           );

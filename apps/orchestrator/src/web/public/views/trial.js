@@ -3,6 +3,7 @@ import { api } from '../lib/api.js';
 import { classBars, confusionHeatmap, lineChart } from '../lib/charts.js';
 import { h, panel, replace, pct, num, seconds, when, compact } from '../lib/dom.js';
 import { datasetLabel, modelName, paramLabel, sweepHref } from '../lib/model.js';
+import { timeLeftText } from '../lib/progress.js';
 import { statusBadge } from './leaderboard.js';
 
 export function trialView(root, route, ctx) {
@@ -174,6 +175,7 @@ function progressLine(p) {
     { class: 'progress-line' },
     h('progress', { max: p.epochs || 1, value: p.epoch ?? 0, 'aria-label': `epoch ${p.epoch} of ${p.epochs}` }),
     ` epoch ${p.epoch}/${p.epochs} · val acc ${pct(p.valAccuracy, 1)} · ${num(p.imagesPerSecond)} img/s`,
+    timeLeftText(p) && h('span', { class: 'time-left' }, ` · ${timeLeftText(p)}`),
   );
 }
 
