@@ -3,7 +3,16 @@ import { aggregateRepeats, leaderboardRow } from '@fermx/contracts';
 import { exampleTrialResult } from '@fermx/contracts/testing';
 import { csvText } from '../web/public/lib/export.js';
 import { LEADERBOARD_CSV_HEADER, leaderboardCsvCells } from '../web/public/lib/leaderboard-csv.js';
-import { aggregatedCsv, aggregatedTable, formatParams, intervalText, leaderboardCsv, leaderboardTable } from './leaderboard-format.js';
+import {
+  aggregatedCsv,
+  aggregatedTable,
+  formatParams,
+  intervalText,
+  leaderboardCsv,
+  leaderboardTable,
+  otherEpochText,
+  rankedEpochText,
+} from './leaderboard-format.js';
 
 describe('leaderboard formats', () => {
   const rows = [leaderboardRow(exampleTrialResult({ valAccuracy: 0.8895, sweepName: 'has,comma' }), 1)];
@@ -43,6 +52,16 @@ describe('leaderboard formats', () => {
       ).toBe(true);
     const negative = leaderboardCsv([{ ...rows[0]!, trainingSeconds: -1 }]);
     expect(negative).toContain(',-1,');
+  });
+
+  it("table says which epoch each row ranks, with the other epoch's val accuracy beside it", () => {
+    const last = rows[0]!;
+    const best = { ...last, trialId: 't-best', ranked: 'best' as const, epoch: 22, epochs: 30, valAccuracy: 0.901, otherValAccuracy: 0.8854 };
+    const table = leaderboardTable([best, { ...last, otherValAccuracy: null }]);
+    expect(table).toMatch(/t-best .* best 22\/30 +last 88\.54% /);
+    expect(table).toMatch(new RegExp(`${last.trialId} .* last ${last.epochs} +— `));
+    expect(rankedEpochText({ ranked: 'last', epoch: 30, epochs: 30 })).toBe('last 30');
+    expect(otherEpochText({ ranked: 'last', otherValAccuracy: 0.9 })).toBe('best 90.00%');
   });
 
   it('table shows escape sequences in variant names as text, never sends them to the terminal', () => {

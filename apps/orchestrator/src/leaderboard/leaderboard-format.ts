@@ -59,7 +59,8 @@ export function leaderboardTable(rows: (LeaderboardRow | RankedRow)[]): string {
       'val 95% CI',
       'test acc',
       'macro-F1',
-      'epochs',
+      'epoch',
+      'other epoch',
       'time s',
       'img/s',
       'backend',
@@ -77,7 +78,8 @@ export function leaderboardTable(rows: (LeaderboardRow | RankedRow)[]): string {
       intervalText(r.valInterval),
       percent(r.testAccuracy),
       percent(r.macroF1),
-      r.epochs,
+      rankedEpochText(r),
+      otherEpochText(r),
       r.trainingSeconds.toFixed(1),
       Math.round(r.imagesPerSecond),
       r.backend,
@@ -90,6 +92,16 @@ export function leaderboardTable(rows: (LeaderboardRow | RankedRow)[]): string {
     ? "≈ statistically tied with the best on the same val set (two-proportion test, 5 %); P Pareto-optimal for the sweep's objectives\n"
     : '';
   return table + legend;
+}
+
+/** Which epoch's model a row ranks: "last 30" or "best 22/30". */
+export function rankedEpochText(r: Pick<LeaderboardRow, 'ranked' | 'epoch' | 'epochs'>): string {
+  return r.ranked === 'best' ? `best ${r.epoch}/${r.epochs}` : `last ${r.epochs}`;
+}
+
+/** The other epoch's val accuracy beside the ranked one: "last 88.54%" / "best 90.10%", or "—" when only one model was kept. */
+export function otherEpochText(r: Pick<LeaderboardRow, 'ranked' | 'otherValAccuracy'>): string {
+  return typeof r.otherValAccuracy === 'number' ? `${r.ranked === 'best' ? 'last' : 'best'} ${percent(r.otherValAccuracy)}` : '—';
 }
 
 /** "82.00% ± 1.20" (sd in points) or just the mean for one replicate. */

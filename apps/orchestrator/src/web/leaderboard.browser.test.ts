@@ -43,6 +43,16 @@ function seedFinishedSweep(web: WebFixture, datasetUri: string, manifest: string
   finishedSweepId = sweepId;
   web.write(runKeys.sweep(sweepId), { sweepId, name: spec.name, dataset, spec, strategy: spec.strategy.type, priority: 0, createdAt, trials });
   const seeded = fixtureTrialResults(trials, { seed: 5 });
+  // One trial ranks its best epoch's model, which scores what its last did (so the order stays).
+  const rankedBest = [...seeded].sort((a, b) => a.metrics.valAccuracy - b.metrics.valAccuracy)[0]!;
+  const { valAccuracy, valLoss, testAccuracy, macroF1, perClassAccuracy, confusionMatrix } = rankedBest.metrics;
+  rankedBest.best = {
+    ...{ valAccuracy, valLoss, testAccuracy, macroF1, perClassAccuracy, confusionMatrix },
+    epoch: rankedBest.epochsRun - 1,
+    modelUri: runKeys.bestModel(sweepId, rankedBest.trialId),
+  };
+  rankedBest.metrics = { ...rankedBest.metrics, valAccuracy: rankedBest.metrics.valAccuracy - 0.0104 };
+  rankedBest.rankedBy = 'best';
   for (const r of seeded) {
     web.write(
       runKeys.config(sweepId, r.trialId),
@@ -111,6 +121,17 @@ describe('leaderboard page on a real fermx serve', () => {
     await expect.poll(() => page.locator('#sweeps tbody tr').count()).toBe(2);
     await expect.poll(() => page.locator('#live-mode').textContent()).toBe('Live');
     expect(pageErrors).toEqual([]);
+  });
+
+  it("says which epoch's model each row ranks, and shows the other epoch's val accuracy beside it", async () => {
+    const rankedBest = results.find((r) => r.rankedBy === 'best')!;
+    const row = page.locator(`#leaderboard tr[data-trial="${rankedBest.trialId}"]`);
+    expect(await row.locator('td .epoch-mark').count()).toBe(1);
+    expect(await row.locator('.epoch-mark').locator('..').textContent()).toBe(`best${rankedBest.best!.epoch}/${rankedBest.epochsRun}`);
+    expect(await row.locator('.other-epoch').textContent()).toBe(`last ${(rankedBest.metrics.valAccuracy * 100).toFixed(2)} %`);
+    // Rows that rank their last epoch, with no best model kept, have neither.
+    expect(await page.locator('#leaderboard .epoch-mark').count()).toBe(1);
+    expect(await page.locator('#leaderboard .other-epoch').count()).toBe(1);
   });
 
   it('sorts by any column with header buttons that set aria-sort, by mouse and keyboard', async () => {

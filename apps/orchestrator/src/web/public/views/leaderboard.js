@@ -62,6 +62,13 @@ function baseColumns(keys, showDataset, showMarks) {
       cell: (r) => [
         h('strong', {}, pct(r.valAccuracy)),
         r.valInterval ? h('span', { class: 'ci', title: '95 % Wilson interval over the val images' }, intervalText(r.valInterval, false)) : null,
+        typeof r.otherValAccuracy === 'number'
+          ? h(
+              'span',
+              { class: 'ci other-epoch', title: `Val accuracy of the ${r.ranked === 'best' ? 'last' : 'best'} epoch's model, which this row does not rank` },
+              `${r.ranked === 'best' ? 'last' : 'best'} ${pct(r.otherValAccuracy)}`,
+            )
+          : null,
       ],
       numeric: true,
       firstDirection: 'descending',
@@ -82,7 +89,14 @@ function baseColumns(keys, showDataset, showMarks) {
       numeric: true,
       firstDirection: 'descending',
     },
-    { id: 'epochs', label: 'Epochs', get: (r) => r.epochs, cell: (r) => num(r.epochs), numeric: true },
+    {
+      id: 'epochs',
+      label: 'Epoch',
+      title: "The epoch whose model the row's figures are of: the last one run, or the best by val (training.bestEpochBy), of the epochs run",
+      get: (r) => r.epochs,
+      cell: (r) => (r.ranked === 'best' ? [h('span', { class: 'epoch-mark' }, 'best'), `${num(r.epoch)}/${num(r.epochs)}`] : num(r.epochs)),
+      numeric: true,
+    },
     { id: 'trainingSeconds', label: 'Train time', get: (r) => r.trainingSeconds, cell: (r) => seconds(r.trainingSeconds), numeric: true },
     {
       id: 'imagesPerSecond',
