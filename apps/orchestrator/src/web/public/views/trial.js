@@ -4,7 +4,7 @@ import { classBars, confusionHeatmap, lineChart } from '../lib/charts.js';
 import { h, panel, replace, pct, num, seconds, when, compact } from '../lib/dom.js';
 import { datasetLabel, modelName, paramLabel, sweepHref } from '../lib/model.js';
 import { timeLeftText } from '../lib/progress.js';
-import { statusBadge } from './leaderboard.js';
+import { statusBadge } from './leaderboard-columns.js';
 
 export function trialView(root, route, ctx) {
   const id = route.id;
