@@ -86,7 +86,11 @@ export interface TrialView extends TrialSummary {
   rank?: number;
   progress?: TrialProgress;
   failedReason?: string;
-  result?: Pick<LeaderboardRow, 'valAccuracy' | 'testAccuracy' | 'macroF1' | 'epochs' | 'trainingSeconds' | 'imagesPerSecond' | 'backend' | 'host'>;
+  /** The leaderboard row's figures: those of the model it ranks (`ranked`, at `epoch`), and the other epoch's val accuracy. */
+  result?: Pick<
+    LeaderboardRow,
+    'ranked' | 'epoch' | 'valAccuracy' | 'otherValAccuracy' | 'testAccuracy' | 'macroF1' | 'epochs' | 'trainingSeconds' | 'imagesPerSecond' | 'backend' | 'host'
+  >;
 }
 
 export interface SweepListEntry {
@@ -469,7 +473,10 @@ export class SweepService {
       if (state?.failedReason && status !== 'completed' && status !== 'stopped-early') view.failedReason = state.failedReason;
       if (row) {
         view.result = {
+          ranked: row.ranked,
+          epoch: row.epoch,
           valAccuracy: row.valAccuracy,
+          otherValAccuracy: row.otherValAccuracy,
           testAccuracy: row.testAccuracy,
           macroF1: row.macroF1,
           epochs: row.epochs,

@@ -52,6 +52,31 @@ describe('sweep status view', () => {
     expect(text).not.toContain('at train');
   });
 
+  it("says when a finished trial's figure is its best epoch's model, not its last", () => {
+    const result = {
+      epochs: 30,
+      valAccuracy: 0.901,
+      otherValAccuracy: 0.8854,
+      testAccuracy: 0.85,
+      macroF1: 0.88,
+      trainingSeconds: 900,
+      imagesPerSecond: 120,
+      backend: 'wasm',
+      host: 'h',
+    };
+    const status: SweepStatus = {
+      sweep: sweepRecord({ sweepId: 's-4' }),
+      counts: { total: 2, waiting: 0, active: 0, completed: 2, failed: 0, stoppedEarly: 0, cancelled: 0 },
+      trials: [
+        { trialId: 't-1', status: 'completed', model: 'mxception', params: { epochs: 30 }, attempts: 1, result: { ...result, ranked: 'best', epoch: 22 } },
+        { trialId: 't-2', status: 'completed', model: 'mxception', params: { epochs: 30 }, attempts: 1, result: { ...result, ranked: 'last', epoch: 30 } },
+      ],
+    };
+    const text = renderSweepStatus(status, { columns: 120 });
+    expect(text).toMatch(/t-1 .*30\/30 .*90\.10% \(best, epoch 22\)  completed\n/);
+    expect(text).toMatch(/t-2 .*30\/30 .*90\.10%  completed\n/);
+  });
+
   it('marks a held trial and shows the epoch it stopped at', () => {
     const status: SweepStatus = {
       sweep: sweepRecord({ sweepId: 's-3', name: 'long', priority: 3 }),

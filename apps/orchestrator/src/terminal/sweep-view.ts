@@ -47,6 +47,8 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     const done = t.status === 'completed' || t.status === 'stopped-early';
     const fraction = done ? (t.status === 'completed' ? 1 : epoch / Math.max(1, epochs)) : epoch / Math.max(1, epochs);
     const acc = t.result?.valAccuracy ?? t.progress?.valAccuracy;
+    // A finished trial that ranks its best epoch's model says so: its figure is not the last epoch's.
+    const ranked = t.result?.ranked === 'best' ? ` (best, epoch ${t.result.epoch})` : '';
     const text = label(t);
     const name = text.length > labelWidth ? `${text.slice(0, labelWidth - 1)}…` : text.padEnd(labelWidth);
     const reason = failureReason(t);
@@ -54,7 +56,7 @@ export function renderSweepStatus(status: SweepStatus, options: { columns?: numb
     const left = t.status === 'active' ? timeLeftText(t.progress) : '';
     const tail = reason === undefined ? (t.held ? ' (held)' : left ? `  ${left}` : '') : `  ${terminalCell(reason.slice(0, 60))}`;
     lines.push(
-      `${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}  ${t.status}${tail}`,
+      `${STATUS_MARK[t.status]} ${t.trialId}  ${name} ${bar(fraction)} ${String(epoch).padStart(3)}/${String(epochs).padEnd(3)} val ${percent(acc).padStart(7)}${ranked}  ${t.status}${tail}`,
     );
   }
   if (trials.length > shown.length) lines.push(`… and ${trials.length - shown.length} more trials (use --json for all)`);

@@ -232,6 +232,10 @@ describe('leaderboard page on a real fermx serve', () => {
     expect(axes).toEqual(expect.arrayContaining(['Model', 'LR', 'Batch', 'val accuracy']));
     const rows = page.locator('#sweep-trials tbody tr');
     expect(await rows.count()).toBe(results.length);
+    // The trial that ranks its best epoch's model says so; the others show their last epoch's figure alone.
+    const rankedBest = results.find((r) => r.rankedBy === 'best')!;
+    expect(await page.locator('#sweep-trials tbody .ci').allTextContents()).toEqual([`best, epoch ${rankedBest.best!.epoch}`]);
+    expect(await page.locator(`#sweep-trials tr[data-trial="${rankedBest.trialId}"] .ci`).count()).toBe(1);
     const picked = [await rows.nth(0).getAttribute('data-trial'), await rows.nth(1).getAttribute('data-trial'), await rows.nth(2).getAttribute('data-trial')];
     for (const id of picked) await page.getByLabel(`Compare ${id}`).check();
     await expect.poll(() => page.locator('#compare-table thead th').count()).toBe(3);

@@ -177,7 +177,12 @@ export function sweepView(root, route, ctx) {
             // Held: waits for resume or a free slot under the cap, not for a worker.
             h('td', {}, statusBadge(t.status), t.held && h('span', { class: 'muted' }, ' held')),
             keys.map((k) => h('td', { class: isNumeric(trials, k) ? 'num' : undefined }, compact(paramsOf(t)[k]))),
-            h('td', { class: 'num' }, pct(metricOf(t))),
+            h(
+              'td',
+              { class: 'num' },
+              pct(metricOf(t)),
+              t.result?.ranked === 'best' && h('span', { class: 'ci', title: "The best epoch's model, chosen on val" }, `best, epoch ${t.result.epoch}`),
+            ),
             h(
               'td',
               {},
