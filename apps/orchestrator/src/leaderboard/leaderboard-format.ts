@@ -141,7 +141,7 @@ export function aggregatedTable(rows: AggregatedRow[]): string {
 export function leaderboardCsv(rows: (LeaderboardRow | (Partial<RankedRow> & LeaderboardRow))[]): string {
   return formatCsv(
     LEADERBOARD_CSV_HEADER,
-    rows.map((r) => leaderboardCsvCells({ ...r })),
+    rows.map((r) => leaderboardCsvCells(r)),
   );
 }
 

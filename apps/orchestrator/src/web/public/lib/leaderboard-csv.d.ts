@@ -2,4 +2,4 @@
 // The argument is a leaderboard row (LeaderboardRow in @fermx/contracts, with RankedRow's marks when
 // computed), typed loosely here so that the page's own type check stays free of Node types.
 export const LEADERBOARD_CSV_HEADER: string[];
-export function leaderboardCsvCells(row: { [field: string]: unknown }): (string | number | null)[];
+export function leaderboardCsvCells(row: object): (string | number | null)[];
