@@ -179,7 +179,7 @@ describe('fermx worker with S3 storage that goes away', () => {
       await waitFor(
         () => worker.hasLog('infrastructure fault: worker stops taking trials and backs off'),
         30_000,
-        () => 'the worker never noticed storage was gone',
+        () => `the worker never noticed storage was gone; its last log lines: ${JSON.stringify(worker.logs.slice(-8))}`,
       );
       // Down for several times the retry budget: the old worker failed every queued trial here.
       await new Promise((r) => setTimeout(r, 6_000));

@@ -1,3 +1,4 @@
+import { request, Agent } from 'node:http';
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '@fermx/cli';
@@ -39,5 +40,25 @@ describe('integration harness', () => {
     await expect(fetch(`${s3.endpoint}/`)).rejects.toThrow();
     await s3.resume();
     expect((await fetch(`${s3.endpoint}/harness`)).status).toBe(200);
+  });
+
+  it('pausing cuts a keep-alive connection in the middle of a request, as an outage would', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const put = request(`${s3.endpoint}/harness/slow-object`, { method: 'PUT', agent, headers: { 'content-length': '2048' } });
+      const outcome = new Promise<string>((resolve) => {
+        put.once('response', (res) => resolve(`answered ${res.statusCode}`));
+        put.once('error', (error) => resolve(`cut: ${error.message}`));
+      });
+      put.write(Buffer.alloc(1024)); // half the body: the server is busy with this request
+      await new Promise((r) => setTimeout(r, 300));
+      // Closing the listener alone would wait for this connection as long as the client keeps it.
+      const paused = await Promise.race([s3.pause().then(() => 'paused'), new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5_000))]);
+      expect(paused).toBe('paused');
+      expect(await outcome).toMatch(/^cut: /);
+    } finally {
+      agent.destroy();
+      await s3.resume();
+    }
   });
 });

@@ -8,8 +8,10 @@ import { freePort } from '@fermx/cli';
 const require = createRequire(import.meta.url);
 
 interface S3rverInstance {
-  run(): Promise<Server>;
+  run(): Promise<unknown>;
   close(): Promise<void>;
+  /** The listening server, once `run()` resolved. */
+  httpServer?: Server;
 }
 type S3rverCtor = new (options: Record<string, unknown>) => S3rverInstance;
 
@@ -65,11 +67,19 @@ export class S3Server {
     this.instance = instance;
   }
 
-  /** Makes storage unreachable until `resume()`. Idempotent. */
+  /**
+   * Makes storage unreachable until `resume()`, as an outage would: new connections are refused
+   * and open ones are cut, in flight or not. Closing the listener alone keeps serving a client's
+   * keep-alive connection that was busy at that moment for as long as the client keeps it busy,
+   * so a worker writing every few hundred milliseconds would never see the outage. Idempotent.
+   */
   async pause(): Promise<void> {
     const instance = this.instance;
     this.instance = undefined;
-    if (instance) await instance.close();
+    if (!instance) return;
+    const closed = instance.close();
+    instance.httpServer?.closeAllConnections();
+    await closed;
   }
 
   async dispose(): Promise<void> {
