@@ -409,8 +409,10 @@ describe('steering a sweep (real queue, real workers)', () => {
       epochs()
         .filter((l) => l.trialId === trialId)
         .map((l) => l.epoch);
+    // Its log line is written as an epoch ends, its progress a moment later: wait for both, so
+    // that the epoch status must keep after the hand-back is one it had already shown.
     await waitFor(
-      () => ran().length >= 3,
+      async () => ran().length >= 3 && ((await status(ids.g!)).trials[0]!.progress?.epoch ?? 0) >= 3,
       90_000,
       () => 'the long trial did not start',
     );
