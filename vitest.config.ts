@@ -24,6 +24,9 @@ export default defineConfig({
           pool: 'forks',
           maxWorkers: 1,
           fileParallelism: false,
+          // expect.poll waits on real processes and pages that refresh on their own; its default of
+          // one second failed steps that take longer on a loaded two-core machine.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
